@@ -1,0 +1,34 @@
+"""regcore: the Regularization Lab engine (no Streamlit; see DESIGN.md).
+
+    import regcore
+    cfg = regcore.load_config({"reg": {"kind": "l1", "lam": 0.1}})
+    for event in regcore.train(cfg): ...      # one StepMetrics per epoch
+    result = regcore.fit(cfg)                 # RunResult; result.to_dict() is JSON
+    sweep = regcore.sweep(cfg, lambdas)       # one row per λ
+    data = regcore.make_dataset(cfg)          # X_train, y_train, X_test, y_test, true_w
+"""
+
+from regcore.config import BOUNDS, CHOICES, TrainConfig, from_query, load_config, to_query
+from regcore.data import Dataset, make_dataset
+from regcore.results import RunResult, StepMetrics
+from regcore.sweep import SweepResult, sweep
+from regcore.train import available_devices, fit, resolve_device, train
+
+__all__ = [
+    "BOUNDS",
+    "CHOICES",
+    "Dataset",
+    "RunResult",
+    "StepMetrics",
+    "SweepResult",
+    "TrainConfig",
+    "available_devices",
+    "fit",
+    "from_query",
+    "load_config",
+    "make_dataset",
+    "resolve_device",
+    "sweep",
+    "to_query",
+    "train",
+]

@@ -1,0 +1,452 @@
+"""Frozen, validated run configuration: the engine's contract (see DESIGN.md).
+
+A run is one JSON document with the sections ``data``, ``model``, ``reg`` and
+``optim`` plus ``seed``, ``device`` and ``dtype``. Every field has a default,
+and the defaults *are* the classic high-dimensional weight-decay experiment
+(200 features, 20 train / 100 test samples, SGD lr 0.003, batch 5, 100 epochs,
+L2 with λ = 3). Every number is checked against one table, ``BOUNDS``, and every
+string against ``CHOICES``; the UI builds its widgets from the same tables.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# (low, high) inclusive, except where OPEN_LOW names the field: there low is excluded.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "data.n_train": (1, 20_000),
+    "data.n_test": (1, 20_000),
+    "data.n_features": (1, 1_000),
+    "data.noise": (0.0, 100.0),
+    "data.true_w": (-100.0, 100.0),
+    "data.true_b": (-100.0, 100.0),
+    "data.n_informative": (1, 1_000),
+    "data.n_classes": (2, 10),
+    "data.seed": (0, 2**31 - 1),
+    "model.hidden": (1, 1_024),  # each hidden width
+    "model.dropout": (0.0, 0.95),
+    "model.init_std": (1e-6, 10.0),
+    "reg.lam": (0.0, 100.0),
+    "reg.l1_ratio": (0.0, 1.0),
+    "optim.lr": (0.0, 10.0),
+    "optim.momentum": (0.0, 0.999),
+    "optim.batch_size": (1, 20_000),
+    "optim.epochs": (1, 2_000),
+    "optim.early_stopping_patience": (1, 1_000),
+    "optim.val_fraction": (0.05, 0.5),
+    "seed": (0, 2**31 - 1),
+}
+OPEN_LOW = {"optim.lr"}
+INT_FIELDS = {
+    "data.n_train",
+    "data.n_test",
+    "data.n_features",
+    "data.n_informative",
+    "data.n_classes",
+    "data.seed",
+    "model.hidden",
+    "optim.batch_size",
+    "optim.epochs",
+    "optim.early_stopping_patience",
+    "seed",
+}
+MAX_HIDDEN_LAYERS = 6
+MAX_FEATURES_NONLINEAR = 784  # n_features cap for sets other than linear/sparse_linear
+MAX_WORK = 5e11  # epochs · n_train · n_params: about 100 MNIST-size epochs
+
+DATASETS = (
+    "linear",
+    "sparse_linear",
+    "polynomial",
+    "classification",
+    "moons",
+    "circles",
+    "xor",
+    "spiral",
+    "digits",
+    "breast_cancer",
+    "diabetes",
+    "csv",
+)
+CHOICES: dict[str, tuple[str, ...]] = {
+    "data.name": DATASETS,
+    "model.kind": ("linear", "mlp", "cnn"),
+    "model.activation": ("relu", "tanh", "sigmoid"),
+    "model.norm": ("none", "batch", "layer", "group", "instance"),
+    "model.init": ("auto", "normal", "zeros", "torch"),
+    "reg.kind": ("none", "l1", "l2", "elastic_net", "weight_decay"),
+    "reg.l1_solver": ("proximal", "subgradient"),
+    "optim.name": ("sgd", "adam", "adamw"),
+    "device": ("auto", "cpu", "cuda", "mps"),
+    "dtype": ("float32", "float64"),
+}
+NULLABLE = {"data.n_informative", "data.path", "data.target", "optim.early_stopping_patience"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataConfig:
+    """Which data set to make and how big. Sizes count samples; noise is a std."""
+
+    name: str = "linear"  # one of DATASETS
+    n_train: int = 20  # training samples
+    n_test: int = 100  # test samples
+    n_features: int = 200  # input dimension; for `polynomial` the degree
+    noise: float = 0.01  # std of the additive noise (label noise for classification)
+    true_w: float = 0.01  # value of every true weight (linear sets)
+    true_b: float = 0.05  # true bias (linear sets)
+    n_informative: int | None = None  # non-zero true weights (sparse_linear; None: 5)
+    n_classes: int = 2  # classes of the synthetic `classification` set
+    path: str | None = None  # csv: path of the user's file
+    target: str | None = None  # csv: name of the target column
+    seed: int = 0  # seed of the data draw, independent of the run seed
+
+    def __post_init__(self) -> None:
+        _check_section(self, "data")
+        if self.name != "csv" and self.name not in ("linear", "sparse_linear"):
+            if self.n_features > MAX_FEATURES_NONLINEAR and self.name in (
+                "polynomial",
+                "classification",
+            ):
+                raise ValueError(
+                    f"data.n_features = {self.n_features} is too large for "
+                    f"data.name = '{self.name}': allowed 1 to {MAX_FEATURES_NONLINEAR}"
+                )
+        if self.n_informative is not None and self.n_informative > self.n_features:
+            raise ValueError(
+                f"data.n_informative = {self.n_informative} exceeds data.n_features = "
+                f"{self.n_features}: allowed 1 to data.n_features"
+            )
+        if self.name == "csv" and (not self.path or not self.target):
+            raise ValueError(
+                "data.name = 'csv' needs data.path (the file) and data.target (the column)"
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelConfig:
+    """The network: a linear model, an MLP or a small CNN (image sets only)."""
+
+    kind: str = "linear"  # linear | mlp | cnn
+    hidden: tuple[int, ...] = ()  # MLP hidden widths (CNN: ignored)
+    activation: str = "relu"  # relu | tanh | sigmoid
+    dropout: float = 0.0  # drop probability after each hidden layer
+    norm: str = "none"  # none | batch | layer | group (| instance for cnn)
+    init: str = "auto"  # auto: N(0, init_std²) for linear regression, torch default else
+    init_std: float = 1.0  # std of `normal` initial weights
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", tuple(self.hidden))
+        _check_section(self, "model")
+        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+            raise ValueError(
+                f"model.hidden has {len(self.hidden)} layers: allowed at most "
+                f"{MAX_HIDDEN_LAYERS}"
+            )
+        if self.kind == "mlp" and not self.hidden:
+            raise ValueError("model.hidden is empty: an mlp needs at least one hidden width")
+        if self.norm == "instance" and self.kind != "cnn":
+            raise ValueError("model.norm = 'instance' is for model.kind = 'cnn' only")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegConfig:
+    """The regularizer: J = data_loss + lam · Ω(w); see regcore.penalties."""
+
+    kind: str = "l2"  # none | l1 | l2 | elastic_net | weight_decay (decoupled)
+    lam: float = 3.0  # strength λ ≥ 0
+    l1_ratio: float = 0.5  # elastic-net mix α: Ω = α‖w‖₁ + (1−α)·½‖w‖²
+    l1_solver: str = "proximal"  # proximal (exact zeros) | subgradient
+    penalize_bias: bool = False  # also penalize biases (never norm-layer parameters)
+
+    def __post_init__(self) -> None:
+        _check_section(self, "reg")
+
+
+@dataclass(frozen=True, kw_only=True)
+class OptimConfig:
+    """Optimizer and schedule."""
+
+    name: str = "sgd"  # sgd | adam | adamw
+    lr: float = 0.003  # learning rate
+    momentum: float = 0.0  # SGD momentum
+    batch_size: int = 5  # minibatch size (n_train: full batch)
+    epochs: int = 100  # passes over the training set
+    early_stopping_patience: int | None = None  # epochs without val improvement
+    val_fraction: float = 0.2  # share of training data held out when early stopping
+
+    def __post_init__(self) -> None:
+        _check_section(self, "optim")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainConfig:
+    """One run: data, model, regularizer, optimizer, seed and device."""
+
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    reg: RegConfig = field(default_factory=RegConfig)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    seed: int = 0  # run seed: initialization, batch order, dropout masks
+    device: str = "auto"  # auto | cpu | cuda | mps
+    dtype: str = "float32"  # float32 | float64
+
+    def __post_init__(self) -> None:
+        _check_section(self, "")
+        d, o = self.data, self.optim
+        n_fit = d.n_train
+        if o.early_stopping_patience is not None:
+            n_fit = d.n_train - max(1, round(d.n_train * o.val_fraction))
+            if n_fit < 1:
+                raise ValueError(
+                    f"data.n_train = {d.n_train} is too small to hold out a validation "
+                    "split for early stopping: use at least 2 samples"
+                )
+        if o.batch_size > d.n_train:
+            raise ValueError(
+                f"optim.batch_size = {o.batch_size} exceeds data.n_train = {d.n_train}: "
+                "allowed 1 to data.n_train (full batch)"
+            )
+        if self.model.kind == "cnn" and d.name != "digits":
+            raise ValueError(
+                f"model.kind = 'cnn' needs an image data set: data.name = 'digits', "
+                f"not '{d.name}'"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The config as plain JSON-ready data (tuples become lists)."""
+        out = dataclasses.asdict(self)
+        out["model"]["hidden"] = list(self.model.hidden)
+        return out
+
+    def to_json(self) -> str:
+        """The config as indented JSON text."""
+        return json.dumps(self.to_dict(), indent=2)
+
+    def replace(self, **changes: Any) -> TrainConfig:
+        """A copy with dotted-path changes, e.g. ``cfg.replace(**{"reg.lam": 0.1})``."""
+        return load_config(_merge(self.to_dict(), _nest(changes)))
+
+
+SECTIONS: dict[str, type] = {
+    "data": DataConfig,
+    "model": ModelConfig,
+    "reg": RegConfig,
+    "optim": OptimConfig,
+}
+
+
+def _check_section(obj: Any, section: str) -> None:
+    for f in dataclasses.fields(obj):
+        if f.name in SECTIONS and not section:
+            continue
+        key = f"{section}.{f.name}" if section else f.name
+        value = getattr(obj, f.name)
+        if value is None and key in NULLABLE:
+            continue
+        if key in CHOICES:
+            if value not in CHOICES[key]:
+                allowed = ", ".join(CHOICES[key])
+                raise ValueError(f"{key} = {value!r} is not allowed: choose one of {allowed}")
+        elif key in BOUNDS:
+            items = value if isinstance(value, tuple) else (value,)
+            for item in items:
+                _check_number(key, item)
+            if not isinstance(value, tuple):
+                cast = int if key in INT_FIELDS else float
+                object.__setattr__(obj, f.name, cast(value))
+        elif f.type in ("bool", bool) and not isinstance(value, bool):
+            raise ValueError(f"{key} = {value!r} is not allowed: use true or false")
+        elif key in NULLABLE and not isinstance(value, str):
+            raise ValueError(f"{key} = {value!r} is not allowed: use a text value or null")
+
+
+def _check_number(key: str, value: Any) -> None:
+    lo, hi = BOUNDS[key]
+    want_int = key in INT_FIELDS
+    kind = "a whole number" if want_int else "a number"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{key} = {value!r} is not {kind}: allowed {_range(key)}")
+    if want_int and not float(value).is_integer():
+        raise ValueError(f"{key} = {value!r} is not {kind}: allowed {_range(key)}")
+    if not math.isfinite(value):
+        raise ValueError(f"{key} = {value!r} is not finite: allowed {_range(key)}")
+    too_low = value <= lo if key in OPEN_LOW else value < lo
+    if too_low or value > hi:
+        raise ValueError(f"{key} = {value!r} is out of range: allowed {_range(key)}")
+
+
+def _range(key: str) -> str:
+    lo, hi = BOUNDS[key]
+    left = "more than" if key in OPEN_LOW else "from"
+    return f"{left} {lo:g} to {hi:g}"
+
+
+def _coerce_section(cls: type, section: str, raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        raise ValueError(f"{section} must be an object of fields, not {type(raw).__name__}")
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - names)
+    if unknown:
+        raise ValueError(
+            f"unknown field {section}.{unknown[0]}: allowed {', '.join(sorted(names))}"
+        )
+    values = dict(raw)
+    for key in list(values):
+        full = f"{section}.{key}"
+        if full in INT_FIELDS and isinstance(values[key], float) and values[key].is_integer():
+            values[key] = int(values[key])
+    if "hidden" in values:
+        hidden = values["hidden"]
+        if not isinstance(hidden, list | tuple):
+            raise ValueError(f"model.hidden = {hidden!r} is not a list of widths")
+        values["hidden"] = tuple(int(h) if _is_whole(h) else h for h in hidden)
+    return cls(**values)
+
+
+def _is_whole(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and float(x).is_integer()
+
+
+def load_config(source: TrainConfig | dict | str | Path | None = None) -> TrainConfig:
+    """Parse and validate a run configuration.
+
+    Args:
+        source: a ``TrainConfig`` (returned as is), a dict, JSON text, or the path
+            of a JSON file. Missing fields take their defaults; unknown ones fail.
+
+    Returns:
+        The validated, frozen ``TrainConfig``.
+
+    Raises:
+        ValueError: naming the field, the value given and what is allowed.
+    """
+    if isinstance(source, TrainConfig):
+        return source
+    raw = _read_source(source)
+    if not isinstance(raw, dict):
+        raise ValueError(f"a config must be a JSON object, not {type(raw).__name__}")
+    top = {f.name for f in dataclasses.fields(TrainConfig)}
+    unknown = sorted(set(raw) - top)
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]}: allowed {', '.join(sorted(top))}")
+    kwargs: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name in SECTIONS:
+            kwargs[name] = _coerce_section(SECTIONS[name], name, value)
+        elif name == "seed" and _is_whole(value):
+            kwargs[name] = int(value)
+        else:
+            kwargs[name] = value
+    return TrainConfig(**kwargs)
+
+
+def _read_source(source: dict | str | Path | None) -> Any:
+    if source is None:
+        return {}
+    if isinstance(source, dict):
+        return source
+    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
+        path = Path(source)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"cannot read config file {str(path)!r}: {exc.strerror or exc}") from None
+        return _parse_json(text, f"config file {str(path)!r}")
+    return _parse_json(source, "config")
+
+
+def _parse_json(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+
+
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        parts = key.split(".")
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return out
+
+
+def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _flat(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in d.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def to_query(cfg: TrainConfig) -> str:
+    """A short URL query string holding the fields that differ from the defaults."""
+    default = _flat(TrainConfig().to_dict())
+    items = []
+    for key, value in _flat(cfg.to_dict()).items():
+        if value != default[key]:
+            items.append((key, _encode(value)))
+    return urllib.parse.urlencode(items)
+
+
+def _encode(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value) if not isinstance(value, float) else repr(value)
+
+
+def from_query(query: str | dict[str, str]) -> TrainConfig:
+    """Parse a query string (or a dict of its values) written by :func:`to_query`."""
+    pairs = urllib.parse.parse_qsl(query) if isinstance(query, str) else list(query.items())
+    default = _flat(TrainConfig().to_dict())
+    flat: dict[str, Any] = {}
+    for key, text in pairs:
+        if key not in default:
+            raise ValueError(f"unknown field {key} in the link")
+        flat[key] = _decode(key, str(text), default[key])
+    return load_config(_merge(TrainConfig().to_dict(), _nest(flat)))
+
+
+def _decode(key: str, text: str, like: Any) -> Any:
+    if text == "null" and key in NULLABLE:
+        return None
+    try:
+        if isinstance(like, bool):
+            if text not in ("true", "false"):
+                raise ValueError
+            return text == "true"
+        if isinstance(like, list):
+            return [int(v) for v in text.split(",") if v.strip()]
+        if key in INT_FIELDS:
+            return int(text)
+        if isinstance(like, float) or key in BOUNDS:
+            return float(text)
+    except ValueError:
+        raise ValueError(f"{key} = {text!r} in the link is not a valid value") from None
+    return text

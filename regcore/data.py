@@ -1,0 +1,264 @@
+"""Data sets, made locally or loaded from scikit-learn's bundled files.
+
+Every set is deterministic given ``data.seed`` and is drawn from its own
+``torch.Generator`` (stream ``DATA``), independent of the run seed's streams.
+
+Conventions:
+- ``linear``: x ~ N(0, 1)^d, y = x·w* + b* + ε with every w*_i = ``true_w`` and
+  ε ~ N(0, noise²) — the textbook's high-dimensional weight-decay set, unscaled.
+- ``sparse_linear``: as ``linear`` but only ``n_informative`` (default 5) of the
+  w*_i are non-zero, at random positions, with random signs.
+- ``polynomial``: x ~ U(−1, 1), y = sin(πx) + ε; features x¹ … x^d (d =
+  ``n_features``), standardized with training statistics.
+- real sets (``digits``, ``breast_cancer``, ``diabetes``, ``csv``): features
+  standardized with training statistics (constant columns stay 0); regression
+  targets standardized too, so losses are in units of the target's variance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from regcore.config import TrainConfig
+from regcore.csvdata import read_csv_table
+
+# Independent random streams derived from one seed.
+DATA, INIT, BATCH, DROPOUT = 0, 1, 2, 3
+REAL_SETS = ("digits", "breast_cancer", "diabetes")
+
+
+def make_generator(seed: int, stream: int) -> torch.Generator:
+    """A CPU generator for one stream of one seed; streams never collide."""
+    state = np.random.SeedSequence([seed, stream]).generate_state(1, dtype=np.uint64)[0]
+    return torch.Generator().manual_seed(int(state) & (2**63 - 1))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Tensors as the model sees them, plus what is known of the truth.
+
+    ``y`` is float of shape (n,) for regression and int64 class labels for
+    classification. ``y_test_clean`` is the noise-free target where the truth is
+    known (for bias–variance), else None.
+    """
+
+    X_train: torch.Tensor  # (n_train, d)
+    y_train: torch.Tensor  # (n_train,)
+    X_test: torch.Tensor  # (n_test, d)
+    y_test: torch.Tensor  # (n_test,)
+    task: str  # "regression" | "classification"
+    n_classes: int  # 0 for regression
+    true_w: torch.Tensor | None = None  # (d,) where the data set has true weights
+    true_b: float | None = None
+    y_test_clean: torch.Tensor | None = None
+    feature_names: tuple[str, ...] = ()
+    image_shape: tuple[int, int] | None = None  # (h, w) for image sets
+    noise_var: float | None = None  # variance of the additive noise where known
+
+    @property
+    def n_features(self) -> int:
+        return self.X_train.shape[1]
+
+    @property
+    def out_dim(self) -> int:
+        return 1 if self.task == "regression" else self.n_classes
+
+
+def make_dataset(cfg: TrainConfig) -> Dataset:
+    """Build the data set of ``cfg.data`` in float64 on the CPU.
+
+    Args:
+        cfg: the run configuration (only ``cfg.data`` is read).
+
+    Returns:
+        A :class:`Dataset`; ``regcore.train`` casts it to the run's dtype/device.
+    """
+    d = cfg.data
+    g = make_generator(d.seed, DATA)
+    if d.name in ("linear", "sparse_linear"):
+        return _linear(d, g)
+    if d.name == "polynomial":
+        return _polynomial(d, g)
+    if d.name == "classification":
+        return _classification(d, g)
+    if d.name in ("moons", "circles", "xor", "spiral"):
+        return _two_d(d, g)
+    if d.name in REAL_SETS:
+        return _real(d, g)
+    return _csv(d, g)
+
+
+def _normal(shape: tuple[int, ...], g: torch.Generator) -> torch.Tensor:
+    return torch.randn(shape, generator=g, dtype=torch.float64)
+
+
+def _linear(d, g: torch.Generator) -> Dataset:
+    n, p = d.n_train + d.n_test, d.n_features
+    w = torch.full((p,), float(d.true_w), dtype=torch.float64)
+    if d.name == "sparse_linear":
+        k = d.n_informative or min(5, p)
+        support = torch.randperm(p, generator=g)[:k]
+        signs = torch.where(torch.rand(k, generator=g, dtype=torch.float64) < 0.5, -1.0, 1.0)
+        w = torch.zeros(p, dtype=torch.float64)
+        w[support] = signs * abs(float(d.true_w))
+    X = _normal((n, p), g)
+    clean = X @ w + d.true_b
+    y = clean + d.noise * _normal((n,), g)
+    return _split(
+        d,
+        X,
+        y,
+        "regression",
+        0,
+        true_w=w,
+        true_b=float(d.true_b),
+        clean=clean,
+        noise_var=d.noise**2,
+    )
+
+
+def _polynomial(d, g: torch.Generator) -> Dataset:
+    n = d.n_train + d.n_test
+    x = torch.rand(n, generator=g, dtype=torch.float64) * 2 - 1
+    clean = torch.sin(math.pi * x)
+    y = clean + d.noise * _normal((n,), g)
+    X = torch.stack([x**k for k in range(1, d.n_features + 1)], dim=1)
+    X = _standardize(X, d.n_train)
+    names = tuple(f"x^{k}" for k in range(1, d.n_features + 1))
+    return _split(d, X, y, "regression", 0, clean=clean, names=names, noise_var=d.noise**2)
+
+
+def _classification(d, g: torch.Generator) -> Dataset:
+    """Gaussian classes around centroids in a random low-dimensional subspace."""
+    n, p, c = d.n_train + d.n_test, d.n_features, d.n_classes
+    k = min(p, max(2, c))
+    basis = torch.linalg.qr(_normal((p, k), g))[0]  # (p, k), orthonormal columns
+    centroids = 2.0 * _normal((c, k), g) @ basis.T  # (c, p)
+    labels = torch.randint(0, c, (n,), generator=g)
+    X = centroids[labels] + _normal((n, p), g)
+    labels = _flip_labels(labels, d.noise, c, g)
+    return _split(d, X, labels, "classification", c)
+
+
+def _flip_labels(labels: torch.Tensor, noise: float, c: int, g: torch.Generator) -> torch.Tensor:
+    """Replace a share min(noise, 1) of labels with uniform random classes."""
+    share = min(float(noise), 1.0)
+    flip = torch.rand(labels.shape, generator=g) < share
+    random = torch.randint(0, c, labels.shape, generator=g)
+    return torch.where(flip, random, labels)
+
+
+def _two_d(d, g: torch.Generator) -> Dataset:
+    n = d.n_train + d.n_test
+    labels = torch.randint(0, 2, (n,), generator=g)
+    t = torch.rand(n, generator=g, dtype=torch.float64)
+    if d.name == "moons":  # scikit-learn's make_moons shapes
+        angle = math.pi * t
+        x0 = torch.where(labels == 1, 1 - torch.cos(angle), torch.cos(angle))
+        x1 = torch.where(labels == 1, 0.5 - torch.sin(angle), torch.sin(angle))
+        X = torch.stack([x0, x1], dim=1)
+    elif d.name == "circles":
+        angle = 2 * math.pi * t
+        radius = torch.where(labels == 1, 0.5, 1.0).to(torch.float64)
+        X = torch.stack([radius * torch.cos(angle), radius * torch.sin(angle)], dim=1)
+    elif d.name == "xor":
+        X = torch.rand((n, 2), generator=g, dtype=torch.float64) * 2 - 1
+        labels = ((X[:, 0] > 0) ^ (X[:, 1] > 0)).long()
+    else:  # spiral: two interleaved arms
+        r = 0.1 + 0.9 * t
+        angle = 3 * math.pi * t + math.pi * labels.to(torch.float64)
+        X = torch.stack([r * torch.cos(angle), r * torch.sin(angle)], dim=1)
+    X = X + d.noise * _normal((n, 2), g)
+    return _split(d, X, labels, "classification", 2, names=("x0", "x1"))
+
+
+def _real(d, g: torch.Generator) -> Dataset:
+    from sklearn import datasets as skd
+
+    loader = {
+        "digits": skd.load_digits,
+        "breast_cancer": skd.load_breast_cancer,
+        "diabetes": skd.load_diabetes,
+    }[d.name]
+    bunch = loader()
+    X = torch.as_tensor(np.asarray(bunch.data, dtype=np.float64))
+    task = "regression" if d.name == "diabetes" else "classification"
+    if task == "regression":
+        y = torch.as_tensor(np.asarray(bunch.target, dtype=np.float64))
+    else:
+        y = torch.as_tensor(np.asarray(bunch.target, dtype=np.int64))
+    names = tuple(str(f) for f in getattr(bunch, "feature_names", []))
+    if d.name == "digits":
+        names = tuple(f"pixel_{i // 8}_{i % 8}" for i in range(64))
+    return _real_split(d, g, X, y, task, names, (8, 8) if d.name == "digits" else None)
+
+
+def _csv(d, g: torch.Generator) -> Dataset:
+    table = read_csv_table(d.path, d.target)
+    X = torch.as_tensor(table.X)
+    y = torch.as_tensor(table.y)
+    return _real_split(d, g, X, y, table.task, table.feature_names, None)
+
+
+def _real_split(d, g, X, y, task, names, image_shape) -> Dataset:
+    n_avail = X.shape[0]
+    if d.n_train + d.n_test > n_avail:
+        raise ValueError(
+            f"data.n_train + data.n_test = {d.n_train + d.n_test} exceeds the {n_avail} "
+            f"samples of data set '{d.name}': allowed a total of at most {n_avail}"
+        )
+    order = torch.randperm(n_avail, generator=g)[: d.n_train + d.n_test]
+    X, y = X[order], y[order]
+    X = _standardize(X, d.n_train)
+    n_classes = 0
+    if task == "regression":
+        mu, sd = y[: d.n_train].mean(), y[: d.n_train].std(unbiased=False)
+        y = (y - mu) / (sd if sd > 0 else 1.0)
+    else:
+        n_classes = int(y.max().item()) + 1
+    return _split(d, X, y, task, n_classes, names=names, image_shape=image_shape)
+
+
+def _standardize(X: torch.Tensor, n_train: int) -> torch.Tensor:
+    mu = X[:n_train].mean(0)
+    sd = X[:n_train].std(0, unbiased=False)
+    return (X - mu) / torch.where(sd > 0, sd, torch.ones_like(sd))
+
+
+def _split(d, X, y, task, n_classes, *, true_w=None, true_b=None, clean=None, names=(),
+           image_shape=None, noise_var=None) -> Dataset:
+    n = d.n_train
+    names = tuple(names) or tuple(f"x{i}" for i in range(X.shape[1]))
+    return Dataset(
+        X_train=X[:n].contiguous(),
+        y_train=y[:n].contiguous(),
+        X_test=X[n:].contiguous(),
+        y_test=y[n:].contiguous(),
+        task=task,
+        n_classes=n_classes,
+        true_w=true_w,
+        true_b=true_b,
+        y_test_clean=None if clean is None else clean[n:].contiguous(),
+        feature_names=names,
+        image_shape=image_shape,
+        noise_var=noise_var,
+    )
+
+
+def dataset_frame(cfg: TrainConfig):
+    """The data set as the model sees it: a DataFrame with split, x0…x{d−1}, y."""
+    import pandas as pd
+
+    ds = make_dataset(cfg)
+    cols = [f"x{i}" for i in range(ds.n_features)]
+    parts = []
+    for split, X, y in (("train", ds.X_train, ds.y_train), ("test", ds.X_test, ds.y_test)):
+        frame = pd.DataFrame(X.numpy(), columns=cols)
+        frame.insert(0, "split", split)
+        frame["y"] = y.numpy()
+        parts.append(frame)
+    return pd.concat(parts, ignore_index=True)

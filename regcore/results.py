@@ -1,0 +1,62 @@
+"""Frozen, picklable results: one event per epoch and the result of a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from regcore.config import TrainConfig
+
+
+@dataclass(frozen=True)
+class StepMetrics:
+    """Progress after one epoch. Losses are data losses on whole splits, eval mode."""
+
+    epoch: int  # 1-based epoch just finished
+    epochs: int  # epochs planned
+    train_loss: float
+    test_loss: float
+    penalty: float  # λ·Ω(w) at the end of the epoch (0 for decoupled decay)
+    weight_l2: float  # ‖w‖₂ over penalized weights
+    weight_l1: float
+    zero_fraction: float  # share of weights exactly 0
+    seconds: float  # since the run started
+    train_acc: float | None = None
+    test_acc: float | None = None
+    val_loss: float | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produced (DESIGN.md's result JSON is ``to_dict()``)."""
+
+    config: TrainConfig
+    history: dict[str, list[float]]  # epoch, train_loss, test_loss, penalty, ...
+    weights: dict[str, list[float]]  # final weights per layer, flattened
+    metrics: dict[str, Any]
+    snapshots: dict[str, Any] = field(default_factory=dict)  # epochs + per-layer lists
+    true_w: list[float] | None = None
+    task: str = "regression"
+    stopped: bool = False  # a stop request ended the run early
+    diverged_epoch: int | None = None
+    best_epoch: int | None = None  # early stopping: the epoch whose weights were kept
+    image_shape: tuple[int, int] | None = None
+
+    @property
+    def diverged(self) -> bool:
+        return bool(self.metrics.get("diverged"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result JSON: config, history, weights, metrics (+ snapshots, truth)."""
+        return {
+            "config": self.config.to_dict(),
+            "history": self.history,
+            "weights": self.weights,
+            "metrics": self.metrics,
+            "snapshots": self.snapshots,
+            "true_w": self.true_w,
+            "task": self.task,
+            "stopped": self.stopped,
+            "diverged_epoch": self.diverged_epoch,
+            "best_epoch": self.best_epoch,
+        }

@@ -1,0 +1,392 @@
+"""Training: one run of one config, streamed one event per epoch.
+
+Objective (DESIGN.md): J(w, b) = data_loss + λ·Ω(w), where data_loss is the
+mean squared error (``nn.MSELoss()``, regression; outputs of shape (n, 1)) or the
+mean cross-entropy (classification), and Ω is *summed* over the weights of the
+linear/conv layers (see regcore.penalties). Biases are exempt unless
+``reg.penalize_bias``; normalization-layer parameters always are.
+
+How each regularizer enters a step:
+- ``l2``, ``elastic_net`` (L2 part), ``l1`` with solver ``subgradient``: in the
+  loss, through autograd. With plain SGD, L2 is then exactly
+  ``torch.optim.SGD(weight_decay=λ)``.
+- ``l1`` / elastic-net L1 part with solver ``proximal``: after the optimizer
+  step, w ← sign(w)·max(|w| − lr·λ·α, 0) (ISTA; Beck & Teboulle 2009).
+- ``weight_decay`` (decoupled; Loshchilov & Hutter 2019): w ← w − lr·λ·w before
+  the optimizer's update, which for ``adamw`` is ``torch.optim.AdamW``'s own.
+
+Reported losses are data losses on whole splits in eval mode after each epoch;
+``penalty`` is λ·Ω(w) beside them.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from regcore.config import MAX_WORK, TrainConfig, load_config
+from regcore.data import BATCH, DROPOUT, INIT, Dataset, make_dataset, make_generator
+from regcore.metrics import accuracy, weight_stats
+from regcore.models import build_model, penalized_parameters, weight_layers
+from regcore.penalties import gradient_part, l1_threshold, omega, soft_threshold_
+from regcore.results import RunResult, StepMetrics
+
+MAX_SNAPSHOTS = 51  # weight snapshots kept, initial weights included
+SNAPSHOT_SAMPLE = 4_000  # weights per layer kept in each snapshot
+VAL_STREAM = 4
+
+StopSignal = threading.Event | Callable[[], bool] | None
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` takes CUDA, then MPS, then CPU; an unavailable device is an error."""
+    cuda = torch.cuda.is_available()
+    mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+    if name == "auto":
+        return torch.device("cuda" if cuda else "mps" if mps else "cpu")
+    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
+        raise ValueError(f"device = '{name}' is not available on this machine: use auto or cpu")
+    return torch.device(name)
+
+
+def available_devices() -> list[str]:
+    """The device names this machine can run: always ``auto`` and ``cpu``."""
+    out = ["auto", "cpu"]
+    if torch.cuda.is_available():
+        out.append("cuda")
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        out.append("mps")
+    return out
+
+
+@dataclass
+class _Split:
+    X: torch.Tensor
+    y: torch.Tensor
+
+
+@dataclass
+class _Setup:
+    cfg: TrainConfig
+    data: Dataset
+    fit: _Split
+    val: _Split | None
+    test: _Split
+    model: nn.Module
+    optimizer: torch.optim.Optimizer
+    penalized: list[nn.Parameter]
+    batch_gen: torch.Generator
+    device: torch.device
+    classify: bool
+    sample_idx: dict[str, torch.Tensor]
+
+
+def _to(t: torch.Tensor, device: torch.device, dtype: torch.dtype, classify: bool):
+    if classify and not t.is_floating_point():
+        return t.to(device)
+    return t.to(device=device, dtype=dtype)
+
+
+def _split_val(cfg: TrainConfig, ds: Dataset) -> tuple[int, torch.Tensor]:
+    n = ds.X_train.shape[0]
+    n_val = max(1, round(n * cfg.optim.val_fraction))
+    order = torch.randperm(n, generator=make_generator(cfg.data.seed, VAL_STREAM))
+    return n_val, order
+
+
+def _setup(cfg: TrainConfig, data: Dataset | None = None) -> _Setup:
+    device = resolve_device(cfg.device)
+    dtype = torch.float64 if cfg.dtype == "float64" else torch.float32
+    ds = data if data is not None else make_dataset(cfg)
+    classify = ds.task == "classification"
+    Xtr, ytr = ds.X_train, ds.y_train
+    val = None
+    if cfg.optim.early_stopping_patience is not None:
+        n_val, order = _split_val(cfg, ds)
+        val = _Split(_to(Xtr[order[:n_val]], device, dtype, False),
+                     _to(ytr[order[:n_val]], device, dtype, classify))
+        Xtr, ytr = Xtr[order[n_val:]], ytr[order[n_val:]]
+    model = build_model(
+        cfg, ds.n_features, ds.out_dim,
+        init=make_generator(cfg.seed, INIT), dropout=make_generator(cfg.seed, DROPOUT),
+        image_shape=ds.image_shape, regression=not classify,
+    ).to(device=device, dtype=dtype)
+    penalized = penalized_parameters(model, cfg.reg.penalize_bias)
+    return _Setup(
+        cfg=cfg, data=ds,
+        fit=_Split(_to(Xtr, device, dtype, False), _to(ytr, device, dtype, classify)),
+        val=val,
+        test=_Split(_to(ds.X_test, device, dtype, False), _to(ds.y_test, device, dtype, classify)),
+        model=model, optimizer=_optimizer(cfg, model, penalized), penalized=penalized,
+        batch_gen=make_generator(cfg.seed, BATCH), device=device, classify=classify,
+        sample_idx=_sample_indices(model, cfg.seed),
+    )
+
+
+def _optimizer(cfg: TrainConfig, model: nn.Module, penalized: list[nn.Parameter]):
+    o = cfg.optim
+    ids = {id(p) for p in penalized}
+    rest = [p for p in model.parameters() if id(p) not in ids]
+    decay = cfg.reg.lam if (o.name == "adamw" and cfg.reg.kind == "weight_decay") else 0.0
+    groups = [{"params": penalized, "weight_decay": decay}, {"params": rest, "weight_decay": 0.0}]
+    groups = [g for g in groups if g["params"]]
+    if o.name == "sgd":
+        return torch.optim.SGD(groups, lr=o.lr, momentum=o.momentum)
+    if o.name == "adam":
+        return torch.optim.Adam(groups, lr=o.lr)
+    return torch.optim.AdamW(groups, lr=o.lr)
+
+
+def data_loss(out: torch.Tensor, y: torch.Tensor, classify: bool) -> torch.Tensor:
+    """Mean squared error on (n, 1) outputs, or mean cross-entropy on logits."""
+    if classify:
+        return F.cross_entropy(out, y)
+    return F.mse_loss(out.squeeze(1), y)
+
+
+def _train_epoch(s: _Setup) -> bool:
+    """One pass over the training data; False if a loss went non-finite."""
+    cfg, model, opt = s.cfg, s.model, s.optimizer
+    n, bs = s.fit.X.shape[0], cfg.optim.batch_size
+    order = torch.randperm(n, generator=s.batch_gen).to(s.device)
+    manual_decay = cfg.reg.kind == "weight_decay" and cfg.optim.name != "adamw"
+    threshold = l1_threshold(cfg.reg, cfg.optim.lr)
+    model.train()
+    for start in range(0, n, bs):
+        idx = order[start : start + bs]
+        opt.zero_grad(set_to_none=True)
+        loss = data_loss(model(s.fit.X[idx]), s.fit.y[idx], s.classify)
+        loss = loss + gradient_part(cfg.reg, s.penalized).to(loss.device)
+        if not torch.isfinite(loss):
+            return False
+        loss.backward()
+        if manual_decay:
+            with torch.no_grad():
+                for p in s.penalized:
+                    p.mul_(1.0 - cfg.optim.lr * cfg.reg.lam)
+        opt.step()
+        soft_threshold_(s.penalized, threshold)
+    return True
+
+
+@torch.no_grad()
+def _evaluate(s: _Setup, split: _Split) -> tuple[float, float | None]:
+    s.model.eval()
+    out = s.model(split.X)
+    s.model.train()
+    loss = float(data_loss(out, split.y, s.classify))
+    acc = accuracy(out, split.y) if s.classify else None
+    return loss, acc
+
+
+def _weights(s: _Setup) -> list[torch.Tensor]:
+    return [layer.weight for _, layer in weight_layers(s.model)]
+
+
+def _event(s: _Setup, epoch: int, t0: float) -> StepMetrics:
+    tr_loss, tr_acc = _evaluate(s, s.fit)
+    te_loss, te_acc = _evaluate(s, s.test)
+    val_loss = _evaluate(s, s.val)[0] if s.val is not None else None
+    with torch.no_grad():
+        pen = float(s.cfg.reg.lam * omega(s.cfg.reg, s.penalized))
+    st = weight_stats(_weights(s))
+    return StepMetrics(
+        epoch=epoch, epochs=s.cfg.optim.epochs, train_loss=tr_loss, test_loss=te_loss,
+        penalty=pen, weight_l2=st["weight_l2"], weight_l1=st["weight_l1"],
+        zero_fraction=st["zero_fraction"], seconds=time.perf_counter() - t0,
+        train_acc=tr_acc, test_acc=te_acc, val_loss=val_loss,
+    )
+
+
+def _finite(ev: StepMetrics) -> bool:
+    values = [ev.train_loss, ev.test_loss, ev.penalty, ev.weight_l2]
+    values += [ev.val_loss] if ev.val_loss is not None else []
+    return all(math.isfinite(v) for v in values)
+
+
+def _sample_indices(model: nn.Module, seed: int) -> dict[str, torch.Tensor]:
+    g = make_generator(seed, 5)
+    out = {}
+    for name, layer in weight_layers(model):
+        n = layer.weight.numel()
+        if n > SNAPSHOT_SAMPLE:
+            out[name] = torch.randperm(n, generator=g)[:SNAPSHOT_SAMPLE].sort().values
+    return out
+
+
+def snapshot_epochs(epochs: int) -> set[int]:
+    """At most ``MAX_SNAPSHOTS`` evenly spaced epochs in 0..epochs, both ends kept."""
+    k = min(epochs + 1, MAX_SNAPSHOTS)
+    return {round(i * epochs / (k - 1)) for i in range(k)} if k > 1 else {0}
+
+
+def _snapshot(s: _Setup) -> dict[str, list[float]]:
+    out = {}
+    for name, layer in weight_layers(s.model):
+        flat = layer.weight.detach().reshape(-1).to("cpu", torch.float64)
+        if name in s.sample_idx:
+            flat = flat[s.sample_idx[name]]
+        out[name] = flat.tolist()
+    return out
+
+
+def _stop_requested(stop: StopSignal) -> bool:
+    if stop is None:
+        return False
+    if isinstance(stop, threading.Event):
+        return stop.is_set()
+    return bool(stop())
+
+
+def train(
+    cfg: TrainConfig | dict | str | None = None,
+    stop: StopSignal = None,
+    data: Dataset | None = None,
+) -> Generator[StepMetrics, None, RunResult]:
+    """Train one model, yielding one :class:`StepMetrics` per epoch.
+
+    Args:
+        cfg: the run configuration (anything :func:`regcore.load_config` takes).
+        stop: an ``Event`` or a callable; when set, the run ends before the
+            next epoch and returns what was computed.
+        data: a prepared data set to use instead of ``make_dataset(cfg)``.
+
+    Returns:
+        (as the generator's return value) the :class:`RunResult`; use
+        :func:`fit` to get it directly.
+    """
+    cfg = load_config(cfg)
+    _check_work(cfg)
+    s = _setup(cfg, data)
+    hist: dict[str, list[float]] = {k: [] for k in _history_keys(s)}
+    keep = snapshot_epochs(cfg.optim.epochs)
+    snaps = {"epochs": [0], "layers": {k: [v] for k, v in _snapshot(s).items()}}
+    best = _Best()
+    stopped, diverged_epoch, t0 = False, None, time.perf_counter()
+    for epoch in range(1, cfg.optim.epochs + 1):
+        if _stop_requested(stop):
+            stopped = True
+            break
+        ev = _event(s, epoch, t0) if _train_epoch(s) else None
+        if ev is None or not _finite(ev):
+            diverged_epoch = epoch
+            break
+        _record(hist, ev)
+        if epoch in keep:
+            snaps["epochs"].append(epoch)
+            for k, v in _snapshot(s).items():
+                snaps["layers"][k].append(v)
+        yield ev
+        if best.update(s, ev) >= (cfg.optim.early_stopping_patience or math.inf):
+            break
+    if best.state is not None:
+        s.model.load_state_dict(best.state)
+    return _result(s, hist, snaps, time.perf_counter() - t0, stopped, diverged_epoch, best)
+
+
+class _Best:
+    """Tracks the best validation loss for early stopping."""
+
+    def __init__(self) -> None:
+        self.loss, self.epoch, self.state, self.bad = math.inf, None, None, 0
+
+    def update(self, s: _Setup, ev: StepMetrics) -> int:
+        if ev.val_loss is None:
+            return 0
+        if ev.val_loss < self.loss:
+            self.loss, self.epoch, self.bad = ev.val_loss, ev.epoch, 0
+            self.state = copy.deepcopy(s.model.state_dict())
+        else:
+            self.bad += 1
+        return self.bad
+
+
+def _history_keys(s: _Setup) -> list[str]:
+    keys = ["epoch", "train_loss", "test_loss", "penalty", "weight_l2", "weight_l1",
+            "zero_fraction", "seconds"]
+    if s.classify:
+        keys += ["train_acc", "test_acc"]
+    if s.val is not None:
+        keys.append("val_loss")
+    return keys
+
+
+def _record(hist: dict[str, list[float]], ev: StepMetrics) -> None:
+    for key in hist:
+        hist[key].append(getattr(ev, key))
+
+
+def _result(s, hist, snaps, seconds, stopped, diverged_epoch, best) -> RunResult:
+    tr_loss, tr_acc = _evaluate(s, s.fit)
+    te_loss, te_acc = _evaluate(s, s.test)
+    st = weight_stats(_weights(s))
+    metrics = {
+        "train_loss": tr_loss, "test_loss": te_loss, **st,
+        "n_params": sum(p.numel() for p in s.model.parameters()),
+        "seconds": seconds, "device": str(s.device), "diverged": diverged_epoch is not None,
+        "epochs_run": len(hist["epoch"]),
+    }
+    if s.classify:
+        metrics.update(train_acc=tr_acc, test_acc=te_acc)
+    if diverged_epoch is not None:  # the weights are non-finite: report the last good epoch
+        metrics.update(train_loss=hist["train_loss"][-1] if hist["epoch"] else math.nan,
+                       test_loss=hist["test_loss"][-1] if hist["epoch"] else math.nan)
+    ds = s.data
+    return RunResult(
+        config=s.cfg, history=hist,
+        weights={n: layer.weight.detach().reshape(-1).cpu().double().tolist()
+                 for n, layer in weight_layers(s.model)},
+        metrics=metrics, snapshots=snaps,
+        true_w=None if ds.true_w is None else ds.true_w.tolist(), task=ds.task,
+        stopped=stopped, diverged_epoch=diverged_epoch, best_epoch=best.epoch,
+        image_shape=ds.image_shape,
+    )
+
+
+def fit(
+    cfg: TrainConfig | dict | str | None = None,
+    stop: StopSignal = None,
+    on_epoch: Callable[[StepMetrics], None] | None = None,
+    data: Dataset | None = None,
+) -> RunResult:
+    """Run :func:`train` to the end and return its :class:`RunResult`.
+
+    Args:
+        cfg: the run configuration. stop: as in :func:`train`.
+        on_epoch: called with each epoch's :class:`StepMetrics`.
+        data: a prepared data set, as in :func:`train`.
+    """
+    gen = train(cfg, stop=stop, data=data)
+    while True:
+        try:
+            ev = next(gen)
+        except StopIteration as done:
+            return done.value
+        if on_epoch is not None:
+            on_epoch(ev)
+
+
+def work(cfg: TrainConfig) -> float:
+    """Rough cost of a run: epochs · n_train · (parameters of the model)."""
+    d, m = cfg.data, cfg.model
+    width = d.n_features if d.name != "digits" else 64
+    sizes = [width, *m.hidden] if m.kind == "mlp" else [width]
+    out = max(d.n_classes, 10) if d.name not in ("linear", "sparse_linear") else 1
+    params = sum(a * b for a, b in zip(sizes, [*sizes[1:], out], strict=True))
+    return float(cfg.optim.epochs) * d.n_train * max(params, 1)
+
+
+def _check_work(cfg: TrainConfig) -> None:
+    if work(cfg) > MAX_WORK:
+        raise ValueError(
+            f"this run is too large for the server: optim.epochs · data.n_train · parameters "
+            f"= {work(cfg):.2g} exceeds {MAX_WORK:.2g}; use fewer epochs, samples or units"
+        )
