@@ -1,0 +1,6 @@
+"""Playground: train one model live and watch what the regularizer does."""
+
+import streamlit as st
+
+st.title("Playground")
+st.info("The Playground is being built.")

@@ -1,0 +1,110 @@
+"""Shared look of every figure: one colour and label per regularizer, projector-sized fonts.
+
+Pure data and pure functions: nothing here touches plotly's global default template.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+# One colour per regularizer kind (and per variant a page may contrast), colour-blind safe
+# (Okabe–Ito palette), so "L1" is the same orange on every page.
+REG_COLORS: dict[str, str] = {
+    "none": "#555555",
+    "l1": "#E69F00",
+    "l1_proximal": "#E69F00",
+    "l1_subgradient": "#F0C05A",
+    "l2": "#0072B2",
+    "elastic_net": "#009E73",
+    "weight_decay": "#CC79A7",
+    "adam_l2": "#56B4E9",
+    "adamw": "#D55E00",
+}
+REG_LABELS: dict[str, str] = {
+    "none": "no regularization",
+    "l1": "L1 (lasso)",
+    "l1_proximal": "L1, proximal",
+    "l1_subgradient": "L1, subgradient",
+    "l2": "L2 (ridge)",
+    "elastic_net": "elastic net",
+    "weight_decay": "decoupled weight decay",
+    "adam_l2": "Adam + L2 penalty",
+    "adamw": "AdamW (decoupled decay)",
+}
+# Roles that are not regularizers: train/test curves, truth marks.
+TRAIN_COLOR = "#0072B2"
+TEST_COLOR = "#D55E00"
+PENALTY_COLOR = "#009E73"
+TRUTH_COLOR = "#222222"
+
+FONT_SIZE = 18  # readable from the back of a classroom
+FONT_FAMILY = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
+
+
+def reg_color(kind: str) -> str:
+    """The colour of a regularizer kind (grey for unknown kinds)."""
+    return REG_COLORS.get(kind, "#777777")
+
+
+def reg_label(kind: str) -> str:
+    """The human label of a regularizer kind (the kind itself when unknown)."""
+    return REG_LABELS.get(kind, kind)
+
+
+def base_layout(
+    title: str | None = None,
+    *,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    height: int = 440,
+    legend: str = "top",
+) -> dict[str, Any]:
+    """Layout settings shared by every figure: white template, large fonts, legend placement.
+
+    Args:
+        title: figure title (None: no title, the page's heading says it).
+        x_title, y_title: axis titles.
+        height: figure height in pixels.
+        legend: "top" (horizontal, above the plot), "right" or "none".
+
+    Returns:
+        A dict for ``fig.update_layout(**base_layout(...))``.
+    """
+    layout: dict[str, Any] = {
+        "template": "plotly_white",
+        "font": {"size": FONT_SIZE, "family": FONT_FAMILY, "color": "#1a1a1a"},
+        "height": height,
+        "margin": {"l": 70, "r": 20, "t": 70 if title else 40, "b": 60},
+        "hoverlabel": {"font": {"size": FONT_SIZE - 2}},
+        "showlegend": legend != "none",
+    }
+    if title:
+        layout["title"] = {
+            "text": title,
+            "x": 0.0,
+            "xanchor": "left",
+            "font": {"size": FONT_SIZE + 2},
+        }
+    if legend == "top":
+        layout["legend"] = {
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "right",
+            "x": 1.0,
+            "font": {"size": FONT_SIZE - 2},
+        }
+    elif legend == "right":
+        layout["legend"] = {"font": {"size": FONT_SIZE - 2}}
+    axis = {"title": {"font": {"size": FONT_SIZE}}, "tickfont": {"size": FONT_SIZE - 2}}
+    layout["xaxis"] = {**axis, "title": {**axis["title"], "text": x_title or ""}}
+    layout["yaxis"] = {**axis, "title": {**axis["title"], "text": y_title or ""}}
+    return layout
+
+
+def styled(fig: go.Figure, title: str | None = None, **kwargs: Any) -> go.Figure:
+    """Apply :func:`base_layout` to ``fig`` in place and return it."""
+    fig.update_layout(**base_layout(title, **kwargs))
+    return fig
