@@ -2,5 +2,7 @@
 
 import streamlit as st
 
+import ui  # noqa: F401
+
 st.title("Playground")
 st.info("The Playground is being built.")
