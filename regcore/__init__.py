@@ -1,11 +1,11 @@
 """regcore: the Regularization Lab engine (no Streamlit; see DESIGN.md).
 
-    import regcore
-    cfg = regcore.load_config({"reg": {"kind": "l1", "lam": 0.1}})
-    for event in regcore.train(cfg): ...      # one StepMetrics per epoch
-    result = regcore.fit(cfg)                 # RunResult; result.to_dict() is JSON
-    sweep = regcore.sweep(cfg, lambdas)       # one row per λ
-    data = regcore.make_dataset(cfg)          # X_train, y_train, X_test, y_test, true_w
+import regcore
+cfg = regcore.load_config({"reg": {"kind": "l1", "lam": 0.1}})
+for event in regcore.train(cfg): ...      # one StepMetrics per epoch
+result = regcore.fit(cfg)                 # RunResult; result.to_dict() is JSON
+sweep = regcore.sweep(cfg, lambdas)       # one row per λ
+data = regcore.make_dataset(cfg)          # X_train, y_train, X_test, y_test, true_w
 """
 
 from regcore.config import BOUNDS, CHOICES, TrainConfig, from_query, load_config, to_query

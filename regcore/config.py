@@ -86,6 +86,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "device": ("auto", "cpu", "cuda", "mps"),
     "dtype": ("float32", "float64"),
 }
+LINK_FORBIDDEN = {"data.path"}  # a shared link must never name a file on the server
 NULLABLE = {"data.n_informative", "data.path", "data.target", "optim.early_stopping_patience"}
 
 
@@ -145,8 +146,7 @@ class ModelConfig:
         _check_section(self, "model")
         if len(self.hidden) > MAX_HIDDEN_LAYERS:
             raise ValueError(
-                f"model.hidden has {len(self.hidden)} layers: allowed at most "
-                f"{MAX_HIDDEN_LAYERS}"
+                f"model.hidden has {len(self.hidden)} layers: allowed at most {MAX_HIDDEN_LAYERS}"
             )
         if self.kind == "mlp" and not self.hidden:
             raise ValueError("model.hidden is empty: an mlp needs at least one hidden width")
@@ -214,8 +214,7 @@ class TrainConfig:
             )
         if self.model.kind == "cnn" and d.name != "digits":
             raise ValueError(
-                f"model.kind = 'cnn' needs an image data set: data.name = 'digits', "
-                f"not '{d.name}'"
+                f"model.kind = 'cnn' needs an image data set: data.name = 'digits', not '{d.name}'"
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -351,12 +350,16 @@ def _read_source(source: dict | str | Path | None) -> Any:
         return {}
     if isinstance(source, dict):
         return source
-    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
+    if isinstance(source, Path) or (
+        isinstance(source, str) and not source.lstrip().startswith(("{", "["))
+    ):
         path = Path(source)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ValueError(f"cannot read config file {str(path)!r}: {exc.strerror or exc}") from None
+            raise ValueError(
+                f"cannot read config file {str(path)!r}: {exc.strerror or exc}"
+            ) from None
         return _parse_json(text, f"config file {str(path)!r}")
     return _parse_json(source, "config")
 
@@ -406,7 +409,7 @@ def to_query(cfg: TrainConfig) -> str:
     default = _flat(TrainConfig().to_dict())
     items = []
     for key, value in _flat(cfg.to_dict()).items():
-        if value != default[key]:
+        if value != default[key] and key not in LINK_FORBIDDEN:
             items.append((key, _encode(value)))
     return urllib.parse.urlencode(items)
 
@@ -429,6 +432,8 @@ def from_query(query: str | dict[str, str]) -> TrainConfig:
     for key, text in pairs:
         if key not in default:
             raise ValueError(f"unknown field {key} in the link")
+        if key in LINK_FORBIDDEN:
+            raise ValueError(f"{key} cannot come from a link: upload the file on the page")
         flat[key] = _decode(key, str(text), default[key])
     return load_config(_merge(TrainConfig().to_dict(), _nest(flat)))
 

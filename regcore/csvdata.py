@@ -74,13 +74,17 @@ def _read_bytes(source: str | bytes | Path | None) -> bytes:
         except OSError as exc:
             raise ValueError(f"cannot read CSV file {str(source)!r}: {exc.strerror}") from None
     if len(data) > MAX_BYTES:
-        raise ValueError(f"the CSV file is larger than {MAX_BYTES // 2**20} MB: allowed at most that")
+        raise ValueError(
+            f"the CSV file is larger than {MAX_BYTES // 2**20} MB: allowed at most that"
+        )
     return data
 
 
 def _check_shape(frame, target: str | None) -> None:
     if frame.shape[1] > MAX_COLUMNS + 1:
-        raise ValueError(f"the CSV file has {frame.shape[1]} columns: allowed at most {MAX_COLUMNS + 1}")
+        raise ValueError(
+            f"the CSV file has {frame.shape[1]} columns: allowed at most {MAX_COLUMNS + 1}"
+        )
     if target is None or target not in frame.columns:
         cols = ", ".join(frame.columns[:20])
         raise ValueError(f"target column {target!r} is not in the CSV file: its columns are {cols}")
@@ -101,7 +105,9 @@ def _check_column(frame, col: str, *, numeric: bool) -> None:
     if not numeric:
         return
     converted = pd.to_numeric(values, errors="coerce")
-    bad = converted.isna().to_numpy() | ~np.isfinite(converted.to_numpy(dtype=float, na_value=np.nan))
+    bad = converted.isna().to_numpy() | ~np.isfinite(
+        converted.to_numpy(dtype=float, na_value=np.nan)
+    )
     if bad.any():
         row = int(np.argmax(bad)) + 2
         raise ValueError(

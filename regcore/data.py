@@ -104,7 +104,7 @@ def _linear(d, g: torch.Generator) -> Dataset:
         support = torch.randperm(p, generator=g)[:k]
         signs = torch.where(torch.rand(k, generator=g, dtype=torch.float64) < 0.5, -1.0, 1.0)
         w = torch.zeros(p, dtype=torch.float64)
-        w[support] = signs * abs(float(d.true_w))
+        w[support] = signs.to(torch.float64) * abs(float(d.true_w))
     X = _normal((n, p), g)
     clean = X @ w + d.true_b
     y = clean + d.noise * _normal((n,), g)
@@ -199,8 +199,8 @@ def _real(d, g: torch.Generator) -> Dataset:
 
 def _csv(d, g: torch.Generator) -> Dataset:
     table = read_csv_table(d.path, d.target)
-    X = torch.as_tensor(table.X)
-    y = torch.as_tensor(table.y)
+    X = torch.tensor(table.X)
+    y = torch.tensor(table.y)
     return _real_split(d, g, X, y, table.task, table.feature_names, None)
 
 
@@ -229,8 +229,20 @@ def _standardize(X: torch.Tensor, n_train: int) -> torch.Tensor:
     return (X - mu) / torch.where(sd > 0, sd, torch.ones_like(sd))
 
 
-def _split(d, X, y, task, n_classes, *, true_w=None, true_b=None, clean=None, names=(),
-           image_shape=None, noise_var=None) -> Dataset:
+def _split(
+    d,
+    X,
+    y,
+    task,
+    n_classes,
+    *,
+    true_w=None,
+    true_b=None,
+    clean=None,
+    names=(),
+    image_shape=None,
+    noise_var=None,
+) -> Dataset:
     n = d.n_train
     names = tuple(names) or tuple(f"x{i}" for i in range(X.shape[1]))
     return Dataset(

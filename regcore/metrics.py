@@ -22,8 +22,13 @@ def weight_stats(weights: Sequence[torch.Tensor]) -> dict[str, float]:
     flat = torch.cat([w.detach().reshape(-1).to("cpu", torch.float64) for w in weights])
     n = flat.numel()
     if n == 0:
-        return {"weight_l2": 0.0, "weight_l1": 0.0, "zero_fraction": 0.0,
-                "near_zero_fraction": 0.0, "n_weights": 0}
+        return {
+            "weight_l2": 0.0,
+            "weight_l1": 0.0,
+            "zero_fraction": 0.0,
+            "near_zero_fraction": 0.0,
+            "n_weights": 0,
+        }
     return {
         "weight_l2": float(flat.norm()),
         "weight_l1": float(flat.abs().sum()),

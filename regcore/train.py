@@ -111,22 +111,33 @@ def _setup(cfg: TrainConfig, data: Dataset | None = None) -> _Setup:
     val = None
     if cfg.optim.early_stopping_patience is not None:
         n_val, order = _split_val(cfg, ds)
-        val = _Split(_to(Xtr[order[:n_val]], device, dtype, False),
-                     _to(ytr[order[:n_val]], device, dtype, classify))
+        val = _Split(
+            _to(Xtr[order[:n_val]], device, dtype, False),
+            _to(ytr[order[:n_val]], device, dtype, classify),
+        )
         Xtr, ytr = Xtr[order[n_val:]], ytr[order[n_val:]]
     model = build_model(
-        cfg, ds.n_features, ds.out_dim,
-        init=make_generator(cfg.seed, INIT), dropout=make_generator(cfg.seed, DROPOUT),
-        image_shape=ds.image_shape, regression=not classify,
+        cfg,
+        ds.n_features,
+        ds.out_dim,
+        init=make_generator(cfg.seed, INIT),
+        dropout=make_generator(cfg.seed, DROPOUT),
+        image_shape=ds.image_shape,
+        regression=not classify,
     ).to(device=device, dtype=dtype)
     penalized = penalized_parameters(model, cfg.reg.penalize_bias)
     return _Setup(
-        cfg=cfg, data=ds,
+        cfg=cfg,
+        data=ds,
         fit=_Split(_to(Xtr, device, dtype, False), _to(ytr, device, dtype, classify)),
         val=val,
         test=_Split(_to(ds.X_test, device, dtype, False), _to(ds.y_test, device, dtype, classify)),
-        model=model, optimizer=_optimizer(cfg, model, penalized), penalized=penalized,
-        batch_gen=make_generator(cfg.seed, BATCH), device=device, classify=classify,
+        model=model,
+        optimizer=_optimizer(cfg, model, penalized),
+        penalized=penalized,
+        batch_gen=make_generator(cfg.seed, BATCH),
+        device=device,
+        classify=classify,
         sample_idx=_sample_indices(model, cfg.seed),
     )
 
@@ -199,10 +210,18 @@ def _event(s: _Setup, epoch: int, t0: float) -> StepMetrics:
         pen = float(s.cfg.reg.lam * omega(s.cfg.reg, s.penalized))
     st = weight_stats(_weights(s))
     return StepMetrics(
-        epoch=epoch, epochs=s.cfg.optim.epochs, train_loss=tr_loss, test_loss=te_loss,
-        penalty=pen, weight_l2=st["weight_l2"], weight_l1=st["weight_l1"],
-        zero_fraction=st["zero_fraction"], seconds=time.perf_counter() - t0,
-        train_acc=tr_acc, test_acc=te_acc, val_loss=val_loss,
+        epoch=epoch,
+        epochs=s.cfg.optim.epochs,
+        train_loss=tr_loss,
+        test_loss=te_loss,
+        penalty=pen,
+        weight_l2=st["weight_l2"],
+        weight_l1=st["weight_l1"],
+        zero_fraction=st["zero_fraction"],
+        seconds=time.perf_counter() - t0,
+        train_acc=tr_acc,
+        test_acc=te_acc,
+        val_loss=val_loss,
     )
 
 
@@ -310,8 +329,16 @@ class _Best:
 
 
 def _history_keys(s: _Setup) -> list[str]:
-    keys = ["epoch", "train_loss", "test_loss", "penalty", "weight_l2", "weight_l1",
-            "zero_fraction", "seconds"]
+    keys = [
+        "epoch",
+        "train_loss",
+        "test_loss",
+        "penalty",
+        "weight_l2",
+        "weight_l1",
+        "zero_fraction",
+        "seconds",
+    ]
     if s.classify:
         keys += ["train_acc", "test_acc"]
     if s.val is not None:
@@ -329,24 +356,37 @@ def _result(s, hist, snaps, seconds, stopped, diverged_epoch, best) -> RunResult
     te_loss, te_acc = _evaluate(s, s.test)
     st = weight_stats(_weights(s))
     metrics = {
-        "train_loss": tr_loss, "test_loss": te_loss, **st,
+        "train_loss": tr_loss,
+        "test_loss": te_loss,
+        **st,
         "n_params": sum(p.numel() for p in s.model.parameters()),
-        "seconds": seconds, "device": str(s.device), "diverged": diverged_epoch is not None,
+        "seconds": seconds,
+        "device": str(s.device),
+        "diverged": diverged_epoch is not None,
         "epochs_run": len(hist["epoch"]),
     }
     if s.classify:
         metrics.update(train_acc=tr_acc, test_acc=te_acc)
     if diverged_epoch is not None:  # the weights are non-finite: report the last good epoch
-        metrics.update(train_loss=hist["train_loss"][-1] if hist["epoch"] else math.nan,
-                       test_loss=hist["test_loss"][-1] if hist["epoch"] else math.nan)
+        metrics.update(
+            train_loss=hist["train_loss"][-1] if hist["epoch"] else math.nan,
+            test_loss=hist["test_loss"][-1] if hist["epoch"] else math.nan,
+        )
     ds = s.data
     return RunResult(
-        config=s.cfg, history=hist,
-        weights={n: layer.weight.detach().reshape(-1).cpu().double().tolist()
-                 for n, layer in weight_layers(s.model)},
-        metrics=metrics, snapshots=snaps,
-        true_w=None if ds.true_w is None else ds.true_w.tolist(), task=ds.task,
-        stopped=stopped, diverged_epoch=diverged_epoch, best_epoch=best.epoch,
+        config=s.cfg,
+        history=hist,
+        weights={
+            n: layer.weight.detach().reshape(-1).cpu().double().tolist()
+            for n, layer in weight_layers(s.model)
+        },
+        metrics=metrics,
+        snapshots=snaps,
+        true_w=None if ds.true_w is None else ds.true_w.tolist(),
+        task=ds.task,
+        stopped=stopped,
+        diverged_epoch=diverged_epoch,
+        best_epoch=best.epoch,
         image_shape=ds.image_shape,
     )
 

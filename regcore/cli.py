@@ -1,0 +1,239 @@
+"""Command line: ``python -m regcore {train,sweep,data,schema,presets}``.
+
+A user error (bad JSON, bad field, out-of-range value, unreadable file) exits
+with status 2 and one line on stderr; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+USER_ERROR = 2
+
+
+class UserError(Exception):
+    """A mistake in the command's input, reported as one line with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not argparse's usage block
+        raise UserError(f"{self.prog}: {message} (see --help)")
+
+
+def parse_lambdas(spec: str) -> list[float]:
+    """``A:B:K`` → K log-spaced values from A to B (both > 0); or a comma list.
+
+    Raises:
+        UserError: naming what is wrong and the accepted forms.
+    """
+    try:
+        if ":" in spec:
+            a, b, k = spec.split(":")
+            lo, hi, n = float(a), float(b), int(k)
+            if not (lo > 0 and hi > 0 and n >= 1 and math.isfinite(lo) and math.isfinite(hi)):
+                raise ValueError
+            if n == 1:
+                return [lo]
+            step = (math.log10(hi) - math.log10(lo)) / (n - 1)
+            return [10 ** (math.log10(lo) + i * step) for i in range(n)]
+        values = [float(v) for v in spec.split(",") if v.strip()]
+        if not values or not all(math.isfinite(v) and v >= 0 for v in values):
+            raise ValueError
+        return values
+    except ValueError:
+        raise UserError(
+            f"--lambdas {spec!r} is not valid: use A:B:K (K log-spaced values, A and B > 0) "
+            "or a comma-separated list of λ ≥ 0"
+        ) from None
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m regcore", description="Regularization Lab engine")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    t = sub.add_parser("train", help="train one config and print a summary")
+    t.add_argument("config", nargs="?", help="config JSON file (default: the default config)")
+    t.add_argument("--out", help="write the result JSON here")
+    s = sub.add_parser("sweep", help="train one model per λ")
+    s.add_argument("config", help="config JSON file")
+    s.add_argument("--lambdas", required=True, help="A:B:K log-spaced, or a comma list")
+    s.add_argument("--out", help="write rows here (.csv or .json)")
+    d = sub.add_parser("data", help="write the data set as the model sees it")
+    d.add_argument("config", help="config JSON file")
+    d.add_argument("--out", required=True, help="CSV file to write")
+    sub.add_parser("schema", help="print the config's JSON schema with defaults and bounds")
+    pr = sub.add_parser("presets", help="list the named example configs")
+    pr.add_argument("name", nargs="?", help="print this preset's full config")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    try:
+        args = _build_parser().parse_args(argv)
+        return _COMMANDS[args.command](args)
+    except (UserError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USER_ERROR
+    except BrokenPipeError:  # e.g. piped into `head`
+        return 0
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+def _load(path: str | None):
+    from regcore.config import load_config
+
+    if path is None:
+        return load_config({})
+    if not Path(path).is_file():
+        raise UserError(f"cannot read config file {path!r}: no such file")
+    return load_config(Path(path))
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {path!r}: {exc.strerror}") from None
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from regcore.train import fit
+
+    result = fit(_load(args.config))
+    m = result.metrics
+    cfg = result.config
+    print(
+        f"{cfg.data.name} · {cfg.model.kind} · {cfg.reg.kind} λ={cfg.reg.lam:g} · "
+        f"{cfg.optim.name} lr={cfg.optim.lr:g} · {m['epochs_run']} epochs"
+    )
+    if result.diverged:
+        print(f"diverged at epoch {result.diverged_epoch}: lower the learning rate")
+    line = f"train loss {m['train_loss']:.4g}  test loss {m['test_loss']:.4g}"
+    if "test_acc" in m:
+        line += f"  train acc {m['train_acc']:.3f}  test acc {m['test_acc']:.3f}"
+    print(line)
+    print(
+        f"‖w‖₂ {m['weight_l2']:.4g}  ‖w‖₁ {m['weight_l1']:.4g}  "
+        f"zeros {m['zero_fraction']:.1%} ({round(m['zero_fraction'] * m['n_weights'])}"
+        f"/{m['n_weights']})  near-zero {m['near_zero_fraction']:.1%}"
+    )
+    print(f"device {m['device']}  {m['seconds']:.2f} s")
+    if args.out:
+        _write(args.out, json.dumps(result.to_dict()))
+        print(f"result written to {args.out}")
+    return 1 if result.diverged else 0
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from regcore.sweep import sweep
+
+    cfg = _load(args.config)
+    lambdas = parse_lambdas(args.lambdas)
+    for lam in lambdas:
+        cfg.replace(**{"reg.lam": lam})  # each λ within the bounds of reg.lam
+    result = sweep(cfg, lambdas)
+    rows = result.rows
+    cols = list(rows[0]) if rows else ["lam"]
+    if args.out and args.out.lower().endswith(".json"):
+        _write(args.out, json.dumps(result.to_dict()))
+    elif args.out:
+        try:
+            with open(args.out, "w", newline="", encoding="utf-8") as fh:
+                writer = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
+                writer.writeheader()
+                writer.writerows(rows)
+        except OSError as exc:
+            raise UserError(f"cannot write {args.out!r}: {exc.strerror}") from None
+    for row in rows:
+        print(
+            f"λ={row['lam']:<10.4g} train {row['train_loss']:<10.4g} "
+            f"test {row['test_loss']:<10.4g} ‖w‖₂ {row['weight_l2']:<9.4g} "
+            f"zeros {row['zero_fraction']:.1%}"
+        )
+    return 0
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    from regcore.data import dataset_frame
+
+    frame = dataset_frame(_load(args.config))
+    try:
+        frame.to_csv(args.out, index=False)
+    except OSError as exc:
+        raise UserError(f"cannot write {args.out!r}: {exc.strerror}") from None
+    print(f"{len(frame)} rows × {frame.shape[1]} columns written to {args.out}")
+    return 0
+
+
+def schema() -> dict[str, Any]:
+    """The config's JSON schema: every field with its type, default, bounds or choices."""
+    from regcore.config import BOUNDS, CHOICES, NULLABLE, OPEN_LOW, SECTIONS, TrainConfig
+
+    def field_schema(key: str, default: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"default": default}
+        if key in CHOICES:
+            out.update(type="string", enum=list(CHOICES[key]))
+        elif key in BOUNDS:
+            lo, hi = BOUNDS[key]
+            kind = "integer" if isinstance(default, int) or default is None else "number"
+            bound = {"exclusiveMinimum" if key in OPEN_LOW else "minimum": lo, "maximum": hi}
+            if isinstance(default, list):
+                out.update(type="array", items={"type": "integer", **bound}, maxItems=6)
+            else:
+                out.update(type=[kind, "null"] if key in NULLABLE else kind, **bound)
+        elif isinstance(default, bool):
+            out["type"] = "boolean"
+        else:
+            out["type"] = ["string", "null"] if key in NULLABLE else "string"
+        return out
+
+    defaults = TrainConfig().to_dict()
+    props: dict[str, Any] = {}
+    for name, value in defaults.items():
+        if name in SECTIONS:
+            section = {k: field_schema(f"{name}.{k}", v) for k, v in value.items()}
+            props[name] = {"type": "object", "additionalProperties": False, "properties": section}
+        else:
+            props[name] = field_schema(name, value)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Regularization Lab run config",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": props,
+    }
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_presets(args: argparse.Namespace) -> int:
+    from regcore.presets import PRESETS, preset
+
+    if args.name:
+        print(preset(args.name).to_json())
+        return 0
+    width = max(len(n) for n in PRESETS)
+    for name, p in PRESETS.items():
+        print(f"{name:<{width}}  {p['title']}: {p['about']}")
+    return 0
+
+
+_COMMANDS = {
+    "train": _cmd_train,
+    "sweep": _cmd_sweep,
+    "data": _cmd_data,
+    "schema": _cmd_schema,
+    "presets": _cmd_presets,
+}
