@@ -1,0 +1,393 @@
+"""Side-by-side comparisons: several regularizers on one data set, init and batch order.
+
+Every variant of a comparison is the base config with a few fields changed
+(regularizer kind, λ, L1 solver, optimizer); nothing else differs. The data set
+is made once and handed to every run (``regcore.fit(..., data=...)``), and all
+runs share ``cfg.seed``, so the initial weights and the order of the minibatches
+are identical across runs (regcore.data's independent INIT and BATCH streams).
+
+Two facts the optimizer comparisons show (DESIGN.md, Loshchilov & Hutter 2019):
+
+- plain SGD with an L2 penalty λ·½‖w‖² steps w ← w − lr·(g + λw), exactly what
+  decoupled decay w ← w(1 − lr·λ) followed by w ← w − lr·g gives: the two runs
+  coincide (to rounding);
+- Adam divides the L2 gradient λw by its running RMS, AdamW does not: at the
+  same λ they end at different weights.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from regcore.config import TrainConfig, load_config
+from regcore.data import make_dataset
+from regcore.results import RunResult, StepMetrics
+from regcore.train import StopSignal, fit
+
+OnEpoch = Callable[[int, StepMetrics], None]
+
+# The default comparison: a sparse truth (5 of 200 weights non-zero, ±1), 100 noisy samples,
+# N(0, 1) initial weights, full-batch SGD. Full batch makes proximal SGD plain ISTA, which
+# reaches the lasso solution (exact zeros) instead of hovering around it, and 500 steps of
+# lr 0.05 let the L2 run shrink the initial weights to its ridge solution. Three runs take
+# about a second on one CPU core.
+DEFAULT_BASE: dict[str, Any] = {
+    "data": {
+        "name": "sparse_linear",
+        "n_train": 100,
+        "n_test": 100,
+        "n_features": 200,
+        "true_w": 1.0,
+        "noise": 0.1,
+    },
+    "model": {"kind": "linear"},
+    "reg": {"kind": "l2", "lam": 0.1, "l1_solver": "proximal"},
+    "optim": {"name": "sgd", "lr": 0.05, "batch_size": 100, "epochs": 500},
+}
+# Linear softmax on the 8×8 digits, zero initial weights: proximal L1 at λ = 0.01 zeroes about a
+# third of the 640 pixel weights for a few points of test accuracy; L2 zeroes none but the
+# weights of the constant border pixels.
+DIGITS_BASE: dict[str, Any] = {
+    "data": {"name": "digits", "n_train": 1_400, "n_test": 397},
+    "model": {"kind": "linear", "init": "zeros"},
+    "reg": {"kind": "l2", "lam": 0.01, "l1_solver": "proximal"},
+    "optim": {"name": "sgd", "lr": 0.1, "batch_size": 32, "epochs": 30},
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Variant:
+    """One run of a comparison: the fields that differ from the base config.
+
+    ``None`` keeps the base's value. ``key`` picks the colour and label of the run
+    (a key of ``regcore.figures.style.REG_COLORS``); empty means "derive it".
+    """
+
+    kind: str = "none"  # reg.kind
+    lam: float | None = None  # reg.lam (ignored for kind "none")
+    l1_solver: str | None = None  # reg.l1_solver
+    l1_ratio: float | None = None  # reg.l1_ratio (elastic net)
+    optim: str | None = None  # optim.name
+    label: str = ""  # display name; empty: derived from the fields
+    key: str = ""  # colour key; empty: derived from the fields
+
+    def changes(self) -> dict[str, Any]:
+        """The dotted-path changes this variant makes to a base config."""
+        out: dict[str, Any] = {"reg.kind": self.kind}
+        if self.kind == "none":
+            out["reg.lam"] = 0.0
+        elif self.lam is not None:
+            out["reg.lam"] = float(self.lam)
+        for path, value in (
+            ("reg.l1_solver", self.l1_solver),
+            ("reg.l1_ratio", self.l1_ratio),
+            ("optim.name", self.optim),
+        ):
+            if value is not None:
+                out[path] = value
+        return out
+
+    def apply(self, base: TrainConfig) -> TrainConfig:
+        """The validated config of this variant (raises ValueError naming a bad field)."""
+        return base.replace(**self.changes())
+
+
+def color_key(cfg: TrainConfig) -> str:
+    """The colour key of a run: its reg kind, refined where a page contrasts variants."""
+    kind, opt = cfg.reg.kind, cfg.optim.name
+    if kind in ("l1", "elastic_net") and cfg.reg.l1_solver == "subgradient":
+        return "l1_subgradient" if kind == "l1" else kind
+    if kind == "l2" and opt in ("adam", "adamw"):
+        return "adam_l2"
+    if kind == "weight_decay" and opt in ("adam", "adamw"):
+        return "adamw"
+    return kind
+
+
+_NAMES = {
+    "none": "none",
+    "l1": "L1",
+    "l2": "L2",
+    "elastic_net": "elastic net",
+    "weight_decay": "weight decay",
+}
+_OPT_NAMES = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}
+
+
+def run_label(cfg: TrainConfig, solver: bool = False) -> str:
+    """A short display name: ``L1 λ=0.1``, ``L1 subgradient λ=0.1``, ``Adam + L2 λ=0.1``.
+
+    Args:
+        cfg: the run's config. solver: name the L1 solver even when it is the default.
+    """
+    r, opt = cfg.reg, cfg.optim.name
+    name = _NAMES[r.kind]
+    if r.kind == "weight_decay" and opt == "adamw":
+        name = "AdamW"
+    elif opt != "sgd":
+        name = f"{_OPT_NAMES[opt]} + {name}"
+    if r.kind in ("l1", "elastic_net") and (solver or r.l1_solver == "subgradient"):
+        name += f" {r.l1_solver}"
+    if r.kind == "elastic_net":
+        name += f" α={r.l1_ratio:g}"
+    return name if r.kind == "none" else f"{name} λ={r.lam:g}"
+
+
+@dataclass(frozen=True)
+class CompareResult:
+    """The runs of a comparison, in variant order.
+
+    ``runs`` may be shorter than ``configs`` when a stop request ended the
+    comparison early; the last run is then the one that was stopped.
+    """
+
+    base: TrainConfig
+    configs: tuple[TrainConfig, ...]
+    labels: tuple[str, ...]
+    keys: tuple[str, ...]  # colour keys, see color_key
+    runs: tuple[RunResult, ...]
+    stopped: bool = False
+    seconds: float = 0.0
+    true_w: tuple[float, ...] | None = None
+
+    @property
+    def histories(self) -> list[dict[str, list[float]]]:
+        return [r.history for r in self.runs]
+
+    @property
+    def classify(self) -> bool:
+        return bool(self.runs) and self.runs[0].task == "classification"
+
+    def flat_weights(self, i: int) -> list[float]:
+        """All penalized weights of run ``i``, layers concatenated in forward order."""
+        return [w for layer in self.runs[i].weights.values() for w in layer]
+
+
+def compare(
+    base: TrainConfig | dict | str | None,
+    variants: Sequence[Variant],
+    stop: StopSignal = None,
+    on_epoch: OnEpoch | None = None,
+) -> CompareResult:
+    """Train each variant of ``base`` in turn on one shared data set.
+
+    Args:
+        base: the config every variant starts from (anything ``load_config`` takes).
+        variants: the runs to make; each config is validated before any training.
+        stop: an ``Event`` or callable; when set, the current run ends before its
+            next epoch and no further run starts.
+        on_epoch: called as ``on_epoch(variant_index, StepMetrics)`` after every epoch.
+
+    Returns:
+        A :class:`CompareResult` with one :class:`RunResult` per finished variant.
+    """
+    base = load_config(base)
+    configs = tuple(v.apply(base) for v in variants)
+    data = make_dataset(base)
+    runs: list[RunResult] = []
+    stopped, t0 = False, time.perf_counter()
+    for i, cfg in enumerate(configs):
+        if _stop_requested(stop):
+            stopped = True
+            break
+        callback = None if on_epoch is None else _bind(on_epoch, i)
+        run = fit(cfg, stop=stop, on_epoch=callback, data=data)
+        runs.append(run)
+        if run.stopped:
+            stopped = True
+            break
+    solvers = {c.reg.l1_solver for c in configs if c.reg.kind in ("l1", "elastic_net")}
+    labels = tuple(
+        v.label or run_label(c, solver=len(solvers) > 1)
+        for v, c in zip(variants, configs, strict=True)
+    )
+    return CompareResult(
+        base=base,
+        configs=configs,
+        labels=labels,
+        keys=tuple(v.key or color_key(c) for v, c in zip(variants, configs, strict=True)),
+        runs=tuple(runs),
+        stopped=stopped,
+        seconds=time.perf_counter() - t0,
+        true_w=None if data.true_w is None else tuple(data.true_w.tolist()),
+    )
+
+
+def _stop_requested(stop: StopSignal) -> bool:
+    if stop is None:
+        return False
+    return stop.is_set() if hasattr(stop, "is_set") else bool(stop())
+
+
+def _bind(on_epoch: OnEpoch, i: int) -> Callable[[StepMetrics], None]:
+    return lambda ev: on_epoch(i, ev)
+
+
+def live_histories(events: Iterable[tuple[int, StepMetrics]], n_runs: int) -> list[dict]:
+    """Per-run histories (as in ``RunResult.history``) from ``(index, StepMetrics)`` events."""
+    keys = (
+        "epoch",
+        "train_loss",
+        "test_loss",
+        "weight_l2",
+        "zero_fraction",
+        "train_acc",
+        "test_acc",
+    )
+    out: list[dict[str, list[float]]] = [{k: [] for k in keys} for _ in range(n_runs)]
+    for i, ev in events:
+        for k in keys:
+            value = getattr(ev, k)
+            if value is not None:
+                out[i][k].append(value)
+    return out
+
+
+def support_recovery(
+    weights: Sequence[float], true_w: Sequence[float], tol: float = 0.0
+) -> dict[str, float]:
+    """Precision and recall of the non-zero weights against the true support.
+
+    A weight counts as selected when ``|w| > tol`` (``tol = 0``: exactly non-zero).
+
+    Returns:
+        ``precision`` (selected that are truly non-zero / selected; 1 when none is
+        selected), ``recall`` (truly non-zero that are selected / truly non-zero),
+        and the counts ``selected``, ``true_support``, ``true_positives``.
+    """
+    if len(weights) != len(true_w):
+        raise ValueError(f"{len(weights)} weights against {len(true_w)} true weights")
+    sel = [abs(w) > tol for w in weights]
+    truth = [t != 0 for t in true_w]
+    tp = sum(s and t for s, t in zip(sel, truth, strict=True))
+    n_sel, n_true = sum(sel), sum(truth)
+    return {
+        "precision": tp / n_sel if n_sel else 1.0,
+        "recall": tp / n_true if n_true else 1.0,
+        "selected": n_sel,
+        "true_support": n_true,
+        "true_positives": tp,
+    }
+
+
+def max_difference(a: RunResult, b: RunResult) -> dict[str, float]:
+    """Largest absolute differences between two runs' final weights and curves.
+
+    Returns:
+        ``weights`` (max |w_a − w_b| over every penalized weight) and, per history
+        key both runs have (``train_loss``, ``test_loss``, ``weight_l2``...), the
+        max over the epochs both ran.
+    """
+    wa = [w for layer in a.weights.values() for w in layer]
+    wb = [w for layer in b.weights.values() for w in layer]
+    if len(wa) != len(wb):
+        raise ValueError(f"the runs have {len(wa)} and {len(wb)} weights: not comparable")
+    out = {"weights": max((abs(x - y) for x, y in zip(wa, wb, strict=True)), default=0.0)}
+    for key in ("train_loss", "test_loss", "weight_l2", "train_acc", "test_acc"):
+        if key in a.history and key in b.history:
+            pairs = zip(a.history[key], b.history[key], strict=False)
+            out[key] = max((abs(x - y) for x, y in pairs), default=0.0)
+    return out
+
+
+def summary(result: CompareResult, near_zero: float = 1e-3) -> list[dict[str, Any]]:
+    """One table row per run: norms, zero counts, losses (or accuracies), seconds."""
+    rows = []
+    for i, run in enumerate(result.runs):
+        m = run.metrics
+        n = int(m.get("n_weights", len(result.flat_weights(i))))
+        row: dict[str, Any] = {
+            "run": result.labels[i],
+            "‖w‖₂": m["weight_l2"],
+            "‖w‖₁": m["weight_l1"],
+            "exact zeros": f"{round(m['zero_fraction'] * n)} / {n}",
+            f"|w| < {near_zero:g}": f"{round(m['near_zero_fraction'] * n)} / {n}",
+        }
+        if run.task == "classification":
+            row.update({"train acc": m["train_acc"], "test acc": m["test_acc"]})
+        row.update({"train loss": m["train_loss"], "test loss": m["test_loss"]})
+        if result.true_w is not None:
+            rec = support_recovery(result.flat_weights(i), result.true_w)
+            row.update({"support precision": rec["precision"], "support recall": rec["recall"]})
+        row["seconds"] = m["seconds"]
+        row["status"] = _status(run)
+        rows.append(row)
+    return rows
+
+
+def _status(run: RunResult) -> str:
+    if run.diverged:
+        return f"diverged at epoch {run.diverged_epoch}"
+    if run.stopped:
+        return f"stopped after {run.metrics['epochs_run']} epochs"
+    return "done"
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A ready comparison: a base config and its variants, with a one-line purpose."""
+
+    title: str
+    base: dict[str, Any]
+    variants: tuple[Variant, ...]
+    about: str = ""
+
+    def config(self) -> TrainConfig:
+        return load_config(self.base)
+
+
+def _with(base: dict[str, Any], **sections: dict[str, Any]) -> dict[str, Any]:
+    out = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
+    for name, changes in sections.items():
+        out[name] = {**out.get(name, {}), **changes} if isinstance(changes, dict) else changes
+    return out
+
+
+# float64 for the optimizer modes: SGD + L2 and SGD weight decay then agree to ~1e-14, so the
+# difference the page shows is rounding, not a hidden discrepancy.
+PRESETS: dict[str, Preset] = {
+    "regularizers": Preset(
+        "none vs L1 vs L2",
+        DEFAULT_BASE,
+        (Variant(kind="none"), Variant(kind="l1"), Variant(kind="l2")),
+        "Sparse truth: L1 zeroes the 195 useless weights, L2 only shrinks them.",
+    ),
+    "l1_solver": Preset(
+        "L1 solver: proximal vs subgradient",
+        DEFAULT_BASE,
+        (
+            Variant(kind="l1", l1_solver="proximal", key="l1_proximal"),
+            Variant(kind="l1", l1_solver="subgradient", key="l1_subgradient"),
+        ),
+        "Same λ: the proximal step makes weights exactly 0, the subgradient leaves them hovering.",
+    ),
+    "sgd_weight_decay": Preset(
+        "SGD: L2 penalty vs weight decay",
+        _with(DEFAULT_BASE, dtype="float64"),
+        (Variant(kind="l2"), Variant(kind="weight_decay")),
+        "With plain SGD an L2 penalty and decoupled weight decay are the same update.",
+    ),
+    "adam_adamw": Preset(
+        "Adam + L2 vs AdamW",
+        _with(DEFAULT_BASE, optim={"name": "adam", "lr": 0.05}, dtype="float64"),
+        (Variant(kind="l2", optim="adam"), Variant(kind="weight_decay", optim="adamw")),
+        "Adam rescales the L2 gradient, AdamW decays every weight alike: they differ.",
+    ),
+    "digits": Preset(
+        "Digits: L1 vs L2 pixel weights",
+        DIGITS_BASE,
+        (Variant(kind="l1"), Variant(kind="l2")),
+        "Linear softmax on 8×8 digits: L1 keeps a few pixels per class, L2 keeps all.",
+    ),
+}
+
+
+def preset_comparison(name: str) -> tuple[TrainConfig, tuple[Variant, ...]]:
+    """The base config and variants of preset ``name`` (a key of ``PRESETS``)."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown comparison {name!r}: choose one of {', '.join(PRESETS)}")
+    p = PRESETS[name]
+    return p.config(), p.variants
