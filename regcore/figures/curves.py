@@ -1,0 +1,146 @@
+"""Loss curves of one run: semilog train/test data loss, the penalty beside them.
+
+Pure: a history (a ``RunResult``, its ``history`` dict, or the ``StepMetrics``
+received so far) in, a plotly figure out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+from regcore.figures.style import PENALTY_COLOR, TEST_COLOR, TRAIN_COLOR, styled
+from regcore.results import RunResult, StepMetrics
+
+HistoryLike = RunResult | Mapping[str, Sequence[float]] | Sequence[StepMetrics]
+HISTORY_KEYS = (
+    "epoch",
+    "train_loss",
+    "test_loss",
+    "penalty",
+    "weight_l2",
+    "weight_l1",
+    "zero_fraction",
+    "seconds",
+    "train_acc",
+    "test_acc",
+    "val_loss",
+)
+
+
+def as_history(source: HistoryLike) -> dict[str, list[float]]:
+    """The per-epoch history as a dict of lists, whatever form it comes in.
+
+    Args:
+        source: a ``RunResult``, a history dict, or a sequence of ``StepMetrics``
+            (the events of a run still training).
+
+    Returns:
+        ``{"epoch": [...], "train_loss": [...], ...}``; keys whose values are all
+        missing (e.g. accuracies of a regression) are left out.
+    """
+    if isinstance(source, RunResult):
+        return {k: list(v) for k, v in source.history.items()}
+    if isinstance(source, Mapping):
+        return {k: list(v) for k, v in source.items()}
+    out: dict[str, list[float]] = {}
+    for key in HISTORY_KEYS:
+        values = [getattr(ev, key) for ev in source]
+        if values and all(v is not None for v in values):
+            out[key] = values
+    out.setdefault("epoch", [])
+    return out
+
+
+def _positive(values: Sequence[float]) -> list[float | None]:
+    # a log axis cannot show 0, NaN or ∞: leave a gap instead of a misleading point
+    return [v if (v is not None and math.isfinite(v) and v > 0) else None for v in values]
+
+
+def fig_loss_curves(
+    source: HistoryLike,
+    *,
+    show_penalty: bool = False,
+    epochs: int | None = None,
+    title: str | None = None,
+    loss_name: str = "loss",
+) -> go.Figure:
+    """Train and test data loss per epoch on a log y axis (the penalty optional).
+
+    Args:
+        source: see :func:`as_history`.
+        show_penalty: add the penalty term λ·Ω(w) as a third, dashed trace.
+        epochs: fix the x axis to 0..epochs so a growing run fills it from the left.
+        title: figure title.
+        loss_name: y-axis name ("MSE", "cross-entropy", ...).
+
+    Returns:
+        A figure with traces "train", "test" (and "penalty λ·Ω(w)").
+    """
+    h = as_history(source)
+    x = h.get("epoch", [])
+    fig = go.Figure()
+    for key, name, color in (
+        ("train_loss", "train", TRAIN_COLOR),
+        ("test_loss", "test", TEST_COLOR),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=_positive(h.get(key, [])),
+                name=name,
+                mode="lines",
+                line={"color": color, "width": 3},
+                hovertemplate=f"epoch %{{x}}<br>{name} {loss_name} %{{y:.4g}}<extra></extra>",
+            )
+        )
+    if show_penalty:
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=_positive(h.get("penalty", [])),
+                name="penalty λ·Ω(w)",
+                mode="lines",
+                line={"color": PENALTY_COLOR, "width": 2, "dash": "dash"},
+                hovertemplate="epoch %{x}<br>λ·Ω(w) %{y:.4g}<extra></extra>",
+            )
+        )
+    styled(fig, title, x_title="epoch", y_title=f"{loss_name} (log scale)")
+    fig.update_yaxes(type="log", exponentformat="power")
+    if epochs:
+        fig.update_xaxes(range=[0, epochs])
+    return fig
+
+
+def loss_name(task: str) -> str:
+    """The data loss of a task, as the y axis names it."""
+    return "cross-entropy" if task == "classification" else "MSE"
+
+
+def run_summary(result: RunResult) -> dict[str, Any]:
+    """The numbers of the metrics row: losses, gap, norms, sparsity, device, time."""
+    m = result.metrics
+    out: dict[str, Any] = {
+        "train_loss": m.get("train_loss"),
+        "test_loss": m.get("test_loss"),
+        "gap": _gap(m.get("train_loss"), m.get("test_loss")),
+        "weight_l2": m.get("weight_l2"),
+        "weight_l1": m.get("weight_l1"),
+        "zero_pct": 100.0 * m.get("zero_fraction", 0.0),
+        "near_zero_pct": 100.0 * m.get("near_zero_fraction", 0.0),
+        "device": m.get("device"),
+        "seconds": m.get("seconds"),
+        "epochs_run": m.get("epochs_run"),
+    }
+    if "test_acc" in m:
+        out.update(train_acc=m.get("train_acc"), test_acc=m.get("test_acc"))
+    return out
+
+
+def _gap(train: float | None, test: float | None) -> float | None:
+    if train is None or test is None:
+        return None
+    return test - train
