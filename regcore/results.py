@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,16 +48,32 @@ class RunResult:
         return bool(self.metrics.get("diverged"))
 
     def to_dict(self) -> dict[str, Any]:
-        """The result JSON: config, history, weights, metrics (+ snapshots, truth)."""
-        return {
-            "config": self.config.to_dict(),
-            "history": self.history,
-            "weights": self.weights,
-            "metrics": self.metrics,
-            "snapshots": self.snapshots,
-            "true_w": self.true_w,
-            "task": self.task,
-            "stopped": self.stopped,
-            "diverged_epoch": self.diverged_epoch,
-            "best_epoch": self.best_epoch,
-        }
+        """The result JSON: config, history, weights, metrics (+ snapshots, truth).
+
+        Non-finite numbers become ``None`` so the output is strict JSON.
+        """
+        return json_safe(
+            {
+                "config": self.config.to_dict(),
+                "history": self.history,
+                "weights": self.weights,
+                "metrics": self.metrics,
+                "snapshots": self.snapshots,
+                "true_w": self.true_w,
+                "task": self.task,
+                "stopped": self.stopped,
+                "diverged_epoch": self.diverged_epoch,
+                "best_epoch": self.best_epoch,
+            }
+        )
+
+
+def json_safe(value: Any) -> Any:
+    """A copy of nested dicts/lists with NaN and ±Inf replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value

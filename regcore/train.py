@@ -21,7 +21,6 @@ Reported losses are data losses on whole splits in eval mode after each epoch;
 
 from __future__ import annotations
 
-import copy
 import math
 import threading
 import time
@@ -257,6 +256,16 @@ def _snapshot(s: _Setup) -> dict[str, list[float]]:
     return out
 
 
+def _add_snapshot(s: _Setup, snaps: dict, epoch: int) -> None:
+    snaps["epochs"].append(epoch)
+    for k, v in _snapshot(s).items():
+        snaps["layers"][k].append(v)
+
+
+def _state(model: nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
 def _stop_requested(stop: StopSignal) -> bool:
     if stop is None:
         return False
@@ -289,6 +298,7 @@ def train(
     keep = snapshot_epochs(cfg.optim.epochs)
     snaps = {"epochs": [0], "layers": {k: [v] for k, v in _snapshot(s).items()}}
     best = _Best()
+    good = _state(s.model)  # the last finite weights, restored if the run diverges
     stopped, diverged_epoch, t0 = False, None, time.perf_counter()
     for epoch in range(1, cfg.optim.epochs + 1):
         if _stop_requested(stop):
@@ -297,17 +307,19 @@ def train(
         ev = _event(s, epoch, t0) if _train_epoch(s) else None
         if ev is None or not _finite(ev):
             diverged_epoch = epoch
+            s.model.load_state_dict(good)
             break
+        good = _state(s.model)
         _record(hist, ev)
         if epoch in keep:
-            snaps["epochs"].append(epoch)
-            for k, v in _snapshot(s).items():
-                snaps["layers"][k].append(v)
+            _add_snapshot(s, snaps, epoch)
         yield ev
         if best.update(s, ev) >= (cfg.optim.early_stopping_patience or math.inf):
             break
     if best.state is not None:
         s.model.load_state_dict(best.state)
+    if hist["epoch"] and snaps["epochs"][-1] != hist["epoch"][-1]:
+        _add_snapshot(s, snaps, hist["epoch"][-1])  # a stopped run's last weights
     return _result(s, hist, snaps, time.perf_counter() - t0, stopped, diverged_epoch, best)
 
 
@@ -322,7 +334,7 @@ class _Best:
             return 0
         if ev.val_loss < self.loss:
             self.loss, self.epoch, self.bad = ev.val_loss, ev.epoch, 0
-            self.state = copy.deepcopy(s.model.state_dict())
+            self.state = _state(s.model)
         else:
             self.bad += 1
         return self.bad
@@ -367,11 +379,6 @@ def _result(s, hist, snaps, seconds, stopped, diverged_epoch, best) -> RunResult
     }
     if s.classify:
         metrics.update(train_acc=tr_acc, test_acc=te_acc)
-    if diverged_epoch is not None:  # the weights are non-finite: report the last good epoch
-        metrics.update(
-            train_loss=hist["train_loss"][-1] if hist["epoch"] else math.nan,
-            test_loss=hist["test_loss"][-1] if hist["epoch"] else math.nan,
-        )
     ds = s.data
     return RunResult(
         config=s.cfg,

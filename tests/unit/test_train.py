@@ -271,3 +271,24 @@ def test_train_penalty_is_lambda_times_omega_and_only_weights():
     w = np.array(res.weights["linear1"])
     assert res.history["penalty"][-1] == pytest.approx(2.0 * 0.5 * np.sum(w**2), rel=1e-12)
     assert res.metrics["n_weights"] == 200 and res.metrics["n_params"] == 201
+
+
+def test_train_divergence_keeps_the_last_finite_weights_and_strict_json():
+    import json
+
+    res = regcore.fit(_cfg(reg={"kind": "none", "lam": 0.0}, optim={"lr": 5.0, "epochs": 50}))
+    assert all(math.isfinite(w) for w in res.weights["linear1"])
+    assert math.isfinite(res.metrics["train_loss"]) and math.isfinite(res.metrics["test_loss"])
+    json.loads(json.dumps(res.to_dict(), allow_nan=False))
+
+
+def test_train_stopped_run_snapshots_its_last_epoch():
+    stop = threading.Event()
+
+    def on_epoch(ev):
+        if ev.epoch == 7:
+            stop.set()
+
+    res = regcore.fit(_cfg(), stop=stop, on_epoch=on_epoch)
+    assert res.snapshots["epochs"][-1] == 7
+    assert len(res.snapshots["layers"]["linear1"]) == len(res.snapshots["epochs"])
