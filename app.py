@@ -18,6 +18,7 @@ def _page(path: str, title: str, icon: str, default: bool = False) -> st.Page:
 
 PAGES = [
     _page("pages/playground.py", "Playground", ":material/tune:", default=True),
+    _page("pages/learn.py", "Learn", ":material/school:"),
 ]
 
 st.set_page_config(page_title="Regularization Lab", page_icon="📉", layout="wide")

@@ -1,0 +1,57 @@
+"""Learn: the one objective, how other tools' λ maps onto ours, and one-click presets."""
+
+import urllib.parse
+
+import streamlit as st
+
+import regcore
+import ui  # noqa: F401
+from regcore.presets import PRESETS, preset
+
+st.title("Learn: one objective, every page")
+st.markdown(
+    "Every page, the command line and the tests minimize the same thing: the data loss "
+    "plus λ times a penalty on the **weights** (biases and normalization layers are not "
+    "penalized unless you ask)."
+)
+st.latex(
+    r"J(w, b) = \underbrace{\tfrac{1}{n}\textstyle\sum_i \ell(f(x_i), y_i)}_{\text{data loss}}"
+    r" + \lambda\,\Omega(w)"
+)
+st.markdown(
+    """
+| regularizer | Ω(w) | what a step does | what you see |
+|---|---|---|---|
+| L2 (`l2`) | ½‖w‖² | gradient λw: with plain SGD exactly `SGD(weight_decay=λ)` | every weight shrinks, few reach 0 |
+| L1 (`l1`, proximal) | ‖w‖₁ | after the step, w ← sign(w)·max(\\|w\\| − lr·λ, 0) | many weights **exactly** 0 |
+| L1 (`l1`, subgradient) | ‖w‖₁ | gradient λ·sign(w) in the loss | weights hover near 0, rarely at it |
+| elastic net | α‖w‖₁ + (1−α)·½‖w‖² | both of the above | sparse *and* shrunk |
+| decoupled weight decay | — (not a penalty) | w ← w − lr·λ·w beside the optimizer step | with Adam differs from L2 |
+
+The data loss is the mean squared error for regression (`nn.MSELoss()`) and the mean
+cross-entropy for classification. The losses on every chart are data losses on the whole
+split, in eval mode, after each epoch; the penalty λ·Ω is drawn beside them.
+"""
+)
+st.subheader("The same λ in other tools")
+st.markdown(
+    """
+| tool | its objective | gives our minimizer at |
+|---|---|---|
+| scikit-learn `Ridge(alpha=a)` | ‖y − Xw‖² + a‖w‖² | a = n·λ/2 |
+| scikit-learn `Lasso(alpha=a)` | ‖y − Xw‖²/(2n) + a‖w‖₁ | a = λ/2 |
+| scikit-learn `ElasticNet(alpha=a, l1_ratio=r)` | | a = λ/2, r = α |
+| d2l's from-scratch weight decay | ½·MSE + (λ_d/2)‖w‖² | λ = 2·λ_d (same trajectory with half the lr) |
+| scikit-learn `LogisticRegression(C=c)` | c·Σᵢ CEᵢ + ½‖w‖² (or ‖w‖₁) | c = 1/(n·λ) |
+
+Early stopping watches a validation split carved from the training data, never the test set.
+"""
+)
+st.subheader("Textbook experiments, one click each")
+for name, item in PRESETS.items():
+    with st.container(border=True):
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.markdown(f"**{item['title']}**  \n{item['about']}")
+        query = dict(urllib.parse.parse_qsl(regcore.to_query(preset(name))))
+        if right.button("Open in Playground", key=f"learn_open_{name}"):
+            st.switch_page("pages/playground.py", query_params=query)
