@@ -1,0 +1,31 @@
+"""AppTest: the Learn page states the objective and opens presets in the Playground."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from regcore.presets import PRESETS
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def test_learn_page_renders_objective_mappings_and_presets():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/learn.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Lasso(alpha=a)" in text and "a = λ/2" in text and "a = n·λ/2" in text
+    assert len(at.latex) == 1
+    buttons = [b for b in at.button if b.key and b.key.startswith("learn_open_")]
+    assert len(buttons) == len(PRESETS)
+
+
+def test_learn_page_preset_button_opens_the_playground_with_its_config():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/learn.py").run()
+    at.button(key="learn_open_sparse_lasso").click().run()
+    assert not at.exception
+    assert at.query_params.get("data.name") == "sparse_linear"
+    assert at.title[0].value == "Playground"
