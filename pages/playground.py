@@ -1,8 +1,54 @@
-"""Playground: train one model live and watch what the regularizer does."""
+"""Playground: pick data, model and regularizer, train live, see what the penalty does."""
 
 import streamlit as st
 
-import ui  # noqa: F401
+import ui  # noqa: F401  (first: keeps deep links going through app.py)
+from ui import controls, live, views
+
+P = "pg"  # session-state prefix of this page
+
+live.warm_engine()
+controls.init_state(P)
+cfg, problem = controls.controls(P)
+live.collect(P)
 
 st.title("Playground")
-st.info("The Playground is being built.")
+st.caption(
+    "Objective: data loss + λ·Ω(w). Change the data, the model or the regularizer in the "
+    "sidebar, press **Train** and watch the train and test losses (log scale) as it learns."
+)
+busy = live.running(P)
+c_train, c_stop, c_note = st.columns([1, 1, 5], vertical_alignment="center")
+if c_train.button(
+    "Train", type="primary", disabled=busy or cfg is None, key=f"{P}_train", width="stretch"
+):
+    if live.start(P, cfg, label="playground") is None:
+        st.warning("A run is already training: stop it first.")
+    else:
+        controls.write_link(cfg)
+        busy = True
+c_stop.button(
+    "Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,), width="stretch"
+)
+if cfg is not None and not busy:
+    c_note.caption(
+        f"{cfg.optim.epochs} epochs of {cfg.optim.name.upper()} on "
+        f"{cfg.data.n_train} samples; the address bar holds a shareable link."
+    )
+if problem:
+    st.error(problem)
+if st.session_state.get(f"{P}_error"):
+    st.error(st.session_state[f"{P}_error"])
+
+if busy:
+    running_cfg = st.session_state[f"{P}_run_cfg"]
+    live.poll(
+        P, lambda j: views.live(j, running_cfg, P, live.progress(j, running_cfg.optim.epochs))
+    )
+elif st.session_state.get(f"{P}_result") is not None:
+    views.result_panel(P, st.session_state[f"{P}_result"])
+else:
+    st.info(
+        "Press **Train**: the default is the textbook weight-decay experiment "
+        "(200 features, 20 samples, L2 with λ = 3); it trains in about a second."
+    )

@@ -1,0 +1,178 @@
+"""The Playground's grouped controls: widgets -> a validated TrainConfig (or a message).
+
+Fields a data set does not use are hidden and take that data set's defaults, so no
+combination on screen can fail for a reason the user cannot see.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any
+
+import streamlit as st
+
+import regcore
+from regcore.config import CHOICES, MAX_FEATURES_NONLINEAR, TrainConfig
+from regcore.figures.style import reg_label
+from ui.widgets import (
+    DATASET_LABELS,
+    LAM_OPTIONS,
+    LR_OPTIONS,
+    PLAYGROUND_SETS,
+    REAL_SIZES,
+    _on_dataset,
+    choice,
+    dataset_config,
+    key,
+    log_slider,
+    number,
+    seed_state,
+    slider,
+)
+
+
+def init_state(prefix: str) -> None:
+    """Seed the widgets: a shared link on first visit, else the page's last config."""
+    if not st.session_state.get(f"{prefix}_link_read"):
+        st.session_state[f"{prefix}_link_read"] = True
+        params = {k: v for k, v in st.query_params.to_dict().items()}
+        if params:
+            try:
+                cfg = regcore.from_query(params)
+                if cfg.data.name not in PLAYGROUND_SETS:
+                    raise ValueError(f"data.name = {cfg.data.name!r} cannot come from a link")
+                st.session_state[f"{prefix}_cfg"] = cfg
+                seed_state(prefix, cfg, overwrite=True)
+            except ValueError as exc:
+                st.warning(f"The link's settings were not used: {exc}")
+    seed_state(prefix, st.session_state.get(f"{prefix}_cfg") or TrainConfig())
+
+
+def write_link(cfg: TrainConfig) -> None:
+    """Put the config in the address bar so the page can be shared as a link."""
+    st.query_params.from_dict(dict(urllib.parse.parse_qsl(regcore.to_query(cfg))))
+
+
+def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
+    """Draw the controls in the sidebar and build the config.
+
+    Returns:
+        (config, None) when valid, else (None, the validation message).
+    """
+    values: dict[str, Any] = {}
+    sb = st.sidebar
+    with sb.expander("Data set", expanded=True):
+        name = choice(
+            prefix, "data.name", "data set", PLAYGROUND_SETS, DATASET_LABELS, on_change=_on_dataset
+        )
+        values.update(_data_fields(prefix, name))
+    with sb.expander("Model", expanded=False):
+        values.update(_model_fields(prefix, name))
+    with sb.expander("Regularizer", expanded=True):
+        values.update(_reg_fields(prefix))
+    with sb.expander("Optimizer", expanded=True):
+        values.update(_optim_fields(prefix, values["data.n_train"]))
+    with sb.expander("Seed and device", expanded=False):
+        values["seed"] = number(prefix, "seed", "run seed (init, batch order)")
+        values["data.seed"] = number(prefix, "data.seed", "data seed (the sample drawn)")
+        devices = tuple(regcore.available_devices())
+        values["device"] = choice(
+            prefix, "device", "device", devices, help=f"this server has: {', '.join(devices[1:])}"
+        )
+    try:
+        cfg = dataset_config(name).replace(**values)
+    except ValueError as exc:
+        return None, str(exc)
+    st.session_state[f"{prefix}_cfg"] = cfg
+    return cfg, None
+
+
+def _data_fields(prefix: str, name: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"data.name": name}
+    cap = REAL_SIZES.get(name)
+    out["data.n_train"] = number(
+        prefix, "data.n_train", "training samples", hi=cap - 1 if cap else None
+    )
+    out["data.n_test"] = number(
+        prefix, "data.n_test", "test samples", hi=cap - out["data.n_train"] if cap else None
+    )
+    if name in ("linear", "sparse_linear", "polynomial", "classification"):
+        label = "polynomial degree" if name == "polynomial" else "features"
+        hi = None if name in ("linear", "sparse_linear") else MAX_FEATURES_NONLINEAR
+        out["data.n_features"] = number(prefix, "data.n_features", label, hi=hi)
+    if name not in REAL_SIZES:
+        what = "label noise (share flipped)" if name == "classification" else "noise (std)"
+        out["data.noise"] = number(prefix, "data.noise", what)
+    if name in ("linear", "sparse_linear"):
+        out["data.true_w"] = number(prefix, "data.true_w", "true weight value")
+        out["data.true_b"] = number(prefix, "data.true_b", "true bias")
+    if name == "sparse_linear":
+        out["data.n_informative"] = number(
+            prefix, "data.n_informative", "non-zero true weights", hi=out["data.n_features"]
+        )
+    if name == "classification":
+        out["data.n_classes"] = number(prefix, "data.n_classes", "classes")
+    return out
+
+
+def _model_fields(prefix: str, name: str) -> dict[str, Any]:
+    kinds = CHOICES["model.kind"] if name == "digits" else ("linear", "mlp")
+    kind = choice(prefix, "model.kind", "model", kinds)
+    out: dict[str, Any] = {"model.kind": kind, "model.hidden": []}
+    if kind == "mlp":
+        text = st.text_input("hidden widths (comma-separated)", key=key(prefix, "model.hidden"))
+        out["model.hidden"] = _widths(text)
+    if kind != "linear":
+        out["model.activation"] = choice(prefix, "model.activation", "activation")
+        out["model.dropout"] = slider(prefix, "model.dropout", "dropout p", step=0.05)
+        norms = CHOICES["model.norm"] if kind == "cnn" else CHOICES["model.norm"][:-1]
+        out["model.norm"] = choice(prefix, "model.norm", "normalization", norms)
+    out["model.init"] = choice(prefix, "model.init", "initial weights")
+    return out
+
+
+def _widths(text: str) -> list[Any]:
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    return [int(p) if p.isdigit() else p for p in parts]
+
+
+def _reg_fields(prefix: str) -> dict[str, Any]:
+    kind = choice(
+        prefix, "reg.kind", "regularizer", labels={k: reg_label(k) for k in CHOICES["reg.kind"]}
+    )
+    out: dict[str, Any] = {"reg.kind": kind}
+    if kind != "none":
+        out["reg.lam"] = log_slider(prefix, "reg.lam", "strength λ (log scale)", LAM_OPTIONS)
+    if kind == "elastic_net":
+        out["reg.l1_ratio"] = slider(prefix, "reg.l1_ratio", "L1 share α", step=0.05)
+    if kind in ("l1", "elastic_net"):
+        out["reg.l1_solver"] = choice(
+            prefix,
+            "reg.l1_solver",
+            "L1 solver",
+            help=(
+                "proximal: soft-threshold after each step (exact zeros); "
+                "subgradient: |w| in the loss (weights hover near 0)"
+            ),
+        )
+    if kind != "none":
+        out["reg.penalize_bias"] = st.toggle(
+            "penalize biases too", key=key(prefix, "reg.penalize_bias")
+        )
+    return out
+
+
+def _optim_fields(prefix: str, n_train: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"optim.name": choice(prefix, "optim.name", "optimizer")}
+    out["optim.lr"] = log_slider(prefix, "optim.lr", "learning rate (log scale)", LR_OPTIONS)
+    if out["optim.name"] == "sgd":
+        out["optim.momentum"] = slider(prefix, "optim.momentum", "momentum", step=0.01, hi=0.99)
+    out["optim.batch_size"] = number(
+        prefix,
+        "optim.batch_size",
+        "batch size",
+        hi=n_train,
+        help="at most the training samples (= full batch)",
+    )
+    out["optim.epochs"] = number(prefix, "optim.epochs", "epochs")
+    return out

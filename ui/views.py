@@ -1,0 +1,125 @@
+"""Drawing a run on a page: the metrics row, the curves and the weight histograms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from regcore.config import TrainConfig
+from regcore.figures import (
+    fig_loss_curves,
+    fig_weight_hist,
+    fig_weight_hist_over_epochs,
+    layer_names,
+    loss_name,
+    run_summary,
+)
+from regcore.results import RunResult, StepMetrics
+from ui.runner import Job
+
+CHART = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def _num(v: Any, pct: bool = False) -> str:
+    if v is None:
+        return "–"
+    return f"{v:.1f} %" if pct else f"{v:.3g}"
+
+
+def metrics_row(values: dict[str, Any]) -> None:
+    """One row of st.metric tiles; ``values`` as from ``regcore.figures.run_summary``."""
+    tiles = [
+        ("train loss", _num(values.get("train_loss"))),
+        ("test loss", _num(values.get("test_loss"))),
+        ("gap (test − train)", _num(values.get("gap"))),
+        ("‖w‖₂", _num(values.get("weight_l2"))),
+        ("‖w‖₁", _num(values.get("weight_l1"))),
+        ("exact zeros", _num(values.get("zero_pct"), pct=True)),
+        ("near zero (|w|<1e-3)", _num(values.get("near_zero_pct"), pct=True)),
+    ]
+    if values.get("test_acc") is not None:
+        tiles.insert(2, ("test accuracy", _num(100 * values["test_acc"], pct=True)))
+    if values.get("device"):
+        tiles.append(("device · seconds", f"{values['device']} · {values['seconds']:.2f}"))
+    for col, (label, text) in zip(st.columns(len(tiles)), tiles, strict=True):
+        col.metric(label, text)
+
+
+def live_values(events: Sequence[StepMetrics]) -> dict[str, Any]:
+    """The metrics row of a run still training, from its latest epoch."""
+    if not events:
+        return {}
+    ev = events[-1]
+    return {
+        "train_loss": ev.train_loss,
+        "test_loss": ev.test_loss,
+        "gap": ev.test_loss - ev.train_loss,
+        "weight_l2": ev.weight_l2,
+        "weight_l1": ev.weight_l1,
+        "zero_pct": 100 * ev.zero_fraction,
+        "test_acc": ev.test_acc,
+    }
+
+
+def live(j: Job, cfg: TrainConfig, prefix: str, fraction_text: tuple[float, str]) -> None:
+    """What a page shows while its job trains: progress, metrics, growing curves."""
+    fraction, text = fraction_text
+    st.progress(fraction, text=text)
+    events = list(j.events)
+    metrics_row(live_values(events))
+    task = "classification" if events and events[-1].test_acc is not None else "regression"
+    fig = fig_loss_curves(
+        events,
+        epochs=cfg.optim.epochs,
+        loss_name=loss_name(task),
+        show_penalty=st.session_state.get(f"{prefix}_show_penalty", False),
+    )
+    st.plotly_chart(fig, config=CHART, key=f"{prefix}_live_chart")
+
+
+def outcome(result: RunResult) -> None:
+    """Say how the run ended when it did not simply finish."""
+    if result.diverged_epoch is not None:
+        st.error(f"diverged at epoch {result.diverged_epoch} — lower the learning rate")
+    elif result.stopped:
+        n = result.metrics.get("epochs_run", 0)
+        st.info(
+            f"stopped after epoch {n} of {result.config.optim.epochs}: showing what was computed"
+        )
+
+
+def result_panel(prefix: str, result: RunResult) -> None:
+    """Metrics, semilog curves and the weight histograms of a finished run."""
+    outcome(result)
+    metrics_row(run_summary(result))
+    left, right = st.columns([1.15, 1])
+    with left:
+        st.toggle("show the penalty λ·Ω(w)", key=f"{prefix}_show_penalty")
+        fig = fig_loss_curves(
+            result,
+            loss_name=loss_name(result.task),
+            show_penalty=st.session_state[f"{prefix}_show_penalty"],
+        )
+        st.plotly_chart(fig, config=CHART, key=f"{prefix}_curves")
+    with right:
+        names = layer_names(result)
+        a, b = st.columns([1, 1])
+        if st.session_state.get(f"{prefix}_layer") not in names:
+            st.session_state[f"{prefix}_layer"] = names[0]
+        layer = a.selectbox("layer", names, key=f"{prefix}_layer")
+        log_count = b.toggle("log count", key=f"{prefix}_log_count")
+        final, over = st.tabs(["final weights", "over epochs ▶"])
+        with final:
+            st.plotly_chart(
+                fig_weight_hist(result, layer, log_count=log_count),
+                config=CHART,
+                key=f"{prefix}_hist",
+            )
+        with over:
+            st.plotly_chart(
+                fig_weight_hist_over_epochs(result, layer, log_count=log_count),
+                config=CHART,
+                key=f"{prefix}_hist_epochs",
+            )

@@ -1,0 +1,257 @@
+"""Widgets built from regcore's BOUNDS / CHOICES, so the UI and the validation agree.
+
+Widget values live in ``st.session_state`` under ``f"{prefix}_{dotted.field}"``
+(e.g. ``pg_reg.lam``). The last valid config of a page is kept under
+``f"{prefix}_cfg"`` and re-seeds the widgets when the user comes back to the page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from regcore.config import BOUNDS, CHOICES, INT_FIELDS, TrainConfig
+
+SYNTHETIC_2D = ("moons", "circles", "xor", "spiral")
+REAL_SIZES = {"digits": 1797, "breast_cancer": 569, "diabetes": 442}  # samples available
+PLAYGROUND_SETS = tuple(n for n in CHOICES["data.name"] if n != "csv")  # csv: upload page
+DATASET_LABELS = {
+    "linear": "linear (200 features, textbook)",
+    "sparse_linear": "sparse linear (5 true weights)",
+    "polynomial": "polynomial fit of sin(πx)",
+    "classification": "Gaussian classes",
+    "moons": "two moons (2-D)",
+    "circles": "circles (2-D)",
+    "xor": "XOR (2-D)",
+    "spiral": "spiral (2-D)",
+    "digits": "digits 8×8 (1,797 images)",
+    "breast_cancer": "breast cancer (569 patients)",
+    "diabetes": "diabetes (442 patients)",
+}
+_TWO_D = {
+    "data.n_train": 200,
+    "data.n_test": 500,
+    "data.n_features": 2,
+    "data.noise": 0.2,
+    "model.kind": "mlp",
+    "model.hidden": [32, 32],
+    "reg.kind": "l2",
+    "reg.lam": 0.001,
+    "optim.name": "adam",
+    "optim.lr": 0.01,
+    "optim.batch_size": 20,
+    "optim.epochs": 100,
+}
+# Sensible starting points per data set (dotted fields over TrainConfig's defaults).
+DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
+    "linear": {},
+    "sparse_linear": {
+        "data.n_train": 100,
+        "data.noise": 0.1,
+        "data.true_w": 1.0,
+        "data.n_informative": 5,
+        "model.init": "zeros",
+        "reg.kind": "l1",
+        "reg.lam": 0.1,
+        "optim.lr": 0.01,
+        "optim.batch_size": 10,
+        "optim.epochs": 200,
+    },
+    "polynomial": {
+        "data.n_train": 15,
+        "data.n_test": 200,
+        "data.n_features": 12,
+        "data.noise": 0.2,
+        "model.init": "zeros",
+        "reg.lam": 0.001,
+        "optim.lr": 0.05,
+        "optim.batch_size": 15,
+        "optim.epochs": 500,
+    },
+    "classification": {
+        "data.n_train": 200,
+        "data.n_test": 500,
+        "data.n_features": 20,
+        "data.n_classes": 3,
+        "data.noise": 0.1,
+        "reg.lam": 0.01,
+        "optim.lr": 0.1,
+        "optim.batch_size": 20,
+        "optim.epochs": 50,
+    },
+    **{name: _TWO_D for name in SYNTHETIC_2D},
+    "digits": {
+        "data.n_train": 1000,
+        "data.n_test": 797,
+        "model.kind": "mlp",
+        "model.hidden": [64],
+        "reg.lam": 0.01,
+        "optim.lr": 0.1,
+        "optim.batch_size": 64,
+        "optim.epochs": 20,
+    },
+    "breast_cancer": {
+        "data.n_train": 400,
+        "data.n_test": 169,
+        "reg.kind": "l1",
+        "reg.lam": 0.01,
+        "optim.lr": 0.05,
+        "optim.batch_size": 20,
+        "optim.epochs": 50,
+    },
+    "diabetes": {
+        "data.n_train": 300,
+        "data.n_test": 142,
+        "reg.lam": 0.1,
+        "optim.lr": 0.01,
+        "optim.batch_size": 10,
+        "optim.epochs": 100,
+    },
+}
+
+
+def log_options(lo: float, hi: float, *, zero: bool = False) -> list[float]:
+    """1-3-10 steps from ``lo`` to ``hi`` (both powers of ten), with 0 first if asked."""
+    out = [0.0] if zero else []
+    e = round(math.log10(lo))
+    while 10.0**e <= hi * 1.0001:
+        out += [float(f"{m * 10.0**e:.12g}") for m in (1, 3) if m * 10.0**e <= hi * 1.0001]
+        e += 1
+    return out
+
+
+LAM_OPTIONS = log_options(1e-4, 100.0, zero=True)
+LR_OPTIONS = log_options(1e-5, 10.0)
+
+
+def fmt(x: float) -> str:
+    """A short label for a number on a log slider."""
+    return "0" if x == 0 else f"{x:g}"
+
+
+def key(prefix: str, field: str) -> str:
+    """The session-state key of a widget."""
+    return f"{prefix}_{field}"
+
+
+def flat_config(cfg: TrainConfig) -> dict[str, Any]:
+    """A config as ``{dotted.field: value}``."""
+    out: dict[str, Any] = {}
+    for section, value in cfg.to_dict().items():
+        if isinstance(value, dict):
+            out.update({f"{section}.{k}": v for k, v in value.items()})
+        else:
+            out[section] = value
+    return out
+
+
+def dataset_config(name: str) -> TrainConfig:
+    """The starting config of a data set (its defaults over TrainConfig's)."""
+    return TrainConfig().replace(**{"data.name": name, **DATASET_DEFAULTS.get(name, {})})
+
+
+def seed_state(prefix: str, cfg: TrainConfig, *, overwrite: bool = False) -> None:
+    """Write a config into the page's widget keys (only missing keys unless ``overwrite``)."""
+    for field, value in flat_config(cfg).items():
+        if field == "model.hidden":
+            value = ", ".join(str(h) for h in value)
+        if overwrite or key(prefix, field) not in st.session_state:
+            st.session_state[key(prefix, field)] = value
+
+
+def _on_dataset(prefix: str) -> None:
+    name = st.session_state[key(prefix, "data.name")]
+    seed_state(prefix, dataset_config(name).replace(**_keep(prefix)), overwrite=True)
+
+
+def _keep(prefix: str) -> dict[str, Any]:
+    # what a data-set switch should not reset: seeds and device
+    return {
+        f: st.session_state[key(prefix, f)]
+        for f in ("seed", "data.seed", "device")
+        if key(prefix, f) in st.session_state
+    }
+
+
+def number(
+    prefix: str,
+    field: str,
+    label: str,
+    *,
+    hi: float | None = None,
+    step: float | None = None,
+    help: str | None = None,
+) -> float | int:
+    """A number input bounded by ``BOUNDS[field]`` (and ``hi`` when smaller)."""
+    lo, top = BOUNDS[field]
+    is_int = field in INT_FIELDS
+    top = min(top, hi) if hi is not None else top
+    k = key(prefix, field)
+    cast: Callable[[Any], Any] = int if is_int else float
+    current = st.session_state.get(k, lo)
+    st.session_state[k] = cast(min(max(current if current is not None else lo, lo), top))
+    return st.number_input(
+        label,
+        min_value=cast(lo),
+        max_value=cast(top),
+        key=k,
+        help=help,
+        step=cast(step if step is not None else 1 if is_int else 0.01),
+        format=None if is_int else "%g",
+    )
+
+
+def slider(
+    prefix: str,
+    field: str,
+    label: str,
+    *,
+    step: float,
+    hi: float | None = None,
+    help: str | None = None,
+) -> float:
+    """A slider bounded by ``BOUNDS[field]`` (and ``hi`` when smaller)."""
+    lo, top = BOUNDS[field]
+    top = min(top, hi) if hi is not None else top
+    k = key(prefix, field)
+    st.session_state[k] = float(min(max(float(st.session_state.get(k, lo)), lo), top))
+    return st.slider(label, float(lo), float(top), step=step, key=k, help=help)
+
+
+def log_slider(
+    prefix: str, field: str, label: str, options: list[float], help: str | None = None
+) -> float:
+    """A select slider over log-spaced ``options`` (a value from a link is slotted in)."""
+    k = key(prefix, field)
+    value = float(st.session_state.get(k, options[0]))
+    opts = sorted(set(options) | {value})
+    st.session_state[k] = value
+    return st.select_slider(label, options=opts, key=k, format_func=fmt, help=help)
+
+
+def choice(
+    prefix: str,
+    field: str,
+    label: str,
+    options: tuple[str, ...] | None = None,
+    labels: Mapping[str, str] | None = None,
+    on_change: Callable | None = None,
+    help: str | None = None,
+) -> str:
+    """A selectbox over ``CHOICES[field]`` (or the subset ``options``)."""
+    opts = list(options or CHOICES[field])
+    k = key(prefix, field)
+    if st.session_state.get(k) not in opts:
+        st.session_state[k] = opts[0]
+    return st.selectbox(
+        label,
+        opts,
+        key=k,
+        help=help,
+        on_change=on_change,
+        args=(prefix,) if on_change else None,
+        format_func=(lambda v: labels.get(v, v)) if labels else str,
+    )
