@@ -185,7 +185,7 @@ def compare(
         A :class:`CompareResult` with one :class:`RunResult` per finished variant.
     """
     base = load_config(base)
-    configs = tuple(v.apply(base) for v in variants)
+    configs, labels, keys = plan(base, variants)
     data = make_dataset(base)
     runs: list[RunResult] = []
     stopped, t0 = False, time.perf_counter()
@@ -199,21 +199,34 @@ def compare(
         if run.stopped:
             stopped = True
             break
-    solvers = {c.reg.l1_solver for c in configs if c.reg.kind in ("l1", "elastic_net")}
-    labels = tuple(
-        v.label or run_label(c, solver=len(solvers) > 1)
-        for v, c in zip(variants, configs, strict=True)
-    )
     return CompareResult(
         base=base,
         configs=configs,
         labels=labels,
-        keys=tuple(v.key or color_key(c) for v, c in zip(variants, configs, strict=True)),
+        keys=keys,
         runs=tuple(runs),
         stopped=stopped,
         seconds=time.perf_counter() - t0,
         true_w=None if data.true_w is None else tuple(data.true_w.tolist()),
     )
+
+
+def plan(
+    base: TrainConfig, variants: Sequence[Variant]
+) -> tuple[tuple[TrainConfig, ...], tuple[str, ...], tuple[str, ...]]:
+    """The validated configs, display labels and colour keys of a comparison, in order.
+
+    Raises:
+        ValueError: naming the field of the first invalid variant.
+    """
+    configs = tuple(v.apply(base) for v in variants)
+    solvers = {c.reg.l1_solver for c in configs if c.reg.kind in ("l1", "elastic_net")}
+    labels = tuple(
+        v.label or run_label(c, solver=len(solvers) > 1)
+        for v, c in zip(variants, configs, strict=True)
+    )
+    keys = tuple(v.key or color_key(c) for v, c in zip(variants, configs, strict=True))
+    return configs, labels, keys
 
 
 def _stop_requested(stop: StopSignal) -> bool:

@@ -3,6 +3,7 @@
 Each page's builders live in their own module; add one re-export line for yours.
 """
 
+from regcore.figures.compare import fig_compare_curves, fig_digit_weights, fig_weight_histograms
 from regcore.figures.curves import as_history, fig_loss_curves, loss_name, run_summary
 from regcore.figures.style import REG_COLORS, REG_LABELS, base_layout, reg_color, reg_label, styled
 from regcore.figures.weights import fig_weight_hist, fig_weight_hist_over_epochs, layer_names
@@ -12,9 +13,12 @@ __all__ = [
     "REG_LABELS",
     "as_history",
     "base_layout",
+    "fig_compare_curves",
+    "fig_digit_weights",
     "fig_loss_curves",
     "fig_weight_hist",
     "fig_weight_hist_over_epochs",
+    "fig_weight_histograms",
     "layer_names",
     "loss_name",
     "reg_color",

@@ -1,0 +1,177 @@
+"""Figure builders of the L1 vs L2 page, on hand-made results (no training)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pytest
+
+from regcore.compare import CompareResult
+from regcore.config import load_config
+from regcore.figures.compare import (
+    fig_coef_scatter,
+    fig_compare_curves,
+    fig_digit_weights,
+    fig_sorted_magnitudes,
+    fig_weight_histograms,
+    fig_weight_pair,
+    fig_zero_counts,
+    histogram_bins,
+)
+from regcore.figures.style import REG_COLORS
+from regcore.results import RunResult, StepMetrics
+
+TRUE_W = (1.0, 0.0, 0.0, -1.0)
+
+
+def _run(weights, task="regression", acc=None, image_shape=None, epochs=3):
+    hist = {
+        "epoch": list(range(1, epochs + 1)),
+        "train_loss": [1.0, 0.5, 0.25][:epochs],
+        "test_loss": [2.0, 1.0, 0.5][:epochs],
+        "weight_l2": [3.0, 2.0, 1.0][:epochs],
+    }
+    metrics = {
+        "weight_l2": 1.0,
+        "weight_l1": 1.0,
+        "zero_fraction": 0.0,
+        "near_zero_fraction": 0.0,
+        "train_loss": 0.25,
+        "test_loss": 0.5,
+        "seconds": 0.1,
+    }
+    if acc is not None:
+        hist.update(train_acc=[0.5, 0.7, 0.9][:epochs], test_acc=[0.4, 0.6, acc][:epochs])
+        metrics.update(train_acc=0.9, test_acc=acc)
+    return RunResult(
+        config=load_config({}),
+        history=hist,
+        weights={"linear1": list(weights)},
+        metrics=metrics,
+        task=task,
+        image_shape=image_shape,
+    )
+
+
+def _result(weights_per_run, keys, true_w=TRUE_W, **kw):
+    runs = tuple(_run(w, **kw) for w in weights_per_run)
+    return CompareResult(
+        base=load_config({}),
+        configs=(load_config({}),) * len(runs),
+        labels=tuple(k.upper() for k in keys),
+        keys=tuple(keys),
+        runs=runs,
+        true_w=true_w,
+    )
+
+
+@pytest.fixture
+def res():
+    return _result(
+        [[0.9, 0.3, -0.2, -1.1], [0.8, 0.0, 0.0, -0.7], [0.5, 0.1, -0.1, -0.4]],
+        ["none", "l1", "l2"],
+    )
+
+
+def test_fig_compare_curves_traces_colours_and_log_axis(res):
+    fig = fig_compare_curves(res.runs, res.labels, res.keys, epochs=3)
+    assert len(fig.data) == 6  # test + train per run
+    assert fig.layout.yaxis.type == "log"
+    assert fig.layout.xaxis.title.text == "epoch"
+    assert "MSE" in fig.layout.yaxis.title.text
+    assert [t.line.color for t in fig.data[::2]] == [REG_COLORS[k] for k in res.keys]
+    assert [t.line.dash for t in fig.data[:2]] == ["solid", "dash"]
+    assert tuple(fig.layout.xaxis.range) == (0, 3)
+
+
+def test_fig_compare_curves_live_events_and_metrics(res):
+    events = [
+        StepMetrics(
+            epoch=e,
+            epochs=5,
+            train_loss=1.0 / e,
+            test_loss=0.0 if e == 2 else 1.0,
+            penalty=0.0,
+            weight_l2=1.0,
+            weight_l1=1.0,
+            zero_fraction=0.0,
+            seconds=0.1,
+        )
+        for e in (1, 2)
+    ]
+    fig = fig_compare_curves([events], res.labels, res.keys)  # one run started so far
+    assert len(fig.data) == 2
+    assert fig.data[0].y == (1.0, None)  # 0 cannot sit on a log axis: a gap
+    acc = fig_compare_curves(
+        [_run([0.0], acc=0.8)], ["A"], ["l1"], metric="accuracy", task="classification"
+    )
+    assert acc.layout.yaxis.type != "log" and acc.layout.yaxis.title.text == "accuracy"
+    norm = fig_compare_curves(res.runs, res.labels, res.keys, metric="weight_l2")
+    assert len(norm.data) == 3 and norm.layout.yaxis.type == "log"
+
+
+def test_histogram_bins_centre_one_bin_on_zero():
+    edges = histogram_bins([[-2.0, 0.0, 1.0]], half=10)
+    assert len(edges) == 22
+    zero_bin = [(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True) if a < 0 < b]
+    assert len(zero_bin) == 1 and zero_bin[0][0] == pytest.approx(-zero_bin[0][1])
+    assert edges[0] < -2.0 and edges[-1] > 2.0
+
+
+def test_fig_weight_histograms_small_multiples_share_x(res):
+    fig = fig_weight_histograms(res)
+    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    truth = [t for t in fig.data if t.name == "true weights"]
+    assert len(bars) == 3 and len(truth) == 3
+    assert bars[0].x == bars[1].x  # the same bins in every panel
+    zero = list(bars[1].x).index(min(bars[1].x, key=abs))
+    assert bars[1].y[zero] == 2  # the two exact zeros of L1 sit in the zero bin
+    assert bars[1].marker.color == REG_COLORS["l1"]
+    assert fig.layout.xaxis3.title.text == "weight value"
+    assert fig.layout.xaxis.matches == fig.layout.xaxis2.matches == "x3"
+    assert any("2 of 4 exactly 0" in a.text for a in fig.layout.annotations)
+
+
+def test_fig_sorted_magnitudes_shows_exact_zeros_on_a_floor(res):
+    fig = fig_sorted_magnitudes(res)
+    assert fig.layout.yaxis.type == "log"
+    zeros = [t for t in fig.data if "exact zeros" in (t.name or "")]
+    assert len(zeros) == 1 and zeros[0].x == (3, 4)
+    floor = zeros[0].y[0]
+    assert 0 < floor < 0.1  # a decade below the smallest non-zero |w|
+    assert len(fig.data) == 1 + 3 + 1  # truth, one line per run, L1's zeros
+    assert fig.layout.xaxis.title.text.startswith("rank")
+
+
+def test_fig_coef_scatter_names_support_recovery(res):
+    fig = fig_coef_scatter(res)
+    assert len(fig.data) == 4
+    assert "P 1.00, R 1.00" in fig.data[1].name  # L1 picks exactly the support
+    assert fig.layout.xaxis.title.text == "true weight"
+    with pytest.raises(ValueError, match="no true weights"):
+        fig_coef_scatter(_result([[0.0]], ["l1"], true_w=None))
+
+
+def test_fig_zero_counts_and_weight_pair(res):
+    zc = fig_zero_counts(res)
+    assert len(zc.data) == 2 and zc.data[0].y == (0, 2, 0)
+    pair = fig_weight_pair(res, 1, 2)
+    assert len(pair.data) == 2 and "0.3" in pair.data[1].name  # max |0.8-0.5|, |−0.7+0.4|
+    assert "L1" in pair.layout.xaxis.title.text and "L2" in pair.layout.yaxis.title.text
+
+
+def test_fig_digit_weights_one_image_per_class():
+    w = [0.0] * 320 + [0.5] * 320  # 10 classes × 8×8, half of them exactly 0
+    r = _result(
+        [w, [0.1] * 640],
+        ["l1", "l2"],
+        true_w=None,
+        task="classification",
+        acc=0.9,
+        image_shape=(8, 8),
+    )
+    fig = fig_digit_weights(r, 0)
+    heat = [t for t in fig.data if isinstance(t, go.Heatmap)]
+    assert len(heat) == 10 and len(heat[0].z) == 8 and len(heat[0].z[0]) == 8
+    assert "50% zeros" in fig.layout.title.text and "test acc 90.0%" in fig.layout.title.text
+    assert heat[0].zmin == -0.5 and heat[0].zmax == 0.5 and heat[0].zmid == 0
+    assert fig.layout.yaxis.autorange == "reversed"
