@@ -25,7 +25,7 @@ if c_train.button(
     if live.start(P, cfg, label="playground") is None:
         st.warning("A run is already training: stop it first.")
     else:
-        controls.write_link(cfg)
+        controls.write_link(P, cfg)
         busy = True
 c_stop.button(
     "Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,), width="stretch"

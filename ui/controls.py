@@ -32,25 +32,27 @@ from ui.widgets import (
 
 
 def init_state(prefix: str) -> None:
-    """Seed the widgets: a shared link on first visit, else the page's last config."""
-    if not st.session_state.get(f"{prefix}_link_read"):
-        st.session_state[f"{prefix}_link_read"] = True
-        params = {k: v for k, v in st.query_params.to_dict().items()}
-        if params:
-            try:
-                cfg = regcore.from_query(params)
-                if cfg.data.name not in PLAYGROUND_SETS:
-                    raise ValueError(f"data.name = {cfg.data.name!r} cannot come from a link")
-                st.session_state[f"{prefix}_cfg"] = cfg
-                seed_state(prefix, cfg, overwrite=True)
-            except ValueError as exc:
-                st.warning(f"The link's settings were not used: {exc}")
+    """Seed the widgets: from the link when it changed (a shared link, a Learn preset),
+    else from the page's last config."""
+    params = st.query_params.to_dict()
+    if params and params != st.session_state.get(f"{prefix}_link_seen"):
+        st.session_state[f"{prefix}_link_seen"] = params
+        try:
+            cfg = regcore.from_query(params)
+            if cfg.data.name not in PLAYGROUND_SETS:
+                raise ValueError(f"data.name = {cfg.data.name!r} cannot come from a link")
+            st.session_state[f"{prefix}_cfg"] = cfg
+            seed_state(prefix, cfg, overwrite=True)
+        except ValueError as exc:
+            st.warning(f"The link's settings were not used: {exc}")
     seed_state(prefix, st.session_state.get(f"{prefix}_cfg") or TrainConfig())
 
 
-def write_link(cfg: TrainConfig) -> None:
+def write_link(prefix: str, cfg: TrainConfig) -> None:
     """Put the config in the address bar so the page can be shared as a link."""
-    st.query_params.from_dict(dict(urllib.parse.parse_qsl(regcore.to_query(cfg))))
+    params = dict(urllib.parse.parse_qsl(regcore.to_query(cfg)))
+    st.query_params.from_dict(params)
+    st.session_state[f"{prefix}_link_seen"] = params
 
 
 def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
@@ -79,8 +81,10 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
         values["device"] = choice(
             prefix, "device", "device", devices, help=f"this server has: {', '.join(devices[1:])}"
         )
+    last = st.session_state.get(f"{prefix}_cfg")
+    base = last if last is not None and last.data.name == name else dataset_config(name)
     try:
-        cfg = dataset_config(name).replace(**values)
+        cfg = base.replace(**values)
     except ValueError as exc:
         return None, str(exc)
     st.session_state[f"{prefix}_cfg"] = cfg

@@ -25,26 +25,34 @@ CHART = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]
 def _num(v: Any, pct: bool = False) -> str:
     if v is None:
         return "–"
-    return f"{v:.1f} %" if pct else f"{v:.3g}"
+    if pct:
+        return f"{v:.1f} %"
+    return f"{v:.2e}" if v != 0 and abs(v) < 1e-2 else f"{v:.3g}"
 
 
 def metrics_row(values: dict[str, Any]) -> None:
-    """One row of st.metric tiles; ``values`` as from ``regcore.figures.run_summary``."""
-    tiles = [
+    """Two rows of st.metric tiles (losses, then weights); ``values`` as from
+    ``regcore.figures.run_summary``."""
+    losses = [
         ("train loss", _num(values.get("train_loss"))),
         ("test loss", _num(values.get("test_loss"))),
         ("gap (test − train)", _num(values.get("gap"))),
+    ]
+    if values.get("test_acc") is not None:
+        losses.append(("test accuracy", _num(100 * values["test_acc"], pct=True)))
+    if values.get("device"):
+        losses.append(("device", str(values["device"])))
+        losses.append(("seconds", f"{values['seconds']:.2f}"))
+    weights = [
         ("‖w‖₂", _num(values.get("weight_l2"))),
         ("‖w‖₁", _num(values.get("weight_l1"))),
         ("exact zeros", _num(values.get("zero_pct"), pct=True)),
-        ("near zero (|w|<1e-3)", _num(values.get("near_zero_pct"), pct=True)),
+        ("near zero (|w| < 1e-3)", _num(values.get("near_zero_pct"), pct=True)),
     ]
-    if values.get("test_acc") is not None:
-        tiles.insert(2, ("test accuracy", _num(100 * values["test_acc"], pct=True)))
-    if values.get("device"):
-        tiles.append(("device · seconds", f"{values['device']} · {values['seconds']:.2f}"))
-    for col, (label, text) in zip(st.columns(len(tiles)), tiles, strict=True):
-        col.metric(label, text)
+    width = max(len(losses), len(weights))
+    for row in (losses, weights):
+        for col, (label, text) in zip(st.columns(width), row, strict=False):
+            col.metric(label, text)
 
 
 def live_values(events: Sequence[StepMetrics]) -> dict[str, Any]:

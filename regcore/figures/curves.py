@@ -109,7 +109,7 @@ def fig_loss_curves(
             )
         )
     styled(fig, title, x_title="epoch", y_title=f"{loss_name} (log scale)")
-    fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_yaxes(type="log", exponentformat="power", dtick=1)
     if epochs:
         fig.update_xaxes(range=[0, epochs])
     return fig
