@@ -1,0 +1,151 @@
+"""AppTest: the Playground trains through the runner and draws semilog curves."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, chart_specs, wait_for_job
+
+P = "pg"
+
+
+def _curves(at: AppTest) -> dict:
+    spec = next(s for s in chart_specs(at) if s["layout"]["yaxis"].get("type") == "log")
+    return {trace["name"]: trace for trace in spec["data"]} | {"_layout": spec["layout"]}
+
+
+def test_playground_default_trains_and_draws_semilog_curves(playground: AppTest) -> None:
+    at = playground
+    assert at.title[0].value == "Playground"
+    at.button(key=f"{P}_train").click().run()
+    assert not at.exception
+    wait_for_job(at, P)
+    assert not at.exception
+    assert not at.error
+    curves = _curves(at)
+    assert curves["_layout"]["yaxis"]["type"] == "log"
+    assert len(curves["train"]["x"]) == len(curves["test"]["x"]) == 100
+    labels = {m.label for m in at.metric}
+    assert {"train loss", "test loss", "‖w‖₂", "‖w‖₁", "exact zeros", "device"} <= labels
+    assert at.query_params == {} or "reg.kind" not in at.query_params  # defaults: short link
+
+
+def test_playground_widgets_set_the_config(playground: AppTest) -> None:
+    at = playground
+    at.selectbox(key=f"{P}_reg.kind").set_value("l1")
+    at.select_slider(key=f"{P}_reg.lam").set_value(0.1)
+    at.number_input(key=f"{P}_optim.epochs").set_value(30)
+    at.run()
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    assert not at.exception
+    result = at.session_state[f"{P}_result"]
+    assert result.config.reg.kind == "l1" and result.config.reg.lam == 0.1
+    curves = _curves(at)
+    assert len(curves["train"]["x"]) == 30
+    assert at.query_params["reg.kind"] == ["l1"] or at.query_params["reg.kind"] == "l1"
+
+
+def test_playground_digits_defaults_fit_the_data_set(playground: AppTest) -> None:
+    at = playground
+    at.selectbox(key=f"{P}_data.name").set_value("digits").run()
+    assert not at.exception
+    n_train = at.number_input(key=f"{P}_data.n_train").value
+    n_test = at.number_input(key=f"{P}_data.n_test").value
+    assert n_train + n_test <= 1797
+    assert at.number_input(key=f"{P}_optim.batch_size").value <= n_train
+    assert at.selectbox(key=f"{P}_model.kind").value == "mlp"
+    at.number_input(key=f"{P}_optim.epochs").set_value(2)
+    at.number_input(key=f"{P}_data.n_train").set_value(300)
+    at.run()
+    assert not at.error
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    assert not at.exception and not at.error
+    assert at.session_state[f"{P}_result"].task == "classification"
+    assert "test accuracy" in {m.label for m in at.metric}
+
+
+def test_playground_batch_size_is_clamped_to_n_train(playground: AppTest) -> None:
+    at = playground
+    at.number_input(key=f"{P}_data.n_train").set_value(3).run()
+    assert not at.exception and not at.error
+    assert at.number_input(key=f"{P}_optim.batch_size").value == 3
+
+
+def test_playground_invalid_config_shows_message_and_keeps_result(playground: AppTest) -> None:
+    at = playground
+    at.number_input(key=f"{P}_optim.epochs").set_value(5)
+    at.run()
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    before = len(chart_specs(at))
+    at.selectbox(key=f"{P}_model.kind").set_value("mlp").run()
+    at.text_input(key=f"{P}_model.hidden").set_value("").run()
+    assert not at.exception
+    assert any("model.hidden" in e.value for e in at.error)
+    assert at.button(key=f"{P}_train").disabled
+    assert len(chart_specs(at)) == before  # the last result stays on screen
+
+
+def test_playground_stop_keeps_the_epochs_computed(playground: AppTest) -> None:
+    at = playground
+    at.number_input(key=f"{P}_optim.epochs").set_value(2000)
+    at.run()
+    at.button(key=f"{P}_train").click().run()
+    job = at.session_state[f"{P}_job"]
+    while len(job.events) < 3:
+        job.wait(0.05)
+    at.button(key=f"{P}_train").click().run()  # pressed again during the run: refused
+    assert at.session_state[f"{P}_job"] is job
+    at.button(key=f"{P}_stop").click().run()
+    wait_for_job(at, P)
+    result = at.session_state[f"{P}_result"]
+    assert result.stopped and 3 <= result.metrics["epochs_run"] < 2000
+    assert any("stopped after epoch" in i.value for i in at.info)
+    assert len(_curves(at)["train"]["x"]) == result.metrics["epochs_run"]
+
+
+def test_playground_divergence_is_explained(playground: AppTest) -> None:
+    at = playground
+    at.select_slider(key=f"{P}_optim.lr").set_value(10.0)
+    at.selectbox(key=f"{P}_reg.kind").set_value("none")
+    at.run()
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    assert not at.exception
+    assert any("lower the learning rate" in e.value for e in at.error)
+
+
+def test_playground_reads_a_shared_link() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["reg.kind"] = "l1"
+    at.query_params["reg.lam"] = "0.05"
+    at.query_params["optim.epochs"] = "7"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key=f"{P}_reg.kind").value == "l1"
+    assert at.select_slider(key=f"{P}_reg.lam").value == 0.05
+    assert at.number_input(key=f"{P}_optim.epochs").value == 7
+
+
+def test_playground_refuses_a_file_path_in_a_link() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["data.path"] = "/etc/passwd"
+    at.run()
+    assert not at.exception
+    assert any("data.path" in w.value for w in at.warning)
+    assert at.selectbox(key=f"{P}_data.name").value == "linear"
+
+
+def test_playground_result_survives_a_page_switch(playground: AppTest) -> None:
+    at = playground
+    at.number_input(key=f"{P}_optim.epochs").set_value(4)
+    at.run()
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    at.switch_page("pages/learn.py").run()
+    at.switch_page("pages/playground.py").run()
+    assert not at.exception
+    assert at.number_input(key=f"{P}_optim.epochs").value == 4
+    assert len(_curves(at)["train"]["x"]) == 4
