@@ -19,7 +19,7 @@ from regcore.compare import CompareResult, support_recovery
 from regcore.figures.curves import HistoryLike, as_history, loss_name
 from regcore.figures.style import FONT_SIZE, TRUTH_COLOR, reg_color, styled
 
-HALF_BINS = 40  # histogram bins on each side of the zero bin
+HALF_BINS = 25  # histogram bins on each side of the zero bin (wide enough to see a spike)
 ZERO_FLOOR_NOTE = "exactly 0"
 
 _METRICS = {
@@ -84,19 +84,8 @@ def fig_compare_curves(
                     "<extra></extra>",
                 )
             )
-    styled(fig, title, x_title="epoch", y_title=y_name + (" (log scale)" if log_y else ""))
-    if train_key is not None:
-        fig.add_annotation(
-            text="solid: test · dashed: train",
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=1.02,
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": FONT_SIZE - 4, "color": "#555555"},
-        )
+    x_title = "epoch" if train_key is None else "epoch  (solid: test, dashed: train)"
+    styled(fig, title, x_title=x_title, y_title=y_name + (" (log scale)" if log_y else ""))
     if log_y:
         fig.update_yaxes(type="log", exponentformat="power")
     if epochs:
@@ -161,6 +150,8 @@ def fig_weight_histograms(result: CompareResult, title: str | None = None) -> go
     fig.update_xaxes(title_text="weight value", row=n, col=1, zeroline=True)
     for r in range(1, n + 1):
         fig.update_yaxes(title_text="count", title_font_size=FONT_SIZE, row=r, col=1)
+    fig.update_xaxes(tickfont_size=FONT_SIZE - 2, title_font_size=FONT_SIZE)
+    fig.update_yaxes(tickfont_size=FONT_SIZE - 4)
     return fig
 
 

@@ -1,0 +1,73 @@
+"""AppTest: the L1 vs L2 page trains its comparison through the job runner and draws it."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _train(at: AppTest) -> AppTest:
+    at.button(key="cmp_train").click().run()
+    job = at.session_state["cmp_job"]
+    assert job.wait(60), "the comparison did not finish"
+    return at.run()  # collects the finished job and draws the result
+
+
+def _charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+def test_compare_page_default_trains_none_l1_l2():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert at.title[0].value == "L1 vs L2"
+    assert at.multiselect(key="cmp_kinds").value == ["none", "l1", "l2"]
+    _train(at)
+    assert not at.exception
+    res = at.session_state["cmp_result"]
+    assert res.labels == ("none", "L1 λ=0.1", "L2 λ=0.1") and len(res.runs) == 3
+    table = at.dataframe[0].value
+    assert list(table["exact zeros"]) == ["0 / 200", "195 / 200", "0 / 200"]
+    assert len(_charts(at)) == 4  # histograms, curves, sorted |w|, estimated vs true
+
+
+def test_compare_page_optimizer_mode_shows_the_difference():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    at.radio(key="cmp_mode").set_value("sgd_weight_decay").run()
+    at.number_input(key="cmp_epochs_sgd_weight_decay").set_value(50).run()
+    _train(at)
+    assert not at.exception
+    assert float(at.metric[0].value) < 1e-6  # SGD + L2 ≡ SGD weight decay
+    assert len(_charts(at)) == 3
+
+
+def test_compare_page_digits_draws_weight_images():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    at.radio(key="cmp_mode").set_value("digits").run()
+    at.number_input(key="cmp_epochs_digits").set_value(3).run()
+    _train(at)
+    assert not at.exception
+    assert len(_charts(at)) == 4  # histograms, accuracy curves, L1 images, L2 images
+
+
+def test_compare_page_stop_ends_the_run():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    at.number_input(key="cmp_epochs_regularizers").set_value(2000).run()
+    at.button(key="cmp_train").click().run()
+    at.button(key="cmp_stop").click().run()
+    job = at.session_state["cmp_job"]
+    assert job.wait(20) and job.status == "stopped"
+    at.run()
+    assert not at.exception
+    if job.result is not None:  # it had started: what was computed is kept and shown
+        assert job.result.stopped and len(job.result.runs) == 1
+        assert any("Stopped" in w.value for w in at.warning)
