@@ -152,12 +152,7 @@ else:
             ("Weight histograms (same bins, one centred on 0)", figs.fig_weight_histograms(res)),
             ("Train and test curves", curves),
         ]
-    if mode == "digits":
-        panels += [
-            (f"Pixel weights per class: {res.labels[i]}", figs.fig_digit_weights(res, i))
-            for i in range(len(res.runs))
-        ]
-    elif mode in ("regularizers", "l1_solver"):
+    if mode in ("regularizers", "l1_solver"):
         panels.append(("Sorted |w| (log scale)", figs.fig_sorted_magnitudes(res)))
         if mode == "l1_solver":
             panels.append(("Exact zeros vs near zeros", figs.fig_zero_counts(res)))
@@ -168,4 +163,7 @@ else:
             cols = st.columns(2)
         cols[n % 2].markdown(f"**{heading}**")
         cols[n % 2].plotly_chart(fig, config=CHART, key=f"{P}_fig_{n}")
+    if mode == "digits":
+        st.markdown("**Pixel weights per class** (red positive, blue negative, white 0)")
+        st.plotly_chart(figs.fig_digit_weights_grid(res), config=CHART, key=f"{P}_digits")
     st.dataframe(summary(res), hide_index=True)

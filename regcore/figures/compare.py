@@ -404,3 +404,65 @@ def fig_digit_weights(
         suffix = "" if k == 1 else str(k)
         fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", constrain="domain")
     return fig
+
+
+def fig_digit_weights_grid(result: CompareResult, title: str | None = None) -> go.Figure:
+    """Every run's per-class weight images in one figure: one row per run, one column per class.
+
+    The rows share one colour scale (0 is white), so L1's blank pixels stand beside
+    L2's faint ones; each row is headed with its sparsity and test accuracy.
+    """
+    n = len(result.runs)
+    h, w = result.runs[0].image_shape or (8, 8)
+    flats = [np.asarray(result.flat_weights(i), dtype=float) for i in range(n)]
+    n_classes = flats[0].size // (h * w)
+    zmax = max(float(np.abs(f).max()) for f in flats) or 1.0
+    fig = make_subplots(
+        rows=n,
+        cols=n_classes,
+        horizontal_spacing=0.01,
+        vertical_spacing=0.16,
+        column_titles=[str(c) for c in range(n_classes)],
+    )
+    for i, flat in enumerate(flats):
+        images = flat.reshape(n_classes, h, w)
+        for c in range(n_classes):
+            fig.add_trace(
+                go.Heatmap(
+                    z=images[c].tolist(),
+                    zmin=-zmax,
+                    zmax=zmax,
+                    zmid=0,
+                    colorscale="RdBu_r",
+                    showscale=i == 0 and c == 0,
+                    colorbar={"title": "w", "len": 0.8},
+                    hovertemplate=f"{result.labels[i]}, class {c}<br>row %{{y}}, col %{{x}}"
+                    "<br>w = %{z:.3g}<extra></extra>",
+                ),
+                row=i + 1,
+                col=c + 1,
+            )
+        fig.add_annotation(
+            text=f"<b>{_digits_heading(result, i, flat)}</b>",
+            showarrow=False,
+            xref="paper",
+            yref="y domain" if i == 0 else f"y{i * n_classes + 1} domain",
+            x=0,
+            y=1.02,
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": FONT_SIZE - 2},
+        )
+    styled(fig, title, height=120 + 140 * n, legend="none")
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
+    for k in range(1, n * n_classes + 1):
+        suffix = "" if k == 1 else str(k)
+        fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", constrain="domain")
+    return fig
+
+
+def _digits_heading(result: CompareResult, i: int, flat: np.ndarray) -> str:
+    acc = result.runs[i].metrics.get("test_acc")
+    acc_text = f" · test acc {100 * acc:.1f}%" if acc is not None else ""
+    return f"{result.labels[i]}: {100.0 * float((flat == 0).mean()):.0f}% zeros{acc_text}"

@@ -54,7 +54,7 @@ def test_compare_page_digits_draws_weight_images():
     at.number_input(key="cmp_epochs_digits").set_value(3).run()
     _train(at)
     assert not at.exception
-    assert len(_charts(at)) == 4  # histograms, accuracy curves, L1 images, L2 images
+    assert len(_charts(at)) == 3  # histograms, accuracy curves, L1 and L2 weight images
 
 
 def test_compare_page_stop_ends_the_run():

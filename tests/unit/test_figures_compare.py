@@ -11,6 +11,7 @@ from regcore.figures.compare import (
     fig_coef_scatter,
     fig_compare_curves,
     fig_digit_weights,
+    fig_digit_weights_grid,
     fig_sorted_magnitudes,
     fig_weight_histograms,
     fig_weight_pair,
@@ -175,3 +176,22 @@ def test_fig_digit_weights_one_image_per_class():
     assert "50% zeros" in fig.layout.title.text and "test acc 90.0%" in fig.layout.title.text
     assert heat[0].zmin == -0.5 and heat[0].zmax == 0.5 and heat[0].zmid == 0
     assert fig.layout.yaxis.autorange == "reversed"
+
+
+def test_fig_digit_weights_grid_one_row_per_run():
+    r = _result(
+        [[0.0] * 640, [0.1] * 640],
+        ["l1", "l2"],
+        true_w=None,
+        task="classification",
+        acc=0.9,
+        image_shape=(8, 8),
+    )
+    fig = fig_digit_weights_grid(r)
+    heat = [t for t in fig.data if isinstance(t, go.Heatmap)]
+    assert len(heat) == 20 and sum(bool(t.showscale) for t in heat) == 1
+    headings = [a.text for a in fig.layout.annotations if "zeros" in a.text]
+    assert headings == [
+        "<b>L1: 100% zeros · test acc 90.0%</b>",
+        "<b>L2: 0% zeros · test acc 90.0%</b>",
+    ]
