@@ -26,7 +26,7 @@ if c_train.button(
         st.warning("A run is already training: stop it first.")
     else:
         controls.write_link(P, cfg)
-        busy = True
+        st.rerun()  # redraw with Train disabled and Stop enabled
 c_stop.button(
     "Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,), width="stretch"
 )

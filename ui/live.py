@@ -17,7 +17,7 @@ import regcore
 from regcore.config import TrainConfig
 from ui.runner import Job, get_runner
 
-POLL_S = 0.3  # ≤ 10 redraws per second, progress well within a second of the click
+POLL_S = 0.4  # ≤ 10 redraws per second, progress well within a second of the click
 
 
 @st.cache_resource(show_spinner=False)

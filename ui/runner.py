@@ -14,6 +14,7 @@ while the traceback goes to the server log.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import logging
 import os
@@ -104,6 +105,7 @@ class Runner:
         ]
         for worker in self._workers:
             worker.start()
+        atexit.register(self.shutdown)
 
     def submit(self, fn: JobFn, label: str = "") -> Job:
         """Put ``fn(stop, emit)`` in line and return its :class:`Job` at once."""
@@ -112,6 +114,16 @@ class Runner:
             self._queue.append(job)
             self._cond.notify()
         return job
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """Stop every queued and running job (at interpreter exit, so no torch op is cut)."""
+        with self._cond:
+            jobs = [*self._queue, *self._running]
+        for job in jobs:
+            job.stop()
+        end = time.monotonic() + timeout
+        for job in jobs:
+            job.wait(max(0.0, end - time.monotonic()))
 
     def stats(self) -> dict[str, int]:
         """Counts of running and queued jobs and the worker limit."""

@@ -83,6 +83,7 @@ def live(j: Job, cfg: TrainConfig, prefix: str, fraction_text: tuple[float, str]
         epochs=cfg.optim.epochs,
         loss_name=loss_name(task),
         show_penalty=st.session_state.get(f"{prefix}_show_penalty", False),
+        max_points=400,
     )
     st.plotly_chart(fig, config=CHART, key=f"{prefix}_live_chart")
 

@@ -55,6 +55,16 @@ def as_history(source: HistoryLike) -> dict[str, list[float]]:
     return out
 
 
+def thin(history: dict[str, list[float]], max_points: int) -> dict[str, list[float]]:
+    """Every k-th entry of each list (k so that about ``max_points`` remain), plus the last."""
+    n = len(history.get("epoch", []))
+    if n <= max_points:
+        return history
+    step = -(-n // max_points)
+    keep = [*range(0, n - 1, step), n - 1]
+    return {k: [v[i] for i in keep] for k, v in history.items()}
+
+
 def _positive(values: Sequence[float]) -> list[float | None]:
     # a log axis cannot show 0, NaN or ∞: leave a gap instead of a misleading point
     return [v if (v is not None and math.isfinite(v) and v > 0) else None for v in values]
@@ -67,6 +77,7 @@ def fig_loss_curves(
     epochs: int | None = None,
     title: str | None = None,
     loss_name: str = "loss",
+    max_points: int | None = None,
 ) -> go.Figure:
     """Train and test data loss per epoch on a log y axis (the penalty optional).
 
@@ -76,11 +87,15 @@ def fig_loss_curves(
         epochs: fix the x axis to 0..epochs so a growing run fills it from the left.
         title: figure title.
         loss_name: y-axis name ("MSE", "cross-entropy", ...).
+        max_points: thin each trace to about this many points (every k-th epoch, the
+            last one always kept), so a live redraw of a long run stays light.
 
     Returns:
         A figure with traces "train", "test" (and "penalty λ·Ω(w)").
     """
     h = as_history(source)
+    if max_points:
+        h = thin(h, max_points)
     x = h.get("epoch", [])
     fig = go.Figure()
     for key, name, color in (

@@ -96,8 +96,12 @@ def test_playground_stop_keeps_the_epochs_computed(playground: AppTest) -> None:
     job = at.session_state[f"{P}_job"]
     while len(job.events) < 3:
         job.wait(0.05)
-    at.button(key=f"{P}_train").click().run()  # pressed again during the run: refused
-    assert at.session_state[f"{P}_job"] is job
+    at.run()
+    assert at.button(key=f"{P}_train").disabled  # no second run while one trains
+    assert not at.button(key=f"{P}_stop").disabled
+    at.number_input(key=f"{P}_seed").set_value(1).run()  # touching a widget: same run goes on
+    assert at.session_state[f"{P}_job"] is job and not job.finished
+    assert any("epoch" in p.proto.text for p in at.get("progress"))
     at.button(key=f"{P}_stop").click().run()
     wait_for_job(at, P)
     result = at.session_state[f"{P}_result"]

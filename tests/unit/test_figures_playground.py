@@ -140,3 +140,17 @@ def test_run_summary_gap_and_percentages() -> None:
     s = run_summary(_result())
     assert math.isclose(s["gap"], 0.05)
     assert s["zero_pct"] == 50.0 and s["device"] == "cpu"
+
+
+def test_fig_loss_curves_thins_long_live_runs_keeping_the_last_epoch() -> None:
+    n = 1500
+    history = {
+        "epoch": list(range(1, n + 1)),
+        "train_loss": [1.0] * n,
+        "test_loss": [2.0] * n,
+        "penalty": [0.1] * n,
+    }
+    fig = fig_loss_curves(history, max_points=400)
+    xs = list(fig.data[0].x)
+    assert len(xs) <= 401 and xs[0] == 1 and xs[-1] == n
+    assert len(fig_loss_curves(history).data[0].x) == n
