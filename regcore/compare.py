@@ -24,6 +24,7 @@ from typing import Any
 
 from regcore.config import TrainConfig, load_config
 from regcore.data import make_dataset
+from regcore.metrics import NEAR_ZERO
 from regcore.results import RunResult, StepMetrics
 from regcore.train import StopSignal, fit
 
@@ -306,7 +307,7 @@ def max_difference(a: RunResult, b: RunResult) -> dict[str, float]:
     return out
 
 
-def summary(result: CompareResult, near_zero: float = 1e-3) -> list[dict[str, Any]]:
+def summary(result: CompareResult) -> list[dict[str, Any]]:
     """One table row per run: norms, zero counts, losses (or accuracies), seconds."""
     rows = []
     for i, run in enumerate(result.runs):
@@ -317,7 +318,7 @@ def summary(result: CompareResult, near_zero: float = 1e-3) -> list[dict[str, An
             "‖w‖₂": m["weight_l2"],
             "‖w‖₁": m["weight_l1"],
             "exact zeros": f"{round(m['zero_fraction'] * n)} / {n}",
-            f"|w| < {near_zero:g}": f"{round(m['near_zero_fraction'] * n)} / {n}",
+            f"|w| < {NEAR_ZERO:g}": f"{round(m['near_zero_fraction'] * n)} / {n}",
         }
         if run.task == "classification":
             row.update({"train acc": m["train_acc"], "test acc": m["test_acc"]})

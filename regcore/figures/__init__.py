@@ -3,7 +3,7 @@
 Each page's builders live in their own module; add one re-export line for yours.
 """
 
-from regcore.figures.compare import fig_compare_curves, fig_digit_weights, fig_weight_histograms
+from regcore.figures.compare import fig_compare_curves, fig_weight_histograms
 from regcore.figures.curves import as_history, fig_loss_curves, loss_name, run_summary
 from regcore.figures.style import REG_COLORS, REG_LABELS, base_layout, reg_color, reg_label, styled
 from regcore.figures.weights import fig_weight_hist, fig_weight_hist_over_epochs, layer_names
@@ -14,7 +14,6 @@ __all__ = [
     "as_history",
     "base_layout",
     "fig_compare_curves",
-    "fig_digit_weights",
     "fig_loss_curves",
     "fig_weight_hist",
     "fig_weight_hist_over_epochs",

@@ -347,65 +347,6 @@ def fig_weight_pair(
     return fig
 
 
-def fig_digit_weights(
-    result: CompareResult, i: int, zmax: float | None = None, title: str | None = None
-) -> go.Figure:
-    """A linear softmax model's weights as one 8×8 image per class (2 rows × 5).
-
-    Args:
-        result: a comparison on an image data set with a linear model.
-        i: the run to draw. zmax: colour limit (default: the largest |w| of all runs,
-            so runs drawn side by side share one scale; 0 is white).
-
-    Returns:
-        A figure of ``n_classes`` heatmaps titled with sparsity and test accuracy.
-    """
-    run = result.runs[i]
-    h, w = run.image_shape or (8, 8)
-    flat = np.asarray(result.flat_weights(i), dtype=float)
-    n_classes = flat.size // (h * w)
-    images = flat.reshape(n_classes, h, w)
-    if zmax is None:
-        zmax = max(max(abs(v) for v in result.flat_weights(k)) for k in range(len(result.runs)))
-    zmax = zmax or 1.0
-    cols = math.ceil(n_classes / 2)
-    fig = make_subplots(
-        rows=2,
-        cols=cols,
-        subplot_titles=[str(c) for c in range(n_classes)],
-        horizontal_spacing=0.02,
-        vertical_spacing=0.1,
-    )
-    for c in range(n_classes):
-        fig.add_trace(
-            go.Heatmap(
-                z=images[c],
-                zmin=-zmax,
-                zmax=zmax,
-                zmid=0,
-                colorscale="RdBu_r",
-                showscale=c == 0,
-                colorbar={"title": "w", "len": 0.9},
-                hovertemplate=f"class {c}<br>row %{{y}}, col %{{x}}<br>w = %{{z:.3g}}"
-                "<extra></extra>",
-            ),
-            row=c // cols + 1,
-            col=c % cols + 1,
-        )
-    zeros = 100.0 * float((flat == 0).mean())
-    acc = run.metrics.get("test_acc")
-    acc_text = f" · test acc {100 * acc:.1f}%" if acc is not None else ""
-    styled(
-        fig, title or f"{result.labels[i]}: {zeros:.0f}% zeros{acc_text}", height=380, legend="none"
-    )
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
-    for k in range(1, n_classes + 1):  # square pixels: each image's y follows its own x
-        suffix = "" if k == 1 else str(k)
-        fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", constrain="domain")
-    return fig
-
-
 def fig_digit_weights_grid(result: CompareResult, title: str | None = None) -> go.Figure:
     """Every run's per-class weight images in one figure: one row per run, one column per class.
 

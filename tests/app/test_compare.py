@@ -71,3 +71,19 @@ def test_compare_page_stop_ends_the_run():
     if job.result is not None:  # it had started: what was computed is kept and shown
         assert job.result.stopped and len(job.result.runs) == 1
         assert any("Stopped" in w.value for w in at.warning)
+
+
+def test_compare_page_all_regularizers_each_with_its_own_lambda():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    at.multiselect(key="cmp_kinds").set_value(["none", "l1", "l2", "elastic_net", "weight_decay"])
+    at.toggle(key="cmp_shared").set_value(False)
+    at.number_input(key="cmp_epochs_regularizers").set_value(20).run()
+    at.select_slider(key="cmp_lam_regularizers_l2").set_value(1.0).run()
+    _train(at)
+    assert not at.exception
+    res = at.session_state["cmp_result"]
+    assert [c.reg.lam for c in res.configs] == [0.0, 0.1, 1.0, 0.1, 0.1]
+    assert res.keys == ("none", "l1", "l2", "elastic_net", "weight_decay")
+    assert len(at.dataframe[0].value) == 5

@@ -10,7 +10,6 @@ from regcore.config import load_config
 from regcore.figures.compare import (
     fig_coef_scatter,
     fig_compare_curves,
-    fig_digit_weights,
     fig_digit_weights_grid,
     fig_sorted_magnitudes,
     fig_weight_histograms,
@@ -158,24 +157,6 @@ def test_fig_zero_counts_and_weight_pair(res):
     pair = fig_weight_pair(res, 1, 2)
     assert len(pair.data) == 2 and "0.3" in pair.data[1].name  # max |0.8-0.5|, |−0.7+0.4|
     assert "L1" in pair.layout.xaxis.title.text and "L2" in pair.layout.yaxis.title.text
-
-
-def test_fig_digit_weights_one_image_per_class():
-    w = [0.0] * 320 + [0.5] * 320  # 10 classes × 8×8, half of them exactly 0
-    r = _result(
-        [w, [0.1] * 640],
-        ["l1", "l2"],
-        true_w=None,
-        task="classification",
-        acc=0.9,
-        image_shape=(8, 8),
-    )
-    fig = fig_digit_weights(r, 0)
-    heat = [t for t in fig.data if isinstance(t, go.Heatmap)]
-    assert len(heat) == 10 and len(heat[0].z) == 8 and len(heat[0].z[0]) == 8
-    assert "50% zeros" in fig.layout.title.text and "test acc 90.0%" in fig.layout.title.text
-    assert heat[0].zmin == -0.5 and heat[0].zmax == 0.5 and heat[0].zmid == 0
-    assert fig.layout.yaxis.autorange == "reversed"
 
 
 def test_fig_digit_weights_grid_one_row_per_run():
