@@ -92,7 +92,8 @@ if b1.button("Train all", type="primary", disabled=busy or not variants, key=f"{
             "epochs": int(epochs),
             "task": base.data.name,
         }
-        st.session_state[f"{P}_error"], busy = None, True
+        st.session_state[f"{P}_error"] = None
+        st.rerun()  # redraw with Train disabled and Stop enabled
 b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
 note.caption(
     f"{len(variants)} runs × {int(epochs)} epochs, {base.data.name}, "
@@ -114,7 +115,13 @@ def draw_live(j):
     st.progress(min(len(events) / (n * epochs), 1.0), text=text if events else "starting…")
     st.plotly_chart(
         figs.fig_compare_curves(
-            runs[: k + 1], meta["labels"], meta["keys"], metric=metric, task=task, epochs=epochs
+            runs[: k + 1],
+            meta["labels"],
+            meta["keys"],
+            metric=metric,
+            task=task,
+            epochs=epochs,
+            max_points=300,
         ),
         config=CHART,
         key=f"{P}_live_curves",

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from regcore.compare import CompareResult, support_recovery
-from regcore.figures.curves import HistoryLike, as_history, loss_name
+from regcore.figures.curves import HistoryLike, as_history, loss_name, thin
 from regcore.figures.style import FONT_SIZE, TRUTH_COLOR, reg_color, styled
 
 HALF_BINS = 25  # histogram bins on each side of the zero bin (wide enough to see a spike)
@@ -42,6 +42,7 @@ def fig_compare_curves(
     task: str = "regression",
     epochs: int | None = None,
     title: str | None = None,
+    max_points: int | None = None,
 ) -> go.Figure:
     """Overlaid per-epoch curves of several runs: test solid, train dashed.
 
@@ -53,6 +54,8 @@ def fig_compare_curves(
             trace per run).
         task: names the loss on the y axis (MSE or cross-entropy).
         epochs: fix the x axis to 0..epochs so growing curves fill it from the left.
+        max_points: thin each run to about this many epochs (the last kept), so a
+            live redraw stays light.
 
     Returns:
         A figure with, per run, a test trace and (loss, accuracy) a train trace.
@@ -62,6 +65,7 @@ def fig_compare_curves(
     fig = go.Figure()
     for source, label, key in zip(sources, labels, keys, strict=False):
         h = as_history(source)
+        h = thin(h, max_points) if max_points else h
         x = h.get("epoch", [])
         color = reg_color(key)
         shown = _positive if log_y else list

@@ -105,6 +105,8 @@ def test_fig_compare_curves_live_events_and_metrics(res):
         [_run([0.0], acc=0.8)], ["A"], ["l1"], metric="accuracy", task="classification"
     )
     assert acc.layout.yaxis.type != "log" and acc.layout.yaxis.title.text == "accuracy"
+    thinned = fig_compare_curves(res.runs, res.labels, res.keys, max_points=2)
+    assert thinned.data[0].x == (1, 3)  # every 2nd epoch, the last kept
     norm = fig_compare_curves(res.runs, res.labels, res.keys, metric="weight_l2")
     assert len(norm.data) == 3 and norm.layout.yaxis.type == "log"
 
