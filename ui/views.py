@@ -119,16 +119,15 @@ def result_panel(prefix: str, result: RunResult) -> None:
             st.session_state[f"{prefix}_layer"] = names[0]
         layer = a.selectbox("layer", names, key=f"{prefix}_layer")
         log_count = b.toggle("log count", key=f"{prefix}_log_count")
-        final, over = st.tabs(["final weights", "over epochs ▶"])
-        with final:
-            st.plotly_chart(
-                fig_weight_hist(result, layer, log_count=log_count),
-                config=CHART,
-                key=f"{prefix}_hist",
-            )
-        with over:
-            st.plotly_chart(
-                fig_weight_hist_over_epochs(result, layer, log_count=log_count),
-                config=CHART,
-                key=f"{prefix}_hist_epochs",
-            )
+        view = st.segmented_control(
+            "weights",
+            ["final weights", "over epochs ▶"],
+            key=f"{prefix}_hist_view",
+            default="final weights",
+            label_visibility="collapsed",
+        )
+        if view == "over epochs ▶":  # one histogram at a time keeps the page light
+            fig = fig_weight_hist_over_epochs(result, layer, log_count=log_count)
+        else:
+            fig = fig_weight_hist(result, layer, log_count=log_count)
+        st.plotly_chart(fig, config=CHART, key=f"{prefix}_hist")

@@ -175,7 +175,7 @@ def fig_weight_hist_over_epochs(
         fig.update_yaxes(range=[0, top])
     fig.update_layout(
         bargap=0.02,
-        margin={"b": 130},
+        margin={"b": 150},
         sliders=[_slider(epochs)],
         updatemenus=[_play_button()],
     )
@@ -185,8 +185,14 @@ def fig_weight_hist_over_epochs(
 def _slider(epochs: list[int]) -> dict:
     return {
         "active": len(epochs) - 1,
-        "currentvalue": {"prefix": "epoch ", "font": {"size": 18}},
-        "pad": {"t": 50},
+        # one label per snapshot would overlap: hide them and show the current epoch instead
+        "currentvalue": {"prefix": "epoch ", "xanchor": "right", "font": {"size": 18}},
+        "font": {"color": "rgba(0,0,0,0)"},
+        "x": 0.2,
+        "len": 0.8,
+        "y": -0.2,
+        "yanchor": "top",
+        "pad": {"t": 10},
         "steps": [
             {
                 "label": str(e),
@@ -208,11 +214,14 @@ def _slider(epochs: list[int]) -> dict:
 def _play_button() -> dict:
     return {
         "type": "buttons",
+        "direction": "left",
         "showactive": False,
         "x": 0.0,
-        "y": -0.32,
+        "y": -0.28,
         "xanchor": "left",
         "yanchor": "top",
+        "pad": {"t": 10, "r": 10},
+        "font": {"size": 14},
         "buttons": [
             {
                 "label": "▶ Play",
@@ -225,11 +234,6 @@ def _play_button() -> dict:
                         "transition": {"duration": 0},
                     },
                 ],
-            },
-            {
-                "label": "❚❚ Pause",
-                "method": "animate",
-                "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}],
             },
         ],
     }

@@ -1,0 +1,113 @@
+"""Real browser (Playwright + Debian's Chromium): deep links on a fresh server, live training.
+
+Run with ``pytest -m e2e tests/e2e``. Screenshots go to artifacts/screenshots/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import SCREENSHOTS, app_pages
+
+pytestmark = pytest.mark.e2e
+PAGES = app_pages()
+SHELL_CAPTION = "Regularization Lab"  # the sidebar line app.py writes on every page
+ERROR = '[data-testid="stException"]'
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1600, "height": 1400})
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    return page
+
+
+def test_app_lists_pages() -> None:
+    stems = [stem for stem, _ in PAGES]
+    assert "playground" in stems and len(stems) == len(set(stems))
+
+
+@pytest.mark.parametrize(("stem", "title"), PAGES, ids=[s for s, _ in PAGES])
+def test_deep_link_on_a_fresh_server_runs_the_shell(browser, fresh_server, stem, title) -> None:
+    page = _open(browser, f"{fresh_server.url}/{stem}")
+    try:
+        page.wait_for_timeout(1000)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert SHELL_CAPTION in sidebar.inner_text(), "app.py's shared sidebar is missing"
+        nav = page.locator('[data-testid="stSidebarNav"] a')
+        assert nav.count() == len(PAGES), "navigation is not app.py's page list"
+        assert title in page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert page.locator(ERROR).count() == 0
+        assert page.url.rstrip("/").endswith(f"/{stem}") or stem == PAGES[0][0]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"page_{stem}.png"), full_page=True)
+    finally:
+        page.close()
+
+
+WATCH = """() => {
+  if (window.__obs) window.__obs.disconnect();
+  window.__marks = {};
+  const t0 = performance.now();
+  const seen = (sel) => document.querySelector(sel) !== null;
+  const obs = new MutationObserver(() => {
+    const m = window.__marks;
+    const now = performance.now() - t0;
+    if (m.progress === undefined && seen('[data-testid="stProgress"]')) m.progress = now;
+    const traces = document.querySelectorAll(
+      '[data-testid="stPlotlyChart"] .scatterlayer .trace').length;
+    const done = [...document.querySelectorAll('[data-testid="stMetricLabel"]')]
+      .some((e) => e.textContent.includes("seconds"));  // a tile of the result panel only
+    if (m.progress !== undefined && m.final === undefined && done && traces >= 2
+        && !seen('[data-testid="stProgress"]')) m.final = now;
+  });
+  obs.observe(document.body, {childList: true, subtree: true, attributes: true});
+  window.__obs = obs;
+}"""
+
+
+def _train_once(page) -> tuple[float, float]:
+    """Click Train; seconds until the progress bar shows and until the final curves are drawn."""
+    page.evaluate(WATCH)
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_function("() => window.__marks.final !== undefined", timeout=60_000)
+    marks = page.evaluate("() => window.__marks")
+    return marks["progress"] / 1000, marks["final"] / 1000
+
+
+def test_playground_trains_the_default_live(browser, fresh_server) -> None:
+    page = _open(browser, f"{fresh_server.url}/playground")
+    try:
+        page.get_by_role("button", name="Train").wait_for(timeout=30_000)
+        first = _train_once(page)  # includes loading plotly.js into the page
+        assert page.locator(ERROR).count() == 0
+        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
+        assert "reg.kind" not in page.url  # the default config: a short link
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+        )
+        page.wait_for_timeout(500)
+        second = _train_once(page)
+        page.wait_for_timeout(800)  # let plotly finish laying out before the screenshot
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "playground_trained.png"), full_page=True)
+        page.get_by_text("over epochs").click()
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(SCREENSHOTS / "playground_over_epochs.png"), full_page=True)
+        assert page.locator(ERROR).count() == 0
+        timings = {
+            "first_click_to_progress_s": round(first[0], 2),
+            "first_click_to_final_curve_s": round(first[1], 2),
+            "second_click_to_progress_s": round(second[0], 2),
+            "second_click_to_final_curve_s": round(second[1], 2),
+        }
+        (SCREENSHOTS.parent / "timings.json").write_text(json.dumps(timings, indent=2))
+        print(timings)
+        assert first[0] < 5.0 and second[0] < 5.0, timings
+    finally:
+        page.close()
