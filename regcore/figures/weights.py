@@ -186,7 +186,11 @@ def _slider(epochs: list[int]) -> dict:
     return {
         "active": len(epochs) - 1,
         # one label per snapshot would overlap: hide them and show the current epoch instead
-        "currentvalue": {"prefix": "epoch ", "xanchor": "right", "font": {"size": 18}},
+        "currentvalue": {
+            "prefix": "epoch ",
+            "xanchor": "right",
+            "font": {"size": 18, "color": "#1a1a1a"},
+        },
         "font": {"color": "rgba(0,0,0,0)"},
         "x": 0.2,
         "len": 0.8,
