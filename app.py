@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 import ui  # noqa: F401  (first: a deep link on a fresh server reruns through this file)
+from ui.live import warm_engine
 
 
 def _page(path: str, title: str, icon: str, default: bool = False) -> st.Page:
@@ -26,4 +27,5 @@ st.set_page_config(page_title="Regularization Lab", page_icon="📉", layout="wi
 st.sidebar.caption(
     "**Regularization Lab** — train a model live and see what L1, L2 and weight decay do to it."
 )
+warm_engine()  # once per process, in a background thread
 st.navigation(PAGES).run()

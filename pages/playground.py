@@ -7,7 +7,6 @@ from ui import controls, live, views
 
 P = "pg"  # session-state prefix of this page
 
-live.warm_engine()
 controls.init_state(P)
 cfg, problem = controls.controls(P)
 live.collect(P)
