@@ -153,3 +153,24 @@ def test_playground_result_survives_a_page_switch(playground: AppTest) -> None:
     assert not at.exception
     assert at.number_input(key=f"{P}_optim.epochs").value == 4
     assert len(_curves(at)["train"]["x"]) == 4
+
+
+def test_playground_job_error_is_shown_and_last_result_kept(playground: AppTest) -> None:
+    at = playground
+    at.number_input(key=f"{P}_optim.epochs").set_value(3)
+    at.run()
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    at.selectbox(key=f"{P}_model.kind").set_value("mlp").run()
+    at.text_input(key=f"{P}_model.hidden").set_value("1024, 1024, 1024").run()
+    at.number_input(key=f"{P}_data.n_features").set_value(1000)
+    at.number_input(key=f"{P}_data.n_train").set_value(20000)
+    at.number_input(key=f"{P}_optim.epochs").set_value(2000)
+    at.run()
+    assert not at.error  # a valid config: only the run itself refuses the size
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    assert not at.exception
+    assert any("too large for the server" in e.value for e in at.error)
+    assert at.session_state[f"{P}_result"].config.optim.epochs == 3  # the last result stays
+    assert len(_curves(at)["train"]["x"]) == 3

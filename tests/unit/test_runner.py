@@ -151,3 +151,20 @@ def test_runner_reads_max_jobs_from_env(monkeypatch: pytest.MonkeyPatch) -> None
     assert runner.max_jobs == 3 and runner.threads_per_job == 2
     monkeypatch.setenv("REGLAB_MAX_JOBS", "zero")
     assert Runner(cpu_count=2).max_jobs == 2
+
+
+def test_progress_reports_place_in_line_then_epochs_and_time_left() -> None:
+    from ui.live import progress
+
+    runner = Runner(max_jobs=1)
+    gate = threading.Event()
+    first = runner.submit(lambda stop, emit: gate.wait(5))
+    _wait(lambda: first.status == "running")
+    second = runner.submit(lambda stop, emit: None)
+    fraction, text = progress(second, 10)
+    assert fraction == 0.0 and "1 run ahead" in text
+    first.events.extend(range(4))
+    fraction, text = progress(first, 10)
+    assert fraction == 0.4 and text.startswith("epoch 4 / 10") and "left" in text
+    gate.set()
+    assert second.wait(5)
