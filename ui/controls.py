@@ -20,12 +20,12 @@ from ui.widgets import (
     LR_OPTIONS,
     PLAYGROUND_SETS,
     REAL_SIZES,
-    _on_dataset,
     choice,
     dataset_config,
     key,
     log_slider,
     number,
+    on_dataset_change,
     seed_state,
     slider,
 )
@@ -65,7 +65,12 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
     sb = st.sidebar
     with sb.expander("Data set", expanded=True):
         name = choice(
-            prefix, "data.name", "data set", PLAYGROUND_SETS, DATASET_LABELS, on_change=_on_dataset
+            prefix,
+            "data.name",
+            "data set",
+            PLAYGROUND_SETS,
+            DATASET_LABELS,
+            on_change=on_dataset_change,
         )
         values.update(_data_fields(prefix, name))
     with sb.expander("Model", expanded=False):

@@ -162,7 +162,8 @@ def seed_state(prefix: str, cfg: TrainConfig, *, overwrite: bool = False) -> Non
             st.session_state[key(prefix, field)] = value
 
 
-def _on_dataset(prefix: str) -> None:
+def on_dataset_change(prefix: str) -> None:
+    """Callback of the data-set select: load that data set's defaults (seeds and device kept)."""
     name = st.session_state[key(prefix, "data.name")]
     seed_state(prefix, dataset_config(name).replace(**_keep(prefix)), overwrite=True)
 
