@@ -20,6 +20,7 @@ def _page(path: str, title: str, icon: str, default: bool = False) -> st.Page:
 PAGES = [
     _page("pages/playground.py", "Playground", ":material/tune:", default=True),
     _page("pages/compare.py", "L1 vs L2", ":material/compare:"),
+    _page("pages/sweep.py", "λ sweep", ":material/stacked_line_chart:"),
     _page("pages/learn.py", "Learn", ":material/school:"),
 ]
 

@@ -6,6 +6,13 @@ Each page's builders live in their own module; add one re-export line for yours.
 from regcore.figures.compare import fig_compare_curves, fig_weight_histograms
 from regcore.figures.curves import as_history, fig_loss_curves, loss_name, run_summary
 from regcore.figures.style import REG_COLORS, REG_LABELS, base_layout, reg_color, reg_label, styled
+from regcore.figures.sweep import (
+    fig_bias_variance,
+    fig_coef_paths,
+    fig_sweep_loss,
+    fig_sweep_norm,
+    fig_sweep_zeros,
+)
 from regcore.figures.weights import fig_weight_hist, fig_weight_hist_over_epochs, layer_names
 
 __all__ = [
@@ -13,8 +20,13 @@ __all__ = [
     "REG_LABELS",
     "as_history",
     "base_layout",
+    "fig_bias_variance",
+    "fig_coef_paths",
     "fig_compare_curves",
     "fig_loss_curves",
+    "fig_sweep_loss",
+    "fig_sweep_norm",
+    "fig_sweep_zeros",
     "fig_weight_hist",
     "fig_weight_hist_over_epochs",
     "fig_weight_histograms",

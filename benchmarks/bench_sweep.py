@@ -1,0 +1,123 @@
+"""Time a batched λ sweep against a textbook loop and against sequential engine runs.
+
+On the default config (the weight-decay experiment: 20 × 200, batch 5, 100 epochs,
+float32, CPU, one thread), in the same process:
+
+- one textbook-style single-λ run, written as the from-scratch chapter (d2l §3.7)
+  writes it: ``DataLoader`` batches, per-parameter autograd, a manual SGD update in a
+  Python loop, train/test loss every 5 epochs;
+- 64 sequential ``regcore.fit`` runs (one per λ, the data made once);
+- one 64-λ batched ``regcore.sweep``; then K = 256 and R × K = 4 × 64.
+
+Prints times and ratios (the median of ``--reps`` runs each); asserts nothing about time.
+Targets (issue 6): sweep(64) ≤ 0.1 × one textbook run, and ≥ 20× faster than 64 fits.
+
+    python benchmarks/bench_sweep.py [--reps 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+import regcore
+from regcore.data import make_dataset
+
+LAMBDAS = (1e-3, 1e2)
+
+
+def textbook_run(cfg: regcore.TrainConfig, lambd: float, loader: bool = True) -> float:
+    """One run as the from-scratch chapter writes it; returns ‖w‖₂ (a sanity value)."""
+    ds = make_dataset(cfg)
+    bs, lr, epochs = cfg.optim.batch_size, cfg.optim.lr, cfg.optim.epochs
+    Xtr, ytr = ds.X_train.float(), ds.y_train.float().reshape(-1, 1)
+    Xte, yte = ds.X_test.float(), ds.y_test.float().reshape(-1, 1)
+    train_iter = DataLoader(TensorDataset(Xtr, ytr), bs, shuffle=True)
+    test_iter = DataLoader(TensorDataset(Xte, yte), bs, shuffle=False)
+    w = torch.normal(0, 1, size=(Xtr.shape[1], 1), requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+
+    def net(X):
+        return torch.matmul(X, w) + b
+
+    def loss(y_hat, y):
+        return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+    def evaluate_loss(data_iter):
+        total, count = 0.0, 0
+        for X, y in data_iter:
+            out = net(X)
+            lv = loss(out, y.reshape(out.shape))
+            total, count = total + float(lv.sum()), count + lv.numel()
+        return total / count
+
+    batches = list(train_iter) if not loader else None
+    for epoch in range(epochs):
+        for X, y in train_iter if loader else batches:
+            lv = loss(net(X), y) + lambd * torch.sum(w.pow(2)) / 2
+            lv.sum().backward()
+            with torch.no_grad():
+                for param in (w, b):
+                    param -= lr * param.grad / bs
+                    param.grad.zero_()
+        if loader and (epoch + 1) % 5 == 0:
+            evaluate_loss(train_iter), evaluate_loss(test_iter)
+    return float(w.detach().norm())
+
+
+def sequential_fits(cfg: regcore.TrainConfig, lambdas: list[float]) -> None:
+    data = make_dataset(cfg)
+    for lam in lambdas:
+        regcore.fit(cfg.replace(**{"reg.lam": lam}), data=data)
+
+
+def timed(fn, reps: int) -> float:
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def logspace(k: int) -> list[float]:
+    return torch.logspace(*(torch.tensor(LAMBDAS).log10().tolist()), k).tolist()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--reps", type=int, default=5)
+    reps = p.parse_args().reps
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    cfg = regcore.load_config({"device": "cpu", "dtype": "float32"})
+    regcore.sweep(cfg, logspace(8))  # warm-up (lazy imports, allocator)
+    t_book = timed(lambda: textbook_run(cfg, 3.0), reps)
+    t_bare = timed(lambda: textbook_run(cfg, 3.0, loader=False), reps)
+    t_seq = timed(lambda: sequential_fits(cfg, logspace(64)), max(1, reps // 2))
+    t_64 = timed(lambda: regcore.sweep(cfg, logspace(64)), reps)
+    t_256 = timed(lambda: regcore.sweep(cfg, logspace(256)), reps)
+    t_4x64 = timed(lambda: regcore.sweep(cfg, logspace(64), repeats=4), reps)
+    print(
+        f"torch {torch.__version__}, threads {torch.get_num_threads()}, "
+        f"config: 20x200, batch 5, 100 epochs, float32, cpu; median of {reps}"
+    )
+    print(f"textbook single-λ run (DataLoader, eval every 5)  {t_book * 1e3:8.1f} ms")
+    print(f"textbook loop, bare (no DataLoader, no eval)       {t_bare * 1e3:8.1f} ms")
+    print(f"64 sequential regcore.fit runs                     {t_seq * 1e3:8.1f} ms")
+    print(f"batched sweep K=64                                 {t_64 * 1e3:8.1f} ms")
+    print(f"batched sweep K=256                                {t_256 * 1e3:8.1f} ms")
+    print(f"batched sweep R×K=4×64                             {t_4x64 * 1e3:8.1f} ms")
+    print(f"ratio sweep(64) / textbook run     = {t_64 / t_book:6.3f}   (target ≤ 0.1)")
+    print(f"ratio sweep(64) / bare textbook    = {t_64 / t_bare:6.3f}")
+    print(f"speed-up 64 fits / sweep(64)       = {t_seq / t_64:6.1f}×  (target ≥ 20×)")
+    print(f"ratio sweep(256) / textbook run    = {t_256 / t_book:6.3f}")
+    print(f"ratio sweep(4×64) / textbook run   = {t_4x64 / t_book:6.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,332 @@
+"""Sweep page figures: validation curve, norm and sparsity vs λ, coefficient paths, bias–variance.
+
+Every builder takes a finished :class:`~regcore.sweep.SweepResult` or a live
+:class:`~regcore.batched.SweepProgress` (per-λ values after some epoch) and draws
+against a log λ axis. λ = 0 has no place on a log axis: such points are dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+from regcore.batched import SweepProgress
+from regcore.biasvar import BiasVarianceResult
+from regcore.figures.style import (
+    PENALTY_COLOR,
+    TEST_COLOR,
+    TRAIN_COLOR,
+    TRUTH_COLOR,
+    reg_color,
+    styled,
+)
+from regcore.sweep import SweepResult
+
+SweepLike = SweepResult | SweepProgress
+MAX_PATHS = 200  # coefficient paths drawn (the first ones)
+BEST_COLOR = "#222222"
+OTHER_COEF = "#9a9a9a"
+
+
+def series(source: SweepLike, key: str) -> list[float]:
+    """Per-λ values of ``key`` (means over repeats); NaN where missing or diverged."""
+    if isinstance(source, SweepProgress):
+        return [float(v) for v in getattr(source, key)]
+    out = []
+    for row in source.rows:
+        v = row.get(key)
+        out.append(math.nan if v is None or row.get("diverged") else float(v))
+    return out + [math.nan] * (len(source.lambdas) - len(out))
+
+
+def best_index(source: SweepLike) -> int | None:
+    """The λ with the lowest finite test loss."""
+    vals = [(v, i) for i, v in enumerate(series(source, "test_loss")) if math.isfinite(v)]
+    return min(vals)[1] if vals else None
+
+
+def _xy(lams: Sequence[float], ys: Sequence[float], positive: bool = False):
+    xs, out = [], []
+    for lam, y in zip(lams, ys, strict=True):
+        if lam > 0 and math.isfinite(y) and (y > 0 or not positive):
+            xs.append(lam)
+            out.append(y)
+    return xs, out
+
+
+def _log_x(fig: go.Figure) -> go.Figure:
+    fig.update_xaxes(type="log", exponentformat="power")
+    return fig
+
+
+def _band(lams, mean, std, color: str, name: str) -> list[go.Scatter]:
+    lo = [m - s for m, s in zip(mean, std, strict=True)]
+    hi = [m + s for m, s in zip(mean, std, strict=True)]
+    x_hi, y_hi = _xy(lams, hi, positive=True)
+    x_lo, y_lo = _xy(lams, [max(v, 1e-300) for v in lo], positive=True)
+    common = {
+        "mode": "lines",
+        "line": {"width": 0, "color": color},
+        "hoverinfo": "skip",
+        "legendgroup": name,
+    }
+    return [
+        go.Scatter(x=x_hi, y=y_hi, name=f"{name} + 1 std", showlegend=False, **common),
+        go.Scatter(
+            x=x_lo,
+            y=y_lo,
+            name=f"{name} ± 1 std",
+            fill="tonexty",
+            opacity=0.25,
+            fillcolor=_rgba(color, 0.2),
+            **common,
+        ),
+    ]
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def fig_sweep_loss(source: SweepLike, title: str | None = None) -> go.Figure:
+    """Train and test loss vs λ (log-log), ± 1 std bands over repeats, best λ marked."""
+    lams = list(source.lambdas)
+    fig = go.Figure()
+    repeats = getattr(source, "repeats", 1)
+    for key, color, name in (
+        ("train_loss", TRAIN_COLOR, "train"),
+        ("test_loss", TEST_COLOR, "test"),
+    ):
+        ys = series(source, key)
+        if repeats > 1 and isinstance(source, SweepResult):
+            std = [r.get(f"{key}_std", 0.0) or 0.0 for r in source.rows]
+            for trace in _band(lams[: len(std)], ys[: len(std)], std, color, f"{name} loss"):
+                fig.add_trace(trace)
+        x, y = _xy(lams, ys, positive=True)
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines+markers",
+                name=f"{name} loss",
+                line={"color": color, "width": 3},
+                marker={"size": 6},
+                hovertemplate="λ = %{x:.3g}<br>loss = %{y:.4g}<extra></extra>",
+            )
+        )
+    best = best_index(source)
+    if best is not None and lams[best] > 0:
+        y = series(source, "test_loss")[best]
+        fig.add_trace(
+            go.Scatter(
+                x=[lams[best]],
+                y=[y],
+                mode="markers",
+                name=f"best λ = {lams[best]:.3g}",
+                marker={"symbol": "star", "size": 18, "color": BEST_COLOR},
+                hovertemplate="best λ = %{x:.3g}<br>test loss = %{y:.4g}<extra></extra>",
+            )
+        )
+    styled(fig, title, x_title="λ (log scale)", y_title="loss (log scale)")
+    fig.update_yaxes(type="log", exponentformat="power")
+    return _log_x(fig)
+
+
+def fig_sweep_norm(
+    source: SweepLike, exact: dict[str, Any] | None = None, title: str | None = None
+) -> go.Figure:
+    """‖w‖₂ vs λ (log-log), with the exact minimizer's norm where given."""
+    lams = list(source.lambdas)
+    kind = source.config.reg.kind if isinstance(source, SweepResult) else "l2"
+    x, y = _xy(lams, series(source, "weight_l2"), positive=True)
+    fig = go.Figure(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines+markers",
+            name="trained ‖w‖₂",
+            line={"color": reg_color(kind), "width": 3},
+            hovertemplate="λ = %{x:.3g}<br>‖w‖₂ = %{y:.4g}<extra></extra>",
+        )
+    )
+    if exact:
+        norms = [math.sqrt(sum(c * c for c in w)) for w in exact["coefs"]]
+        x, y = _xy(exact["lambdas"], norms, positive=True)
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                name="exact minimizer",
+                line={"color": TRUTH_COLOR, "width": 2, "dash": "dash"},
+            )
+        )
+    styled(fig, title, x_title="λ (log scale)", y_title="‖w‖₂ (log scale)")
+    fig.update_yaxes(type="log", exponentformat="power")
+    return _log_x(fig)
+
+
+def fig_sweep_zeros(source: SweepLike, title: str | None = None) -> go.Figure:
+    """Share of weights exactly 0 (and |w| < 1e-3 where known) vs λ."""
+    lams = list(source.lambdas)
+    kind = source.config.reg.kind if isinstance(source, SweepResult) else "l1"
+    x, y = _xy(lams, series(source, "zero_fraction"))
+    fig = go.Figure(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines+markers",
+            name="exactly 0",
+            line={"color": reg_color(kind), "width": 3},
+        )
+    )
+    if isinstance(source, SweepResult):
+        x, y = _xy(lams, series(source, "near_zero_fraction"))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                name="|w| < 1e-3",
+                line={"color": PENALTY_COLOR, "width": 2, "dash": "dot"},
+            )
+        )
+    styled(fig, title, x_title="λ (log scale)", y_title="share of weights")
+    fig.update_yaxes(range=[-0.02, 1.02])
+    return _log_x(fig)
+
+
+def _coef_matrix(source: SweepLike) -> list[list[float]]:
+    if isinstance(source, SweepProgress):
+        return [list(c) for c in source.coefs or []]
+    return [[v for layer in w.values() for v in layer][:MAX_PATHS] for w in source.weights]
+
+
+def fig_coef_paths(
+    source: SweepLike,
+    exact: dict[str, Any] | None = None,
+    true_w: Sequence[float] | None = None,
+    epochs: int | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Every weight (the first ``MAX_PATHS``) vs λ; the true support highlighted.
+
+    Args:
+        source: a sweep result or a progress event carrying ``coefs``.
+        exact: from :func:`regcore.sweep.exact_path`: drawn dashed over the trained paths.
+        true_w: true weights; where some are 0 (sparse_linear) the support is coloured.
+        epochs: epochs trained, named in the note that few epochs leave SGD short.
+    """
+    lams = list(source.lambdas)
+    coefs = _coef_matrix(source)
+    if true_w is None and isinstance(source, SweepResult):
+        true_w = source.true_w
+    kind = source.config.reg.kind if isinstance(source, SweepResult) else "l2"
+    support = (
+        {i for i, v in enumerate(true_w) if v != 0}
+        if true_w is not None and any(v == 0 for v in true_w)
+        else set()
+    )
+    fig = go.Figure()
+    n = min(len(coefs[0]) if coefs else 0, MAX_PATHS)
+    shown: set[str] = set()
+    for j in range(n):
+        on = j in support
+        group = "true support" if on else ("other weights" if support else "weights")
+        x, y = _xy(lams[: len(coefs)], [c[j] for c in coefs])
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                name=group,
+                legendgroup=group,
+                showlegend=group not in shown,
+                line={
+                    "color": reg_color(kind) if on or not support else OTHER_COEF,
+                    "width": 3 if on else 1,
+                },
+                opacity=1.0 if on or not support else 0.5,
+                hovertemplate=f"w{j}: " + "%{y:.3g} at λ = %{x:.3g}<extra></extra>",
+            )
+        )
+        shown.add(group)
+    if exact:
+        _add_exact(fig, exact, n, epochs)
+    styled(fig, title, x_title="λ (log scale)", y_title="weight value", legend="top")
+    return _log_x(fig)
+
+
+def _add_exact(fig: go.Figure, exact: dict[str, Any], n: int, epochs: int | None) -> None:
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for j in range(min(n, len(exact["coefs"][0]))):
+        x, y = _xy(exact["lambdas"], [c[j] for c in exact["coefs"]])
+        xs += [*x, None]
+        ys += [*y, None]
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            name="exact minimizer",
+            line={"color": TRUTH_COLOR, "width": 1.5, "dash": "dash"},
+            hoverinfo="skip",
+        )
+    )
+    trained = f"after {epochs} epochs " if epochs else ""
+    fig.add_annotation(
+        text=f"dashed: exact path ({exact['method']}). SGD {trained}stops short of it "
+        "where too few epochs were run (most at small λ).",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.28,
+        showarrow=False,
+        xanchor="left",
+        font={"size": 13},
+    )
+    fig.update_layout(margin={"b": 110})
+
+
+def fig_bias_variance(bv: BiasVarianceResult, title: str | None = None) -> go.Figure:
+    """bias², variance, noise and their sum vs λ, beside the measured test MSE (± 2 s.e.)."""
+    lams = bv.lambdas
+    fig = go.Figure()
+    parts = (
+        ("bias²", bv.bias2, "#0072B2", "solid"),
+        ("variance", bv.variance, "#E69F00", "solid"),
+        ("noise σ²", [bv.noise] * len(lams), "#777777", "dot"),
+        ("bias² + variance + noise", bv.total, "#222222", "dash"),
+    )
+    for name, ys, color, dash in parts:
+        x, y = _xy(lams, ys, positive=True)
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=y, mode="lines", name=name, line={"color": color, "width": 3, "dash": dash}
+            )
+        )
+    x, y = _xy(lams, bv.measured, positive=True)
+    err = [
+        2 * s
+        for lam, s, m in zip(lams, bv.identity_se, bv.measured, strict=True)
+        if lam > 0 and math.isfinite(m) and m > 0
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="markers",
+            name="measured test MSE (± 2 s.e.)",
+            marker={"color": TEST_COLOR, "size": 9},
+            error_y={"type": "data", "array": err, "visible": True},
+        )
+    )
+    styled(fig, title, x_title="λ (log scale)", y_title="mean squared error (log scale)")
+    fig.update_yaxes(type="log", exponentformat="power")
+    return _log_x(fig)

@@ -1,0 +1,120 @@
+"""Sweep figures: log λ axis, best-λ marker, ± bands for repeats, exact-path overlay."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import regcore
+from regcore.batched import SweepProgress
+from regcore.biasvar import BiasVarianceResult
+from regcore.figures.sweep import (
+    best_index,
+    fig_bias_variance,
+    fig_coef_paths,
+    fig_sweep_loss,
+    fig_sweep_norm,
+    fig_sweep_zeros,
+)
+from regcore.sweep import SweepResult
+
+LAMS = [0.01, 0.1, 1.0, 10.0]
+
+
+def _result(repeats: int = 1, true_w=None) -> SweepResult:
+    cfg = regcore.load_config({"reg": {"kind": "l1"}})
+    rows = []
+    for k, lam in enumerate(LAMS):
+        row = {
+            "lam": lam,
+            "train_loss": 0.1 * (k + 1),
+            "test_loss": [3.0, 1.0, 0.5, 2.0][k],
+            "weight_l2": 1.0 / (k + 1),
+            "zero_fraction": k / 4,
+            "near_zero_fraction": k / 3,
+            "diverged": False,
+        }
+        if repeats > 1:
+            row.update(train_loss_std=0.01, test_loss_std=0.1)
+        rows.append(row)
+    weights = [{"linear1": [1.0 / (k + 1), -0.5, 0.0]} for k in range(len(LAMS))]
+    return SweepResult(
+        config=cfg, lambdas=LAMS, rows=rows, weights=weights, repeats=repeats, true_w=true_w
+    )
+
+
+def test_fig_sweep_loss_log_axes_and_best_marker():
+    fig = fig_sweep_loss(_result())
+    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
+    names = [t.name for t in fig.data]
+    assert names == ["train loss", "test loss", "best λ = 1"]
+    assert list(fig.data[-1].x) == [1.0] and best_index(_result()) == 2
+    assert "λ" in fig.layout.xaxis.title.text
+
+
+def test_fig_sweep_loss_bands_when_repeated():
+    fig = fig_sweep_loss(_result(repeats=3))
+    bands = [t for t in fig.data if t.fill == "tonexty"]
+    assert len(bands) == 2 and {b.name for b in bands} == {
+        "train loss ± 1 std",
+        "test loss ± 1 std",
+    }
+    assert len(fig.data) == 7
+
+
+def test_fig_sweep_loss_from_live_progress_skips_zero_lambda():
+    ev = SweepProgress(
+        epoch=3,
+        epochs=10,
+        lambdas=(0.0, 1.0, 10.0),
+        train_loss=(1, 2, 3),
+        test_loss=(4, 2, math.nan),
+        weight_l2=(1, 1, 1),
+        zero_fraction=(0, 0, 0),
+        seconds=0.1,
+    )
+    fig = fig_sweep_loss(ev)
+    assert list(fig.data[1].x) == [1.0] and fig.data[-1].name == "best λ = 1"
+
+
+def test_fig_sweep_norm_and_zeros():
+    exact = {"lambdas": LAMS, "coefs": [[1.0, 0.0, 0.0]] * 4, "method": "ridge"}
+    fig = fig_sweep_norm(_result(), exact)
+    assert fig.layout.xaxis.type == "log" and [t.name for t in fig.data][-1] == "exact minimizer"
+    fig = fig_sweep_zeros(_result())
+    assert fig.layout.xaxis.type == "log" and list(fig.data[0].y) == [0, 0.25, 0.5, 0.75]
+
+
+def test_fig_coef_paths_highlights_support_and_says_sgd_falls_short():
+    exact = {"lambdas": LAMS, "coefs": [[1.0, 0.0, 0.0]] * 4, "method": "lasso_path"}
+    fig = fig_coef_paths(_result(true_w=[1.0, 0.0, 0.0]), exact, epochs=100)
+    names = [t.name for t in fig.data]
+    assert names.count("true support") == 1 and names.count("other weights") == 2
+    assert names[-1] == "exact minimizer" and fig.layout.xaxis.type == "log"
+    note = fig.layout.annotations[0].text
+    assert "lasso_path" in note and "100 epochs" in note and "short" in note
+
+
+def test_fig_bias_variance_parts_and_measured():
+    bv = BiasVarianceResult(
+        lambdas=LAMS,
+        bias2=[0.1, 0.2, 0.3, 0.4],
+        variance=[0.4, 0.3, 0.2, 0.1],
+        noise=0.05,
+        total=[0.55] * 4,
+        measured=[0.5, 0.6, 0.55, 0.5],
+        measured_std=[0.1] * 4,
+        identity_se=[0.02] * 4,
+        repeats=8,
+        n_test=100,
+    )
+    fig = fig_bias_variance(bv)
+    assert [t.name for t in fig.data][:4] == [
+        "bias²",
+        "variance",
+        "noise σ²",
+        "bias² + variance + noise",
+    ]
+    assert fig.layout.xaxis.type == "log"
+    assert list(fig.data[-1].error_y.array) == pytest.approx([0.04] * 4)
