@@ -116,6 +116,8 @@ def _data_fields(prefix: str, name: str) -> dict[str, Any]:
         out["data.true_w"] = number(prefix, "data.true_w", "true weight value")
         out["data.true_b"] = number(prefix, "data.true_b", "true bias")
     if name == "sparse_linear":
+        if st.session_state.get(key(prefix, "data.n_informative")) is None:  # None means 5
+            st.session_state[key(prefix, "data.n_informative")] = min(5, out["data.n_features"])
         out["data.n_informative"] = number(
             prefix, "data.n_informative", "non-zero true weights", hi=out["data.n_features"]
         )

@@ -124,7 +124,10 @@ def fig_loss_curves(
             )
         )
     styled(fig, title, x_title="epoch", y_title=f"{loss_name} (log scale)")
-    fig.update_yaxes(type="log", exponentformat="power", dtick=1)
+    fig.update_yaxes(type="log", exponentformat="power")
+    shown = [v for tr in fig.data for v in tr.y if v is not None]
+    if shown and math.log10(max(shown) / min(shown)) >= 2:  # wide: label powers of 10 only
+        fig.update_yaxes(dtick=1)
     if epochs:
         fig.update_xaxes(range=[0, epochs])
     return fig

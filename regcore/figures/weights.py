@@ -116,8 +116,11 @@ def fig_weight_hist(
     default_title = f"{name}: {len(w)} weights, {zeros} exactly 0"
     styled(fig, title or default_title, x_title="weight value", y_title="count", height=400)
     fig.update_layout(bargap=0.02, barmode="overlay")
-    if log_count:
-        fig.update_yaxes(type="log", title_text="count (log scale)")
+    if log_count:  # start below 1 so a bar of one weight is visible; ticks at powers of 10
+        top = float(max(bar.y.max(), 1))
+        fig.update_yaxes(
+            type="log", title_text="count (log scale)", dtick=1, range=[-0.3, np.log10(top) + 0.15]
+        )
     return fig
 
 

@@ -174,3 +174,12 @@ def test_playground_job_error_is_shown_and_last_result_kept(playground: AppTest)
     assert any("too large for the server" in e.value for e in at.error)
     assert at.session_state[f"{P}_result"].config.optim.epochs == 3  # the last result stays
     assert len(_curves(at)["train"]["x"]) == 3
+
+
+def test_playground_sparse_link_keeps_five_true_weights() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["data.name"] = "sparse_linear"
+    at.query_params["reg.kind"] = "l1"
+    at.run()
+    assert not at.exception and not at.error
+    assert at.number_input(key=f"{P}_data.n_informative").value == 5

@@ -154,3 +154,10 @@ def test_fig_loss_curves_thins_long_live_runs_keeping_the_last_epoch() -> None:
     xs = list(fig.data[0].x)
     assert len(xs) <= 401 and xs[0] == 1 and xs[-1] == n
     assert len(fig_loss_curves(history).data[0].x) == n
+
+
+def test_fig_loss_curves_labels_decades_only_when_the_range_is_wide() -> None:
+    narrow = fig_loss_curves(_result())  # 0.05 .. 2: under two decades
+    assert narrow.layout.yaxis.dtick is None
+    history = {"epoch": [1, 2], "train_loss": [100.0, 1e-3], "test_loss": [50.0, 1.0]}
+    assert fig_loss_curves(history).layout.yaxis.dtick == 1
