@@ -29,7 +29,7 @@ import streamlit as st
 log = logging.getLogger("reglab.runner")
 
 JobFn = Callable[[threading.Event, Callable[[Any], None]], Any]
-FINISHED_KEPT = 200  # finished jobs remembered by the runner (sessions keep their own)
+FINISHED_KEPT = 200  # finished jobs the runner remembers, as small records (no results)
 GENERIC_ERROR = "the run failed on the server ({name}); the details are in the server log"
 
 
@@ -80,6 +80,17 @@ class Job:
         """Block until the job has finished (tests and scripts only; pages poll)."""
         return self._done.wait(timeout)
 
+    def record(self) -> dict[str, Any]:
+        """A small summary (no events, no result) the runner keeps once the job is over."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "status": self.status,
+            "error": self.error,
+            "waited_s": (self.started_at or self.finished_at or 0.0) - self.submitted_at,
+            "ran_s": self.elapsed(),
+        }
+
     def emit(self, event: Any) -> None:
         self.events.append(event)
 
@@ -98,7 +109,7 @@ class Runner:
         self._cond = threading.Condition()
         self._queue: deque[Job] = deque()
         self._running: set[Job] = set()
-        self._finished: deque[Job] = deque(maxlen=FINISHED_KEPT)
+        self._finished: deque[dict[str, Any]] = deque(maxlen=FINISHED_KEPT)
         self._workers = [
             threading.Thread(target=self._work, name=f"reglab-worker-{i}", daemon=True)
             for i in range(self.max_jobs)
@@ -125,6 +136,11 @@ class Runner:
         for job in jobs:
             job.wait(max(0.0, end - time.monotonic()))
 
+    def history(self) -> list[dict[str, Any]]:
+        """Records of the most recently finished jobs, oldest first (at most FINISHED_KEPT)."""
+        with self._cond:
+            return list(self._finished)
+
     def stats(self) -> dict[str, int]:
         """Counts of running and queued jobs and the worker limit."""
         with self._cond:
@@ -149,7 +165,7 @@ class Runner:
             self._queue.remove(job)
             job.status = "stopped"
             job.finished_at = time.monotonic()
-            self._finished.append(job)
+            self._finished.append(job.record())
         job._done.set()
 
     def _work(self) -> None:
@@ -167,7 +183,7 @@ class Runner:
             self._run(job)
             with self._cond:
                 self._running.discard(job)
-                self._finished.append(job)
+                self._finished.append(job.record())
             job._done.set()
 
     def _run(self, job: Job) -> None:

@@ -142,7 +142,9 @@ def test_runner_keeps_finished_jobs_bounded() -> None:
     runner = Runner(max_jobs=1)
     jobs = [runner.submit(lambda stop, emit: None) for _ in range(FINISHED_KEPT + 20)]
     assert jobs[-1].wait(10)
-    _wait(lambda: len(runner._finished) == FINISHED_KEPT)
+    _wait(lambda: len(runner.history()) == FINISHED_KEPT)
+    last = runner.history()[-1]
+    assert last["id"] == jobs[-1].id and last["status"] == "done" and "result" not in last
 
 
 def test_runner_reads_max_jobs_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
