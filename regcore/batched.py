@@ -8,14 +8,7 @@ the INIT stream of ``seed + r``, same batch order: one ``torch.randperm`` per
 epoch on the BATCH stream), so model (r, k) equals ``regcore.fit`` with
 ``reg.lam = λ_k`` on repeat r's data, to round-off.
 
-The optimizer updates follow torch.optim's single-tensor CPU code (torch 2.13):
-SGD ``buf = μ·buf + g`` (first step ``buf = g``), ``p −= lr·buf``; Adam/AdamW
-``m.lerp_(g, 1−β₁)``, ``v = β₂·v + (1−β₂)·g²``, ``p −= lr/(1−β₁ᵗ) · m /
-(√v/√(1−β₂ᵗ) + ε)``; decoupled decay (and AdamW's) first ``p ·= 1 − lr·λ``;
-proximal L1 last, ``p −= clamp(p, −t, t)`` with t = lr·λ·α, which rounds exactly
-like ``sign(p)·max(|p| − t, 0)``. Plain SGD on a linear model fuses the penalty
-into the update: ``p ← (1 − lr·λ)·p − lr·∇data``. Sources: Kingma & Ba (2015);
-Loshchilov & Hutter (2019); Beck & Teboulle (2009).
+The regularizer and optimizer updates are in regcore.batched_optim.
 """
 
 from __future__ import annotations
@@ -26,11 +19,12 @@ from dataclasses import dataclass
 
 import torch
 
-from regcore.batched_nets import LinearNet, MLPNet, weight_stats
+from regcore.batched_mlp import MLPNet
+from regcore.batched_nets import LinearNet, weight_stats
+from regcore.batched_optim import Rule
 from regcore.config import TrainConfig
 from regcore.data import BATCH, Dataset, make_generator
 
-BETAS, EPS = (0.9, 0.999), 1e-8  # torch.optim.Adam / AdamW defaults
 CHUNK_BYTES = 16 << 20  # weight snapshots evaluated together, up to this size
 MAX_COEFS = 200  # coefficients per λ carried by progress events (coefficient paths)
 
@@ -75,93 +69,6 @@ class SweepProgress:
     zero_fraction: tuple[float, ...]
     seconds: float
     coefs: tuple[tuple[float, ...], ...] | None = None  # (K, ≤ MAX_COEFS) now and then
-
-
-class _Rule:
-    """Regularizer + optimizer for every parameter; λ tensors broadcast over the models."""
-
-    def __init__(self, cfg: TrainConfig, lams: list[torch.Tensor | None]):
-        r, o = cfg.reg, cfg.optim
-        self.o, self.lr, self.t, self.state = o, o.lr, 0, {}
-        prox = r.l1_solver == "proximal" and r.kind in ("l1", "elastic_net")
-        alpha = 1.0 if r.kind == "l1" else r.l1_ratio
-
-        def each(f):
-            return [None if lam is None else f(lam) for lam in lams]
-
-        none = [None] * len(lams)
-        self.l2 = (
-            each(lambda x: x * (1.0 - alpha))
-            if r.kind == "elastic_net"
-            else each(lambda x: x)
-            if r.kind == "l2"
-            else none
-        )
-        self.l1 = (
-            each(lambda x: x * alpha) if r.kind in ("l1", "elastic_net") and not prox else none
-        )
-        self.thr = each(lambda x: o.lr * x * alpha) if prox else none
-        self.nthr = [None if t is None else -t for t in self.thr]
-        self.decay = each(lambda x: 1.0 - o.lr * x) if r.kind == "weight_decay" else none
-        self.fused = o.name == "sgd" and o.momentum == 0.0 and all(x is None for x in self.l1)
-        if self.fused:  # (1 − lr·λ_l2)·p or (1 − lr·λ)·p before the data-gradient step
-            self.decay = [
-                d if d is not None else (None if x is None else 1.0 - o.lr * x)
-                for d, x in zip(self.decay, self.l2, strict=True)
-            ]
-
-    def update(self, net, xbT, xb, tb) -> None:
-        """One optimizer step of every model on one minibatch."""
-        if self.fused and isinstance(net, LinearNet):
-            flat = xb.dim() == 2  # one repeat: 2-D views of P and of the λ tensors
-            P = net.P[0] if flat else net.P
-            dz, scale = net.residual(xb, tb, P)
-            if self.decay[0] is not None:
-                P.mul_(self.decay[0][0] if flat else self.decay[0])
-            if flat:
-                P.addmm_(xbT, dz, alpha=-self.lr * scale)
-            else:
-                P.baddbmm_(xbT, dz, alpha=-self.lr * scale)
-            if self.thr[0] is not None:
-                t, nt = (self.thr[0][0], self.nthr[0][0]) if flat else (self.thr[0], self.nthr[0])
-                P.sub_(torch.minimum(torch.maximum(P, nt), t))
-            return
-        self.t += 1
-        for i, (p, g) in enumerate(zip(net.params(), net.grads(xbT, xb, tb), strict=True)):
-            if self.l2[i] is not None and not self.fused:
-                g = g + self.l2[i] * p
-            if self.l1[i] is not None:
-                g = g + self.l1[i] * p.sign()
-            if self.decay[i] is not None:
-                p.mul_(self.decay[i])
-            if self.o.name == "sgd":
-                self._sgd(i, p, g)
-            else:
-                self._adam(i, p, g)
-            self._prox(i, p)
-
-    def _prox(self, i: int, p: torch.Tensor) -> None:
-        if self.thr[i] is not None:
-            p.sub_(torch.minimum(torch.maximum(p, self.nthr[i]), self.thr[i]))
-
-    def _sgd(self, i: int, p, g) -> None:
-        if self.o.momentum != 0.0:
-            if i not in self.state:
-                self.state[i] = g.clone()
-            else:
-                self.state[i].mul_(self.o.momentum).add_(g)
-            g = self.state[i]
-        p.add_(g, alpha=-self.lr)
-
-    def _adam(self, i: int, p, g) -> None:
-        b1, b2 = BETAS
-        if i not in self.state:
-            self.state[i] = (torch.zeros_like(p), torch.zeros_like(p))
-        m, v = self.state[i]
-        m.lerp_(g, 1 - b1)
-        v.mul_(b2).addcmul_(g, g, value=1 - b2)
-        denom = (v.sqrt() / (1 - b2**self.t) ** 0.5).add_(EPS)
-        p.addcdiv_(m, denom, value=-(self.lr / (1 - b1**self.t)))
 
 
 def _stack(datasets: Sequence[Dataset], dev, dt, classify: bool):
@@ -211,7 +118,7 @@ def train_batched(
     lams = torch.tensor([float(x) for x in lambdas], dtype=dt, device=device)
     net_cls = LinearNet if cfg.model.kind == "linear" else MLPNet
     net = net_cls(cfg, seeds, datasets[0], lams, data, device, dt)
-    rule = _Rule(cfg, net.lam_tensors())
+    rule = Rule(cfg, net.lam_tensors())
     E = cfg.optim.epochs
     orders = _orders(seeds, data[0].shape[1], E, device)
     if rule.fused and isinstance(net, LinearNet) and rule.thr[0] is None:
