@@ -183,3 +183,14 @@ def test_playground_sparse_link_keeps_five_true_weights() -> None:
     at.run()
     assert not at.exception and not at.error
     assert at.number_input(key=f"{P}_data.n_informative").value == 5
+
+
+def test_playground_takes_a_learn_preset_after_an_earlier_visit(playground: AppTest) -> None:
+    at = playground  # the Playground has been seen with the defaults
+    at.switch_page("pages/learn.py").run()
+    at.button(key="learn_open_sparse_lasso").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Playground"
+    assert at.selectbox(key=f"{P}_data.name").value == "sparse_linear"
+    assert at.selectbox(key=f"{P}_reg.kind").value == "l1"
+    assert at.number_input(key=f"{P}_optim.epochs").value == 200
