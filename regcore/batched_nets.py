@@ -112,17 +112,13 @@ class LinearNet:
             tgt = self.eye[ye][:, :, :, None, :] if self.classify else -ye[..., None]
             Eb = idx.shape[1]
             if n % bs == 0:  # whole block at once: batches never straddle epochs
-                Xf = Xe.reshape(R, Eb * n, -1)
-                tf = tgt.reshape(R, Eb * n, *tgt.shape[3:])
+                nb = n // bs  # unbind makes all views in one C++ call (split is slower)
+                Xb = Xe.reshape(R, Eb * nb, bs, -1).transpose(0, 1)  # (batches, R, bs, d+1)
+                tb = tgt.reshape(R, Eb * nb, bs, *tgt.shape[3:]).transpose(0, 1)
                 if R == 1:  # 2-D views: addmm is cheaper to call than baddbmm
-                    Xf, tf = Xf[0], tf[0]
+                    Xb, tb = Xb[:, 0], tb[:, 0]
                 b = list(
-                    zip(
-                        Xf.transpose(-1, -2).split(bs, -1),
-                        Xf.split(bs, -2),
-                        tf.split(bs, -2 if R > 1 or not self.classify else 0),
-                        strict=True,
-                    )
+                    zip(Xb.transpose(-1, -2).unbind(0), Xb.unbind(0), tb.unbind(0), strict=True)
                 )
                 nb = n // bs
                 for e in range(Eb):
@@ -188,6 +184,7 @@ class LinearNet:
             "XQ": XQ,
             "Xu": Xu,
             "a": decay.reshape(-1).to(f64),
+            "u2": u.square().sum(1).repeat(1, self.K),  # (R, K·C)
             "nb": steps_per_epoch,
         }
         if not self.classify:  # ‖XQ_S·α + s·Xu_S − y_S‖²/N_S = αᵀMα + 2s·mᵀα − 2cᵀα + s²μ − 2sν + η
@@ -195,8 +192,13 @@ class LinearNet:
             w = avg[None, :, :, None]  # (1, 2, N, 1)
             self.sub.update(
                 M=(XQ[:, None] * w).transpose(-1, -2) @ XQ[:, None],  # (R, 2, m, m)
-                m=(XQ[:, None] * w * Xu[:, None, :, :1]).sum(2),  # (R, 2, m)
-                c=(XQ[:, None] * w * y[:, None, :, None]).sum(2),
+                mc=torch.cat(
+                    [
+                        (XQ[:, None] * w * Xu[:, None, :, :1]).sum(2),  # (R, 2, m)
+                        (XQ[:, None] * w * y[:, None, :, None]).sum(2),
+                    ],
+                    dim=1,
+                ),
                 mu=(avg * Xu[:, None, :, 0] ** 2).sum(-1),
                 nu=(avg * Xu[:, None, :, 0] * y[:, None]).sum(-1),
                 eta=(avg * y[:, None] ** 2).sum(-1),  # (R, 2)
@@ -215,16 +217,19 @@ class LinearNet:
         )
         return a[None, :].pow(steps[:, None]).reshape(-1)
 
-    def _losses_sub(self, Pm: torch.Tensor, first_epoch: int) -> torch.Tensor:
-        """Train and test MSE (R, 2, T·K) of snapshots Pm from the quadratic forms."""
+    def _losses_sub(self, Pm: torch.Tensor, first_epoch: int):
+        """Train and test MSE (R, 2, T·K) of snapshots Pm from the quadratic forms, and
+        ‖w‖₂ (R, T·K) from ‖p‖² = ‖α‖² + s²‖u‖² (Q ⟂ u) minus the squared bias."""
         sub = self.sub
         A = self._coords(Pm)  # (R, m, T·K)
         s = self._shrink(first_epoch, Pm.shape[2])  # (T·K,)
         quad = (A[:, None] * torch.matmul(sub["M"], A[:, None])).sum(-2)  # (R, 2, T·K)
-        lin_m, lin_c = torch.bmm(sub["m"], A), torch.bmm(sub["c"], A)
+        lin = torch.bmm(sub["mc"], A)  # (R, 4, T·K): m·α for both splits, then c·α
         mu, nu, eta = (sub[k][..., None] for k in ("mu", "nu", "eta"))
-        loss = quad + 2 * s * lin_m - 2 * lin_c + s * s * mu - 2 * s * nu + eta
-        return loss.clamp_min(0.0).to(Pm.dtype)
+        loss = quad + 2 * s * lin[:, :2] - 2 * lin[:, 2:] + s * s * mu - 2 * s * nu + eta
+        bias = Pm[:, self.d].reshape(Pm.shape[0], -1).to(torch.float64)
+        norm2 = A.square().sum(1) + s * s * sub["u2"].repeat(1, Pm.shape[2]) - bias.square()
+        return loss.clamp_min(0.0).to(Pm.dtype), norm2.clamp_min(0.0).sqrt().to(Pm.dtype)
 
     def _predict(self, Pm: torch.Tensor, first_epoch: int) -> torch.Tensor:
         """Outputs (R, N, T·K·C) of snapshots Pm (R, d+1, T, K·C) on train + test rows."""
@@ -248,6 +253,7 @@ class LinearNet:
         T, R, K, C = P.shape[0], self.R, self.K, self.C
         first = first_epoch if snaps is not None else 0
         out: dict[str, torch.Tensor] = {}
+        norm = None
         if self.classify:
             z = self._predict(Pm, first).view(R, -1, T * K, C)
             y = self.yall[:, :, None, None].expand(R, -1, T * K, 1)
@@ -257,16 +263,22 @@ class LinearNet:
             out["train_acc"], out["test_acc"] = both[:, 0, T * K :], both[:, 1, T * K :]
             both = both[:, :, : T * K]
         elif self.sub is not None and first >= 1:
-            both = self._losses_sub(Pm, first)
+            both, norm = self._losses_sub(Pm, first)
         else:
             z = self._predict(Pm, first)
             both = torch.bmm(self.avg.expand(R, -1, -1), (z - self.yall[..., None]).square_())
         out["train_loss"], out["test_loss"] = both[:, 0], both[:, 1]
+        if norm is not None:
+            out["weight_l2"] = norm
         out = {k: v.view(R, T, K).transpose(0, 1) for k, v in out.items()}
         w = Pm[:, : self.d].reshape(R, self.d, T, K, C)
-        out["weight_l2"] = w.square().sum((1, 4)).sqrt().transpose(0, 1)
+        if norm is None:
+            out["weight_l2"] = w.square().sum((1, 4)).sqrt().transpose(0, 1)
         out["zero_fraction"] = torch.zeros_like(out["weight_l2"])
-        if w.numel() and bool(w.abs().amin() == 0):  # counting is slow: only when there are zeros
+        # counting is slow: only where zeros can be (in the subspace path, plain SGD without
+        # L1, a weight is exactly 0 only when a decay factor 1 − lr·λ is ≤ 0)
+        maybe = norm is None or bool((self.sub["a"] <= 0).any())
+        if maybe and w.numel() and bool(w.abs().amin() == 0):
             out["zero_fraction"] = ((w == 0).sum((1, 4)).to(w.dtype) / (self.d * C)).transpose(0, 1)
         return out
 
