@@ -9,7 +9,8 @@ float32, CPU, one thread), in the same process:
 - 64 sequential ``regcore.fit`` runs (one per λ, the data made once);
 - one 64-λ batched ``regcore.sweep``; then K = 256 and R × K = 4 × 64.
 
-Prints CPU times and ratios (the median of ``--reps`` runs each, one thread); asserts nothing about time.
+Prints CPU times and ratios (the median of ``--reps`` runs each, one thread); asserts
+nothing about time.
 Targets (issue 6): sweep(64) ≤ 0.1 × one textbook run, and ≥ 20× faster than 64 fits.
 
     python benchmarks/bench_sweep.py [--reps 5] [--mlp]
@@ -173,7 +174,7 @@ def main() -> None:
     t_4x64 = timed(lambda: regcore.sweep(cfg, logspace(64), repeats=4), reps)
     print(
         f"torch {torch.__version__}, threads {torch.get_num_threads()}, "
-        f"config: 20x200, batch 5, 100 epochs, float32, cpu; median of {reps}"
+        f"config: 20x200, batch 5, 100 epochs, float32, cpu; CPU ms, median of {reps}"
     )
     print(f"textbook single-λ run (DataLoader, eval every 5)  {t_book * 1e3:8.1f} ms")
     print(f"textbook loop, bare (no DataLoader, no eval)       {t_bare * 1e3:8.1f} ms")
