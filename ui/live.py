@@ -90,8 +90,9 @@ def collect(prefix: str) -> None:
 def progress(j: Job, epochs: int) -> tuple[float, str]:
     """(fraction done, a line such as "epoch 40 / 100 · 1.2 s elapsed · about 1.8 s left")."""
     if j.status == "queued":
-        ahead = j.position()
-        return 0.0, f"waiting for a free slot: {ahead} run{'s' * (ahead != 1)} ahead of yours"
+        place = j.position()
+        busy = "all training slots are busy"
+        return 0.0, f"queued: {busy}, yours is number {place} in line" if place else "starting…"
     done = len(j.events)
     elapsed = j.elapsed()
     text = f"epoch {done} / {epochs} · {elapsed:.1f} s elapsed"

@@ -68,7 +68,8 @@ class Job:
         return end - self.started_at
 
     def position(self) -> int:
-        """Jobs ahead of this one in line (1 = next to start); 0 once running or finished."""
+        """Place in line while queued (1 = next to start, i.e. 0 queued jobs ahead of it);
+        0 once running or finished."""
         return self._runner._position(self)
 
     def stop(self) -> None:

@@ -194,3 +194,26 @@ def test_playground_takes_a_learn_preset_after_an_earlier_visit(playground: AppT
     assert at.selectbox(key=f"{P}_data.name").value == "sparse_linear"
     assert at.selectbox(key=f"{P}_reg.kind").value == "l1"
     assert at.number_input(key=f"{P}_optim.epochs").value == 200
+
+
+def test_playground_shows_its_place_in_line_when_the_runner_is_full(playground: AppTest) -> None:
+    import threading
+
+    from ui.runner import get_runner
+
+    at = playground
+    runner = get_runner()  # the same process-wide runner the page uses
+    gate = threading.Event()
+    blockers = [runner.submit(lambda stop, emit: gate.wait(30)) for _ in range(runner.max_jobs)]
+    try:
+        at.button(key=f"{P}_train").click().run()
+        job = at.session_state[f"{P}_job"]
+        assert job.status == "queued" and job.position() == 1
+        texts = [p.proto.text for p in at.get("progress")]
+        assert any("number 1 in line" in t for t in texts), texts
+    finally:
+        gate.set()
+        for b in blockers:
+            b.wait(10)
+    wait_for_job(at, P)
+    assert at.session_state[f"{P}_result"] is not None

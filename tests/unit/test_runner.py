@@ -164,7 +164,7 @@ def test_progress_reports_place_in_line_then_epochs_and_time_left() -> None:
     _wait(lambda: first.status == "running")
     second = runner.submit(lambda stop, emit: None)
     fraction, text = progress(second, 10)
-    assert fraction == 0.0 and "1 run ahead" in text
+    assert fraction == 0.0 and "number 1 in line" in text
     first.events.extend(range(4))
     fraction, text = progress(first, 10)
     assert fraction == 0.4 and text.startswith("epoch 4 / 10") and "left" in text
