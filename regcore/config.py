@@ -109,11 +109,8 @@ class DataConfig:
 
     def __post_init__(self) -> None:
         _check_section(self, "data")
-        if self.name != "csv" and self.name not in ("linear", "sparse_linear"):
-            if self.n_features > MAX_FEATURES_NONLINEAR and self.name in (
-                "polynomial",
-                "classification",
-            ):
+        if self.name in ("polynomial", "classification"):
+            if self.n_features > MAX_FEATURES_NONLINEAR:
                 raise ValueError(
                     f"data.n_features = {self.n_features} is too large for "
                     f"data.name = '{self.name}': allowed 1 to {MAX_FEATURES_NONLINEAR}"
@@ -122,10 +119,6 @@ class DataConfig:
             raise ValueError(
                 f"data.n_informative = {self.n_informative} exceeds data.n_features = "
                 f"{self.n_features}: allowed 1 to data.n_features"
-            )
-        if self.name == "csv" and (not self.path or not self.target):
-            raise ValueError(
-                "data.name = 'csv' needs data.path (the file) and data.target (the column)"
             )
 
 

@@ -44,6 +44,8 @@ def read_csv_table(source: str | bytes | Path | None, target: str | None) -> Csv
     import pandas as pd
 
     raw = _read_bytes(source)
+    if not target:
+        raise ValueError("data.target is empty: name the CSV file's target column")
     if not raw.strip():
         raise ValueError("the CSV file is empty: it needs a header row and at least 2 rows")
     try:
@@ -67,7 +69,7 @@ def _read_bytes(source: str | bytes | Path | None) -> bytes:
         data = source
     else:
         if not source:
-            raise ValueError("data.path is empty: give the CSV file to read")
+            raise ValueError("data.path is empty: data.name = 'csv' needs the CSV file to read")
         try:
             with open(source, "rb") as fh:
                 data = fh.read(MAX_BYTES + 1)
@@ -85,7 +87,7 @@ def _check_shape(frame, target: str | None) -> None:
         raise ValueError(
             f"the CSV file has {frame.shape[1]} columns: allowed at most {MAX_COLUMNS + 1}"
         )
-    if target is None or target not in frame.columns:
+    if target not in frame.columns:
         cols = ", ".join(frame.columns[:20])
         raise ValueError(f"target column {target!r} is not in the CSV file: its columns are {cols}")
     if frame.shape[1] < 2:

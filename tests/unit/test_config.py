@@ -91,7 +91,6 @@ def test_config_bounds_inside_accepted_outside_rejected(key):
         ({"model": {"kind": "mlp", "hidden": []}}, "model.hidden"),
         ({"model": {"kind": "mlp", "hidden": [8] * 7}}, "model.hidden"),
         ({"model": {"kind": "cnn"}}, "model.kind"),
-        ({"data": {"name": "csv"}}, "data.path"),
         ({"data": "linear"}, "data must be an object"),
         ({"data": {"name": "classification", "n_features": 900}}, "data.n_features"),
     ],

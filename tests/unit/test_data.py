@@ -87,6 +87,13 @@ def test_data_csv_errors_name_column_and_row(tmp_path, text, target, needle):
         regcore.make_dataset(cfg)
 
 
+def test_data_csv_without_file_or_target_says_which_field():
+    with pytest.raises(ValueError, match="data.path is empty"):
+        regcore.make_dataset(_cfg(name="csv"))
+    with pytest.raises(ValueError, match="data.target is empty"):
+        regcore.make_dataset(_cfg(name="csv", path=__file__))
+
+
 def test_data_csv_accepts_bytes():
     from regcore.csvdata import read_csv_table
 
