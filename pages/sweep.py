@@ -17,6 +17,22 @@ P = "sw"  # session-state prefix of this page
 RANGE = log_options(1e-4, 100.0)
 
 live.warm_engine()
+
+
+@st.cache_resource(show_spinner=False)
+def warm_figures() -> None:
+    """Build each figure once per process, so a first sweep does not wait for plotly."""
+    res = sweep({"optim": {"epochs": 1}}, [0.1, 1.0])
+    for fig in (
+        figs.fig_sweep_loss(res),
+        figs.fig_coef_paths(res, exact_path({}, [0.1, 1.0])),
+        figs.fig_sweep_norm(res),
+        figs.fig_sweep_zeros(res),
+    ):
+        fig.to_json()
+
+
+warm_figures()
 controls.init_state(P)
 cfg, problem = controls.controls(P)  # the base config (its λ is replaced by the sweep's)
 live.collect(P)

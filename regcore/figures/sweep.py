@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 from regcore.batched import SweepProgress
@@ -58,7 +59,7 @@ def _xy(lams: Sequence[float], ys: Sequence[float], positive: bool = False):
 
 
 def _log_x(fig: go.Figure) -> go.Figure:
-    fig.update_xaxes(type="log", exponentformat="power")
+    fig.update_xaxes(type="log", exponentformat="power", dtick=1)  # one label per decade
     return fig
 
 
@@ -234,31 +235,36 @@ def fig_coef_paths(
     )
     fig = go.Figure()
     n = min(len(coefs[0]) if coefs else 0, MAX_PATHS)
-    shown: set[str] = set()
-    for j in range(n):
-        on = j in support
-        group = "true support" if on else ("other weights" if support else "weights")
-        x, y = _xy(lams[: len(coefs)], [c[j] for c in coefs])
+    groups = (
+        (("other weights", False), ("true support", True)) if support else (("weights", False),)
+    )
+    for name, on in groups:  # one trace per group, paths joined by gaps: cheap to draw live
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        text: list[str] = []
+        for j in (j for j in range(n) if (j in support) == on):
+            x, y = _xy(lams[: len(coefs)], [c[j] for c in coefs])
+            xs += [*x, None]
+            ys += [*y, None]
+            text += [f"w{j}"] * len(x) + [""]
+        color = reg_color(kind) if on or not support else OTHER_COEF
         fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
+            go.Scatter(  # numpy arrays: plotly checks lists element by element
+                x=np.array(xs, dtype=float),
+                y=np.array(ys, dtype=float),
+                text=np.array(text),
                 mode="lines",
-                name=group,
-                legendgroup=group,
-                showlegend=group not in shown,
-                line={
-                    "color": reg_color(kind) if on or not support else OTHER_COEF,
-                    "width": 3 if on else 1,
-                },
-                opacity=1.0 if on or not support else 0.5,
-                hovertemplate=f"w{j}: " + "%{y:.3g} at λ = %{x:.3g}<extra></extra>",
+                name=name,
+                opacity=1.0 if on or not support else 0.6,
+                line={"color": color, "width": 3 if on else 1},
+                hovertemplate="%{text} = %{y:.3g} at λ = %{x:.3g}<extra></extra>",
             )
         )
-        shown.add(group)
     if exact:
         _add_exact(fig, exact, n, epochs)
     styled(fig, title, x_title="λ (log scale)", y_title="weight value", legend="top")
+    if exact:
+        fig.update_layout(margin={"b": 130}, height=480)  # room for the note under the axis
     return _log_x(fig)
 
 
@@ -271,27 +277,28 @@ def _add_exact(fig: go.Figure, exact: dict[str, Any], n: int, epochs: int | None
         ys += [*y, None]
     fig.add_trace(
         go.Scatter(
-            x=xs,
-            y=ys,
+            x=np.array(xs, dtype=float),
+            y=np.array(ys, dtype=float),
             mode="lines",
             name="exact minimizer",
             line={"color": TRUTH_COLOR, "width": 1.5, "dash": "dash"},
             hoverinfo="skip",
         )
     )
-    trained = f"after {epochs} epochs " if epochs else ""
+    trained = f"trained for {epochs} epochs " if epochs else ""
     fig.add_annotation(
-        text=f"dashed: exact path ({exact['method']}). SGD {trained}stops short of it "
-        "where too few epochs were run (most at small λ).",
+        text=f"dashed: exact path — {exact['method']}.<br>SGD {trained}falls short of it "
+        "where it has not converged (most at small λ, where the initial weights persist).",
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.28,
+        y=-0.34,
+        yanchor="top",
         showarrow=False,
         xanchor="left",
-        font={"size": 13},
+        align="left",
+        font={"size": 12},
     )
-    fig.update_layout(margin={"b": 110})
 
 
 def fig_bias_variance(bv: BiasVarianceResult, title: str | None = None) -> go.Figure:

@@ -90,8 +90,10 @@ def test_fig_coef_paths_highlights_support_and_says_sgd_falls_short():
     exact = {"lambdas": LAMS, "coefs": [[1.0, 0.0, 0.0]] * 4, "method": "lasso_path"}
     fig = fig_coef_paths(_result(true_w=[1.0, 0.0, 0.0]), exact, epochs=100)
     names = [t.name for t in fig.data]
-    assert names.count("true support") == 1 and names.count("other weights") == 2
-    assert names[-1] == "exact minimizer" and fig.layout.xaxis.type == "log"
+    assert names == ["other weights", "true support", "exact minimizer"]
+    assert list(fig.data[1].y[:4]) == [1.0, 0.5, 1 / 3, 0.25]  # w0 vs λ, then a gap
+    assert math.isnan(fig.data[1].y[4])
+    assert fig.layout.xaxis.type == "log"
     note = fig.layout.annotations[0].text
     assert "lasso_path" in note and "100 epochs" in note and "short" in note
 
