@@ -46,8 +46,10 @@ if busy:
     )
 elif st.session_state.get(f"{P}_result") is not None:
     views.result_panel(P, st.session_state[f"{P}_result"])
-else:
+elif cfg == controls.TrainConfig():
     st.info(
         "Press **Train**: the default is the textbook weight-decay experiment "
         "(200 features, 20 samples, L2 with λ = 3); it trains in about a second."
     )
+elif cfg is not None:
+    st.info("Press **Train** to train these settings.")

@@ -14,6 +14,7 @@ import streamlit as st
 import regcore
 from regcore.config import CHOICES, MAX_FEATURES_NONLINEAR, TrainConfig
 from regcore.figures.style import reg_label
+from ui.upload import csv_upload
 from ui.widgets import (
     DATASET_LABELS,
     LAM_OPTIONS,
@@ -72,7 +73,8 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
             DATASET_LABELS,
             on_change=on_dataset_change,
         )
-        values.update(_data_fields(prefix, name))
+        data_values, problem = _data_fields(prefix, name)
+        values.update(data_values)
     with sb.expander("Model", expanded=False):
         values.update(_model_fields(prefix, name))
     with sb.expander("Regularizer", expanded=True):
@@ -93,12 +95,21 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
     except ValueError as exc:
         return None, str(exc)
     st.session_state[f"{prefix}_cfg"] = cfg
-    return cfg, None
+    return (None, problem) if problem else (cfg, None)
 
 
-def _data_fields(prefix: str, name: str) -> dict[str, Any]:
+def _data_fields(prefix: str, name: str) -> tuple[dict[str, Any], str | None]:
     out: dict[str, Any] = {"data.name": name}
-    cap = REAL_SIZES.get(name)
+    cap, problem = REAL_SIZES.get(name), None
+    if name == "csv":
+        up, target, problem = csv_upload(prefix)
+        out.update({"data.path": up.path if up else None, "data.target": target})
+        cap = up.n_rows if up else None
+        if up is not None and st.session_state.get(f"{prefix}_upload_seen") != up.path:
+            st.session_state[f"{prefix}_upload_seen"] = up.path  # a new file: 80/20 split
+            n_train = max(1, min(round(0.8 * up.n_rows), up.n_rows - 1))
+            st.session_state[key(prefix, "data.n_train")] = n_train
+            st.session_state[key(prefix, "data.n_test")] = max(1, up.n_rows - n_train)
     out["data.n_train"] = number(
         prefix, "data.n_train", "training samples", hi=cap - 1 if cap else None
     )
@@ -109,7 +120,7 @@ def _data_fields(prefix: str, name: str) -> dict[str, Any]:
         label = "polynomial degree" if name == "polynomial" else "features"
         hi = None if name in ("linear", "sparse_linear") else MAX_FEATURES_NONLINEAR
         out["data.n_features"] = number(prefix, "data.n_features", label, hi=hi)
-    if name not in REAL_SIZES:
+    if name not in REAL_SIZES and name != "csv":
         what = "label noise (share flipped)" if name == "classification" else "noise (std)"
         out["data.noise"] = number(prefix, "data.noise", what)
     if name in ("linear", "sparse_linear"):
@@ -123,7 +134,7 @@ def _data_fields(prefix: str, name: str) -> dict[str, Any]:
         )
     if name == "classification":
         out["data.n_classes"] = number(prefix, "data.n_classes", "classes")
-    return out
+    return out, problem
 
 
 def _model_fields(prefix: str, name: str) -> dict[str, Any]:

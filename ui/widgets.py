@@ -17,7 +17,7 @@ from regcore.config import BOUNDS, CHOICES, INT_FIELDS, TrainConfig
 
 SYNTHETIC_2D = ("moons", "circles", "xor", "spiral")
 REAL_SIZES = {"digits": 1797, "breast_cancer": 569, "diabetes": 442}  # samples available
-PLAYGROUND_SETS = tuple(n for n in CHOICES["data.name"] if n != "csv")  # csv: upload page
+PLAYGROUND_SETS = CHOICES["data.name"]
 DATASET_LABELS = {
     "linear": "linear (200 features, textbook)",
     "sparse_linear": "sparse linear (5 true weights)",
@@ -30,6 +30,7 @@ DATASET_LABELS = {
     "digits": "digits 8×8 (1,797 images)",
     "breast_cancer": "breast cancer (569 patients)",
     "diabetes": "diabetes (442 patients)",
+    "csv": "your CSV file (upload)",
 }
 _TWO_D = {
     "data.n_train": 200,
@@ -100,6 +101,14 @@ DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
         "reg.lam": 0.01,
         "optim.lr": 0.05,
         "optim.batch_size": 20,
+        "optim.epochs": 50,
+    },
+    "csv": {
+        "model.init": "torch",
+        "reg.lam": 0.01,
+        "optim.name": "adam",
+        "optim.lr": 0.01,
+        "optim.batch_size": 16,
         "optim.epochs": 50,
     },
     "diabetes": {

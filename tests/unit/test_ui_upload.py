@@ -1,0 +1,29 @@
+"""The Playground's per-data-set defaults and the CSV upload store (no browser needed)."""
+
+import pytest
+
+from ui import upload
+from ui.widgets import PLAYGROUND_SETS, dataset_config
+
+
+@pytest.mark.parametrize("name", PLAYGROUND_SETS)
+def test_ui_every_data_set_has_valid_defaults(name):
+    assert dataset_config(name).data.name == name
+
+
+def test_ui_upload_is_stored_under_a_server_chosen_name(tmp_path, monkeypatch):
+    monkeypatch.setattr(upload, "UPLOAD_DIR", tmp_path)
+    monkeypatch.setattr(upload, "MAX_FILES", 2)
+    paths = [upload._store(f"a,y\n{i},1\n{i},2\n".encode()) for i in range(3)]
+    assert all(p.parent == tmp_path and p.suffix == ".csv" for p in paths)
+    assert len(list(tmp_path.glob("*.csv"))) == 2  # the oldest is removed
+    assert upload._store(b"a,y\n2,1\n2,2\n") == paths[2]  # same bytes, same file
+
+
+def test_ui_upload_checks_name_the_problem():
+    assert upload._inspect.__wrapped__(b"a,b,y\n1,2,3\n4,5,6\n") == (("a", "b", "y"), 2)
+    with pytest.raises(ValueError, match="empty"):
+        upload._inspect.__wrapped__(b"  ")
+    problem = upload._check.__wrapped__(b"a,y\n1,2\nx,3\n", "y")
+    assert "column 'a' is not numeric: row 3" in problem
+    assert upload._check.__wrapped__(b"a,y\n1,2\n3,3\n", "y") is None
