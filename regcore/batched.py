@@ -140,7 +140,7 @@ def train_batched(
             stopped = True
             break
         if fast is not None:
-            _sgd_linear_epoch(net.P[0], fast, batches, -2.0 * cfg.optim.lr)
+            _sgd_linear_epoch(net.P[0], net.Pbuf[0], fast, batches, -2.0 * cfg.optim.lr)
         else:
             for xbT, xb, tb in batches:
                 rule.update(net, xbT, xb, tb)
@@ -220,10 +220,13 @@ class _Tracker:
         }
 
 
-def _sgd_linear_epoch(P, decay, batches, alpha: float) -> None:
-    """p ← (1 − lr·λ)·p − lr·(2/B)·X̃bᵀ(X̃b·p − y) for every column of P (d+1, K)."""
-    for xbT, xb, tb in batches:
-        dz = torch.addmm(tb, xb, P)
+def _sgd_linear_epoch(P, Pbuf, decay, batches, alpha: float) -> None:
+    """p ← (1 − lr·λ)·p − lr·(2/B)·X̃bᵀ(X̃b·p − y) for every column of P (d+1, K).
+
+    Each batch row ends in −y and ``Pbuf`` = [P; 1], so ``xb @ Pbuf`` is the residual.
+    """
+    for xbT, xb, _ in batches:
+        dz = torch.mm(xb, Pbuf)
         P.mul_(decay)
         P.addmm_(xbT, dz, alpha=alpha / xb.shape[0])
 

@@ -70,7 +70,11 @@ class LinearNet:
         K = lams.numel()
         self.R, self.K, self.C, self.d = R, K, C, d
         P0 = torch.cat([W.transpose(1, 2), b[:, None, :]], dim=1)  # (R, d+1, C)
-        self.P = P0.to(dev, dt).repeat(1, 1, K).contiguous()
+        # P is a view of Pbuf, whose extra last row of ones meets a −y column appended to
+        # each regression batch: one plain mm then gives the residual X̃b·P − y.
+        self.Pbuf = torch.ones(R, d + 2, K * C, dtype=dt, device=dev)
+        self.Pbuf[:, : d + 1] = P0.to(dev, dt).repeat(1, 1, K)
+        self.P = self.Pbuf[:, : d + 1]
         lam_cols = lams.repeat_interleave(C)
         self.lam = torch.zeros(1, d + 1, K * C, dtype=dt, device=dev)
         self.lam[:, :d] = lam_cols
@@ -109,33 +113,33 @@ class LinearNet:
         for e0 in range(0, E, per):
             idx = orders[e0 : e0 + per].permute(1, 0, 2)  # (R, Eb, n)
             Xe, ye = self.Xtr[rows, idx], self.ytr[rows, idx]  # (R, Eb, n, d+1), (R, Eb, n)
-            tgt = self.eye[ye][:, :, :, None, :] if self.classify else -ye[..., None]
-            Eb = idx.shape[1]
+            if self.classify:
+                tgt = self.eye[ye][:, :, :, None, :]  # one-hot (R, Eb, n, 1, C)
+            else:
+                Xe, tgt = torch.cat([Xe, -ye[..., None]], dim=-1), None  # (R, Eb, n, d+2)
+            Eb, d1 = idx.shape[1], self.d + 1
             if n % bs == 0:  # whole block at once: batches never straddle epochs
                 nb = n // bs  # unbind makes all views in one C++ call (split is slower)
-                Xb = Xe.reshape(R, Eb * nb, bs, -1).transpose(0, 1)  # (batches, R, bs, d+1)
-                tb = tgt.reshape(R, Eb * nb, bs, *tgt.shape[3:]).transpose(0, 1)
-                if R == 1:  # 2-D views: addmm is cheaper to call than baddbmm
-                    Xb, tb = Xb[:, 0], tb[:, 0]
+                Xb = Xe.reshape(R, Eb * nb, bs, -1).transpose(0, 1)  # (batches, R, bs, ·)
+                if R == 1:  # 2-D views: mm is cheaper to call than bmm
+                    Xb = Xb[:, 0]
+                tb = [None] * (Eb * nb)
+                if tgt is not None:
+                    tb = tgt.reshape(R, Eb * nb, bs, *tgt.shape[3:]).transpose(0, 1)
+                    tb = (tb[:, 0] if R == 1 else tb).unbind(0)
                 b = list(
-                    zip(Xb.transpose(-1, -2).unbind(0), Xb.unbind(0), tb.unbind(0), strict=True)
+                    zip(Xb[..., :d1].transpose(-1, -2).unbind(0), Xb.unbind(0), tb, strict=True)
                 )
-                nb = n // bs
                 for e in range(Eb):
                     yield b[e * nb : (e + 1) * nb]
                 continue
             for e in range(Eb):
-                xe, te = Xe[:, e], tgt[:, e]
-                if R == 1:
-                    xe, te = xe[0], te[0]
-                yield list(
-                    zip(
-                        xe.transpose(-1, -2).split(bs, -1),
-                        xe.split(bs, -2),
-                        te.split(bs, -2 if R > 1 or not self.classify else 0),
-                        strict=True,
-                    )
-                )
+                xe = Xe[:, e] if R > 1 else Xe[0, e]
+                xs = xe.split(bs, -2)
+                te = [None] * len(xs)
+                if tgt is not None:
+                    te = (tgt[:, e] if R > 1 else tgt[0, e]).split(bs, -2 if R > 1 else 0)
+                yield list(zip(xe[..., :d1].transpose(-1, -2).split(bs, -1), xs, te, strict=True))
 
     def snapshot_buffer(self, chunk: int) -> list[torch.Tensor]:
         """A (chunk, R, d+1, K·C) buffer laid out as (R, d+1, chunk, K·C) in memory, so
@@ -147,8 +151,8 @@ class LinearNet:
         """dz with dL/dout = scale · dz, shape ([R,] B, K·C); 2-D batches go with P[0]."""
         P = self.P if P is None else P
         B = xb.shape[-2]
-        if not self.classify:
-            return torch.addmm(tb, xb, P) if P.dim() == 2 else torch.baddbmm(tb, xb, P), 2.0 / B
+        if not self.classify:  # xb carries the −y column
+            return torch.matmul(xb, self.Pbuf[0] if xb.dim() == 2 else self.Pbuf), 2.0 / B
         out = torch.matmul(xb, P)
         dz = torch.softmax(out.view(*out.shape[:-1], self.K, self.C), -1) - tb
         return dz.view(out.shape), 1.0 / B
