@@ -80,13 +80,16 @@ def sequential_fits(cfg: regcore.TrainConfig, lambdas: list[float]) -> None:
         regcore.fit(cfg.replace(**{"reg.lam": lam}), data=data)
 
 
-def timed(fn, reps: int) -> float:
-    times = []
-    for _ in range(reps):  # CPU time: on a shared machine wall time mostly measures the others
-        t0 = time.process_time()
-        fn()
-        times.append(time.process_time() - t0)
-    return statistics.median(times)
+def timed(fns: dict[str, object], reps: int) -> dict[str, tuple[float, float]]:
+    """(min, median) CPU seconds of each function, the functions taking turns in every
+    round so that a burst of load from other processes hits them all alike."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(reps):
+        for name, fn in fns.items():
+            t0 = time.process_time()  # CPU time: on a shared machine wall time measures others
+            fn()
+            times[name].append(time.process_time() - t0)
+    return {name: (min(ts), statistics.median(ts)) for name, ts in times.items()}
 
 
 def logspace(k: int) -> list[float]:
@@ -166,27 +169,49 @@ def main() -> None:
     torch.manual_seed(0)
     cfg = regcore.load_config({"device": "cpu", "dtype": "float32"})
     regcore.sweep(cfg, logspace(8))  # warm-up (lazy imports, allocator)
-    t_book = timed(lambda: textbook_run(cfg, 3.0), reps)
-    t_bare = timed(lambda: textbook_run(cfg, 3.0, loader=False), reps)
-    t_seq = timed(lambda: sequential_fits(cfg, logspace(64)), max(1, reps // 2))
-    t_64 = timed(lambda: regcore.sweep(cfg, logspace(64)), reps)
-    t_256 = timed(lambda: regcore.sweep(cfg, logspace(256)), reps)
-    t_4x64 = timed(lambda: regcore.sweep(cfg, logspace(64), repeats=4), reps)
+    t = timed(
+        {
+            "textbook single-λ run (DataLoader, eval every 5)": lambda: textbook_run(cfg, 3.0),
+            "textbook loop, bare (no DataLoader, no eval)": lambda: textbook_run(
+                cfg, 3.0, loader=False
+            ),
+            "batched sweep K=64": lambda: regcore.sweep(cfg, logspace(64)),
+            "batched sweep K=256": lambda: regcore.sweep(cfg, logspace(256)),
+            "batched sweep R×K=4×64": lambda: regcore.sweep(cfg, logspace(64), repeats=4),
+        },
+        reps,
+    )
+    t.update(
+        timed(
+            {"64 sequential regcore.fit runs": lambda: sequential_fits(cfg, logspace(64))},
+            max(1, reps // 3),
+        )
+    )
     print(
         f"torch {torch.__version__}, threads {torch.get_num_threads()}, "
-        f"config: 20x200, batch 5, 100 epochs, float32, cpu; CPU ms, median of {reps}"
+        f"config: 20x200, batch 5, 100 epochs, float32, cpu; CPU ms (min / median of {reps})"
     )
-    print(f"textbook single-λ run (DataLoader, eval every 5)  {t_book * 1e3:8.1f} ms")
-    print(f"textbook loop, bare (no DataLoader, no eval)       {t_bare * 1e3:8.1f} ms")
-    print(f"64 sequential regcore.fit runs                     {t_seq * 1e3:8.1f} ms")
-    print(f"batched sweep K=64                                 {t_64 * 1e3:8.1f} ms")
-    print(f"batched sweep K=256                                {t_256 * 1e3:8.1f} ms")
-    print(f"batched sweep R×K=4×64                             {t_4x64 * 1e3:8.1f} ms")
-    print(f"ratio sweep(64) / textbook run     = {t_64 / t_book:6.3f}   (target ≤ 0.1)")
-    print(f"ratio sweep(64) / bare textbook    = {t_64 / t_bare:6.3f}")
-    print(f"speed-up 64 fits / sweep(64)       = {t_seq / t_64:6.1f}×  (target ≥ 20×)")
-    print(f"ratio sweep(256) / textbook run    = {t_256 / t_book:6.3f}")
-    print(f"ratio sweep(4×64) / textbook run   = {t_4x64 / t_book:6.3f}")
+    for name, (lo, med) in t.items():
+        print(f"{name:50s} {lo * 1e3:8.1f} / {med * 1e3:8.1f} ms")
+    book, bare = (
+        t["textbook single-λ run (DataLoader, eval every 5)"],
+        t["textbook loop, bare (no DataLoader, no eval)"],
+    )
+    s64, seq = t["batched sweep K=64"], t["64 sequential regcore.fit runs"]
+    for label, num, den, target in (
+        ("sweep(64) / textbook run", s64, book, "(target ≤ 0.1)"),
+        ("sweep(64) / bare textbook loop", s64, bare, ""),
+        ("sweep(256) / textbook run", t["batched sweep K=256"], book, ""),
+        ("sweep(4×64) / textbook run", t["batched sweep R×K=4×64"], book, ""),
+    ):
+        print(
+            f"ratio {label:32s} = {num[0] / den[0]:6.3f} (min) {num[1] / den[1]:6.3f} "
+            f"(median) {target}"
+        )
+    print(
+        f"speed-up 64 fits / sweep(64)           = {seq[0] / s64[0]:6.1f}× (min) "
+        f"{seq[1] / s64[1]:6.1f}× (median) (target ≥ 20×)"
+    )
     if args.mlp:
         mlp_variants(reps)
 

@@ -55,7 +55,7 @@ class SweepResult:
     config: TrainConfig
     lambdas: list[float]
     rows: list[dict[str, Any]]
-    weights: list[dict[str, list[float]]]
+    weights: Sequence[dict[str, list[float]]]  # per λ; LayerRows makes lists on access
     stopped: bool = False
     repeats: int = 1
     history: dict[str, list[list[float]]] = field(default_factory=dict)
@@ -80,12 +80,28 @@ class SweepResult:
             "rows": self.rows,
             "repeats": self.repeats,
             "history": self.history,
-            "weights": self.weights,
+            "weights": list(self.weights),
             "true_w": self.true_w,
             "task": self.task,
             "stopped": self.stopped,
             "batched": self.batched,
         }
+
+
+class LayerRows(Sequence):
+    """Final weights per λ as ``{layer: flat list}``, made into lists only when read
+    (a 256-λ sweep need not build 256 × n_weights Python floats nobody looks at)."""
+
+    def __init__(self, names: list[str], tensors: list[torch.Tensor]) -> None:
+        self.names, self.tensors = names, tensors  # tensors: (K, n_weights of the layer)
+
+    def __len__(self) -> int:
+        return self.tensors[0].shape[0]
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(len(self))[k]]
+        return {n: t[k].tolist() for n, t in zip(self.names, self.tensors, strict=True)}
 
 
 def sweep(
@@ -168,13 +184,7 @@ def _from_batched(cfg, lams, ds: Dataset, out, repeats: int) -> SweepResult:
             row.update({f"{key}_std": v[k] for key, v in stds.items()})
             row["diverged_repeats"] = int(n_div[k])
         rows.append(row)
-    weights = [
-        {
-            name: w[0, k].reshape(-1).tolist()
-            for name, w in zip(out.layer_names, out.weights, strict=True)
-        }
-        for k in range(len(lams))
-    ]
+    weights = LayerRows(out.layer_names, [w[0].reshape(len(lams), -1) for w in out.weights])
     history = {key: h.nanmean(1).T.tolist() for key, h in out.history.items()}
     return SweepResult(
         config=cfg,
