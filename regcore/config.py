@@ -205,6 +205,12 @@ class TrainConfig:
                 f"optim.batch_size = {o.batch_size} exceeds data.n_train = {d.n_train}: "
                 "allowed 1 to data.n_train (full batch)"
             )
+        if self.model.norm == "batch" and self.model.kind != "linear" and o.batch_size < 2:
+            raise ValueError(
+                "optim.batch_size = 1 cannot train with model.norm = 'batch' (batch "
+                "statistics need at least 2 samples): use a batch size of 2 or more, or "
+                "layer/group norm"
+            )
         if self.model.kind == "cnn" and d.name != "digits":
             raise ValueError(
                 f"model.kind = 'cnn' needs an image data set: data.name = 'digits', not '{d.name}'"

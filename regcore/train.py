@@ -170,7 +170,9 @@ def _train_epoch(s: _Setup) -> bool:
     manual_decay = cfg.reg.kind == "weight_decay" and cfg.optim.name != "adamw"
     threshold = l1_threshold(cfg.reg, cfg.optim.lr)
     model.train()
-    for start in range(0, n, bs):
+    # BatchNorm cannot normalize one sample: a last minibatch of one is skipped.
+    stop = n - 1 if (cfg.model.norm == "batch" and n % bs == 1 and n > 1) else n
+    for start in range(0, stop, bs):
         idx = order[start : start + bs]
         opt.zero_grad(set_to_none=True)
         loss = data_loss(model(s.fit.X[idx]), s.fit.y[idx], s.classify)

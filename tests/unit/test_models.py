@@ -90,3 +90,15 @@ def test_models_penalize_bias_changes_the_penalty():
     off = regcore.fit(regcore.load_config(base))
     on = regcore.fit(regcore.load_config({**base, "reg": {**base["reg"], "penalize_bias": True}}))
     assert off.history["penalty"][0] != on.history["penalty"][0]
+
+
+def test_models_batchnorm_skips_a_last_minibatch_of_one_and_refuses_batch_one():
+    base = {
+        "data": {"name": "moons", "n_train": 21},
+        "model": {"kind": "mlp", "hidden": [8], "norm": "batch"},
+        "optim": {"batch_size": 10, "epochs": 2},
+    }
+    res = regcore.fit(regcore.load_config(base))
+    assert res.metrics["epochs_run"] == 2
+    with pytest.raises(ValueError, match="optim.batch_size = 1 cannot train with model.norm"):
+        regcore.load_config({**base, "optim": {"batch_size": 1}})
