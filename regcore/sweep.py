@@ -16,6 +16,7 @@ Exact paths for linear regression, to draw beside a sweep: regcore.paths.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -211,7 +212,7 @@ HIST = ("train_loss", "test_loss", "weight_l2", "zero_fraction", "train_acc", "t
 def _sequential(cfg, cfgs, lams, datasets, stop, on_epoch) -> SweepResult:
     """The fallback: one ``fit`` per (repeat, λ); rows as in the batched path."""
     runs: list[list[Any]] = [[None] * len(lams) for _ in cfgs]
-    stopped, done, total = False, 0, len(cfgs) * len(lams)
+    stopped, done, total, t0 = False, 0, len(cfgs) * len(lams), time.perf_counter()
     for r, (c, ds) in enumerate(zip(cfgs, datasets, strict=True)):
         for k, lam in enumerate(lams):
             if _stop_requested(stop):
@@ -248,7 +249,7 @@ def _sequential(cfg, cfgs, lams, datasets, stop, on_epoch) -> SweepResult:
         true_w=_true_w(datasets[0]),
         task=datasets[0].task,
         batched=False,
-        seconds=sum(r["seconds"] for r in rows[:1]),
+        seconds=time.perf_counter() - t0,
     )
 
 
