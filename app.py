@@ -13,12 +13,18 @@ import ui  # noqa: F401  (first: a deep link on a fresh server reruns through th
 from ui.live import warm_engine
 
 
-def _page(path: str, title: str, icon: str, default: bool = False) -> st.Page:
-    return st.Page(path, title=title, icon=icon, url_path=Path(path).stem, default=default)
+def _page(path: str, title: str, icon: str) -> st.Page:
+    return st.Page(path, title=title, icon=icon, url_path=Path(path).stem)
+
+
+def _home() -> None:
+    # The default page is always served at "/" and has no path of its own, so the
+    # Playground is not the default: "/" forwards to "/playground", link settings kept.
+    st.switch_page(PAGES[0], query_params=st.query_params.to_dict())
 
 
 PAGES = [
-    _page("pages/playground.py", "Playground", ":material/tune:", default=True),
+    _page("pages/playground.py", "Playground", ":material/tune:"),
     _page("pages/compare.py", "L1 vs L2", ":material/compare:"),
     _page("pages/sweep.py", "λ sweep", ":material/stacked_line_chart:"),
     _page("pages/learn.py", "Learn", ":material/school:"),
@@ -29,4 +35,5 @@ st.sidebar.caption(
     "**Regularization Lab** — train a model live and see what L1, L2 and weight decay do to it."
 )
 warm_engine()  # once per process, in a background thread
-st.navigation(PAGES).run()
+home = st.Page(_home, title="Regularization Lab", default=True, visibility="hidden")
+st.navigation([home, *PAGES]).run()

@@ -29,6 +29,11 @@ def warm_engine() -> threading.Thread:
     data sets; doing it here, off the script thread, keeps the first page view and the
     first Train click quick.
     """
+    # pandas and plotly first, on this thread: importing pandas in the warm thread while a
+    # redraw imports it through plotly left it "partially initialized" for the redraw.
+    import pandas  # noqa: F401
+    import plotly.graph_objects  # noqa: F401
+
     thread = threading.Thread(target=_warm, name="reglab-warm", daemon=True)
     thread.start()
     return thread
