@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from regcore.compare import CompareResult, support_recovery
 from regcore.figures.curves import HistoryLike, as_history, loss_name, thin
-from regcore.figures.style import FONT_SIZE, TRUTH_COLOR, reg_color, styled
+from regcore.figures.style import FONT_SIZE, TRUTH_COLOR, log_axis, reg_color, styled
 
 HALF_BINS = 25  # histogram bins on each side of the zero bin (wide enough to see a spike)
 ZERO_FLOOR_NOTE = "exactly 0"
@@ -91,7 +91,7 @@ def fig_compare_curves(
     x_title = "epoch" if train_key is None else "epoch  (solid: test, dashed: train)"
     styled(fig, title, x_title=x_title, y_title=y_name + (" (log scale)" if log_y else ""))
     if log_y:
-        fig.update_yaxes(type="log", exponentformat="power")
+        log_axis(fig, "y")
     if epochs:
         fig.update_xaxes(range=[0, epochs])
     return fig
@@ -223,7 +223,7 @@ def fig_sorted_magnitudes(result: CompareResult, title: str | None = None) -> go
         annotation_font_size=FONT_SIZE - 4,
     )
     styled(fig, title, x_title="rank (largest |w| first)", y_title="|w| (log scale)")
-    fig.update_yaxes(type="log", exponentformat="power")
+    log_axis(fig, "y")
     return fig
 
 

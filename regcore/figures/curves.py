@@ -12,7 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from regcore.figures.style import PENALTY_COLOR, TEST_COLOR, TRAIN_COLOR, styled
+from regcore.figures.style import PENALTY_COLOR, TEST_COLOR, TRAIN_COLOR, log_axis, styled
 from regcore.results import RunResult, StepMetrics
 
 HistoryLike = RunResult | Mapping[str, Sequence[float]] | Sequence[StepMetrics]
@@ -124,10 +124,7 @@ def fig_loss_curves(
             )
         )
     styled(fig, title, x_title="epoch", y_title=f"{loss_name} (log scale)")
-    fig.update_yaxes(type="log", exponentformat="power")
-    shown = [v for tr in fig.data for v in tr.y if v is not None]
-    if shown and math.log10(max(shown) / min(shown)) >= 2:  # wide: label powers of 10 only
-        fig.update_yaxes(dtick=1)
+    log_axis(fig, "y")
     if epochs:
         fig.update_xaxes(range=[0, epochs])
     return fig

@@ -5,6 +5,8 @@ Pure data and pure functions: nothing here touches plotly's global default templ
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from typing import Any
 
 import plotly.graph_objects as go
@@ -107,4 +109,45 @@ def base_layout(
 def styled(fig: go.Figure, title: str | None = None, **kwargs: Any) -> go.Figure:
     """Apply :func:`base_layout` to ``fig`` in place and return it."""
     fig.update_layout(**base_layout(title, **kwargs))
+    return fig
+
+
+def log_ticks(values: Iterable[float], max_ticks: int = 7) -> dict[str, Any]:
+    """Tick positions and labels for a log axis over ``values`` (non-positive ones ignored).
+
+    Wide ranges (> 2 decades) get powers of ten, every k-th decade so at most
+    ``max_ticks`` show; narrow ranges get 1-2-5 (or 1…9) steps labelled as plain
+    numbers, so a curve between 0.08 and 0.3 still has readable ticks.
+    """
+    pos = [float(v) for v in values if v is not None and math.isfinite(v) and v > 0]
+    if not pos:
+        return {}
+    lo, hi = min(pos), max(pos)
+    k_lo, k_hi = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    if math.log10(hi / lo) > 2:
+        step = max(1, math.ceil((k_hi - k_lo + 1) / max_ticks))
+        ks = range(k_lo, k_hi + 1, step)
+        return {
+            "tickvals": [10.0**k for k in ks],
+            "ticktext": ["1" if k == 0 else f"10<sup>{k}</sup>" for k in ks],
+        }
+    for mantissas in ((1,), (1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9)):
+        ticks = [m * 10.0**k for k in range(k_lo, k_hi + 1) for m in mantissas]
+        ticks = [t for t in ticks if lo / 1.05 <= t <= hi * 1.05]
+        if len(ticks) >= 3:
+            break
+    if len(ticks) > max_ticks:
+        ticks = ticks[:: math.ceil(len(ticks) / max_ticks)]
+    return {"tickvals": ticks, "ticktext": [f"{t:.3g}" for t in ticks]}
+
+
+def log_axis(fig: go.Figure, axis: str = "y") -> go.Figure:
+    """Make ``axis`` ("x" or "y") logarithmic with readable ticks for the data it shows."""
+    values: list[float] = []
+    for trace in fig.data:
+        data = getattr(trace, axis, None)
+        if data is not None:
+            values += [v for v in data if isinstance(v, int | float)]
+    update = {"type": "log", **log_ticks(values)}
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**update)
     return fig

@@ -21,6 +21,7 @@ from regcore.figures.style import (
     TEST_COLOR,
     TRAIN_COLOR,
     TRUTH_COLOR,
+    log_axis,
     reg_color,
     styled,
 )
@@ -59,8 +60,7 @@ def _xy(lams: Sequence[float], ys: Sequence[float], positive: bool = False):
 
 
 def _log_x(fig: go.Figure) -> go.Figure:
-    fig.update_xaxes(type="log", exponentformat="power", dtick=1)  # one label per decade
-    return fig
+    return log_axis(fig, "x")
 
 
 def _band(lams, mean, std, color: str, name: str) -> list[go.Scatter]:
@@ -134,7 +134,7 @@ def fig_sweep_loss(source: SweepLike, title: str | None = None) -> go.Figure:
             )
         )
     styled(fig, title, x_title="λ (log scale)", y_title="loss (log scale)")
-    fig.update_yaxes(type="log", exponentformat="power")
+    log_axis(fig, "y")
     return _log_x(fig)
 
 
@@ -168,7 +168,7 @@ def fig_sweep_norm(
             )
         )
     styled(fig, title, x_title="λ (log scale)", y_title="‖w‖₂ (log scale)")
-    fig.update_yaxes(type="log", exponentformat="power")
+    log_axis(fig, "y")
     return _log_x(fig)
 
 
@@ -335,5 +335,5 @@ def fig_bias_variance(bv: BiasVarianceResult, title: str | None = None) -> go.Fi
         )
     )
     styled(fig, title, x_title="λ (log scale)", y_title="mean squared error (log scale)")
-    fig.update_yaxes(type="log", exponentformat="power")
+    log_axis(fig, "y")
     return _log_x(fig)

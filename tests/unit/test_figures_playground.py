@@ -156,8 +156,12 @@ def test_fig_loss_curves_thins_long_live_runs_keeping_the_last_epoch() -> None:
     assert len(fig_loss_curves(history).data[0].x) == n
 
 
-def test_fig_loss_curves_labels_decades_only_when_the_range_is_wide() -> None:
-    narrow = fig_loss_curves(_result())  # 0.05 .. 2: under two decades
-    assert narrow.layout.yaxis.dtick is None
+def test_fig_loss_curves_log_ticks_stay_readable_for_narrow_and_huge_ranges() -> None:
+    narrow = fig_loss_curves({"epoch": [1, 2], "train_loss": [0.08, 0.1], "test_loss": [0.3, 0.2]})
+    assert len(narrow.layout.yaxis.tickvals) >= 3
+    assert all("<sup>" not in t for t in narrow.layout.yaxis.ticktext)
     history = {"epoch": [1, 2], "train_loss": [100.0, 1e-3], "test_loss": [50.0, 1.0]}
-    assert fig_loss_curves(history).layout.yaxis.dtick == 1
+    wide = fig_loss_curves(history).layout.yaxis
+    assert list(wide.tickvals) == [1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0]
+    huge = {"epoch": [1, 2], "train_loss": [1e14, 1e37], "test_loss": [1e15, 1e36]}
+    assert 3 <= len(fig_loss_curves(huge).layout.yaxis.tickvals) <= 7
