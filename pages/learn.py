@@ -28,6 +28,9 @@ st.markdown(
 | elastic net | α‖w‖₁ + (1−α)·½‖w‖² | both of the above | sparse *and* shrunk |
 | decoupled weight decay | — (not a penalty) | w ← w − lr·λ·w beside the optimizer step | with Adam differs from L2 |
 
+In an MLP, L2 (and, faster, Adam + L2) also drives the weights of dead ReLU units to 0:
+they get no gradient from the data, only the penalty's pull.
+
 The data loss is the mean squared error for regression (`nn.MSELoss()`) and the mean
 cross-entropy for classification. The losses on every chart are data losses on the whole
 split, in eval mode, after each epoch; the penalty λ·Ω is drawn beside them.
