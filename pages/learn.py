@@ -1,12 +1,10 @@
 """Learn: the one objective, how other tools' λ maps onto ours, and one-click presets."""
 
-import urllib.parse
-
 import streamlit as st
 
-import regcore
 import ui  # noqa: F401
 from regcore.presets import PRESETS, preset
+from ui.controls import link_params
 
 st.title("Learn: one objective, every page")
 st.markdown(
@@ -55,6 +53,6 @@ for name, item in PRESETS.items():
     with st.container(border=True):
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.markdown(f"**{item['title']}**  \n{item['about']}")
-        query = dict(urllib.parse.parse_qsl(regcore.to_query(preset(name))))
+        query = link_params(preset(name))
         if right.button("Open in Playground", key=f"learn_open_{name}"):
             st.switch_page("pages/playground.py", query_params=query)

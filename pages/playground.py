@@ -9,6 +9,8 @@ P = "pg"  # session-state prefix of this page
 
 controls.init_state(P)
 cfg, problem = controls.controls(P)
+if cfg is not None:
+    controls.write_link(P, cfg)  # the address bar always holds the settings on screen
 live.collect(P)
 
 st.title("Playground")
@@ -24,7 +26,6 @@ if c_train.button(
     if live.start(P, cfg, label="playground") is None:
         st.warning("A run is already training: stop it first.")
     else:
-        controls.write_link(P, cfg)
         st.rerun()  # redraw with Train disabled and Stop enabled
 c_stop.button(
     "Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,), width="stretch"

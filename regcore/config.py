@@ -211,6 +211,7 @@ class TrainConfig:
                 "statistics need at least 2 samples): use a batch size of 2 or more, or "
                 "layer/group norm"
             )
+        check_work(self)
         if self.model.kind == "cnn" and d.name != "digits":
             raise ValueError(
                 f"model.kind = 'cnn' needs an image data set: data.name = 'digits', not '{d.name}'"
@@ -409,11 +410,12 @@ def to_query(cfg: TrainConfig) -> str:
     items = []
     for key, value in _flat(cfg.to_dict()).items():
         if value != default[key] and key not in LINK_FORBIDDEN:
-            items.append((key, _encode(value)))
+            items.append((key, encode_value(value)))
     return urllib.parse.urlencode(items)
 
 
-def _encode(value: Any) -> str:
+def encode_value(value: Any) -> str:
+    """A config value as it is written in a link (lists comma-separated, None as null)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -454,3 +456,35 @@ def _decode(key: str, text: str, like: Any) -> Any:
     except ValueError:
         raise ValueError(f"{key} = {text!r} in the link is not a valid value") from None
     return text
+
+
+# Input widths of sets whose width is not data.n_features (csv: its largest allowed).
+_INPUT_WIDTH = {
+    "digits": 64,
+    "breast_cancer": 30,
+    "diabetes": 10,
+    "csv": 1_000,
+    "moons": 2,
+    "circles": 2,
+    "xor": 2,
+    "spiral": 2,
+}
+
+
+def work(cfg: TrainConfig) -> float:
+    """Rough cost of a run: epochs · n_train · (parameters of the model)."""
+    d, m = cfg.data, cfg.model
+    width = _INPUT_WIDTH.get(d.name, d.n_features)
+    sizes = [width, *m.hidden] if m.kind == "mlp" else [width]
+    out = max(d.n_classes, 10) if d.name not in ("linear", "sparse_linear") else 1
+    params = sum(a * b for a, b in zip(sizes, [*sizes[1:], out], strict=True))
+    return float(cfg.optim.epochs) * d.n_train * max(params, 1)
+
+
+def check_work(cfg: TrainConfig) -> None:
+    """Refuse a run whose rough cost exceeds ``MAX_WORK`` (a public server's guard)."""
+    if work(cfg) > MAX_WORK:
+        raise ValueError(
+            f"this run is too large for the server: optim.epochs · data.n_train · parameters "
+            f"= {work(cfg):.2g} exceeds {MAX_WORK:.2g}; use fewer epochs, samples or units"
+        )

@@ -28,7 +28,7 @@ from regcore.config import BOUNDS, TrainConfig, load_config
 from regcore.data import Dataset, make_dataset
 from regcore.paths import exact_path  # noqa: F401  (re-exported)
 from regcore.results import RunResult
-from regcore.train import StopSignal, _check_work, _stop_requested, fit, resolve_device
+from regcore.train import StopSignal, _stop_requested, fit, resolve_device
 
 STD_KEYS = (
     "train_loss",
@@ -137,7 +137,6 @@ def sweep(
             raise ValueError(f"reg.lam = {lam!r} is out of range: allowed from {lo:g} to {hi:g}")
     if not 1 <= repeats <= 64:
         raise ValueError(f"repeats = {repeats} is out of range: allowed 1 to 64")
-    _check_work(cfg)
     cfgs = [cfg] + [
         cfg.replace(**{"seed": cfg.seed + r, "data.seed": cfg.data.seed + r})
         for r in range(1, repeats)

@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from regcore.config import MAX_WORK, TrainConfig, load_config
+from regcore.config import TrainConfig, load_config
 from regcore.data import BATCH, DROPOUT, INIT, Dataset, make_dataset, make_generator
 from regcore.metrics import accuracy, weight_stats
 from regcore.models import build_model, penalized_parameters, weight_layers
@@ -293,8 +293,7 @@ def train(
         (as the generator's return value) the :class:`RunResult`; use
         :func:`fit` to get it directly.
     """
-    cfg = load_config(cfg)
-    _check_work(cfg)
+    cfg = load_config(cfg)  # validated, the total-work cap included
     s = _setup(cfg, data)
     hist: dict[str, list[float]] = {k: [] for k in _history_keys(s)}
     keep = snapshot_epochs(cfg.optim.epochs)
@@ -421,34 +420,3 @@ def fit(
             return done.value
         if on_epoch is not None:
             on_epoch(ev)
-
-
-# Input widths of sets whose width is not data.n_features (csv: its largest allowed).
-_INPUT_WIDTH = {
-    "digits": 64,
-    "breast_cancer": 30,
-    "diabetes": 10,
-    "csv": 1_000,
-    "moons": 2,
-    "circles": 2,
-    "xor": 2,
-    "spiral": 2,
-}
-
-
-def work(cfg: TrainConfig) -> float:
-    """Rough cost of a run: epochs · n_train · (parameters of the model)."""
-    d, m = cfg.data, cfg.model
-    width = _INPUT_WIDTH.get(d.name, d.n_features)
-    sizes = [width, *m.hidden] if m.kind == "mlp" else [width]
-    out = max(d.n_classes, 10) if d.name not in ("linear", "sparse_linear") else 1
-    params = sum(a * b for a, b in zip(sizes, [*sizes[1:], out], strict=True))
-    return float(cfg.optim.epochs) * d.n_train * max(params, 1)
-
-
-def _check_work(cfg: TrainConfig) -> None:
-    if work(cfg) > MAX_WORK:
-        raise ValueError(
-            f"this run is too large for the server: optim.epochs · data.n_train · parameters "
-            f"= {work(cfg):.2g} exceeds {MAX_WORK:.2g}; use fewer epochs, samples or units"
-        )

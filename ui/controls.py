@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 import regcore
-from regcore.config import CHOICES, MAX_FEATURES_NONLINEAR, TrainConfig
+from regcore.config import CHOICES, MAX_FEATURES_NONLINEAR, TrainConfig, encode_value
 from regcore.figures.style import reg_label
 from ui.upload import csv_upload
 from ui.widgets import (
@@ -23,6 +23,7 @@ from ui.widgets import (
     REAL_SIZES,
     choice,
     dataset_config,
+    flat_config,
     key,
     log_slider,
     number,
@@ -39,9 +40,7 @@ def init_state(prefix: str) -> None:
     if params and params != st.session_state.get(f"{prefix}_link_seen"):
         st.session_state[f"{prefix}_link_seen"] = params
         try:
-            cfg = regcore.from_query(params)
-            if cfg.data.name not in PLAYGROUND_SETS:
-                raise ValueError(f"data.name = {cfg.data.name!r} cannot come from a link")
+            cfg = config_from_link(params)
             st.session_state[f"{prefix}_cfg"] = cfg
             seed_state(prefix, cfg, overwrite=True)
         except ValueError as exc:
@@ -49,10 +48,34 @@ def init_state(prefix: str) -> None:
     seed_state(prefix, st.session_state.get(f"{prefix}_cfg") or TrainConfig())
 
 
+def _query(cfg: TrainConfig) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(regcore.to_query(cfg)))
+
+
+def link_params(cfg: TrainConfig) -> dict[str, str]:
+    """The link of a config: its data set, and the fields that differ from that set's
+    defaults on this page (so a hand-written ``?data.name=polynomial`` gets them too)."""
+    full, base = _query(cfg), _query(dataset_config(cfg.data.name))
+    default = flat_config(TrainConfig())
+    out = {"data.name": cfg.data.name} if cfg.data.name != "linear" else {}
+    out.update({k: v for k, v in full.items() if base.get(k) != v})
+    for k in base.keys() - full.keys():  # back at TrainConfig's default: say so
+        out[k] = encode_value(default[k])
+    return out
+
+
+def config_from_link(params: dict[str, str]) -> TrainConfig:
+    """The config of a link written by :func:`link_params` (or by hand): the link's data
+    set's defaults, then the link's fields. Raises ValueError naming a bad field."""
+    name = regcore.from_query({"data.name": params.get("data.name", "linear")}).data.name
+    return regcore.from_query({**_query(dataset_config(name)), **params})
+
+
 def write_link(prefix: str, cfg: TrainConfig) -> None:
     """Put the config in the address bar so the page can be shared as a link."""
-    params = dict(urllib.parse.parse_qsl(regcore.to_query(cfg)))
-    st.query_params.from_dict(params)
+    params = link_params(cfg)
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
     st.session_state[f"{prefix}_link_seen"] = params
 
 

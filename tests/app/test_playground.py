@@ -155,7 +155,7 @@ def test_playground_result_survives_a_page_switch(playground: AppTest) -> None:
     assert len(_curves(at)["train"]["x"]) == 4
 
 
-def test_playground_job_error_is_shown_and_last_result_kept(playground: AppTest) -> None:
+def test_playground_too_large_run_is_refused_and_last_result_kept(playground: AppTest) -> None:
     at = playground
     at.number_input(key=f"{P}_optim.epochs").set_value(3)
     at.run()
@@ -167,11 +167,9 @@ def test_playground_job_error_is_shown_and_last_result_kept(playground: AppTest)
     at.number_input(key=f"{P}_data.n_train").set_value(20000)
     at.number_input(key=f"{P}_optim.epochs").set_value(2000)
     at.run()
-    assert not at.error  # a valid config: only the run itself refuses the size
-    at.button(key=f"{P}_train").click().run()
-    wait_for_job(at, P)
-    assert not at.exception
+    assert not at.exception  # refused before Train, with the reason on screen
     assert any("too large for the server" in e.value for e in at.error)
+    assert at.button(key=f"{P}_train").disabled
     assert at.session_state[f"{P}_result"].config.optim.epochs == 3  # the last result stays
     assert len(_curves(at)["train"]["x"]) == 3
 
@@ -217,3 +215,21 @@ def test_playground_shows_its_place_in_line_when_the_runner_is_full(playground: 
             b.wait(10)
     wait_for_job(at, P)
     assert at.session_state[f"{P}_result"] is not None
+
+
+def test_playground_link_follows_the_settings_across_page_switches(playground: AppTest) -> None:
+    at = playground
+    at.selectbox(key=f"{P}_reg.kind").set_value("l1").run()
+    assert at.query_params["reg.kind"] in ("l1", ["l1"])
+    at.switch_page("pages/learn.py").run()
+    at.switch_page("pages/playground.py").run()
+    assert not at.exception
+    assert at.query_params["reg.kind"] in ("l1", ["l1"])
+
+
+def test_playground_hand_written_link_gets_the_data_sets_defaults() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["data.name"] = "polynomial"
+    at.run()
+    assert not at.exception and not at.error
+    assert at.number_input(key=f"{P}_data.n_features").value == 12  # degree, not 200
