@@ -112,6 +112,13 @@ elif out is not None:
     if res.stopped:
         st.info("stopped: showing the epochs computed")
     show(res, out["exact"], res.config.optim.epochs)
+    if out["exact"] is not None:
+        st.caption(
+            "Dashed: the exact minimizer of the same objective. Where the trained ‖w‖₂ sits "
+            "above it (at small λ here), training has not converged: weights in directions "
+            "the training samples do not constrain get no gradient from the data, so only "
+            "the penalty (a factor 1 − lr·λ per step) shrinks them from their initial values."
+        )
     if out["bv"] is not None:
         st.plotly_chart(
             figs.fig_bias_variance(

@@ -128,9 +128,10 @@ def fig_sweep_loss(source: SweepLike, title: str | None = None) -> go.Figure:
                 x=[lams[best]],
                 y=[y],
                 mode="markers",
-                name=f"best λ = {lams[best]:.3g}",
+                name=f"lowest test loss: λ = {lams[best]:.3g}",
                 marker={"symbol": "star", "size": 18, "color": BEST_COLOR},
-                hovertemplate="best λ = %{x:.3g}<br>test loss = %{y:.4g}<extra></extra>",
+                hovertemplate="lowest test loss at λ = %{x:.3g}<br>test loss = %{y:.4g}"
+                "<extra></extra>",
             )
         )
     styled(fig, title, x_title="λ (log scale)", y_title="loss (log scale)")
@@ -288,7 +289,7 @@ def _add_exact(fig: go.Figure, exact: dict[str, Any], n: int, epochs: int | None
     trained = f"trained for {epochs} epochs " if epochs else ""
     fig.add_annotation(
         text=f"dashed: exact path — {exact['method']}.<br>SGD {trained}falls short of it "
-        "where it has not converged (most at small λ, where the initial weights persist).",
+        "where it has not converged<br>(most at small λ, where the initial weights persist).",
         xref="paper",
         yref="paper",
         x=0,

@@ -48,7 +48,7 @@ def test_fig_sweep_loss_log_axes_and_best_marker():
     fig = fig_sweep_loss(_result())
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     names = [t.name for t in fig.data]
-    assert names == ["train loss", "test loss", "best λ = 1"]
+    assert names == ["train loss", "test loss", "lowest test loss: λ = 1"]
     assert list(fig.data[-1].x) == [1.0] and best_index(_result()) == 2
     assert "λ" in fig.layout.xaxis.title.text
 
@@ -75,7 +75,7 @@ def test_fig_sweep_loss_from_live_progress_skips_zero_lambda():
         seconds=0.1,
     )
     fig = fig_sweep_loss(ev)
-    assert list(fig.data[1].x) == [1.0] and fig.data[-1].name == "best λ = 1"
+    assert list(fig.data[1].x) == [1.0] and fig.data[-1].name == "lowest test loss: λ = 1"
 
 
 def test_fig_sweep_norm_and_zeros():
