@@ -24,13 +24,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-import regcore
-from regcore.data import make_dataset
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+
+import regcore  # noqa: E402
+from regcore.data import make_dataset  # noqa: E402
 
 LAMBDAS = (1e-3, 1e2)
 
