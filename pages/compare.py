@@ -173,4 +173,7 @@ else:
     if mode == "digits":
         st.markdown("**Pixel weights per class** (red positive, blue negative, white 0)")
         st.plotly_chart(figs.fig_digit_weights_grid(res), config=CHART, key=f"{P}_digits")
-    st.dataframe(summary(res), hide_index=True)
+    rows = summary(res)
+    numbers = [k for k, v in rows[0].items() if isinstance(v, float)] if rows else []
+    fmt4 = {k: st.column_config.NumberColumn(format="%.4g") for k in numbers}
+    st.dataframe(rows, hide_index=True, column_config=fmt4)

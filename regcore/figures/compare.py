@@ -88,7 +88,7 @@ def fig_compare_curves(
                     "<extra></extra>",
                 )
             )
-    x_title = "epoch" if train_key is None else "epoch  (solid: test, dashed: train)"
+    x_title = "epoch" if train_key is None else "epoch (dashed: train)"
     styled(fig, title, x_title=x_title, y_title=y_name + (" (log scale)" if log_y else ""))
     if log_y:
         log_axis(fig, "y")
@@ -137,7 +137,7 @@ def fig_weight_histograms(result: CompareResult, title: str | None = None) -> go
         if truth:  # a rug of triangles under the bars, hiding none of them
             _mark_truth(fig, truth, i + 1, showlegend=i == 0, y=-0.06 * top)
         fig.add_annotation(
-            text=f"<b>{result.labels[i]}</b>: {zeros} of {len(w)} exactly 0",
+            text=f"<b>{result.labels[i]}</b>: {zeros}/{len(w)} zero",
             xref="x domain",
             yref="y domain",
             x=0.0,

@@ -113,7 +113,7 @@ def fig_weight_hist(
         for trace in _true_traces(truth, edges, float(max(bar.y.max(), 1))):
             fig.add_trace(trace)
     zeros = sum(1 for v in w if v == 0.0)
-    default_title = f"{name}: {len(w)} weights, {zeros} exactly 0"
+    default_title = f"{zeros} of {len(w)} weights exactly 0"
     styled(fig, title or default_title, x_title="weight value", y_title="count", height=400)
     fig.update_layout(bargap=0.02, barmode="overlay")
     if log_count:  # start below 1 so a bar of one weight is visible; ticks at powers of 10

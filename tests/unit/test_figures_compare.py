@@ -130,7 +130,7 @@ def test_fig_weight_histograms_small_multiples_share_x(res):
     assert bars[1].marker.color == REG_COLORS["l1"]
     assert fig.layout.xaxis3.title.text == "weight value"
     assert fig.layout.xaxis.matches == fig.layout.xaxis2.matches == "x3"
-    assert any("2 of 4 exactly 0" in a.text for a in fig.layout.annotations)
+    assert any("2/4 zero" in a.text for a in fig.layout.annotations)
 
 
 def test_fig_sorted_magnitudes_shows_exact_zeros_on_a_floor(res):
