@@ -1,0 +1,110 @@
+"""Real browser on one server: warm-server deep links, the L1 vs L2 and sweep defaults, a CSV.
+
+Run with ``pytest -m e2e tests/e2e``. Screenshots go to artifacts/screenshots/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import SCREENSHOTS, Server, app_pages
+
+pytestmark = pytest.mark.e2e
+ERROR = '[data-testid="stException"]'
+CHART = '[data-testid="stPlotlyChart"]'
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    srv = Server(tmp_path_factory.mktemp("server") / "streamlit.log")
+    try:
+        yield srv.start()
+    finally:
+        srv.stop()
+
+
+def _open(browser, url: str, width: int = 1400, height: int = 1000):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+    return page
+
+
+def _shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_deep_links_work_on_a_warm_server_and_keep_the_link(browser, server) -> None:
+    for _ in range(2):  # the second round finds the server already warm
+        for stem, _title in app_pages():
+            page = _open(browser, f"{server.url}/{stem}")
+            try:
+                page.wait_for_timeout(500)
+                assert page.locator('[role="dialog"]').count() == 0, f"/{stem}: page not found"
+                assert page.url.split("?")[0].rstrip("/").endswith(f"/{stem}")
+                assert page.locator(ERROR).count() == 0
+            finally:
+                page.close()
+    page = _open(browser, f"{server.url}/playground?reg.kind=l1&reg.lam=0.1")
+    try:
+        page.wait_for_timeout(800)
+        assert "reg.kind=l1" in page.url and "/playground" in page.url
+        assert page.locator('[role="dialog"]').count() == 0
+    finally:
+        page.close()
+
+
+def test_compare_default_shows_l1_zeros_against_l2(browser, server) -> None:
+    page = _open(browser, f"{server.url}/compare")
+    try:
+        page.get_by_role("button", name="Train all").click()
+        page.get_by_text("195 / 200").first.wait_for(state="attached", timeout=90_000)
+        page.wait_for_function(
+            f"() => document.querySelectorAll('{CHART}').length >= 4", timeout=60_000
+        )
+        assert page.locator(ERROR).count() == 0
+        _shot(page, "compare_default")
+    finally:
+        page.close()
+
+
+def test_sweep_default_draws_the_validation_curve_and_paths(browser, server) -> None:
+    page = _open(browser, f"{server.url}/sweep")
+    try:
+        page.get_by_role("button", name="Sweep", exact=True).click()
+        page.get_by_text("λ for the weight histogram").wait_for(timeout=90_000)
+        page.wait_for_function(
+            f"() => document.querySelectorAll('{CHART}').length >= 5", timeout=60_000
+        )
+        assert page.locator(ERROR).count() == 0
+        _shot(page, "sweep_default")
+    finally:
+        page.close()
+
+
+def test_csv_upload_trains_and_bad_csv_names_the_row(browser, server, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    rows = [f"{i % 7},{(i * 3) % 5},{'yes' if i % 2 else 'no'}" for i in range(60)]
+    good.write_text("a,b,label\n" + "\n".join(rows) + "\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b,y\n1,2,3\n4,oops,5\n6,7,8\n")
+    page = _open(browser, f"{server.url}/playground?data.name=csv")
+    try:
+        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        uploader.set_input_files(str(bad))
+        page.get_by_text("row 3 holds 'oops'").wait_for(timeout=30_000)
+        assert page.get_by_role("button", name="Train").is_disabled()
+        uploader.set_input_files(str(good))  # a single-file uploader: replaces the file
+        page.get_by_text("row 3 holds 'oops'").wait_for(state="detached", timeout=30_000)
+        page.get_by_role("button", name="Train").click()
+        page.get_by_text("test accuracy").first.wait_for(timeout=60_000)
+        page.get_by_text("seconds").first.wait_for(timeout=60_000)
+        assert page.locator(ERROR).count() == 0
+        _shot(page, "playground_csv")
+    finally:
+        page.close()
