@@ -24,7 +24,7 @@ from typing import Any
 import torch
 
 from regcore.batched import SweepProgress, can_batch, train_batched
-from regcore.config import BOUNDS, TrainConfig, load_config
+from regcore.config import BOUNDS, MAX_WORK, TrainConfig, load_config, work
 from regcore.data import Dataset, make_dataset
 from regcore.paths import exact_path  # noqa: F401  (re-exported)
 from regcore.results import RunResult
@@ -137,6 +137,13 @@ def sweep(
             raise ValueError(f"reg.lam = {lam!r} is out of range: allowed from {lo:g} to {hi:g}")
     if not 1 <= repeats <= 64:
         raise ValueError(f"repeats = {repeats} is out of range: allowed 1 to 64")
+    total = work(cfg) * len(lams) * repeats
+    if total > MAX_WORK:
+        raise ValueError(
+            f"this sweep is too large for the server: {len(lams)} λ × {repeats} repeats × "
+            f"{work(cfg):.2g} per model = {total:.2g} exceeds {MAX_WORK:.2g}; use fewer λ "
+            "points, repeats, epochs or samples"
+        )
     cfgs = [cfg] + [
         cfg.replace(**{"seed": cfg.seed + r, "data.seed": cfg.data.seed + r})
         for r in range(1, repeats)

@@ -171,3 +171,20 @@ def test_exact_ridge_path_meets_a_long_sgd_run():
         gap = torch.tensor(ex["coefs"][k]) - torch.tensor(res.weights[k]["linear1"])
         assert float(gap.norm()) < 1e-6
     assert exact_path(regcore.load_config({"reg": {"kind": "none"}}), lams) is None
+
+
+def test_sweep_refuses_a_total_that_is_too_large_for_the_server():
+    cfg = regcore.load_config(
+        {
+            "data": {
+                "name": "classification",
+                "n_train": 20_000,
+                "n_features": 784,
+                "n_classes": 10,
+            },
+            "model": {"kind": "mlp", "hidden": [200]},
+            "optim": {"epochs": 20, "batch_size": 64},
+        }
+    )
+    with pytest.raises(ValueError, match="sweep is too large"):
+        regcore.sweep(cfg, [0.1] * 64, repeats=4)
