@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from regcore.config import TrainConfig
@@ -25,6 +25,11 @@ class StepMetrics:
     train_acc: float | None = None
     test_acc: float | None = None
     val_loss: float | None = None
+
+
+# The per-epoch history's keys, in StepMetrics' order ("epochs" is the plan, not a series).
+HISTORY_KEYS = tuple(f.name for f in fields(StepMetrics) if f.name != "epochs")
+OPTIONAL_KEYS = ("train_acc", "test_acc", "val_loss")  # classification / early stopping only
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from regcore.data import BATCH, DROPOUT, INIT, Dataset, make_dataset, make_gener
 from regcore.metrics import accuracy, weight_stats
 from regcore.models import build_model, penalized_parameters, weight_layers
 from regcore.penalties import gradient_part, l1_threshold, omega, soft_threshold_
-from regcore.results import RunResult, StepMetrics
+from regcore.results import HISTORY_KEYS, OPTIONAL_KEYS, RunResult, StepMetrics
 
 MAX_SNAPSHOTS = 51  # weight snapshots kept, initial weights included
 SNAPSHOT_SAMPLE = 4_000  # weights per layer kept in each snapshot
@@ -342,16 +342,7 @@ class _Best:
 
 
 def _history_keys(s: _Setup) -> list[str]:
-    keys = [
-        "epoch",
-        "train_loss",
-        "test_loss",
-        "penalty",
-        "weight_l2",
-        "weight_l1",
-        "zero_fraction",
-        "seconds",
-    ]
+    keys = [k for k in HISTORY_KEYS if k not in OPTIONAL_KEYS]
     if s.classify:
         keys += ["train_acc", "test_acc"]
     if s.val is not None:

@@ -13,22 +13,9 @@ from typing import Any
 import plotly.graph_objects as go
 
 from regcore.figures.style import PENALTY_COLOR, TEST_COLOR, TRAIN_COLOR, log_axis, styled
-from regcore.results import RunResult, StepMetrics
+from regcore.results import HISTORY_KEYS, RunResult, StepMetrics
 
 HistoryLike = RunResult | Mapping[str, Sequence[float]] | Sequence[StepMetrics]
-HISTORY_KEYS = (
-    "epoch",
-    "train_loss",
-    "test_loss",
-    "penalty",
-    "weight_l2",
-    "weight_l1",
-    "zero_fraction",
-    "seconds",
-    "train_acc",
-    "test_acc",
-    "val_loss",
-)
 
 
 def as_history(source: HistoryLike) -> dict[str, list[float]]:
