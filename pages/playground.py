@@ -37,8 +37,8 @@ if cfg is not None and not busy:
     )
 if problem:
     st.error(problem)
-if st.session_state.get(f"{P}_error"):
-    st.error(st.session_state[f"{P}_error"])
+if st.session_state.get(f"{P}_error") and st.session_state.get(f"{P}_run_cfg") == cfg:
+    st.error(st.session_state[f"{P}_error"])  # the failed run's settings are still on screen
 
 if busy:
     running_cfg = st.session_state[f"{P}_run_cfg"]
