@@ -43,7 +43,8 @@ st.markdown(
 | scikit-learn `Lasso(alpha=a)` | ‖y − Xw‖²/(2n) + a‖w‖₁ | a = λ/2 |
 | scikit-learn `ElasticNet(alpha=a, l1_ratio=r)` | | a = λ/2, r = α |
 | d2l's from-scratch weight decay | ½·MSE + (λ_d/2)‖w‖² | λ = 2·λ_d (same trajectory with half the lr) |
-| scikit-learn `LogisticRegression(C=c)` | c·Σᵢ CEᵢ + ½‖w‖² (or ‖w‖₁) | c = 1/(n·λ) |
+| scikit-learn `LogisticRegression(C=c)`, 3+ classes | c·Σᵢ CEᵢ + ½‖W‖² (or ‖W‖₁) | c = 1/(n·λ) |
+| scikit-learn `LogisticRegression(C=c)`, 2 classes | one vector v = w₁ − w₀ of our 2-class softmax | c = 2/(n·λ) for L2, 1/(n·λ) for L1 |
 
 Early stopping watches a validation split carved from the training data, never the test set.
 """
