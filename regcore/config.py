@@ -251,7 +251,7 @@ def _check_section(obj: Any, section: str) -> None:
         if key in CHOICES:
             if value not in CHOICES[key]:
                 allowed = ", ".join(CHOICES[key])
-                raise ValueError(f"{key} = {value!r} is not allowed: choose one of {allowed}")
+                raise ValueError(f"{key} = {_show(value)} is not allowed: choose one of {allowed}")
         elif key in BOUNDS:
             items = value if isinstance(value, tuple) else (value,)
             for item in items:
@@ -260,29 +260,39 @@ def _check_section(obj: Any, section: str) -> None:
                 cast = int if key in INT_FIELDS else float
                 object.__setattr__(obj, f.name, cast(value))
         elif f.type in ("bool", bool) and not isinstance(value, bool):
-            raise ValueError(f"{key} = {value!r} is not allowed: use true or false")
+            raise ValueError(f"{key} = {_show(value)} is not allowed: use true or false")
         elif key in NULLABLE and not isinstance(value, str):
-            raise ValueError(f"{key} = {value!r} is not allowed: use a text value or null")
+            raise ValueError(f"{key} = {_show(value)} is not allowed: use a text value or null")
 
 
 def _check_number(key: str, value: Any) -> None:
     lo, hi = BOUNDS[key]
     want_int = key in INT_FIELDS
     kind = "a whole number" if want_int else "a number"
+    shown = _show(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{key} = {value!r} is not {kind}: allowed {_range(key)}")
-    if want_int and not float(value).is_integer():
-        raise ValueError(f"{key} = {value!r} is not {kind}: allowed {_range(key)}")
-    if not math.isfinite(value):
-        raise ValueError(f"{key} = {value!r} is not finite: allowed {_range(key)}")
+        raise ValueError(f"{key} = {shown} is not {kind}: allowed {_range(key)}")
+    if want_int and isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"{key} = {shown} is not {kind}: allowed {_range(key)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{key} = {shown} is not finite: allowed {_range(key)}")
     too_low = value <= lo if key in OPEN_LOW else value < lo
     if too_low or value > hi:
-        raise ValueError(f"{key} = {value!r} is out of range: allowed {_range(key)}")
+        raise ValueError(f"{key} = {shown} is out of range: allowed {_range(key)}")
+
+
+def _show(value: Any, limit: int = 40) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        return f"a {len(str(abs(value)))}-digit number"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _range(key: str) -> str:
     lo, hi = BOUNDS[key]
     left = "more than" if key in OPEN_LOW else "from"
+    if key in INT_FIELDS:
+        return f"{left} {int(lo)} to {int(hi)}"
     return f"{left} {lo:g} to {hi:g}"
 
 
@@ -309,7 +319,9 @@ def _coerce_section(cls: type, section: str, raw: Any) -> Any:
 
 
 def _is_whole(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and float(x).is_integer()
+    if isinstance(x, bool):
+        return False
+    return isinstance(x, int) or (isinstance(x, float) and x.is_integer())
 
 
 def load_config(source: TrainConfig | dict | str | Path | None = None) -> TrainConfig:
@@ -367,6 +379,8 @@ def _read_source(source: dict | str | Path | None) -> Any:
 def _parse_json(text: str, what: str) -> Any:
     try:
         return json.loads(text)
+    except RecursionError:
+        raise ValueError(f"{what} is nested too deeply to be a config") from None
     except json.JSONDecodeError as exc:
         raise ValueError(
             f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"

@@ -174,3 +174,23 @@ def test_config_reads_files_and_reports_bad_ones(tmp_path):
         load_config(tmp_path / "missing.json")
     with pytest.raises(ValueError, match="JSON object"):
         load_config("[1, 2]")
+
+
+@pytest.mark.parametrize(
+    ("raw", "needle"),
+    [
+        ({"data": {"n_train": 10**400}}, "data.n_train = a 401-digit number is out of range"),
+        ({"reg": {"lam": 10**400}}, "reg.lam = a 401-digit number"),
+        ({"optim": {"epochs": 1e300}}, "optim.epochs"),
+        ({"reg": {"kind": "x" * 500}}, "reg.kind"),
+    ],
+)
+def test_config_hostile_values_get_a_short_message(raw, needle):
+    with pytest.raises(ValueError, match=needle) as info:
+        load_config(raw)
+    assert len(str(info.value)) < 200
+
+
+def test_config_deeply_nested_json_is_refused_cleanly():
+    with pytest.raises(ValueError, match="nested too deeply"):
+        load_config("[" * 100_000 + "]" * 100_000)
