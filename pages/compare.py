@@ -8,19 +8,14 @@ import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from regcore.compare import PRESETS, Variant, compare, max_difference, plan, summary
 from regcore.config import BOUNDS
 from regcore.figures import compare as figs
+from regcore.figures.style import reg_label
 from ui import live
 from ui.runner import get_runner
 from ui.views import CHART
 from ui.widgets import LAM_OPTIONS, fmt
 
 P = "cmp"  # session-state prefix of this page
-KINDS = {
-    "none": "none",
-    "l1": "L1",
-    "l2": "L2",
-    "elastic_net": "elastic net",
-    "weight_decay": "decoupled weight decay",
-}
+KINDS = ("none", "l1", "l2", "elastic_net", "weight_decay")
 PER_RUN_LAM = ("regularizers", "digits")  # modes where each run may have its own λ
 
 live.warm_engine()
@@ -46,7 +41,7 @@ if mode == "regularizers":
         "Regularizers",
         list(KINDS),
         default=["none", "l1", "l2"],
-        format_func=KINDS.get,
+        format_func=reg_label,
         key=f"{P}_kinds",
     )
     solver = c2.radio("L1 solver", ["proximal", "subgradient"], horizontal=True, key=f"{P}_solver")
@@ -60,7 +55,7 @@ for n, i in enumerate(penalized):
         continue
     kind = variants[i].kind
     lam = cols[n].select_slider(
-        "λ" if shared else f"λ for {KINDS[kind]}",
+        "λ" if shared else f"λ for {reg_label(kind)}",
         LAM_OPTIONS,
         value=base.reg.lam,
         format_func=fmt,
@@ -139,32 +134,14 @@ elif res is None or meta is None or meta["mode"] != mode:
 else:
     if res.stopped:
         st.warning("Stopped: the table and figures show what was computed.")
-    if mode in ("sgd_weight_decay", "adam_adamw") and len(res.runs) == 2:
+    if mode in figs.OPTIMIZER_MODES and len(res.runs) == 2:
         diff = max_difference(*res.runs)
         st.metric(
             "max |difference| of the final weights",
             f"{diff['weights']:.2g}",
             help=f"test-loss curves differ by at most {diff['test_loss']:.2g}",
         )
-    curves = figs.fig_compare_curves(res.runs, res.labels, res.keys, metric=metric, task=task)
-    if mode in ("sgd_weight_decay", "adam_adamw"):
-        norms = figs.fig_compare_curves(res.runs, res.labels, res.keys, metric="weight_l2")
-        panels = [
-            ("Train and test curves", curves),
-            ("‖w‖₂ per epoch", norms),
-            ("Final weights, run against run", figs.fig_weight_pair(res)),
-        ]
-    else:
-        panels = [
-            ("Weight histograms (same bins, one centred on 0)", figs.fig_weight_histograms(res)),
-            ("Train and test curves", curves),
-        ]
-    if mode in ("regularizers", "l1_solver"):
-        panels.append(("Sorted |w| (log scale)", figs.fig_sorted_magnitudes(res)))
-        if mode == "l1_solver":
-            panels.append(("Exact zeros vs near zeros", figs.fig_zero_counts(res)))
-        elif res.true_w is not None:
-            panels.append(("Estimated vs true weights", figs.fig_coef_scatter(res)))
+    panels = figs.compare_panels(res, mode, metric=metric, task=task)
     for n, (heading, fig) in enumerate(panels):
         if n % 2 == 0:
             cols = st.columns(2)

@@ -411,3 +411,36 @@ def _digits_heading(result: CompareResult, i: int, flat: np.ndarray) -> str:
     acc = result.runs[i].metrics.get("test_acc")
     acc_text = f" · test acc {100 * acc:.1f}%" if acc is not None else ""
     return f"{result.labels[i]}: {100.0 * float((flat == 0).mean()):.0f}% zeros{acc_text}"
+
+
+OPTIMIZER_MODES = ("sgd_weight_decay", "adam_adamw")  # two runs compared weight for weight
+
+
+def compare_panels(
+    result: CompareResult, mode: str, *, metric: str, task: str
+) -> list[tuple[str, go.Figure]]:
+    """The (heading, figure) panels of a finished comparison, in page order.
+
+    Args:
+        result: the comparison. mode: its preset name (``regcore.compare.PRESETS``).
+        metric: "loss" or "accuracy" for the curves. task: "regression" or "classification".
+    """
+    curves = fig_compare_curves(result.runs, result.labels, result.keys, metric=metric, task=task)
+    if mode in OPTIMIZER_MODES:
+        norms = fig_compare_curves(result.runs, result.labels, result.keys, metric="weight_l2")
+        return [
+            ("Train and test curves", curves),
+            ("‖w‖₂ per epoch", norms),
+            ("Final weights, run against run", fig_weight_pair(result)),
+        ]
+    panels = [
+        ("Weight histograms (same bins, one centred on 0)", fig_weight_histograms(result)),
+        ("Train and test curves", curves),
+    ]
+    if mode in ("regularizers", "l1_solver"):
+        panels.append(("Sorted |w| (log scale)", fig_sorted_magnitudes(result)))
+        if mode == "l1_solver":
+            panels.append(("Exact zeros vs near zeros", fig_zero_counts(result)))
+        elif result.true_w is not None:
+            panels.append(("Estimated vs true weights", fig_coef_scatter(result)))
+    return panels

@@ -178,3 +178,15 @@ def test_fig_digit_weights_grid_one_row_per_run():
         "<b>L1: 100% zeros · test acc 90.0%</b>",
         "<b>L2: 0% zeros · test acc 90.0%</b>",
     ]
+
+
+def test_compare_panels_per_mode(res):
+    from regcore.figures.compare import compare_panels
+
+    main = [h for h, _ in compare_panels(res, "regularizers", metric="loss", task="regression")]
+    assert main[0].startswith("Weight histograms") and "Sorted |w| (log scale)" in main
+    solver = [h for h, _ in compare_panels(res, "l1_solver", metric="loss", task="regression")]
+    assert "Exact zeros vs near zeros" in solver
+    two = _result([[0.9, 0.3], [0.8, 0.2]], ["l2", "weight_decay"])
+    opt = compare_panels(two, "sgd_weight_decay", metric="loss", task="regression")
+    assert [h for h, _ in opt][-1] == "Final weights, run against run"
