@@ -127,10 +127,7 @@ res = st.session_state.get(f"{P}_result")
 if busy:
     live.poll(P, draw_live)
 elif res is None or meta is None or meta["mode"] != mode:
-    st.info(
-        "Press **Train all**: the default trains none, L1 and L2 on a sparse truth "
-        "(5 of 200 weights non-zero) in about a second."
-    )
+    st.info(f"Press **Train all** to train these {len(variants)} runs side by side.")
 else:
     if res.stopped:
         st.warning("Stopped: the table and figures show what was computed.")

@@ -41,12 +41,12 @@ st.caption(
     "One model per λ, all trained at once from the same initial weights on the same batches. "
     "Objective: data loss + λ·Ω(w); the sidebar sets everything but λ."
 )
-c1, c2, c3, c4 = st.columns([3, 2, 1, 2])
+c1, c2, c3, c4 = st.columns([3, 2, 1.4, 2])
 lo, hi = c1.select_slider(
     "λ range (log)", RANGE, value=(1e-4, 100.0), format_func=fmt, key=f"{P}_range"
 )
 k = c2.slider("λ points K", 4, 256, 32, key=f"{P}_k")
-r = c3.number_input("repeats R", 1, 32, 1, key=f"{P}_r", help="fresh data and init per repeat")
+r = c3.number_input("repeats", 1, 32, 1, key=f"{P}_r", help="fresh data and init per repeat")
 truth = cfg is not None and cfg.data.name in KNOWN_TRUTH
 bv_on = c4.toggle(
     "bias–variance",
@@ -58,7 +58,7 @@ bv_on = c4.toggle(
 lams = [lo * (hi / lo) ** (i / (k - 1)) for i in range(k)] if hi > lo else [lo]
 
 busy = live.running(P)
-b1, b2, note = st.columns([1, 1, 5], vertical_alignment="center")
+b1, b2, note = st.columns([1.4, 1.4, 5], vertical_alignment="center")
 if b1.button("Sweep", type="primary", disabled=busy or cfg is None, key=f"{P}_go"):
 
     def job_fn(stop, emit, cfg=cfg, lams=lams, r=int(r), bv=bv_on and truth):

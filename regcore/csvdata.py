@@ -102,8 +102,8 @@ def _check_column(frame, col: str, *, numeric: bool) -> None:
     values = frame[col]
     missing = values.isna().to_numpy()
     if missing.any():
-        row = int(np.argmax(missing)) + 2  # 1-based, after the header line
-        raise ValueError(f"column {col!r} has a missing value at row {row}: fill or drop it")
+        row = int(np.argmax(missing)) + 2  # the file's line: 1-based, after the header
+        raise ValueError(f"column {col!r} has a missing value at line {row}: fill or drop it")
     if not numeric:
         return
     converted = pd.to_numeric(values, errors="coerce")
@@ -113,7 +113,7 @@ def _check_column(frame, col: str, *, numeric: bool) -> None:
     if bad.any():
         row = int(np.argmax(bad)) + 2
         raise ValueError(
-            f"column {col!r} is not numeric: row {row} holds {values.iloc[row - 2]!r}; "
+            f"column {col!r} is not numeric: line {row} holds {values.iloc[row - 2]!r}; "
             "features must be finite numbers"
         )
     frame[col] = converted

@@ -165,6 +165,8 @@ def _model_fields(prefix: str, name: str) -> dict[str, Any]:
     kind = choice(prefix, "model.kind", "model", kinds)
     out: dict[str, Any] = {"model.kind": kind, "model.hidden": []}
     if kind == "mlp":
+        if not str(st.session_state.get(key(prefix, "model.hidden"), "")).strip():
+            st.session_state[key(prefix, "model.hidden")] = "64, 64"  # a starting MLP
         text = st.text_input("hidden widths (comma-separated)", key=key(prefix, "model.hidden"))
         out["model.hidden"] = _widths(text)
     if kind != "linear":

@@ -19,6 +19,10 @@ from regcore.csvdata import read_csv_table
 
 MAX_FILES = 200
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "reglab-uploads"
+NO_FILE = (
+    "No CSV file yet: upload one in the sidebar (at most 10 MB; numeric feature columns and "
+    "one target column). A file the uploader marks in red was refused, e.g. as too big."
+)
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def csv_upload(prefix: str) -> tuple[Upload | None, str | None, str | None]:
         "10 integer values mean classification, anything else regression.",
     )
     if file is None:
-        return None, None, "Upload a CSV file (in the sidebar) to train on your own data."
+        return None, None, NO_FILE
     data = file.getvalue()
     try:
         columns, n_rows = _inspect(data)

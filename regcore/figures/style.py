@@ -78,7 +78,8 @@ def base_layout(
         "template": "plotly_white",
         "font": {"size": FONT_SIZE, "family": FONT_FAMILY, "color": "#1a1a1a"},
         "height": height,
-        "margin": {"l": 70, "r": 20, "t": 70 if title else 40, "b": 60},
+        # room above the plot for the title and a legend of up to three rows
+        "margin": {"l": 70, "r": 20, "t": 120 if title else 60, "b": 60},
         "hoverlabel": {"font": {"size": FONT_SIZE - 2}},
         "showlegend": legend != "none",
     }
@@ -87,6 +88,8 @@ def base_layout(
             "text": title,
             "x": 0.0,
             "xanchor": "left",
+            "y": 0.98,
+            "yanchor": "top",
             "font": {"size": FONT_SIZE + 2},
         }
     if legend == "top":

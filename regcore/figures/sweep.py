@@ -64,10 +64,11 @@ def _log_x(fig: go.Figure) -> go.Figure:
 
 
 def _band(lams, mean, std, color: str, name: str) -> list[go.Scatter]:
-    lo = [m - s for m, s in zip(mean, std, strict=True)]
+    # a log axis cannot show mean − std ≤ 0: the band is clipped a decade below the mean
+    lo = [max(m - s, m / 10) for m, s in zip(mean, std, strict=True)]
     hi = [m + s for m, s in zip(mean, std, strict=True)]
     x_hi, y_hi = _xy(lams, hi, positive=True)
-    x_lo, y_lo = _xy(lams, [max(v, 1e-300) for v in lo], positive=True)
+    x_lo, y_lo = _xy(lams, lo, positive=True)
     common = {
         "mode": "lines",
         "line": {"width": 0, "color": color},

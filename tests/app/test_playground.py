@@ -81,7 +81,7 @@ def test_playground_invalid_config_shows_message_and_keeps_result(playground: Ap
     wait_for_job(at, P)
     before = len(chart_specs(at))
     at.selectbox(key=f"{P}_model.kind").set_value("mlp").run()
-    at.text_input(key=f"{P}_model.hidden").set_value("").run()
+    at.text_input(key=f"{P}_model.hidden").set_value("64, abc").run()
     assert not at.exception
     assert any("model.hidden" in e.value for e in at.error)
     assert at.button(key=f"{P}_train").disabled
@@ -233,3 +233,11 @@ def test_playground_hand_written_link_gets_the_data_sets_defaults() -> None:
     at.run()
     assert not at.exception and not at.error
     assert at.number_input(key=f"{P}_data.n_features").value == 12  # degree, not 200
+
+
+def test_playground_choosing_mlp_starts_with_hidden_widths(playground: AppTest) -> None:
+    at = playground
+    at.selectbox(key=f"{P}_model.kind").set_value("mlp").run()
+    assert not at.exception and not at.error
+    assert at.text_input(key=f"{P}_model.hidden").value == "64, 64"
+    assert not at.button(key=f"{P}_train").disabled

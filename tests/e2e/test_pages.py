@@ -97,10 +97,10 @@ def test_csv_upload_trains_and_bad_csv_names_the_row(browser, server, tmp_path: 
     try:
         uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
         uploader.set_input_files(str(bad))
-        page.get_by_text("row 3 holds 'oops'").wait_for(timeout=30_000)
+        page.get_by_text("line 3 holds 'oops'").wait_for(timeout=30_000)
         assert page.get_by_role("button", name="Train").is_disabled()
         uploader.set_input_files(str(good))  # a single-file uploader: replaces the file
-        page.get_by_text("row 3 holds 'oops'").wait_for(state="detached", timeout=30_000)
+        page.get_by_text("line 3 holds 'oops'").wait_for(state="detached", timeout=30_000)
         page.get_by_role("button", name="Train").click()
         page.get_by_text("test accuracy").first.wait_for(timeout=60_000)
         page.get_by_text("seconds").first.wait_for(timeout=60_000)

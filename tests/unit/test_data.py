@@ -72,9 +72,9 @@ def test_data_csv_infers_the_task(tmp_path):
     [
         ("", "y", "empty"),
         ("a,y\n1,2\n3,4\n", "z", "target column 'z' is not in the CSV file"),
-        ("a,y\n1,2\nx,4\n", "y", "column 'a' is not numeric: row 3"),
-        ("a,y\n1,2\n,4\n", "y", "column 'a' has a missing value at row 3"),
-        ("a,y\n1,2\n3,\n", "y", "column 'y' has a missing value at row 3"),
+        ("a,y\n1,2\nx,4\n", "y", "column 'a' is not numeric: line 3"),
+        ("a,y\n1,2\n,4\n", "y", "column 'a' has a missing value at line 3"),
+        ("a,y\n1,2\n3,\n", "y", "column 'y' has a missing value at line 3"),
         ("a,y\n1,2\n", "y", "at least 2"),
         ('a,y\n1,"2\n', "y", "cannot be parsed"),
     ],

@@ -25,5 +25,5 @@ def test_ui_upload_checks_name_the_problem():
     with pytest.raises(ValueError, match="empty"):
         upload._inspect.__wrapped__(b"  ")
     problem = upload._check.__wrapped__(b"a,y\n1,2\nx,3\n", "y")
-    assert "column 'a' is not numeric: row 3" in problem
+    assert "column 'a' is not numeric: line 3" in problem
     assert upload._check.__wrapped__(b"a,y\n1,2\n3,3\n", "y") is None
