@@ -114,7 +114,8 @@ elif out is not None:
     show(res, out["exact"], res.config.optim.epochs)
     if out["exact"] is not None:
         st.caption(
-            "Dashed: the exact minimizer of the same objective. Where the trained ‖w‖₂ sits "
+            f"Dashed: the exact minimizer of the same objective ({out['exact']['method']}). "
+            "Where the trained ‖w‖₂ sits "
             "above it (at small λ here), training has not converged: weights in directions "
             "the training samples do not constrain get no gradient from the data, so only "
             "the penalty (a factor 1 − lr·λ per step) shrinks them from their initial values."

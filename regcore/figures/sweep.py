@@ -287,10 +287,10 @@ def _add_exact(fig: go.Figure, exact: dict[str, Any], n: int, epochs: int | None
             hoverinfo="skip",
         )
     )
-    trained = f"trained for {epochs} epochs " if epochs else ""
+    trained = f" after {epochs} epochs" if epochs else ""
     fig.add_annotation(
-        text=f"dashed: exact path — {exact['method']}.<br>SGD {trained}falls short of it "
-        "where it has not converged<br>(most at small λ, where the initial weights persist).",
+        text=f"dashed: exact path ({exact['method'].split(',')[0]}).<br>SGD{trained} falls "
+        "short of it<br>where it has not converged.",
         xref="paper",
         yref="paper",
         x=0,
