@@ -19,7 +19,6 @@ from ui.widgets import (
     DATASET_LABELS,
     LAM_OPTIONS,
     LR_OPTIONS,
-    PLAYGROUND_SETS,
     REAL_SIZES,
     choice,
     dataset_config,
@@ -92,7 +91,6 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
             prefix,
             "data.name",
             "data set",
-            PLAYGROUND_SETS,
             DATASET_LABELS,
             on_change=on_dataset_change,
         )

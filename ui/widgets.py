@@ -17,7 +17,6 @@ from regcore.config import BOUNDS, CHOICES, INT_FIELDS, TrainConfig
 
 SYNTHETIC_2D = ("moons", "circles", "xor", "spiral")
 REAL_SIZES = {"digits": 1797, "breast_cancer": 569, "diabetes": 442}  # samples available
-PLAYGROUND_SETS = CHOICES["data.name"]
 DATASET_LABELS = {
     "linear": "linear (200 features, textbook)",
     "sparse_linear": "sparse linear (5 true weights)",

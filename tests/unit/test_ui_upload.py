@@ -2,11 +2,12 @@
 
 import pytest
 
+from regcore.config import CHOICES
 from ui import upload
-from ui.widgets import PLAYGROUND_SETS, dataset_config
+from ui.widgets import dataset_config
 
 
-@pytest.mark.parametrize("name", PLAYGROUND_SETS)
+@pytest.mark.parametrize("name", CHOICES["data.name"])
 def test_ui_every_data_set_has_valid_defaults(name):
     assert dataset_config(name).data.name == name
 
