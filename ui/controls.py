@@ -91,7 +91,7 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
             prefix,
             "data.name",
             "data set",
-            DATASET_LABELS,
+            labels=DATASET_LABELS,
             on_change=on_dataset_change,
         )
         data_values, problem = _data_fields(prefix, name)

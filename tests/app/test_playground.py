@@ -241,3 +241,9 @@ def test_playground_choosing_mlp_starts_with_hidden_widths(playground: AppTest) 
     assert not at.exception and not at.error
     assert at.text_input(key=f"{P}_model.hidden").value == "64, 64"
     assert not at.button(key=f"{P}_train").disabled
+
+
+def test_playground_data_sets_show_their_friendly_labels(playground: AppTest) -> None:
+    box = playground.selectbox(key=f"{P}_data.name")
+    assert box.options[0].startswith("linear (200 features")
+    assert "your CSV file (upload)" in box.options
