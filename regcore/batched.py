@@ -22,10 +22,11 @@ import torch
 from regcore.batched_mlp import MLPNet
 from regcore.batched_nets import LinearNet, weight_stats
 from regcore.batched_optim import Rule
+from regcore.batched_subspace import SubspaceNet, uses_subspace
 from regcore.config import TrainConfig
 from regcore.data import BATCH, Dataset, make_generator
 
-CHUNK_BYTES = 1 << 20  # snapshots evaluated together; small: a reused buffer stays in cache
+CHUNK_BYTES = 1048576  # tmp
 MAX_COEFS = 200  # coefficients per λ carried by progress events (coefficient paths)
 
 
@@ -84,9 +85,8 @@ def _stack(datasets: Sequence[Dataset], dev, dt, classify: bool):
 def _orders(seeds: Sequence[int], n: int, epochs: int, dev) -> torch.Tensor:
     """(epochs, R, n): the batch order of every epoch, exactly as ``regcore.train``."""
     gens = [make_generator(s, BATCH) for s in seeds]
-    return torch.stack(
-        [torch.stack([torch.randperm(n, generator=g) for g in gens]) for _ in range(epochs)]
-    ).to(dev)
+    per_seed = [torch.stack([torch.randperm(n, generator=g) for _ in range(epochs)]) for g in gens]
+    return torch.stack(per_seed, dim=1).to(dev)
 
 
 def train_batched(
@@ -116,40 +116,47 @@ def train_batched(
     classify = datasets[0].task == "classification"
     data = _stack(datasets, device, dt, classify)
     lams = torch.tensor([float(x) for x in lambdas], dtype=dt, device=device)
-    net_cls = LinearNet if cfg.model.kind == "linear" else MLPNet
+    if uses_subspace(cfg, datasets[0]):
+        net_cls = SubspaceNet
+    else:
+        net_cls = LinearNet if cfg.model.kind == "linear" else MLPNet
     net = net_cls(cfg, seeds, datasets[0], lams, data, device, dt)
     rule = Rule(cfg, net.lam_tensors())
     E = cfg.optim.epochs
     orders = _orders(seeds, data[0].shape[1], E, device)
-    if rule.fused and isinstance(net, LinearNet) and rule.thr[0] is None:
-        decay = rule.decay[0] if rule.decay[0] is not None else torch.ones_like(net.lam)
-        net.use_subspace(decay[:, 0], -(-data[0].shape[1] // cfg.optim.batch_size))
-    fast = None  # the tightest loop: plain SGD, linear regression, one repeat, no prox
-    if (
-        rule.fused
-        and isinstance(net, LinearNet)
-        and not net.classify
-        and len(seeds) == 1
-        and rule.thr[0] is None
-    ):
-        fast = rule.decay[0][0] if rule.decay[0] is not None else torch.ones_like(net.P[0])
+    train_epoch = _epoch_trainer(cfg, net, rule)
     track = _Tracker(net, len(seeds), len(lambdas), E, streaming=on_epoch is not None)
     stopped, coef_every = False, max(1, E // 20)
     for epoch, batches in enumerate(net.epochs(orders, cfg.optim.batch_size), start=1):
         if stop():
             stopped = True
             break
-        if fast is not None:
-            _sgd_linear_epoch(net.P[0], net.Pbuf[0], fast, batches, -2.0 * cfg.optim.lr)
-        else:
-            for xbT, xb, tb in batches:
-                rule.update(net, xbT, xb, tb)
+        train_epoch(batches)
         track.snapshot(epoch, last=epoch == E)
         if on_epoch is not None:
             coefs = _coefs(net) if epoch % coef_every == 0 or epoch == E else None
             on_epoch(_progress(epoch, E, lambdas, track.last(), time.perf_counter() - t0, coefs))
     track.flush()
     return _output(net, track, time.perf_counter() - t0, stopped, str(device))
+
+
+def _epoch_trainer(cfg: TrainConfig, net, rule: Rule) -> Callable[[list], None]:
+    """The function that trains ``net`` for one epoch on its minibatches."""
+    if isinstance(net, SubspaceNet):
+        net.set_decay(rule.decay[0])
+        return net.sgd_epoch
+    if rule.fused and isinstance(net, LinearNet) and rule.thr[0] is None:
+        decay = rule.decay[0] if rule.decay[0] is not None else torch.ones_like(net.lam)
+        net.use_subspace(decay[:, 0], -(-net.Xtr.shape[1] // cfg.optim.batch_size))
+        if not net.classify and net.R == 1:  # the tightest full-space loop
+            a, lr = decay[0], cfg.optim.lr
+            return lambda batches: _sgd_linear_epoch(net.P[0], net.Pbuf[0], a, batches, -2 * lr)
+
+    def each_batch(batches: list) -> None:
+        for xbT, xb, tb in batches:
+            rule.update(net, xbT, xb, tb)
+
+    return each_batch
 
 
 class _Tracker:
@@ -160,19 +167,23 @@ class _Tracker:
     def __init__(self, net, R: int, K: int, epochs: int, streaming: bool):
         self.net, self.epoch0, self.pending = net, 1, 0
         size = sum(p.numel() * p.element_size() for p in net.params())
+        if isinstance(net, SubspaceNet):
+            size = net.eval_bytes
         chunk = 1 if streaming or isinstance(net, MLPNet) else CHUNK_BYTES // max(1, size)
         chunk = max(1, min(epochs, chunk))
         self.buf = net.snapshot_buffer(chunk)
-        self.good = [p.clone() for p in net.params()]
+        self.params = net.params()
+        self.slots = list(zip(*(b.unbind(0) for b in self.buf), strict=True))  # per t
+        self.good = [p.clone() for p in self.params]
         self.alive = torch.ones(R, K, dtype=torch.bool, device=net.params()[0].device)
         self.diverged_epoch = torch.zeros(R, K, dtype=torch.long)
         self.hist: list[dict[str, torch.Tensor]] = []  # chunks of (T, R, K)
 
     def snapshot(self, epoch: int, last: bool) -> None:
-        for b, p in zip(self.buf, self.net.params(), strict=True):
-            b[self.pending].copy_(p)
+        for b, p in zip(self.slots[self.pending], self.params, strict=True):
+            b.copy_(p)
         self.pending += 1
-        if self.pending == self.buf[0].shape[0] or last:
+        if self.pending == len(self.slots) or last:
             self.flush()
 
     def last(self) -> dict[str, torch.Tensor]:
@@ -232,6 +243,8 @@ def _sgd_linear_epoch(P, Pbuf, decay, batches, alpha: float) -> None:
 
 
 def _mask(alive: torch.Tensor, net, p: torch.Tensor) -> torch.Tensor:
+    if isinstance(net, SubspaceNet):
+        return net.mask(alive)
     if isinstance(net, LinearNet):  # columns are (model, class) pairs
         return alive.repeat_interleave(net.C, dim=1)[:, None, :]
     return alive.reshape(*alive.shape, *([1] * (p.dim() - 2)))
@@ -268,13 +281,14 @@ def _output(net, track: _Tracker, seconds, stopped, device) -> BatchedOutput:
             k: torch.where(track.alive, v, last[k]) if k in last else v for k, v in final.items()
         }
     R, K = track.alive.shape
+    net_params = sum(p[0].numel() for p in net.params())
     return BatchedOutput(
         weights=[w.to("cpu", torch.float64) for w in net.weights()],
         final={k: v.to("cpu", torch.float64) for k, v in final.items()},
         history=track.history(),
         diverged_epoch=track.diverged_epoch,
         layer_names=net.names,
-        n_params=sum(p[0].numel() for p in net.params()) // K,
+        n_params=net.n_params if isinstance(net, SubspaceNet) else net_params // K,
         seconds=seconds,
         stopped=stopped,
         device=device,

@@ -1,12 +1,14 @@
 """Grouped parameters of R·K models and their hand-written forward/backward passes.
 
-Two layouts, both one batched matmul per layer for all K models of a repeat:
+Three layouts, each one batched matmul per layer for all K models of a repeat:
 
 - ``LinearNet`` (``model.kind = "linear"``): the K weight matrices and biases are
   stacked as columns of one tensor P of shape (R, d+1, K·C) against inputs with a
   column of ones, so a step is ``bmm`` → residual → ``bmm`` and, for plain SGD,
-  a fused in-place update (3 tensor ops a step). This is what makes a 64-λ
-  sweep cheaper than one textbook-style autograd run.
+  a fused in-place update (3 tensor ops a step).
+- ``SubspaceNet`` (regcore.batched_subspace): linear regression by plain SGD with
+  n ≪ d trains the same models on coordinates in the span of the training rows.
+  This is what makes a 64-λ sweep cheaper than one textbook-style autograd run.
 - ``MLPNet`` (plain MLPs): see regcore.batched_mlp.
 """
 
@@ -163,14 +165,14 @@ class LinearNet:
         return [torch.matmul(xbT, dz).mul_(scale).view(self.P.shape)]
 
     def use_subspace(self, decay: torch.Tensor, steps_per_epoch: int) -> None:
-        """Evaluate snapshots in the subspace the training can reach (plain SGD only).
+        """Evaluate snapshots in the subspace the training can reach (plain SGD only;
+        linear regression trains in that subspace: regcore.batched_subspace).
 
         With p ← a·p − lr·X̃bᵀ·r (a = 1 − lr·λ on weights, 1 on the bias), every
         update lies in V = span(training rows, e_bias) and the initial weights'
         part u orthogonal to V only shrinks: p_t = Q·α_t + a^t·u with α_t = Qᵀp_t.
-        Outputs are X̃Q·α_t + a^t·X̃u, and a split's mean squared error is a
-        quadratic form in (α_t, a^t) with float64 coefficients fixed up front:
-        per model and epoch O(dim V²) work instead of O(N·d).
+        Outputs are X̃Q·α_t + a^t·X̃u: per model and epoch O(N·dim V) work instead
+        of O(N·d).
         """
         R, d1, n = self.R, self.d + 1, self.Xtr.shape[1]
         if n + 1 >= d1 // 2:
@@ -188,25 +190,8 @@ class LinearNet:
             "XQ": XQ,
             "Xu": Xu,
             "a": decay.reshape(-1).to(f64),
-            "u2": u.square().sum(1).repeat(1, self.K),  # (R, K·C)
             "nb": steps_per_epoch,
         }
-        if not self.classify:  # ‖XQ_S·α + s·Xu_S − y_S‖²/N_S = αᵀMα + 2s·mᵀα − 2cᵀα + s²μ − 2sν + η
-            y, avg = self.yall.to(f64), self.avg.to(f64)  # (R, N), (2, N)
-            w = avg[None, :, :, None]  # (1, 2, N, 1)
-            self.sub.update(
-                M=(XQ[:, None] * w).transpose(-1, -2) @ XQ[:, None],  # (R, 2, m, m)
-                mc=torch.cat(
-                    [
-                        (XQ[:, None] * w * Xu[:, None, :, :1]).sum(2),  # (R, 2, m)
-                        (XQ[:, None] * w * y[:, None, :, None]).sum(2),
-                    ],
-                    dim=1,
-                ),
-                mu=(avg * Xu[:, None, :, 0] ** 2).sum(-1),
-                nu=(avg * Xu[:, None, :, 0] * y[:, None]).sum(-1),
-                eta=(avg * y[:, None] ** 2).sum(-1),  # (R, 2)
-            )
 
     def _coords(self, Pm: torch.Tensor) -> torch.Tensor:
         """α = QᵀP of snapshots Pm (R, d+1, T, K·C) as (R, m, T·K·C) float64, one bmm."""
@@ -220,20 +205,6 @@ class LinearNet:
             first_epoch, first_epoch + T, dtype=torch.float64, device=a.device
         )
         return a[None, :].pow(steps[:, None]).reshape(-1)
-
-    def _losses_sub(self, Pm: torch.Tensor, first_epoch: int):
-        """Train and test MSE (R, 2, T·K) of snapshots Pm from the quadratic forms, and
-        ‖w‖₂ (R, T·K) from ‖p‖² = ‖α‖² + s²‖u‖² (Q ⟂ u) minus the squared bias."""
-        sub = self.sub
-        A = self._coords(Pm)  # (R, m, T·K)
-        s = self._shrink(first_epoch, Pm.shape[2])  # (T·K,)
-        quad = (A[:, None] * torch.matmul(sub["M"], A[:, None])).sum(-2)  # (R, 2, T·K)
-        lin = torch.bmm(sub["mc"], A)  # (R, 4, T·K): m·α for both splits, then c·α
-        mu, nu, eta = (sub[k][..., None] for k in ("mu", "nu", "eta"))
-        loss = quad + 2 * s * lin[:, :2] - 2 * lin[:, 2:] + s * s * mu - 2 * s * nu + eta
-        bias = Pm[:, self.d].reshape(Pm.shape[0], -1).to(torch.float64)
-        norm2 = A.square().sum(1) + s * s * sub["u2"].repeat(1, Pm.shape[2]) - bias.square()
-        return loss.clamp_min(0.0).to(Pm.dtype), norm2.clamp_min(0.0).sqrt().to(Pm.dtype)
 
     def _predict(self, Pm: torch.Tensor, first_epoch: int) -> torch.Tensor:
         """Outputs (R, N, T·K·C) of snapshots Pm (R, d+1, T, K·C) on train + test rows."""
@@ -257,7 +228,6 @@ class LinearNet:
         T, R, K, C = P.shape[0], self.R, self.K, self.C
         first = first_epoch if snaps is not None else 0
         out: dict[str, torch.Tensor] = {}
-        norm = None
         if self.classify:
             z = self._predict(Pm, first).view(R, -1, T * K, C)
             y = self.yall[:, :, None, None].expand(R, -1, T * K, 1)
@@ -266,23 +236,15 @@ class LinearNet:
             both = torch.bmm(self.avg.expand(R, -1, -1), torch.cat([nll, acc], dim=2))
             out["train_acc"], out["test_acc"] = both[:, 0, T * K :], both[:, 1, T * K :]
             both = both[:, :, : T * K]
-        elif self.sub is not None and first >= 1:
-            both, norm = self._losses_sub(Pm, first)
         else:
             z = self._predict(Pm, first)
             both = torch.bmm(self.avg.expand(R, -1, -1), (z - self.yall[..., None]).square_())
         out["train_loss"], out["test_loss"] = both[:, 0], both[:, 1]
-        if norm is not None:
-            out["weight_l2"] = norm
         out = {k: v.view(R, T, K).transpose(0, 1) for k, v in out.items()}
         w = Pm[:, : self.d].reshape(R, self.d, T, K, C)
-        if norm is None:
-            out["weight_l2"] = w.square().sum((1, 4)).sqrt().transpose(0, 1)
+        out["weight_l2"] = w.square().sum((1, 4)).sqrt().transpose(0, 1)
         out["zero_fraction"] = torch.zeros_like(out["weight_l2"])
-        # counting is slow: only where zeros can be (in the subspace path, plain SGD without
-        # L1, a weight is exactly 0 only when a decay factor 1 − lr·λ is ≤ 0)
-        maybe = norm is None or bool((self.sub["a"] <= 0).any())
-        if maybe and w.numel() and bool(w.abs().amin() == 0):
+        if w.numel() and bool(w.abs().amin() == 0):  # counting is slow: only if there are any
             out["zero_fraction"] = ((w == 0).sum((1, 4)).to(w.dtype) / (self.d * C)).transpose(0, 1)
         return out
 

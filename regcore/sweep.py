@@ -59,7 +59,7 @@ class SweepResult:
     weights: Sequence[dict[str, list[float]]]  # per λ; LayerRows makes lists on access
     stopped: bool = False
     repeats: int = 1
-    history: dict[str, list[list[float]]] = field(default_factory=dict)
+    history: dict[str, Sequence[list[float]]] = field(default_factory=dict)  # per λ
     true_w: list[float] | None = None
     task: str = "regression"
     batched: bool = True
@@ -80,13 +80,28 @@ class SweepResult:
             "lambdas": self.lambdas,
             "rows": self.rows,
             "repeats": self.repeats,
-            "history": self.history,
+            "history": {key: list(curves) for key, curves in self.history.items()},
             "weights": list(self.weights),
             "true_w": self.true_w,
             "task": self.task,
             "stopped": self.stopped,
             "batched": self.batched,
         }
+
+
+class CurveRows(Sequence):
+    """Row k of a (K, T) tensor as a list of floats, made only when read."""
+
+    def __init__(self, table: torch.Tensor) -> None:
+        self.table = table
+
+    def __len__(self) -> int:
+        return self.table.shape[0]
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(len(self))[k]]
+        return self.table[k].tolist()
 
 
 class LayerRows(Sequence):
@@ -192,7 +207,10 @@ def _from_batched(cfg, lams, ds: Dataset, out, repeats: int) -> SweepResult:
             row["diverged_repeats"] = int(n_div[k])
         rows.append(row)
     weights = LayerRows(out.layer_names, [w[0].reshape(len(lams), -1) for w in out.weights])
-    history = {key: h.nanmean(1).T.tolist() for key, h in out.history.items()}
+    history = {
+        key: CurveRows((h[:, 0] if repeats == 1 else h.nanmean(1)).T)
+        for key, h in out.history.items()
+    }
     return SweepResult(
         config=cfg,
         lambdas=lams,
