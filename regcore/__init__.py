@@ -8,8 +8,10 @@ sweep = regcore.sweep(cfg, lambdas)       # one row per λ
 data = regcore.make_dataset(cfg)          # X_train, y_train, X_test, y_test, true_w
 """
 
-from regcore.config import BOUNDS, CHOICES, TrainConfig, from_query, load_config, to_query
+from regcore.bounds import BOUNDS, CHOICES
+from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, make_dataset
+from regcore.links import from_query, to_query
 from regcore.results import RunResult, StepMetrics
 from regcore.sweep import SweepResult, sweep
 from regcore.train import available_devices, fit, resolve_device, train

@@ -176,7 +176,8 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 def schema() -> dict[str, Any]:
     """The config's JSON schema: every field with its type, default, bounds or choices."""
-    from regcore.config import BOUNDS, CHOICES, NULLABLE, OPEN_LOW, SECTIONS, TrainConfig
+    from regcore.bounds import BOUNDS, CHOICES, NULLABLE, OPEN_LOW
+    from regcore.config import SECTIONS, TrainConfig
 
     def field_schema(key: str, default: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"default": default}

@@ -30,34 +30,6 @@ from regcore.train import StopSignal, fit
 
 OnEpoch = Callable[[int, StepMetrics], None]
 
-# The default comparison: a sparse truth (5 of 200 weights non-zero, ±1), 100 noisy samples,
-# N(0, 1) initial weights, full-batch SGD. Full batch makes proximal SGD plain ISTA, which
-# reaches the lasso solution (exact zeros) instead of hovering around it, and 500 steps of
-# lr 0.05 let the L2 run shrink the initial weights to its ridge solution. Three runs take
-# about a second on one CPU core.
-DEFAULT_BASE: dict[str, Any] = {
-    "data": {
-        "name": "sparse_linear",
-        "n_train": 100,
-        "n_test": 100,
-        "n_features": 200,
-        "true_w": 1.0,
-        "noise": 0.1,
-    },
-    "model": {"kind": "linear"},
-    "reg": {"kind": "l2", "lam": 0.1, "l1_solver": "proximal"},
-    "optim": {"name": "sgd", "lr": 0.05, "batch_size": 100, "epochs": 500},
-}
-# Linear softmax on the 8×8 digits, zero initial weights: proximal L1 at λ = 0.01 zeroes about a
-# third of the 640 pixel weights for a few points of test accuracy; L2 zeroes none but the
-# weights of the constant border pixels.
-DIGITS_BASE: dict[str, Any] = {
-    "data": {"name": "digits", "n_train": 1_400, "n_test": 397},
-    "model": {"kind": "linear", "init": "zeros"},
-    "reg": {"kind": "l2", "lam": 0.01, "l1_solver": "proximal"},
-    "optim": {"name": "sgd", "lr": 0.1, "batch_size": 32, "epochs": 30},
-}
-
 
 @dataclass(frozen=True, kw_only=True)
 class Variant:
@@ -338,70 +310,3 @@ def _status(run: RunResult) -> str:
     if run.stopped:
         return f"stopped after {run.metrics['epochs_run']} epochs"
     return "done"
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A ready comparison: a base config and its variants, with a one-line purpose."""
-
-    title: str
-    base: dict[str, Any]
-    variants: tuple[Variant, ...]
-    about: str = ""
-
-    def config(self) -> TrainConfig:
-        return load_config(self.base)
-
-
-def _with(base: dict[str, Any], **sections: dict[str, Any]) -> dict[str, Any]:
-    out = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
-    for name, changes in sections.items():
-        out[name] = {**out.get(name, {}), **changes} if isinstance(changes, dict) else changes
-    return out
-
-
-# float64 for the optimizer modes: SGD + L2 and SGD weight decay then agree to ~1e-14, so the
-# difference the page shows is rounding, not a hidden discrepancy.
-PRESETS: dict[str, Preset] = {
-    "regularizers": Preset(
-        "none vs L1 vs L2",
-        DEFAULT_BASE,
-        (Variant(kind="none"), Variant(kind="l1"), Variant(kind="l2")),
-        "Sparse truth: L1 zeroes the 195 useless weights, L2 only shrinks them.",
-    ),
-    "l1_solver": Preset(
-        "L1 solver: proximal vs subgradient",
-        DEFAULT_BASE,
-        (
-            Variant(kind="l1", l1_solver="proximal", key="l1_proximal"),
-            Variant(kind="l1", l1_solver="subgradient", key="l1_subgradient"),
-        ),
-        "Same λ: the proximal step makes weights exactly 0, the subgradient leaves them hovering.",
-    ),
-    "sgd_weight_decay": Preset(
-        "SGD: L2 penalty vs weight decay",
-        _with(DEFAULT_BASE, dtype="float64"),
-        (Variant(kind="l2"), Variant(kind="weight_decay")),
-        "With plain SGD an L2 penalty and decoupled weight decay are the same update.",
-    ),
-    "adam_adamw": Preset(
-        "Adam + L2 vs AdamW",
-        _with(DEFAULT_BASE, optim={"name": "adam", "lr": 0.05}, dtype="float64"),
-        (Variant(kind="l2", optim="adam"), Variant(kind="weight_decay", optim="adamw")),
-        "Adam rescales the L2 gradient, AdamW decays every weight alike: they differ.",
-    ),
-    "digits": Preset(
-        "Digits: L1 vs L2 pixel weights",
-        DIGITS_BASE,
-        (Variant(kind="l1"), Variant(kind="l2")),
-        "Linear softmax on 8×8 digits: L1 keeps a few pixels per class, L2 keeps all.",
-    ),
-}
-
-
-def preset_comparison(name: str) -> tuple[TrainConfig, tuple[Variant, ...]]:
-    """The base config and variants of preset ``name`` (a key of ``PRESETS``)."""
-    if name not in PRESETS:
-        raise ValueError(f"unknown comparison {name!r}: choose one of {', '.join(PRESETS)}")
-    p = PRESETS[name]
-    return p.config(), p.variants

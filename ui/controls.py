@@ -12,8 +12,10 @@ from typing import Any
 import streamlit as st
 
 import regcore
-from regcore.config import CHOICES, MAX_FEATURES_NONLINEAR, TrainConfig, encode_value
+from regcore.bounds import CHOICES, MAX_FEATURES_NONLINEAR
+from regcore.config import TrainConfig
 from regcore.figures.style import reg_label
+from regcore.links import encode_value
 from ui.upload import csv_upload
 from ui.widgets import (
     DATASET_LABELS,

@@ -13,7 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-from regcore.config import BOUNDS, CHOICES, INT_FIELDS, TrainConfig
+from regcore.bounds import BOUNDS, CHOICES, INT_FIELDS
+from regcore.config import TrainConfig
 
 SYNTHETIC_2D = ("moons", "circles", "xor", "spiral")
 REAL_SIZES = {"digits": 1797, "breast_cancer": 569, "diabetes": 442}  # samples available

@@ -15,12 +15,17 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from regcore.compare import CompareResult, support_recovery
+from regcore.compare import CompareResult
+from regcore.figures.compare_weights import (
+    fig_coef_scatter,
+    fig_sorted_magnitudes,
+    fig_weight_pair,
+    fig_zero_counts,
+)
 from regcore.figures.curves import HistoryLike, as_history, loss_name, thin
 from regcore.figures.style import FONT_SIZE, TRUTH_COLOR, log_axis, reg_color, styled
 
 HALF_BINS = 25  # histogram bins on each side of the zero bin (wide enough to see a spike)
-ZERO_FLOOR_NOTE = "exactly 0"
 
 _METRICS = {
     "loss": ("train_loss", "test_loss", None, True),
@@ -181,238 +186,6 @@ def _mark_truth(
     )
 
 
-def fig_sorted_magnitudes(result: CompareResult, title: str | None = None) -> go.Figure:
-    """|w| sorted from largest to smallest, log y; exact zeros drawn on a floor line.
-
-    A log axis cannot show 0, so every exact zero is drawn as an ✕ at a floor a
-    decade below the smallest non-zero magnitude, and the floor is labelled.
-    """
-    weights = [[abs(v) for v in result.flat_weights(i)] for i in range(len(result.runs))]
-    truth = [abs(v) for v in result.true_w] if result.true_w is not None else None
-    nonzero = [v for w in weights + ([truth] if truth else []) for v in w if v > 0]
-    floor = 10 ** (math.floor(math.log10(min(nonzero))) - 1) if nonzero else 1e-8
-    fig = go.Figure()
-    if truth:
-        fig.add_trace(_sorted_trace(truth, floor, "true |w|", TRUTH_COLOR, dash="dot"))
-    for i, w in enumerate(weights):
-        color = reg_color(result.keys[i])
-        fig.add_trace(_sorted_trace(w, floor, result.labels[i], color))
-        ranks = [k + 1 for k, v in enumerate(sorted(w, reverse=True)) if v == 0]
-        if ranks:
-            fig.add_trace(
-                go.Scatter(
-                    x=ranks,
-                    y=[floor] * len(ranks),
-                    mode="markers",
-                    name=f"{result.labels[i]}: {len(ranks)} exact zeros",
-                    legendgroup=str(i),
-                    marker={
-                        "symbol": "x-thin",
-                        "size": 9,
-                        "color": color,
-                        "line": {"width": 2, "color": color},
-                    },
-                    hovertemplate="rank %{x}: exactly 0<extra></extra>",
-                )
-            )
-    fig.add_hline(
-        y=floor,
-        line={"color": "#888888", "dash": "dot", "width": 1},
-        annotation_text=f"{ZERO_FLOOR_NOTE} (drawn at {floor:.0e})",
-        annotation_position="top right",
-        annotation_font_size=FONT_SIZE - 4,
-    )
-    styled(fig, title, x_title="rank (largest |w| first)", y_title="|w| (log scale)")
-    log_axis(fig, "y")
-    return fig
-
-
-def _sorted_trace(
-    values: Sequence[float], floor: float, name: str, color: str, dash: str = "solid"
-) -> go.Scatter:
-    ys = sorted(values, reverse=True)
-    shown = [v if v > 0 else None for v in ys]
-    few = sum(v is not None for v in shown) <= 20  # a handful of points: show each one
-    return go.Scatter(
-        x=list(range(1, len(ys) + 1)),
-        y=shown,
-        mode="lines+markers" if few and dash == "solid" else "lines",
-        name=name,
-        line={"color": color, "width": 3 if dash == "solid" else 2, "dash": dash},
-        hovertemplate=f"{name}<br>rank %{{x}}: |w| = %{{y:.3g}}<extra></extra>",
-    )
-
-
-def fig_coef_scatter(result: CompareResult, title: str | None = None) -> go.Figure:
-    """Estimated against true coefficients, one colour per run, y = x for reference.
-
-    Legend entries carry support recovery (precision P and recall R of the exactly
-    non-zero weights). Raises ``ValueError`` when the data set has no true weights.
-    """
-    if result.true_w is None:
-        raise ValueError("this data set has no true weights to compare with")
-    truth = list(result.true_w)
-    lo, hi = min(truth), max(truth)
-    fig = go.Figure()
-    for i in range(len(result.runs)):
-        w = result.flat_weights(i)
-        rec = support_recovery(w, truth)
-        lo, hi = min(lo, min(w)), max(hi, max(w))
-        fig.add_trace(
-            go.Scatter(
-                x=truth,
-                y=w,
-                mode="markers",
-                name=f"{result.labels[i]} (P {rec['precision']:.2f}, R {rec['recall']:.2f})",
-                marker={"color": reg_color(result.keys[i]), "size": 9, "opacity": 0.75},
-                hovertemplate="true %{x:.3g}<br>estimated %{y:.3g}<extra></extra>",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=[lo, hi],
-            y=[lo, hi],
-            mode="lines",
-            name="estimate = truth",
-            line={"color": TRUTH_COLOR, "dash": "dot", "width": 1},
-        )
-    )
-    styled(fig, title, x_title="true weight", y_title="estimated weight")
-    return fig
-
-
-def fig_zero_counts(
-    result: CompareResult, near_zero: float = 1e-3, title: str | None = None
-) -> go.Figure:
-    """Exact zeros beside near zeros (|w| < ``near_zero``), one bar pair per run."""
-    labels = list(result.labels[: len(result.runs)])
-    exact, near = [], []
-    for i in range(len(result.runs)):
-        w = result.flat_weights(i)
-        exact.append(sum(1 for v in w if v == 0.0))
-        near.append(sum(1 for v in w if abs(v) < near_zero))
-    colors = [reg_color(k) for k in result.keys[: len(result.runs)]]
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=labels,
-                y=exact,
-                name="exactly 0",
-                marker={"color": colors},
-                text=exact,
-                textposition="outside",
-            ),
-            go.Bar(
-                x=labels,
-                y=near,
-                name=f"|w| < {near_zero:g}",
-                text=near,
-                textposition="outside",
-                marker={"color": colors, "pattern": {"shape": "/"}, "opacity": 0.55},
-            ),
-        ]
-    )
-    styled(fig, title, x_title="run", y_title="weights")
-    fig.update_layout(barmode="group")
-    return fig
-
-
-def fig_weight_pair(
-    result: CompareResult, i: int = 0, j: int = 1, title: str | None = None
-) -> go.Figure:
-    """Final weights of run ``j`` against run ``i``: on the diagonal when they coincide."""
-    wi, wj = result.flat_weights(i), result.flat_weights(j)
-    diff = max((abs(a - b) for a, b in zip(wi, wj, strict=True)), default=0.0)
-    lo, hi = min(wi + wj), max(wi + wj)
-    fig = go.Figure(
-        [
-            go.Scatter(
-                x=[lo, hi],
-                y=[lo, hi],
-                mode="lines",
-                name="equal",
-                line={"color": TRUTH_COLOR, "dash": "dot", "width": 1},
-            ),
-            go.Scatter(
-                x=wi,
-                y=wj,
-                mode="markers",
-                name=f"max |difference| = {diff:.2g}",
-                marker={
-                    "color": reg_color(result.keys[j]),
-                    "size": 9,
-                    "line": {"color": reg_color(result.keys[i]), "width": 2},
-                },
-                hovertemplate="%{x:.4g} vs %{y:.4g}<extra></extra>",
-            ),
-        ]
-    )
-    styled(fig, title, x_title=f"weight, {result.labels[i]}", y_title=f"weight, {result.labels[j]}")
-    return fig
-
-
-def fig_digit_weights_grid(result: CompareResult, title: str | None = None) -> go.Figure:
-    """Every run's per-class weight images in one figure: one row per run, one column per class.
-
-    The rows share one colour scale (0 is white), so L1's blank pixels stand beside
-    L2's faint ones; each row is headed with its sparsity and test accuracy.
-    """
-    n = len(result.runs)
-    h, w = result.runs[0].image_shape or (8, 8)
-    flats = [np.asarray(result.flat_weights(i), dtype=float) for i in range(n)]
-    n_classes = flats[0].size // (h * w)
-    zmax = max(float(np.abs(f).max()) for f in flats) or 1.0
-    fig = make_subplots(
-        rows=n,
-        cols=n_classes,
-        horizontal_spacing=0.01,
-        vertical_spacing=0.16,
-        column_titles=[str(c) for c in range(n_classes)],
-    )
-    for i, flat in enumerate(flats):
-        images = flat.reshape(n_classes, h, w)
-        for c in range(n_classes):
-            fig.add_trace(
-                go.Heatmap(
-                    z=images[c].tolist(),
-                    zmin=-zmax,
-                    zmax=zmax,
-                    zmid=0,
-                    colorscale="RdBu_r",
-                    showscale=i == 0 and c == 0,
-                    colorbar={"title": "w", "len": 0.8},
-                    hovertemplate=f"{result.labels[i]}, class {c}<br>row %{{y}}, col %{{x}}"
-                    "<br>w = %{z:.3g}<extra></extra>",
-                ),
-                row=i + 1,
-                col=c + 1,
-            )
-        fig.add_annotation(
-            text=f"<b>{_digits_heading(result, i, flat)}</b>",
-            showarrow=False,
-            xref="paper",
-            yref="y domain" if i == 0 else f"y{i * n_classes + 1} domain",
-            x=0,
-            y=1.02,
-            xanchor="left",
-            yanchor="bottom",
-            font={"size": FONT_SIZE - 2},
-        )
-    styled(fig, title, height=120 + 140 * n, legend="none")
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
-    for k in range(1, n * n_classes + 1):
-        suffix = "" if k == 1 else str(k)
-        fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", constrain="domain")
-    return fig
-
-
-def _digits_heading(result: CompareResult, i: int, flat: np.ndarray) -> str:
-    acc = result.runs[i].metrics.get("test_acc")
-    acc_text = f" · test acc {100 * acc:.1f}%" if acc is not None else ""
-    return f"{result.labels[i]}: {100.0 * float((flat == 0).mean()):.0f}% zeros{acc_text}"
-
-
 OPTIMIZER_MODES = ("sgd_weight_decay", "adam_adamw")  # two runs compared weight for weight
 
 
@@ -422,7 +195,7 @@ def compare_panels(
     """The (heading, figure) panels of a finished comparison, in page order.
 
     Args:
-        result: the comparison. mode: its preset name (``regcore.compare.PRESETS``).
+        result: the comparison. mode: its preset name (``regcore.compare_presets.COMPARISONS``).
         metric: "loss" or "accuracy" for the curves. task: "regression" or "classification".
     """
     curves = fig_compare_curves(result.runs, result.labels, result.keys, metric=metric, task=task)

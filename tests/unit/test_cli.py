@@ -88,7 +88,7 @@ def test_cli_data_writes_split_features_and_target(tmp_path):
 
 
 def test_cli_schema_shows_every_bound(capsys):
-    from regcore.config import BOUNDS
+    from regcore.bounds import BOUNDS
 
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)

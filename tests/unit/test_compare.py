@@ -8,15 +8,14 @@ import pytest
 
 import regcore.compare as rc
 from regcore.compare import (
-    PRESETS,
     Variant,
     compare,
     live_histories,
     max_difference,
-    preset_comparison,
     summary,
     support_recovery,
 )
+from regcore.compare_presets import COMPARISONS, preset_comparison
 
 # Tiny, minibatched (batch order matters), float64 so equivalences hold to rounding.
 TINY = {
@@ -127,7 +126,7 @@ def test_support_recovery_counts():
 
 
 def test_compare_presets_are_valid():
-    for name in PRESETS:
+    for name in COMPARISONS:
         base, variants = preset_comparison(name)
         for v in variants:
             v.apply(base)

@@ -4,15 +4,9 @@ import json
 
 import pytest
 
-from regcore.config import (
-    BOUNDS,
-    INT_FIELDS,
-    OPEN_LOW,
-    TrainConfig,
-    from_query,
-    load_config,
-    to_query,
-)
+from regcore.bounds import BOUNDS, INT_FIELDS, OPEN_LOW
+from regcore.config import TrainConfig, load_config
+from regcore.links import from_query, to_query
 
 
 def _set(key: str, value) -> dict:

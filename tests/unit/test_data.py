@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import regcore
-from regcore.config import DATASETS
+from regcore.bounds import DATASETS
 
 
 def _cfg(**data):

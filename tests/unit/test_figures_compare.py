@@ -7,15 +7,13 @@ import pytest
 
 from regcore.compare import CompareResult
 from regcore.config import load_config
-from regcore.figures.compare import (
+from regcore.figures.compare import fig_compare_curves, fig_weight_histograms, histogram_bins
+from regcore.figures.compare_weights import (
     fig_coef_scatter,
-    fig_compare_curves,
     fig_digit_weights_grid,
     fig_sorted_magnitudes,
-    fig_weight_histograms,
     fig_weight_pair,
     fig_zero_counts,
-    histogram_bins,
 )
 from regcore.figures.style import REG_COLORS
 from regcore.results import RunResult, StepMetrics

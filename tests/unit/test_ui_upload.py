@@ -2,7 +2,7 @@
 
 import pytest
 
-from regcore.config import CHOICES
+from regcore.bounds import CHOICES
 from ui import upload
 from ui.widgets import dataset_config
 

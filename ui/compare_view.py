@@ -1,0 +1,153 @@
+"""The L1 vs L2 page's parts: its controls, the job it submits and how results are drawn."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import streamlit as st
+
+from regcore.bounds import BOUNDS
+from regcore.compare import CompareResult, Variant, compare, max_difference, summary
+from regcore.compare_presets import COMPARISONS
+from regcore.config import TrainConfig
+from regcore.figures import compare as figs
+from regcore.figures.compare_weights import fig_digit_weights_grid
+from regcore.figures.style import reg_label
+from ui.runner import Job
+from ui.views import CHART
+from ui.widgets import LAM_OPTIONS, fmt
+
+KINDS = ("none", "l1", "l2", "elastic_net", "weight_decay")
+PER_RUN_LAM = ("regularizers", "digits")  # modes where each run may have its own λ
+
+
+def choose_mode(prefix: str) -> str:
+    """The comparison radio and its explanation."""
+    mode = st.radio(
+        "Comparison",
+        list(COMPARISONS),
+        format_func=lambda m: COMPARISONS[m].title,
+        horizontal=True,
+        key=f"{prefix}_mode",
+    )
+    st.caption(COMPARISONS[mode].about)
+    return mode
+
+
+def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
+    """Regularizers, solver, λ (shared or per run) and epochs: the base config and runs."""
+    base, variants = COMPARISONS[mode].config(), list(COMPARISONS[mode].variants)
+    c1, c2, c3 = st.columns([3, 2, 2])
+    if mode == "regularizers":
+        kinds = c1.multiselect(
+            "Regularizers",
+            list(KINDS),
+            default=["none", "l1", "l2"],
+            format_func=reg_label,
+            key=f"{prefix}_kinds",
+        )
+        solver = c2.radio(
+            "L1 solver", ["proximal", "subgradient"], horizontal=True, key=f"{prefix}_solver"
+        )
+        variants = [Variant(kind=k, l1_solver=solver) for k in kinds]
+    shared = mode not in PER_RUN_LAM or c3.toggle(
+        "one λ for all", value=True, key=f"{prefix}_shared"
+    )
+    penalized = [i for i, v in enumerate(variants) if v.kind != "none"]
+    cols = st.columns((1 if shared else len(penalized)) + 1)
+    for n, i in enumerate(penalized):
+        if shared and n > 0:
+            variants[i] = replace(variants[i], lam=variants[penalized[0]].lam)
+            continue
+        kind = variants[i].kind
+        lam = cols[n].select_slider(
+            "λ" if shared else f"λ for {reg_label(kind)}",
+            LAM_OPTIONS,
+            value=base.reg.lam,
+            format_func=fmt,
+            key=f"{prefix}_lam_{mode}_{'all' if shared else kind}",
+        )
+        variants[i] = replace(variants[i], lam=lam)
+    epochs = cols[-1].number_input(
+        "epochs",
+        1,
+        int(BOUNDS["optim.epochs"][1]),
+        base.optim.epochs,
+        key=f"{prefix}_epochs_{mode}",
+    )
+    return base.replace(**{"optim.epochs": int(epochs)}), variants
+
+
+def job_fn(base: TrainConfig, variants: list[Variant]):
+    """The job the runner trains: every variant, streaming ``(run index, StepMetrics)``."""
+    frozen = tuple(variants)
+
+    def run(stop, emit) -> CompareResult:
+        return compare(base, frozen, stop=stop, on_epoch=lambda i, ev: emit((i, ev)))
+
+    return run
+
+
+def describe(base: TrainConfig, variants: list[Variant]) -> str:
+    """One line under the buttons: how many runs of what."""
+    o = base.optim
+    return (
+        f"{len(variants)} runs × {o.epochs} epochs, {base.data.name}, "
+        f"{o.name.upper()} lr {o.lr:g}, batch {o.batch_size}"
+    )
+
+
+def task_of(base: TrainConfig) -> tuple[str, str]:
+    """(metric, task) for the figures: accuracy for digits, loss otherwise."""
+    digits = base.data.name == "digits"
+    return ("accuracy", "classification") if digits else ("loss", "regression")
+
+
+def draw_live(j: Job, meta: dict[str, Any]) -> None:
+    """Progress and the overlaid curves of the runs trained so far."""
+    n, epochs = len(meta["labels"]), meta["epochs"]
+    events = list(j.events)
+    runs = [[ev for i, ev in events if i == k] for k in range(n)]
+    k = max((i for i, _ in events), default=0)
+    text = f"run {k + 1} of {n} ({meta['labels'][k]}) · epoch {len(runs[k])} / {epochs}"
+    st.progress(min(len(events) / (n * epochs), 1.0), text=text if events else "starting…")
+    st.plotly_chart(
+        figs.fig_compare_curves(
+            runs[: k + 1],
+            meta["labels"],
+            meta["keys"],
+            metric=meta["metric"],
+            task=meta["task"],
+            epochs=epochs,
+            max_points=300,
+        ),
+        config=CHART,
+        key=f"{meta['prefix']}_live_curves",
+    )
+
+
+def draw_result(prefix: str, res: CompareResult, mode: str, base: TrainConfig) -> None:
+    """A finished comparison: the difference tile, the panels, digits' images, the table."""
+    metric, task = task_of(base)
+    if res.stopped:
+        st.warning("Stopped: the table and figures show what was computed.")
+    if mode in figs.OPTIMIZER_MODES and len(res.runs) == 2:
+        diff = max_difference(*res.runs)
+        st.metric(
+            "max |difference| of the final weights",
+            f"{diff['weights']:.2g}",
+            help=f"test-loss curves differ by at most {diff['test_loss']:.2g}",
+        )
+    for n, (heading, fig) in enumerate(figs.compare_panels(res, mode, metric=metric, task=task)):
+        if n % 2 == 0:
+            cols = st.columns(2)
+        cols[n % 2].markdown(f"**{heading}**")
+        cols[n % 2].plotly_chart(fig, config=CHART, key=f"{prefix}_fig_{n}")
+    if mode == "digits":
+        st.markdown("**Pixel weights per class** (red positive, blue negative, white 0)")
+        st.plotly_chart(fig_digit_weights_grid(res), config=CHART, key=f"{prefix}_digits")
+    rows = summary(res)
+    numbers = [k for k, v in rows[0].items() if isinstance(v, float)] if rows else []
+    fmt4 = {k: st.column_config.NumberColumn(format="%.4g") for k in numbers}
+    st.dataframe(rows, hide_index=True, column_config=fmt4)

@@ -1,0 +1,134 @@
+"""The λ sweep page's parts: its controls, the job it submits and how results are drawn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from regcore.biasvar import KNOWN_TRUTH, bias_variance
+from regcore.config import TrainConfig
+from regcore.figures import fig_weight_hist
+from regcore.figures import sweep as figs
+from regcore.sweep import exact_path, run_result, sweep
+from ui.runner import Job
+from ui.views import CHART
+from ui.widgets import fmt, log_options
+
+RANGE = log_options(1e-4, 100.0)
+EXACT_NOTE = (
+    "Dashed: the exact minimizer of the same objective ({method}). Where the trained ‖w‖₂ "
+    "sits above it (at small λ here), training has not converged: weights in directions the "
+    "training samples do not constrain get no gradient from the data, so only the penalty "
+    "(a factor 1 − lr·λ per step) shrinks them from their initial values."
+)
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """What the Sweep button trains: K strengths, R repeats, and the bias–variance panel."""
+
+    lams: list[float]
+    repeats: int
+    bias_variance: bool
+
+
+@st.cache_resource(show_spinner=False)
+def warm_figures() -> None:
+    """Build each figure once per process, so a first sweep does not wait for plotly."""
+    res = sweep({"optim": {"epochs": 1}}, [0.1, 1.0])
+    for fig in (
+        figs.fig_sweep_loss(res),
+        figs.fig_coef_paths(res, exact_path({}, [0.1, 1.0])),
+        figs.fig_sweep_norm(res),
+        figs.fig_sweep_zeros(res),
+    ):
+        fig.to_json()
+
+
+def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
+    """The λ range, K, repeats and bias–variance widgets in one row."""
+    c1, c2, c3, c4 = st.columns([3, 2, 1.4, 2])
+    lo, hi = c1.select_slider(
+        "λ range (log)", RANGE, value=(1e-4, 100.0), format_func=fmt, key=f"{prefix}_range"
+    )
+    k = c2.slider("λ points K", 4, 256, 32, key=f"{prefix}_k")
+    r = c3.number_input(
+        "repeats", 1, 32, 1, key=f"{prefix}_r", help="fresh data and init per repeat"
+    )
+    truth = cfg is not None and cfg.data.name in KNOWN_TRUTH
+    bv = c4.toggle(
+        "bias–variance",
+        value=truth,
+        disabled=not truth,
+        key=f"{prefix}_bv",
+        help="retrain on 8 (or R) fresh training sets per λ: linear, sparse, polynomial",
+    )
+    lams = [lo * (hi / lo) ** (i / (k - 1)) for i in range(k)] if hi > lo else [lo]
+    return SweepPlan(lams=lams, repeats=int(r), bias_variance=bool(bv and truth))
+
+
+def job_fn(cfg: TrainConfig, plan: SweepPlan):
+    """The job the runner trains: the sweep, its exact path and, if asked, bias–variance."""
+
+    def run(stop, emit) -> dict[str, Any]:
+        res = sweep(cfg, plan.lams, stop=stop, repeats=plan.repeats, on_epoch=emit)
+        out = {"sweep": res, "exact": exact_path(cfg, plan.lams), "bv": None}
+        if plan.bias_variance and not res.stopped:
+            out["bv"] = bias_variance(cfg, plan.lams, repeats=max(plan.repeats, 8), stop=stop)
+        return out
+
+    return run
+
+
+def describe(cfg: TrainConfig, plan: SweepPlan) -> str:
+    """One line under the buttons: how many models of what."""
+    return (
+        f"{len(plan.lams)} × {plan.repeats} models × {cfg.optim.epochs} epochs, "
+        f"{cfg.data.name}, {cfg.reg.kind}, {cfg.optim.name.upper()} lr {cfg.optim.lr:g}"
+    )
+
+
+def _panels(src, exact=None, epochs=None) -> None:
+    a, b = st.columns(2)
+    a.plotly_chart(figs.fig_sweep_loss(src, "test and train loss"), config=CHART)
+    b.plotly_chart(
+        figs.fig_coef_paths(src, exact, epochs=epochs, title="coefficient paths"), config=CHART
+    )
+    a.plotly_chart(figs.fig_sweep_norm(src, exact, "‖w‖₂"), config=CHART)
+    b.plotly_chart(figs.fig_sweep_zeros(src, "share of exact zeros"), config=CHART)
+
+
+def draw_live(j: Job) -> None:
+    """Progress and the four panels from the latest epoch of a sweep still training."""
+    events = list(j.events)
+    ev = events[-1] if events else None
+    st.progress(
+        ev.epoch / ev.epochs if ev else 0.0,
+        text=f"epoch {ev.epoch} / {ev.epochs}" if ev else "starting…",
+    )
+    if ev is not None:
+        with_coefs = next((e for e in reversed(events) if e.coefs), ev)
+        _panels(ev if ev.coefs else with_coefs)
+
+
+def draw_result(prefix: str, out: dict[str, Any]) -> None:
+    """A finished sweep: the panels, the exact-path note, bias–variance, one λ's histogram."""
+    res = out["sweep"]
+    if res.stopped:
+        st.info("stopped: showing the epochs computed")
+    _panels(res, out["exact"], res.config.optim.epochs)
+    if out["exact"] is not None:
+        st.caption(EXACT_NOTE.format(method=out["exact"]["method"]))
+    if out["bv"] is not None:
+        title = "bias² + variance + noise vs the measured test error"
+        st.plotly_chart(figs.fig_bias_variance(out["bv"], title), config=CHART)
+    pick = st.select_slider(
+        "λ for the weight histogram",
+        range(len(res.rows)),
+        value=figs.best_index(res) or 0,
+        key=f"{prefix}_pick",
+        format_func=lambda i: fmt(float(f"{res.lambdas[i]:.3g}")),
+    )
+    st.plotly_chart(fig_weight_hist(run_result(res, pick)), config=CHART)
