@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,14 +91,34 @@ def describe(cfg: TrainConfig, plan: SweepPlan) -> str:
     )
 
 
-def _panels(src, exact=None, epochs=None) -> None:
+def _panels(src, exact=None, epochs=None, select_key: str | None = None) -> Any:
+    """The four panels; with ``select_key`` the loss chart reports a clicked point."""
     a, b = st.columns(2)
-    a.plotly_chart(figs.fig_sweep_loss(src, "test and train loss"), config=CHART)
+    loss = figs.fig_sweep_loss(src, "test and train loss")
+    if select_key is None:
+        event = a.plotly_chart(loss, config=CHART)
+    else:
+        event = a.plotly_chart(
+            loss, config=CHART, on_select="rerun", selection_mode="points", key=select_key
+        )
     b.plotly_chart(
         figs.fig_coef_paths(src, exact, epochs=epochs, title="coefficient paths"), config=CHART
     )
     a.plotly_chart(figs.fig_sweep_norm(src, exact, "‖w‖₂"), config=CHART)
     b.plotly_chart(figs.fig_sweep_zeros(src, "share of exact zeros"), config=CHART)
+    return event
+
+
+def clicked_index(event: Any, lambdas: list[float]) -> int | None:
+    """The λ index nearest (on the log scale) to the first clicked point, if any."""
+    try:
+        x = float(event["selection"]["points"][0]["x"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    if not x > 0 or not lambdas:
+        return None
+    logs = [math.log(lam) if lam > 0 else -math.inf for lam in lambdas]
+    return min(range(len(lambdas)), key=lambda i: abs(logs[i] - math.log(x)))
 
 
 def draw_live(j: Job) -> None:
@@ -118,17 +139,24 @@ def draw_result(prefix: str, out: dict[str, Any]) -> None:
     res = out["sweep"]
     if res.stopped:
         st.info("stopped: showing the epochs computed")
-    _panels(res, out["exact"], res.config.optim.epochs)
+    event = _panels(res, out["exact"], res.config.optim.epochs, select_key=f"{prefix}_loss")
+    key, token = f"{prefix}_pick", (len(res.rows), res.lambdas[0], res.lambdas[-1], res.seconds)
+    if st.session_state.get(f"{prefix}_pick_for") != token or key not in st.session_state:
+        st.session_state[f"{prefix}_pick_for"] = token  # a new sweep: start at the best λ
+        st.session_state[key] = figs.best_index(res) or 0
+    clicked = clicked_index(event, res.lambdas)
+    if clicked is not None and clicked != st.session_state.get(f"{prefix}_clicked"):
+        st.session_state[key] = clicked  # a new click moves the slider below
+    st.session_state[f"{prefix}_clicked"] = clicked
     if out["exact"] is not None:
         st.caption(EXACT_NOTE.format(method=out["exact"]["method"]))
     if out["bv"] is not None:
         title = "bias² + variance + noise vs the measured test error"
         st.plotly_chart(figs.fig_bias_variance(out["bv"], title), config=CHART)
     pick = st.select_slider(
-        "λ for the weight histogram",
+        "λ for the weight histogram (or click a point of the loss curve)",
         range(len(res.rows)),
-        value=figs.best_index(res) or 0,
-        key=f"{prefix}_pick",
+        key=key,
         format_func=lambda i: fmt(float(f"{res.lambdas[i]:.3g}")),
     )
     st.plotly_chart(fig_weight_hist(run_result(res, pick)), config=CHART)

@@ -38,8 +38,10 @@ def test_sweep_page_default_sweep_draws_curves_paths_and_bias_variance():
     charts = at.get("plotly_chart")
     assert len(charts) == 6  # loss, paths, norm, zeros, bias–variance, histogram
     assert seconds < 30  # about a second alone; generous for a shared CI machine
+    best = min(range(32), key=lambda i: res.rows[i]["test_loss"])
+    assert at.select_slider(key="sw_pick").value == best  # the histogram opens at the best λ
     at.select_slider(key="sw_pick").set_value(0).run()
-    assert not at.exception
+    assert not at.exception and at.select_slider(key="sw_pick").value == 0
 
 
 def test_sweep_page_stop_keeps_what_was_computed():

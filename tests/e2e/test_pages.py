@@ -83,6 +83,21 @@ def test_sweep_default_draws_the_validation_curve_and_paths(browser, server) -> 
         )
         assert page.locator(ERROR).count() == 0
         _shot(page, "sweep_default")
+        # clicking a point of the loss curve opens that λ's weight histogram
+        thumb = page.locator('[data-testid="stSliderThumbValue"]').last
+        best = thumb.inner_text()
+        point = page.locator(CHART).first.locator(".scatterlayer .trace .points path").nth(5)
+        box = point.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_function(
+            "(best) => { const t = document.querySelectorAll("
+            "'[data-testid=\"stSliderThumbValue\"]'); return t[t.length - 1].innerText != best; }",
+            arg=best,
+            timeout=30_000,
+        )
+        assert thumb.inner_text() == "0.000928"  # the 6th of 32 λ from 1e-4 to 1e2
+        assert page.locator(ERROR).count() == 0
     finally:
         page.close()
 
