@@ -21,7 +21,7 @@ mode = view.choose_mode(P)
 base, variants = view.controls(P, mode)
 
 busy = live.running(P)
-b1, b2, note = st.columns([1, 1, 5], vertical_alignment="center")
+b1, b2, note = st.columns([1.6, 1.2, 4.5], vertical_alignment="center")
 if b1.button("Train all", type="primary", disabled=busy or not variants, key=f"{P}_train"):
     try:
         _, labels, keys = plan(base, variants)

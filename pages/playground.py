@@ -46,7 +46,10 @@ if busy:
         P, lambda j: views.live(j, running_cfg, P, live.progress(j, running_cfg.optim.epochs))
     )
 elif st.session_state.get(f"{P}_result") is not None:
-    views.result_panel(P, st.session_state[f"{P}_result"])
+    result = st.session_state[f"{P}_result"]
+    if cfg is not None and result.config != cfg:
+        st.info("These results are from earlier settings: press **Train** to train the new ones.")
+    views.result_panel(P, result)
 elif cfg == controls.TrainConfig():
     st.info(
         "Press **Train**: the default is the textbook weight-decay experiment "

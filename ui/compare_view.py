@@ -38,19 +38,23 @@ def choose_mode(prefix: str) -> str:
 def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
     """Regularizers, solver, λ (shared or per run) and epochs: the base config and runs."""
     base, variants = COMPARISONS[mode].config(), list(COMPARISONS[mode].variants)
-    c1, c2, c3 = st.columns([3, 2, 2])
-    if mode == "regularizers":
-        kinds = c1.multiselect(
+    kinds: list[str] = []
+    if mode == "regularizers":  # a row of its own: chips stay readable at 1024 px
+        kinds = st.multiselect(
             "Regularizers",
             list(KINDS),
             default=["none", "l1", "l2"],
             format_func=reg_label,
             key=f"{prefix}_kinds",
         )
+    c2, c3 = st.columns(2)
+    if mode == "regularizers":
         solver = c2.radio(
             "L1 solver", ["proximal", "subgradient"], horizontal=True, key=f"{prefix}_solver"
         )
         variants = [Variant(kind=k, l1_solver=solver) for k in kinds]
+        if not kinds:
+            st.info("Pick at least one regularizer above to train.")
     shared = mode not in PER_RUN_LAM or c3.toggle(
         "one λ for all", value=True, key=f"{prefix}_shared"
     )

@@ -40,12 +40,12 @@ def init_state(prefix: str) -> None:
     params = st.query_params.to_dict()
     if params and params != st.session_state.get(f"{prefix}_link_seen"):
         st.session_state[f"{prefix}_link_seen"] = params
-        try:
-            cfg = config_from_link(params)
+        cfg, problems = usable_link(params)
+        if cfg is not None:
             st.session_state[f"{prefix}_cfg"] = cfg
             seed_state(prefix, cfg, overwrite=True)
-        except ValueError as exc:
-            st.warning(f"The link's settings were not used: {exc}")
+        for text in problems:
+            st.warning(text)
     seed_state(prefix, st.session_state.get(f"{prefix}_cfg") or TrainConfig())
 
 
@@ -70,6 +70,43 @@ def config_from_link(params: dict[str, str]) -> TrainConfig:
     set's defaults, then the link's fields. Raises ValueError naming a bad field."""
     name = regcore.from_query({"data.name": params.get("data.name", "linear")}).data.name
     return regcore.from_query({**_query(dataset_config(name)), **params})
+
+
+def usable_link(params: dict[str, str]) -> tuple[TrainConfig | None, list[str]]:
+    """The config of a link, keeping every field that is valid when one is not.
+
+    Returns:
+        (config, messages): the whole link's config and no message when it is valid;
+        else the config of the fields that can be used, and one message a field left out
+        (or None and one message when not even the data set can be used).
+    """
+    try:
+        return config_from_link(params), []
+    except ValueError as exc:
+        whole = str(exc)
+    kept: dict[str, str] = {}
+    problems: list[str] = []
+    for k, v in params.items():  # the data set first: the other fields' defaults follow it
+        if k == "data.name":
+            kept[k] = v
+    if kept:
+        try:
+            config_from_link(kept)
+        except ValueError as exc:
+            return None, [f"The link's settings were not used: {exc}"]
+    for k, v in params.items():
+        if k in kept:
+            continue
+        try:
+            config_from_link({**kept, k: v})
+        except ValueError as exc:
+            problems.append(f"Left out of the link's settings: {exc}")
+        else:
+            kept[k] = v
+    try:
+        return config_from_link(kept), problems or [f"Left out: {whole}"]
+    except ValueError:  # fields valid alone but not together
+        return None, [f"The link's settings were not used: {whole}"]
 
 
 def write_link(prefix: str, cfg: TrainConfig) -> None:
@@ -179,8 +216,15 @@ def _model_fields(prefix: str, name: str) -> dict[str, Any]:
 
 
 def _widths(text: str) -> list[Any]:
-    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
-    return [int(p) if p.isdigit() else p for p in parts]
+    """Widths as ints where they parse (so −5 gets the range message), else the text."""
+    out: list[Any] = []
+    for part in (p.strip() for p in text.strip("[]() ").replace(";", ",").split(",")):
+        if part:
+            try:
+                out.append(int(part))
+            except ValueError:
+                out.append(part)
+    return out
 
 
 def _reg_fields(prefix: str) -> dict[str, Any]:
@@ -214,12 +258,9 @@ def _optim_fields(prefix: str, n_train: int) -> dict[str, Any]:
     out["optim.lr"] = log_slider(prefix, "optim.lr", "learning rate (log scale)", LR_OPTIONS)
     if out["optim.name"] == "sgd":
         out["optim.momentum"] = slider(prefix, "optim.momentum", "momentum", step=0.01, hi=0.99)
-    out["optim.batch_size"] = number(
-        prefix,
-        "optim.batch_size",
-        "batch size",
-        hi=n_train,
-        help="at most the training samples (= full batch)",
-    )
+    wanted = number(prefix, "optim.batch_size", "batch size", help="samples per step")
+    out["optim.batch_size"] = min(wanted, n_train)  # kept as entered for when n grows again
+    if wanted > n_train:
+        st.caption(f"batch size {wanted} > {n_train} training samples: full batches of {n_train}")
     out["optim.epochs"] = number(prefix, "optim.epochs", "epochs")
     return out

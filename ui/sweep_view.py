@@ -50,7 +50,7 @@ def warm_figures() -> None:
 
 def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
     """The λ range, K, repeats and bias–variance widgets in one row."""
-    c1, c2, c3, c4 = st.columns([3, 2, 1.4, 2])
+    c1, c2, c3, c4 = st.columns([2.4, 1.6, 1.2, 2.8])  # room for labels at 1024 px
     lo, hi = c1.select_slider(
         "λ range (log)", RANGE, value=(1e-4, 100.0), format_func=fmt, key=f"{prefix}_range"
     )
@@ -81,6 +81,39 @@ def job_fn(cfg: TrainConfig, plan: SweepPlan):
         return out
 
     return run
+
+
+NO_PENALTY = (
+    "No regularizer is chosen in the sidebar (Regularizer: none), so λ changes nothing and "
+    "every λ trains the same model. Pick L1, L2, elastic net or weight decay to see a path."
+)
+
+
+def diverged_note(res) -> str | None:
+    """What diverged, and the likely cure, for a sweep with diverged λ (else None)."""
+    idx = figs.diverged_indices(res)
+    if not idx:
+        return None
+    lams, k = [res.lambdas[i] for i in idx], len(res.lambdas)
+    tail = idx == list(range(idx[0], k))
+    where = f"λ ≥ {lams[0]:.3g}" if tail else f"λ from {lams[0]:.3g} to {lams[-1]:.3g}"
+    text = (
+        f"Training diverged for {where} ({len(idx)} of {k} strengths): the loss became "
+        "infinite or NaN, so these λ are shaded and left out of the charts."
+    )
+    o, kind = res.config.optim, res.config.reg.kind
+    if o.name == "sgd" and kind in ("l2", "weight_decay", "elastic_net") and o.lr * lams[0] > 1:
+        # the penalty alone is a quadratic of curvature λ: plain SGD is stable for lr·λ < 2,
+        # heavy-ball momentum μ for lr·λ < 2(1 + μ) (decoupled decay skips the momentum)
+        limit = 2.0 * (1.0 + (o.momentum if kind != "weight_decay" else 0.0))
+        text += (
+            f" The penalty's own step is lr·λ = {o.lr * lams[0]:.3g} at λ = {lams[0]:.3g}; "
+            f"beyond {limit:.3g} (λ > {limit / o.lr:.3g} at lr {o.lr:g}) it overshoots and "
+            "the weights grow. Lower the learning rate or the largest λ."
+        )
+    else:
+        text += f" Lower the learning rate (now {o.lr:g})."
+    return text
 
 
 def describe(cfg: TrainConfig, plan: SweepPlan) -> str:
@@ -139,6 +172,11 @@ def draw_result(prefix: str, out: dict[str, Any]) -> None:
     res = out["sweep"]
     if res.stopped:
         st.info("stopped: showing the epochs computed")
+    note = diverged_note(res)
+    if note:
+        st.warning(note)
+    if res.config.reg.kind == "none":
+        st.info(NO_PENALTY)
     event = _panels(res, out["exact"], res.config.optim.epochs, select_key=f"{prefix}_loss")
     key, token = f"{prefix}_pick", (len(res.rows), res.lambdas[0], res.lambdas[-1], res.seconds)
     if st.session_state.get(f"{prefix}_pick_for") != token or key not in st.session_state:

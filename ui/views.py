@@ -27,32 +27,34 @@ def _num(v: Any, pct: bool = False) -> str:
         return "–"
     if pct:
         return f"{v:.1f} %"
-    return f"{v:.2e}" if v != 0 and abs(v) < 1e-2 else f"{v:.3g}"
+    if v != 0 and (abs(v) < 1e-2 or abs(v) >= 1e5):  # short enough for a projector's tile
+        mantissa, exponent = f"{v:.2e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return f"{v:.3g}"
 
 
 def metrics_row(values: dict[str, Any]) -> None:
-    """Two rows of st.metric tiles (losses, then weights); ``values`` as from
-    ``regcore.figures.run_summary``."""
+    """Two rows of at most four st.metric tiles (losses, then weights) and a caption with
+    the device and time; ``values`` as from ``regcore.figures.run_summary``. Four short
+    tiles a row stay readable at a projector's 1024 px."""
     losses = [
-        ("train loss", _num(values.get("train_loss"))),
-        ("test loss", _num(values.get("test_loss"))),
-        ("gap (test − train)", _num(values.get("gap"))),
+        ("train loss", _num(values.get("train_loss")), None),
+        ("test loss", _num(values.get("test_loss")), None),
+        ("test − train", _num(values.get("gap")), "the generalization gap"),
     ]
     if values.get("test_acc") is not None:
-        losses.append(("test accuracy", _num(100 * values["test_acc"], pct=True)))
-    if values.get("device"):
-        losses.append(("device", str(values["device"])))
-        losses.append(("seconds", f"{values['seconds']:.2f}"))
+        losses.append(("test accuracy", _num(100 * values["test_acc"], pct=True), None))
     weights = [
-        ("‖w‖₂", _num(values.get("weight_l2"))),
-        ("‖w‖₁", _num(values.get("weight_l1"))),
-        ("exact zeros", _num(values.get("zero_pct"), pct=True)),
-        ("near zero (|w| < 1e-3)", _num(values.get("near_zero_pct"), pct=True)),
+        ("‖w‖₂", _num(values.get("weight_l2")), None),
+        ("‖w‖₁", _num(values.get("weight_l1")), None),
+        ("exact zeros", _num(values.get("zero_pct"), pct=True), "share of weights exactly 0"),
+        ("|w| < 1e-3", _num(values.get("near_zero_pct"), pct=True), "share of near-zero weights"),
     ]
-    width = max(len(losses), len(weights))
     for row in (losses, weights):
-        for col, (label, text) in zip(st.columns(width), row, strict=False):
-            col.metric(label, text)
+        for col, (label, text, help_text) in zip(st.columns(4), row, strict=False):
+            col.metric(label, text, help=help_text)
+    if values.get("device"):
+        st.caption(f"trained on {values['device']} in {values['seconds']:.2f} s")
 
 
 def live_values(events: Sequence[StepMetrics]) -> dict[str, Any]:

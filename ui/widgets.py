@@ -144,6 +144,10 @@ def fmt(x: float) -> str:
     return "0" if x == 0 else f"{x:g}"
 
 
+def _bound(x: float) -> str:
+    return f"{x:,}" if isinstance(x, int) else f"{x:g}"
+
+
 def key(prefix: str, field: str) -> str:
     """The session-state key of a widget."""
     return f"{prefix}_{field}"
@@ -198,20 +202,28 @@ def number(
     step: float | None = None,
     help: str | None = None,
 ) -> float | int:
-    """A number input bounded by ``BOUNDS[field]`` (and ``hi`` when smaller)."""
+    """A number input bounded by ``BOUNDS[field]`` (and ``hi`` when smaller).
+
+    A cleared field keeps its last value (Streamlit reports None) instead of jumping
+    to the lower bound, and the help text names the allowed range.
+    """
     lo, top = BOUNDS[field]
     is_int = field in INT_FIELDS
     top = min(top, hi) if hi is not None else top
     k = key(prefix, field)
     cast: Callable[[Any], Any] = int if is_int else float
-    current = st.session_state.get(k, lo)
-    st.session_state[k] = cast(min(max(current if current is not None else lo, lo), top))
+    current = st.session_state.get(k)
+    if current is None:
+        current = st.session_state.get(f"{k}__last", lo)
+    st.session_state[k] = st.session_state[f"{k}__last"] = cast(min(max(current, lo), top))
+    allowed = f"allowed {_bound(cast(lo))} to {_bound(cast(top))}"
     return st.number_input(
         label,
+        value=None,  # nullable: a cleared field reads None here, not the lower bound
         min_value=cast(lo),
         max_value=cast(top),
         key=k,
-        help=help,
+        help=f"{help} ({allowed})" if help else allowed.capitalize(),
         step=cast(step if step is not None else 1 if is_int else 0.01),
         format=None if is_int else "%g",
     )

@@ -201,8 +201,11 @@ def compare_panels(
     curves = fig_compare_curves(result.runs, result.labels, result.keys, metric=metric, task=task)
     if mode in OPTIMIZER_MODES:
         norms = fig_compare_curves(result.runs, result.labels, result.keys, metric="weight_l2")
+        same = ""
+        if mode == "sgd_weight_decay":
+            same = " (the runs coincide: one line hides the other)"
         return [
-            ("Train and test curves", curves),
+            (f"Train and test curves{same}", curves),
             ("‖w‖₂ per epoch", norms),
             ("Final weights, run against run", fig_weight_pair(result)),
         ]

@@ -31,12 +31,11 @@ def fig_sorted_magnitudes(result: CompareResult, title: str | None = None) -> go
     nonzero = [v for w in weights + ([truth] if truth else []) for v in w if v > 0]
     floor = 10 ** (math.floor(math.log10(min(nonzero))) - 1) if nonzero else 1e-8
     fig = go.Figure()
-    if truth:
-        fig.add_trace(_sorted_trace(truth, floor, "true |w|", TRUTH_COLOR, dash="dot"))
     for i, w in enumerate(weights):
         color = reg_color(result.keys[i])
-        fig.add_trace(_sorted_trace(w, floor, result.labels[i], color))
         ranks = [k + 1 for k, v in enumerate(sorted(w, reverse=True)) if v == 0]
+        name = f"{result.labels[i]} ({len(ranks)} zeros)" if ranks else result.labels[i]
+        fig.add_trace(_sorted_trace(w, floor, name, color, group=str(i)))
         if ranks:
             fig.add_trace(
                 go.Scatter(
@@ -45,6 +44,7 @@ def fig_sorted_magnitudes(result: CompareResult, title: str | None = None) -> go
                     mode="markers",
                     name=f"{result.labels[i]}: {len(ranks)} exact zeros",
                     legendgroup=str(i),
+                    showlegend=False,  # one legend entry a run: room for the plot
                     marker={
                         "symbol": "x-thin",
                         "size": 9,
@@ -54,12 +54,19 @@ def fig_sorted_magnitudes(result: CompareResult, title: str | None = None) -> go
                     hovertemplate="rank %{x}: exactly 0<extra></extra>",
                 )
             )
-    fig.add_hline(
-        y=floor,
-        line={"color": "#888888", "dash": "dot", "width": 1},
-        annotation_text=f"{ZERO_FLOOR_NOTE} (drawn at {floor:.0e})",
-        annotation_position="top right",
-        annotation_font_size=FONT_SIZE - 4,
+    if truth:  # drawn last, on top of the runs it is compared with
+        fig.add_trace(_sorted_trace(truth, floor, "true |w|", TRUTH_COLOR, dash="dot"))
+    fig.add_hline(y=floor, line={"color": "#888888", "dash": "dot", "width": 1})
+    fig.add_annotation(  # on a log axis an annotation's y is log10 of the value
+        text=f"{ZERO_FLOOR_NOTE} (drawn at {floor:.0e})",
+        x=1,
+        xref="paper",
+        xanchor="right",
+        y=math.log10(floor),
+        yref="y",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": FONT_SIZE - 4},
     )
     styled(fig, title, x_title="rank (largest |w| first)", y_title="|w| (log scale)")
     log_axis(fig, "y")
@@ -67,7 +74,12 @@ def fig_sorted_magnitudes(result: CompareResult, title: str | None = None) -> go
 
 
 def _sorted_trace(
-    values: Sequence[float], floor: float, name: str, color: str, dash: str = "solid"
+    values: Sequence[float],
+    floor: float,
+    name: str,
+    color: str,
+    dash: str = "solid",
+    group: str | None = None,
 ) -> go.Scatter:
     ys = sorted(values, reverse=True)
     shown = [v if v > 0 else None for v in ys]
@@ -77,7 +89,8 @@ def _sorted_trace(
         y=shown,
         mode="lines+markers" if few and dash == "solid" else "lines",
         name=name,
-        line={"color": color, "width": 3 if dash == "solid" else 2, "dash": dash},
+        legendgroup=group,
+        line={"color": color, "width": 3 if dash == "solid" else 2.5, "dash": dash},
         hovertemplate=f"{name}<br>rank %{{x}}: |w| = %{{y:.3g}}<extra></extra>",
     )
 

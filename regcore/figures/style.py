@@ -17,7 +17,7 @@ REG_COLORS: dict[str, str] = {
     "none": "#555555",
     "l1": "#E69F00",
     "l1_proximal": "#E69F00",
-    "l1_subgradient": "#F0C05A",
+    "l1_subgradient": "#7A4A00",  # dark amber: tells apart from L1's orange by lightness
     "l2": "#0072B2",
     "elastic_net": "#009E73",
     "weight_decay": "#CC79A7",
@@ -69,7 +69,9 @@ def base_layout(
         title: figure title (None: no title, the page's heading says it).
         x_title, y_title: axis titles.
         height: figure height in pixels.
-        legend: "top" (horizontal, above the plot), "right" or "none".
+        legend: "top" (horizontal, above the plot), "bottom" (horizontal, at the foot of
+            the figure: for many entries, which on top would wrap over the title when
+            narrow), "right" or "none".
 
     Returns:
         A dict for ``fig.update_layout(**base_layout(...))``.
@@ -101,6 +103,18 @@ def base_layout(
             "x": 1.0,
             "font": {"size": FONT_SIZE - 2},
         }
+    elif legend == "bottom":
+        layout["legend"] = {
+            "orientation": "h",
+            "yref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
+            "xanchor": "left",
+            "x": 0.0,
+            "font": {"size": FONT_SIZE - 2},
+        }
+        layout["margin"]["b"] = 200  # x-axis title above, up to five legend rows below
+        layout["height"] = height + 140
     elif legend == "right":
         layout["legend"] = {"font": {"size": FONT_SIZE - 2}}
     axis = {"title": {"font": {"size": FONT_SIZE}}, "tickfont": {"size": FONT_SIZE - 2}}
@@ -141,6 +155,8 @@ def log_ticks(values: Iterable[float], max_ticks: int = 7) -> dict[str, Any]:
             break
     if len(ticks) > max_ticks:
         ticks = ticks[:: math.ceil(len(ticks) / max_ticks)]
+    if len(ticks) < 2:  # a (nearly) flat curve: label its own values
+        ticks = sorted({float(f"{lo:.3g}"), float(f"{hi:.3g}")})
     return {"tickvals": ticks, "ticktext": [f"{t:.3g}" for t in ticks]}
 
 

@@ -30,6 +30,7 @@ from regcore.sweep import SweepResult
 SweepLike = SweepResult | SweepProgress
 MAX_PATHS = 200  # coefficient paths drawn (the first ones)
 BEST_COLOR = "#222222"
+DIVERGED_FILL = "rgba(213, 94, 0, 0.13)"
 OTHER_COEF = "#9a9a9a"
 
 
@@ -42,6 +43,42 @@ def series(source: SweepLike, key: str) -> list[float]:
         v = row.get(key)
         out.append(math.nan if v is None or row.get("diverged") else float(v))
     return out + [math.nan] * (len(source.lambdas) - len(out))
+
+
+def diverged_indices(source: SweepLike) -> list[int]:
+    """Indices of the λ whose training diverged (their points are left out of the figures)."""
+    if isinstance(source, SweepProgress):
+        return []
+    return [i for i, row in enumerate(source.rows) if row.get("diverged")]
+
+
+def _mark_diverged(fig: go.Figure, source: SweepLike) -> None:
+    """Shade each run of diverged λ, labelled, so missing points are not a mystery."""
+    lams, idx = list(source.lambdas), diverged_indices(source)
+    runs: list[list[int]] = []
+    for i in idx:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        a, b = run[0], run[-1]
+        x0 = math.sqrt(lams[a - 1] * lams[a]) if a > 0 else lams[a]
+        x1 = math.sqrt(lams[b] * lams[b + 1]) if b + 1 < len(lams) else lams[b]
+        if not x0 > 0:
+            continue  # λ = 0 has no place on a log axis
+        fig.add_vrect(
+            x0=x0,
+            x1=x1,
+            fillcolor=DIVERGED_FILL,
+            line_width=0,
+            layer="below",
+            label={  # text grows into the plot, away from the nearer edge
+                "text": "diverged",
+                "textposition": "top right" if 2 * a >= len(lams) else "top left",
+                "font": {"size": 12, "color": "#8a3b00"},
+            },
+        )
 
 
 def best_index(source: SweepLike) -> int | None:
@@ -122,6 +159,8 @@ def fig_sweep_loss(source: SweepLike, title: str | None = None) -> go.Figure:
             )
         )
     best = best_index(source)
+    if isinstance(source, SweepResult) and source.config.reg.kind == "none":
+        best = None  # λ changes nothing without a penalty: no λ is best
     if best is not None and lams[best] > 0:
         y = series(source, "test_loss")[best]
         fig.add_trace(
@@ -137,6 +176,7 @@ def fig_sweep_loss(source: SweepLike, title: str | None = None) -> go.Figure:
         )
     styled(fig, title, x_title="λ (log scale)", y_title="loss (log scale)")
     log_axis(fig, "y")
+    _mark_diverged(fig, source)
     return _log_x(fig)
 
 
@@ -171,6 +211,7 @@ def fig_sweep_norm(
         )
     styled(fig, title, x_title="λ (log scale)", y_title="‖w‖₂ (log scale)")
     log_axis(fig, "y")
+    _mark_diverged(fig, source)
     return _log_x(fig)
 
 
@@ -201,13 +242,20 @@ def fig_sweep_zeros(source: SweepLike, title: str | None = None) -> go.Figure:
         )
     styled(fig, title, x_title="λ (log scale)", y_title="share of weights")
     fig.update_yaxes(range=[-0.02, 1.02])
+    _mark_diverged(fig, source)
     return _log_x(fig)
 
 
 def _coef_matrix(source: SweepLike) -> list[list[float]]:
+    """Per λ, the first ``MAX_PATHS`` weights; NaN for a diverged λ (its last finite
+    weights are huge and would flatten every other path)."""
     if isinstance(source, SweepProgress):
         return [list(c) for c in source.coefs or []]
-    return [[v for layer in w.values() for v in layer][:MAX_PATHS] for w in source.weights]
+    out = [[v for layer in w.values() for v in layer][:MAX_PATHS] for w in source.weights]
+    for i in diverged_indices(source):
+        if i < len(out):
+            out[i] = [math.nan] * len(out[i])
+    return out
 
 
 def fig_coef_paths(
@@ -267,6 +315,7 @@ def fig_coef_paths(
     styled(fig, title, x_title="λ (log scale)", y_title="weight value", legend="top")
     if exact:
         fig.update_layout(margin={"b": 130}, height=480)  # room for the note under the axis
+    _mark_diverged(fig, source)
     return _log_x(fig)
 
 
@@ -287,10 +336,10 @@ def _add_exact(fig: go.Figure, exact: dict[str, Any], n: int, epochs: int | None
             hoverinfo="skip",
         )
     )
-    trained = f" after {epochs} epochs" if epochs else ""
-    fig.add_annotation(
-        text=f"dashed: exact path ({exact['method'].split(',')[0]}).<br>SGD{trained} falls "
-        "short of it<br>where it has not converged.",
+    trained = f"after {epochs} epochs " if epochs else ""
+    fig.add_annotation(  # short lines: the note must fit half of a 1024 px projector
+        text=f"dashed: exact path ({exact['method'].split(',')[0]})<br>SGD {trained}falls "
+        "short<br>where it has not converged",
         xref="paper",
         yref="paper",
         x=0,
@@ -336,6 +385,12 @@ def fig_bias_variance(bv: BiasVarianceResult, title: str | None = None) -> go.Fi
             error_y={"type": "data", "array": err, "visible": True},
         )
     )
-    styled(fig, title, x_title="λ (log scale)", y_title="mean squared error (log scale)")
+    styled(
+        fig,
+        title,
+        x_title="λ (log scale)",
+        y_title="mean squared error (log scale)",
+        legend="bottom",  # five entries: on top they would wrap over the title when narrow
+    )
     log_axis(fig, "y")
     return _log_x(fig)

@@ -26,7 +26,8 @@ def test_playground_default_trains_and_draws_semilog_curves(playground: AppTest)
     assert curves["_layout"]["yaxis"]["type"] == "log"
     assert len(curves["train"]["x"]) == len(curves["test"]["x"]) == 100
     labels = {m.label for m in at.metric}
-    assert {"train loss", "test loss", "‖w‖₂", "‖w‖₁", "exact zeros", "device"} <= labels
+    assert {"train loss", "test loss", "‖w‖₂", "‖w‖₁", "exact zeros", "|w| < 1e-3"} <= labels
+    assert any("trained on cpu" in c.value for c in at.caption)
     assert at.query_params == {} or "reg.kind" not in at.query_params  # defaults: short link
 
 
@@ -66,11 +67,24 @@ def test_playground_digits_defaults_fit_the_data_set(playground: AppTest) -> Non
     assert "test accuracy" in {m.label for m in at.metric}
 
 
-def test_playground_batch_size_is_clamped_to_n_train(playground: AppTest) -> None:
+def test_playground_batch_size_is_clamped_to_n_train_and_kept(playground: AppTest) -> None:
     at = playground
     at.number_input(key=f"{P}_data.n_train").set_value(3).run()
     assert not at.exception and not at.error
-    assert at.number_input(key=f"{P}_optim.batch_size").value == 3
+    assert at.number_input(key=f"{P}_optim.batch_size").value == 5  # as the user entered it
+    assert any("full batches of 3" in c.value for c in at.caption)
+    assert at.query_params["optim.batch_size"] in ("3", ["3"])  # what training uses
+    at.number_input(key=f"{P}_data.n_train").set_value(20).run()
+    assert "optim.batch_size" not in at.query_params  # back to the default 5
+    assert not any("full batches" in c.value for c in at.caption)
+
+
+def test_playground_cleared_number_keeps_its_value(playground: AppTest) -> None:
+    at = playground
+    at.number_input(key=f"{P}_optim.epochs").set_value(40).run()
+    at.number_input(key=f"{P}_optim.epochs").set_value(None).run()
+    assert not at.exception
+    assert at.number_input(key=f"{P}_optim.epochs").value == 40
 
 
 def test_playground_invalid_config_shows_message_and_keeps_result(playground: AppTest) -> None:
@@ -131,6 +145,18 @@ def test_playground_reads_a_shared_link() -> None:
     assert at.selectbox(key=f"{P}_reg.kind").value == "l1"
     assert at.select_slider(key=f"{P}_reg.lam").value == 0.05
     assert at.number_input(key=f"{P}_optim.epochs").value == 7
+
+
+def test_playground_link_keeps_its_valid_fields_when_one_is_bad() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["reg.kind"] = "l1"
+    at.query_params["reg.lam"] = "-5"
+    at.query_params["optim.epochs"] = "50"
+    at.run()
+    assert not at.exception
+    assert any("reg.lam = -5.0 is out of range" in w.value for w in at.warning)
+    assert at.selectbox(key=f"{P}_reg.kind").value == "l1"
+    assert at.number_input(key=f"{P}_optim.epochs").value == 50
 
 
 def test_playground_refuses_a_file_path_in_a_link() -> None:
@@ -247,3 +273,14 @@ def test_playground_data_sets_show_their_friendly_labels(playground: AppTest) ->
     box = playground.selectbox(key=f"{P}_data.name")
     assert box.options[0].startswith("linear (200 features")
     assert "your CSV file (upload)" in box.options
+
+
+def test_playground_says_when_results_are_from_earlier_settings(playground: AppTest) -> None:
+    at = playground
+    at.number_input(key=f"{P}_optim.epochs").set_value(5).run()
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    assert not any("earlier settings" in i.value for i in at.info)
+    at.number_input(key=f"{P}_optim.epochs").set_value(6).run()
+    assert any("earlier settings" in i.value for i in at.info)
+    assert chart_specs(at)  # the old result is still drawn

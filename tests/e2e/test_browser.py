@@ -61,8 +61,8 @@ WATCH = """() => {
     if (m.progress === undefined && seen('[data-testid="stProgress"]')) m.progress = now;
     const traces = document.querySelectorAll(
       '[data-testid="stPlotlyChart"] .scatterlayer .trace').length;
-    const done = [...document.querySelectorAll('[data-testid="stMetricLabel"]')]
-      .some((e) => e.textContent.includes("seconds"));  // a tile of the result panel only
+    const done = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+      .some((e) => e.textContent.includes("trained on"));  // the finished result's caption
     if (m.progress !== undefined && m.final === undefined && done && traces >= 2
         && !seen('[data-testid="stProgress"]')) m.final = now;
   });
@@ -74,7 +74,7 @@ WATCH = """() => {
 def _train_once(page) -> tuple[float, float]:
     """Click Train; seconds until the progress bar shows and until the final curves are drawn."""
     page.evaluate(WATCH)
-    page.get_by_role("button", name="Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_function("() => window.__marks.final !== undefined", timeout=60_000)
     marks = page.evaluate("() => window.__marks")
     return marks["progress"] / 1000, marks["final"] / 1000
@@ -83,7 +83,7 @@ def _train_once(page) -> tuple[float, float]:
 def test_playground_trains_the_default_live(browser, fresh_server) -> None:
     page = _open(browser, f"{fresh_server.url}/playground")
     try:
-        page.get_by_role("button", name="Train").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Train", exact=True).wait_for(timeout=30_000)
         first = _train_once(page)  # includes loading plotly.js into the page
         assert page.locator(ERROR).count() == 0
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2

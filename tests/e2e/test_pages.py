@@ -62,7 +62,7 @@ def test_deep_links_work_on_a_warm_server_and_keep_the_link(browser, server) -> 
 def test_compare_default_shows_l1_zeros_against_l2(browser, server) -> None:
     page = _open(browser, f"{server.url}/compare")
     try:
-        page.get_by_role("button", name="Train all").click()
+        page.get_by_role("button", name="Train all", exact=True).click()
         page.get_by_text("195 / 200").first.wait_for(state="attached", timeout=90_000)
         page.wait_for_function(
             f"() => document.querySelectorAll('{CHART}').length >= 4", timeout=60_000
@@ -113,12 +113,12 @@ def test_csv_upload_trains_and_bad_csv_names_the_row(browser, server, tmp_path: 
         uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
         uploader.set_input_files(str(bad))
         page.get_by_text("line 3 holds 'oops'").wait_for(timeout=30_000)
-        assert page.get_by_role("button", name="Train").is_disabled()
+        assert page.get_by_role("button", name="Train", exact=True).is_disabled()
         uploader.set_input_files(str(good))  # a single-file uploader: replaces the file
         page.get_by_text("line 3 holds 'oops'").wait_for(state="detached", timeout=30_000)
-        page.get_by_role("button", name="Train").click()
+        page.get_by_role("button", name="Train", exact=True).click()
         page.get_by_text("test accuracy").first.wait_for(timeout=60_000)
-        page.get_by_text("seconds").first.wait_for(timeout=60_000)
+        page.get_by_text("trained on").first.wait_for(timeout=60_000)
         assert page.locator(ERROR).count() == 0
         _shot(page, "playground_csv")
     finally:

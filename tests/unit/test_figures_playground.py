@@ -165,3 +165,10 @@ def test_fig_loss_curves_log_ticks_stay_readable_for_narrow_and_huge_ranges() ->
     assert list(wide.tickvals) == [1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0]
     huge = {"epoch": [1, 2], "train_loss": [1e14, 1e37], "test_loss": [1e15, 1e36]}
     assert 3 <= len(fig_loss_curves(huge).layout.yaxis.tickvals) <= 7
+
+
+def test_log_ticks_label_a_flat_curve_with_its_own_value() -> None:
+    from regcore.figures.style import log_ticks
+
+    assert log_ticks([12.9, 12.9]) == {"tickvals": [12.9], "ticktext": ["12.9"]}
+    assert log_ticks([12.9, 13.4])["ticktext"] == ["12.9", "13.4"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -11,6 +12,7 @@ from regcore.batched import SweepProgress
 from regcore.biasvar import BiasVarianceResult
 from regcore.figures.sweep import (
     best_index,
+    diverged_indices,
     fig_bias_variance,
     fig_coef_paths,
     fig_sweep_loss,
@@ -120,3 +122,27 @@ def test_fig_bias_variance_parts_and_measured():
     ]
     assert fig.layout.xaxis.type == "log"
     assert list(fig.data[-1].error_y.array) == pytest.approx([0.04] * 4)
+
+
+def test_sweep_figures_shade_diverged_lambdas_and_drop_their_points():
+    res = _result()
+    rows = [dict(r) for r in res.rows]
+    rows[3].update(diverged=True, weight_l2=1e12)
+    weights = list(res.weights)
+    weights[3] = {"linear1": [3e15, -3e15, 0.0]}
+    res = replace(res, rows=rows, weights=weights)
+    assert diverged_indices(res) == [3]
+    for fig in (fig_sweep_loss(res), fig_sweep_norm(res), fig_sweep_zeros(res)):
+        (shape,) = fig.layout.shapes
+        assert shape.x0 == pytest.approx(math.sqrt(1.0 * 10.0)) and shape.x1 == 10.0
+        assert shape.label.text == "diverged"
+        assert all(10.0 not in (tr.x or ()) for tr in fig.data)  # no point at λ = 10
+    paths = fig_coef_paths(res)
+    ys = [y for tr in paths.data for y in tr.y if y is not None and math.isfinite(y)]
+    assert max(abs(y) for y in ys) < 1e3  # the diverged weights do not flatten the others
+
+
+def test_sweep_loss_has_no_best_marker_without_a_penalty():
+    res = _result()
+    res = replace(res, config=res.config.replace(**{"reg.kind": "none"}))
+    assert not any("lowest test loss" in (tr.name or "") for tr in fig_sweep_loss(res).data)

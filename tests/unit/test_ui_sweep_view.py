@@ -22,3 +22,23 @@ def test_clicked_index_ignores_no_click_and_odd_points():
     assert clicked_index(_event("abc"), LAMS) is None
     assert clicked_index(_event(0.0), LAMS) is None
     assert clicked_index(_event(0.1), []) is None
+
+
+def test_diverged_note_names_the_lambdas_and_the_sgd_limit():
+    import regcore
+    from regcore.sweep import SweepResult
+    from ui.sweep_view import diverged_note
+
+    cfg = regcore.load_config({"optim": {"lr": 0.1, "momentum": 0.9}})
+    lams = [1.0, 10.0, 41.0, 64.0]
+    rows = [{"lam": lam, "diverged": lam > 40} for lam in lams]
+    res = SweepResult(config=cfg, lambdas=lams, rows=rows, weights=[{}] * 4)
+    note = diverged_note(res)
+    assert "λ ≥ 41 (2 of 4 strengths)" in note
+    assert "beyond 3.8 (λ > 38 at lr 0.1)" in note  # 2(1 + μ)/lr for L2 with momentum
+    decoupled = SweepResult(
+        config=cfg.replace(**{"reg.kind": "weight_decay"}), lambdas=lams, rows=rows, weights=[]
+    )
+    assert "beyond 2 (λ > 20 at lr 0.1)" in diverged_note(decoupled)
+    calm = [{"lam": lam, "diverged": False} for lam in lams]
+    assert diverged_note(SweepResult(config=cfg, lambdas=lams, rows=calm, weights=[])) is None
