@@ -26,6 +26,7 @@ busy = live.running(P)
 b1, b2, note = st.columns([1.4, 1.4, 5], vertical_alignment="center")
 if b1.button("Sweep", type="primary", disabled=busy or cfg is None, key=f"{P}_go"):
     st.session_state[f"{P}_job"] = get_runner().submit(view.job_fn(cfg, plan), label="sweep")
+    st.session_state[f"{P}_plan"] = plan
     st.session_state[f"{P}_error"] = None
     st.rerun()
 b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
@@ -37,7 +38,7 @@ for msg in (problem, st.session_state.get(f"{P}_error")):
 
 out = st.session_state.get(f"{P}_result")
 if busy:
-    live.poll(P, view.draw_live)
+    live.poll(P, view.draw_live, every=view.redraw_every(st.session_state[f"{P}_plan"]))
 elif out is not None:
     view.draw_result(P, out)
 else:

@@ -108,10 +108,14 @@ def progress(j: Job, epochs: int) -> tuple[float, str]:
     return min(done / max(epochs, 1), 1.0), text
 
 
-def poll(prefix: str, draw: Callable[[Job], None]) -> None:
-    """While this page's job runs, redraw ``draw(job)`` every POLL_S s, then rerun the page."""
+def poll(prefix: str, draw: Callable[[Job], None], every: float = POLL_S) -> None:
+    """While this page's job runs, redraw ``draw(job)`` every ``every`` s, then rerun the page.
 
-    @st.fragment(run_every=POLL_S)
+    A heavy redraw (a sweep of hundreds of models) asks for a longer interval: on a
+    small server every redraw takes CPU from the training it shows.
+    """
+
+    @st.fragment(run_every=every)
     def _live() -> None:
         j = job(prefix)
         if j is None:
