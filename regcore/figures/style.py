@@ -94,29 +94,17 @@ def base_layout(
             "yanchor": "top",
             "font": {"size": FONT_SIZE + 2},
         }
+    font = {"font": {"size": FONT_SIZE - 2}}
     if legend == "top":
-        layout["legend"] = {
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.02,
-            "xanchor": "right",
-            "x": 1.0,
-            "font": {"size": FONT_SIZE - 2},
-        }
+        layout["legend"] = {"orientation": "h", "y": 1.02, "yanchor": "bottom", **font}
+        layout["legend"].update(x=1.0, xanchor="right")
     elif legend == "bottom":
-        layout["legend"] = {
-            "orientation": "h",
-            "yref": "container",
-            "y": 0.0,
-            "yanchor": "bottom",
-            "xanchor": "left",
-            "x": 0.0,
-            "font": {"size": FONT_SIZE - 2},
-        }
+        layout["legend"] = {"orientation": "h", "y": 0.0, "yanchor": "bottom", **font}
+        layout["legend"].update(x=0.0, xanchor="left", yref="container")
         layout["margin"]["b"] = 200  # x-axis title above, up to five legend rows below
         layout["height"] = height + 140
     elif legend == "right":
-        layout["legend"] = {"font": {"size": FONT_SIZE - 2}}
+        layout["legend"] = font
     axis = {"title": {"font": {"size": FONT_SIZE}}, "tickfont": {"size": FONT_SIZE - 2}}
     layout["xaxis"] = {**axis, "title": {**axis["title"], "text": x_title or ""}}
     layout["yaxis"] = {**axis, "title": {**axis["title"], "text": y_title or ""}}
