@@ -13,6 +13,13 @@ P = "cmp"  # session-state prefix of this page
 live.warm_engine()
 live.collect(P)
 st.title("L1 vs L2")
+if st.query_params:  # this page's runs come from its presets and controls, not from links
+    names = ", ".join(sorted(st.query_params.keys()))
+    st.info(
+        f"This page sets its runs with the controls below; the link's settings ({names}) "
+        "apply on the Playground and the λ sweep, not here."
+    )
+    st.query_params.clear()
 st.caption(
     "Every run starts from the same initial weights and sees the same data in the same "
     "order; only the regularizer differs. Objective: data loss + λ·Ω(w)."
@@ -52,7 +59,10 @@ meta = st.session_state.get(f"{P}_meta")
 res = st.session_state.get(f"{P}_result")
 if busy:
     live.poll(P, lambda j: view.draw_live(j, meta))
+elif not variants:
+    st.info("Pick at least one regularizer above to train.")
 elif res is None or meta is None or meta["mode"] != mode:
-    st.info(f"Press **Train all** to train these {len(variants)} runs side by side.")
+    runs = f"{len(variants)} run" + ("s side by side" if len(variants) > 1 else "")
+    st.info(f"Press **Train all** to train {runs}.")
 else:
     view.draw_result(P, res, mode, base)

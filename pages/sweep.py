@@ -14,6 +14,8 @@ live.warm_engine()
 view.warm_figures()
 controls.init_state(P)
 cfg, problem = controls.controls(P)  # the base config (its λ is replaced by the sweep's)
+if cfg is not None:
+    controls.write_link(P, cfg)  # the address bar holds the base settings, as on the Playground
 live.collect(P)
 st.title("λ sweep")
 st.caption(
@@ -41,8 +43,10 @@ if busy:
     live.poll(P, view.draw_live, every=view.redraw_every(st.session_state[f"{P}_plan"]))
 elif out is not None:
     view.draw_result(P, out)
-else:
+elif cfg is not None and cfg == controls.TrainConfig():
     st.info(
         "Press **Sweep**: 32 strengths λ from 10⁻⁴ to 10² on the textbook weight-decay "
         "experiment train in about a second."
     )
+elif cfg is not None:
+    st.info(f"Press **Sweep** to train {len(plan.lams) * plan.repeats} models of these settings.")

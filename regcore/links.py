@@ -75,5 +75,19 @@ def _decode(key: str, text: str, like: Any) -> Any:
         if isinstance(like, float) or key in BOUNDS:
             return float(text)
     except ValueError:
-        raise ValueError(f"{key} = {text!r} in the link is not a valid value") from None
+        raise ValueError(
+            f"{key} = {text!r} in the link is not valid: {_allowed(key, like)}"
+        ) from None
     return text
+
+
+def _allowed(key: str, like: Any) -> str:
+    """What a link may give for ``key``, in words."""
+    if isinstance(like, bool):
+        return "use true or false"
+    if key in BOUNDS:
+        lo, hi = BOUNDS[key]
+        kind = "whole numbers" if key in INT_FIELDS else "numbers"
+        each = ", comma-separated" if isinstance(like, list) else ""
+        return f"allowed {kind} from {lo:g} to {hi:g}{each}"
+    return "use a text value"

@@ -38,7 +38,6 @@ def choose_mode(prefix: str) -> str:
 def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
     """Regularizers, solver, λ (shared or per run) and epochs: the base config and runs."""
     base, variants = COMPARISONS[mode].config(), list(COMPARISONS[mode].variants)
-    kinds: list[str] = []
     if mode == "regularizers":  # a row of its own: chips stay readable at 1024 px
         kinds = st.multiselect(
             "Regularizers",
@@ -53,8 +52,6 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
             "L1 solver", ["proximal", "subgradient"], horizontal=True, key=f"{prefix}_solver"
         )
         variants = [Variant(kind=k, l1_solver=solver) for k in kinds]
-        if not kinds:
-            st.info("Pick at least one regularizer above to train.")
     shared = mode not in PER_RUN_LAM or c3.toggle(
         "one λ for all", value=True, key=f"{prefix}_shared"
     )
@@ -96,8 +93,9 @@ def job_fn(base: TrainConfig, variants: list[Variant]):
 def describe(base: TrainConfig, variants: list[Variant]) -> str:
     """One line under the buttons: how many runs of what."""
     o = base.optim
+    runs = f"{len(variants)} run" + ("" if len(variants) == 1 else "s")
     return (
-        f"{len(variants)} runs × {o.epochs} epochs, {base.data.name}, "
+        f"{runs} × {o.epochs} epochs, {base.data.name}, "
         f"{o.name.upper()} lr {o.lr:g}, batch {o.batch_size}"
     )
 

@@ -86,16 +86,14 @@ def usable_link(params: dict[str, str]) -> tuple[TrainConfig | None, list[str]]:
         whole = str(exc)
     kept: dict[str, str] = {}
     problems: list[str] = []
-    for k, v in params.items():  # the data set first: the other fields' defaults follow it
-        if k == "data.name":
-            kept[k] = v
-    if kept:
+    if "data.name" in params:  # the data set first: the other fields' defaults follow it
         try:
-            config_from_link(kept)
+            config_from_link({"data.name": params["data.name"]})
+            kept["data.name"] = params["data.name"]
         except ValueError as exc:
-            return None, [f"The link's settings were not used: {exc}"]
+            problems.append(f"Left out of the link's settings: {exc}")
     for k, v in params.items():
-        if k in kept:
+        if k == "data.name":
             continue
         try:
             config_from_link({**kept, k: v})

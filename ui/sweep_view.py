@@ -85,9 +85,23 @@ def job_fn(cfg: TrainConfig, plan: SweepPlan):
 
 
 NO_PENALTY = (
-    "No regularizer is chosen in the sidebar (Regularizer: none), so λ changes nothing and "
-    "every λ trains the same model. Pick L1, L2, elastic net or weight decay to see a path."
+    "The sidebar's regularizer is “no regularization”, so λ changes nothing and every λ "
+    "trains the same model. Pick L1, L2, elastic net or weight decay to see a path."
 )
+
+
+def underflow_note(res) -> str | None:
+    """Why an L2 / weight-decay sweep can show exact zeros (else None): underflow."""
+    o, kind = res.config.optim, res.config.reg.kind
+    zeros = [r.get("zero_fraction", 0.0) for r in res.rows if not r.get("diverged")]
+    if kind not in ("l2", "weight_decay") or not any(z > 0 for z in zeros):
+        return None
+    return (
+        "Exact zeros under L2 or weight decay are not sparsity but underflow: a weight that "
+        "gets no gradient from the data (a pixel that is always blank, a ReLU unit that never "
+        f"fires) is multiplied by 1 − lr·λ every step; near lr·λ = 1 (λ ≈ {1 / o.lr:.3g} at "
+        f"lr {o.lr:g}) it passes below the smallest {res.config.dtype} number and becomes 0."
+    )
 
 
 def diverged_note(res) -> str | None:
@@ -106,10 +120,12 @@ def diverged_note(res) -> str | None:
     if o.name == "sgd" and kind in ("l2", "weight_decay", "elastic_net") and o.lr * lams[0] > 1:
         # the penalty alone is a quadratic of curvature λ: plain SGD is stable for lr·λ < 2,
         # heavy-ball momentum μ for lr·λ < 2(1 + μ) (decoupled decay skips the momentum)
-        limit = 2.0 * (1.0 + (o.momentum if kind != "weight_decay" else 0.0))
+        mu = o.momentum if kind != "weight_decay" else 0.0
+        limit = 2.0 * (1.0 + mu)
+        why = f"2(1 + momentum) with momentum {mu:g}" if mu else "2 for plain SGD"
         text += (
             f" The penalty's own step is lr·λ = {o.lr * lams[0]:.3g} at λ = {lams[0]:.3g}; "
-            f"beyond {limit:.3g} (λ > {limit / o.lr:.3g} at lr {o.lr:g}) it overshoots and "
+            f"beyond {limit:.3g} ({why}; here λ > {limit / o.lr:.3g}) it overshoots and "
             "the weights grow. Lower the learning rate or the largest λ."
         )
     else:
@@ -184,6 +200,9 @@ def draw_result(prefix: str, out: dict[str, Any]) -> None:
         st.warning(note)
     if res.config.reg.kind == "none":
         st.info(NO_PENALTY)
+    note = underflow_note(res)
+    if note:
+        st.caption(note)
     event = _panels(res, out["exact"], res.config.optim.epochs, select_key=f"{prefix}_loss")
     key, token = f"{prefix}_pick", (len(res.rows), res.lambdas[0], res.lambdas[-1], res.seconds)
     if st.session_state.get(f"{prefix}_pick_for") != token or key not in st.session_state:

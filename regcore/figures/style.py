@@ -101,11 +101,15 @@ def base_layout(
     elif legend == "bottom":
         layout["legend"] = {"orientation": "h", "y": 0.0, "yanchor": "bottom", **font}
         layout["legend"].update(x=0.0, xanchor="left", yref="container")
-        layout["margin"]["b"] = 200  # x-axis title above, up to five legend rows below
-        layout["height"] = height + 140
+        layout["margin"]["b"] = 170  # x-axis title above, up to four legend rows below
+        layout["height"] = height + 110
     elif legend == "right":
         layout["legend"] = font
-    axis = {"title": {"font": {"size": FONT_SIZE}}, "tickfont": {"size": FONT_SIZE - 2}}
+    axis = {
+        "title": {"font": {"size": FONT_SIZE}},
+        "tickfont": {"size": FONT_SIZE - 2},
+        "exponentformat": "power",  # 2×10⁻⁵, not 20µ, which reads as 20 from the back row
+    }
     layout["xaxis"] = {**axis, "title": {**axis["title"], "text": x_title or ""}}
     layout["yaxis"] = {**axis, "title": {**axis["title"], "text": y_title or ""}}
     return layout

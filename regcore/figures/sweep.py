@@ -75,7 +75,7 @@ def _mark_diverged(fig: go.Figure, source: SweepLike) -> None:
             layer="below",
             label={  # text grows into the plot, away from the nearer edge
                 "text": "diverged",
-                "textposition": "top right" if 2 * a >= len(lams) else "top left",
+                "textposition": "middle right" if 2 * a >= len(lams) else "middle left",
                 "font": {"size": 12, "color": "#8a3b00"},
             },
         )

@@ -87,3 +87,23 @@ def test_compare_page_all_regularizers_each_with_its_own_lambda():
     assert [c.reg.lam for c in res.configs] == [0.0, 0.1, 1.0, 0.1, 0.1]
     assert res.keys == ("none", "l1", "l2", "elastic_net", "weight_decay")
     assert len(at.dataframe[0].value) == 5
+
+
+def test_compare_page_says_links_do_not_set_its_runs() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.query_params["reg.kind"] = "xyz"
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert any("link's settings (reg.kind)" in i.value for i in at.info)
+
+
+def test_compare_page_asks_for_a_regularizer_when_none_is_picked() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    at.multiselect(key="cmp_kinds").set_value([]).run()
+    assert not at.exception
+    assert any("Pick at least one regularizer" in i.value for i in at.info)
+    assert not any("Press **Train all**" in i.value for i in at.info)
+    assert at.button(key="cmp_train").disabled

@@ -35,10 +35,28 @@ def test_diverged_note_names_the_lambdas_and_the_sgd_limit():
     res = SweepResult(config=cfg, lambdas=lams, rows=rows, weights=[{}] * 4)
     note = diverged_note(res)
     assert "λ ≥ 41 (2 of 4 strengths)" in note
-    assert "beyond 3.8 (λ > 38 at lr 0.1)" in note  # 2(1 + μ)/lr for L2 with momentum
+    assert "beyond 3.8 (2(1 + momentum) with momentum 0.9; here λ > 38)" in note
     decoupled = SweepResult(
         config=cfg.replace(**{"reg.kind": "weight_decay"}), lambdas=lams, rows=rows, weights=[]
     )
-    assert "beyond 2 (λ > 20 at lr 0.1)" in diverged_note(decoupled)
+    assert "beyond 2 (2 for plain SGD; here λ > 20)" in diverged_note(decoupled)
     calm = [{"lam": lam, "diverged": False} for lam in lams]
     assert diverged_note(SweepResult(config=cfg, lambdas=lams, rows=calm, weights=[])) is None
+
+
+def test_underflow_note_explains_exact_zeros_under_l2():
+    import regcore
+    from regcore.sweep import SweepResult
+    from ui.sweep_view import underflow_note
+
+    cfg = regcore.load_config({"optim": {"lr": 0.1}})
+    rows = [{"lam": 1.0, "zero_fraction": 0.0}, {"lam": 10.0, "zero_fraction": 0.4}]
+    res = SweepResult(config=cfg, lambdas=[1.0, 10.0], rows=rows, weights=[])
+    assert "underflow" in underflow_note(res) and "λ ≈ 10 at lr 0.1" in underflow_note(res)
+    l1 = SweepResult(
+        config=cfg.replace(**{"reg.kind": "l1"}), lambdas=[1.0, 10.0], rows=rows, weights=[]
+    )
+    assert underflow_note(l1) is None  # L1's zeros are the real thing
+    none_zero = [{"lam": 1.0, "zero_fraction": 0.0}]
+    calm = SweepResult(config=cfg, lambdas=[1.0], rows=none_zero, weights=[])
+    assert underflow_note(calm) is None
