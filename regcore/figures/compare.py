@@ -121,7 +121,7 @@ def fig_weight_histograms(result: CompareResult, title: str | None = None) -> go
     truth = list(result.true_w) if result.true_w is not None else None
     edges = histogram_bins(weights + ([truth] if truth else []))
     centres, width = (edges[:-1] + edges[1:]) / 2, edges[1] - edges[0]
-    fig = make_subplots(rows=max(n, 1), cols=1, shared_xaxes=True, vertical_spacing=0.06)
+    fig = make_subplots(rows=max(n, 1), cols=1, shared_xaxes=True, vertical_spacing=0.1)
     for i, w in enumerate(weights):
         counts, _ = np.histogram(np.asarray(w, dtype=float), bins=edges)
         zeros = sum(1 for v in w if v == 0.0)
@@ -148,7 +148,7 @@ def fig_weight_histograms(result: CompareResult, title: str | None = None) -> go
             x=0.0,
             y=1.0,
             xanchor="left",
-            yanchor="top",
+            yanchor="bottom",  # above its panel: never over the tallest bar
             showarrow=False,
             font={"size": FONT_SIZE - 2},
             row=i + 1,
