@@ -26,7 +26,7 @@ from regcore.config import TrainConfig, load_config
 from regcore.data import make_dataset
 from regcore.metrics import NEAR_ZERO
 from regcore.results import RunResult, StepMetrics
-from regcore.train import StopSignal, fit
+from regcore.train import StopSignal, fit, stop_requested
 
 OnEpoch = Callable[[int, StepMetrics], None]
 
@@ -163,7 +163,7 @@ def compare(
     runs: list[RunResult] = []
     stopped, t0 = False, time.perf_counter()
     for i, cfg in enumerate(configs):
-        if _stop_requested(stop):
+        if stop_requested(stop):
             stopped = True
             break
         callback = None if on_epoch is None else _bind(on_epoch, i)
@@ -200,12 +200,6 @@ def plan(
     )
     keys = tuple(v.key or color_key(c) for v, c in zip(variants, configs, strict=True))
     return configs, labels, keys
-
-
-def _stop_requested(stop: StopSignal) -> bool:
-    if stop is None:
-        return False
-    return stop.is_set() if hasattr(stop, "is_set") else bool(stop())
 
 
 def _bind(on_epoch: OnEpoch, i: int) -> Callable[[StepMetrics], None]:

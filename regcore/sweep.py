@@ -29,7 +29,7 @@ from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, make_dataset
 from regcore.paths import exact_path  # noqa: F401  (re-exported)
 from regcore.results import RunResult
-from regcore.train import StopSignal, _stop_requested, fit, resolve_device
+from regcore.train import StopSignal, fit, resolve_device, stop_requested
 
 STD_KEYS = (
     "train_loss",
@@ -173,7 +173,7 @@ def sweep(
         datasets,
         [c.seed for c in cfgs],
         resolve_device(cfg.device),
-        stop=lambda: _stop_requested(stop),
+        stop=lambda: stop_requested(stop),
         on_epoch=on_epoch,
     )
     return _from_batched(cfg, lams, datasets[0], out, repeats)
@@ -240,7 +240,7 @@ def _sequential(cfg, cfgs, lams, datasets, stop, on_epoch) -> SweepResult:
     stopped, done, total, t0 = False, 0, len(cfgs) * len(lams), time.perf_counter()
     for r, (c, ds) in enumerate(zip(cfgs, datasets, strict=True)):
         for k, lam in enumerate(lams):
-            if _stop_requested(stop):
+            if stop_requested(stop):
                 stopped = True
                 break
             runs[r][k] = fit(c.replace(**{"reg.lam": lam}), stop=stop, data=ds)

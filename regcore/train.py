@@ -268,7 +268,8 @@ def _state(model: nn.Module) -> dict[str, torch.Tensor]:
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def _stop_requested(stop: StopSignal) -> bool:
+def stop_requested(stop: StopSignal) -> bool:
+    """Whether ``stop`` (an Event, a callable or None) asks a run to stop now."""
     if stop is None:
         return False
     if isinstance(stop, threading.Event):
@@ -302,7 +303,7 @@ def train(
     good = _state(s.model)  # the last finite weights, restored if the run diverges
     stopped, diverged_epoch, t0 = False, None, time.perf_counter()
     for epoch in range(1, cfg.optim.epochs + 1):
-        if _stop_requested(stop):
+        if stop_requested(stop):
             stopped = True
             break
         ev = _event(s, epoch, t0) if _train_epoch(s) else None
