@@ -104,9 +104,9 @@ def mlp_variants(reps: int) -> None:
     """CPU time of three batched MLP training loops (K = 64, 100 epochs, batch 5)."""
     from torch.func import functional_call, grad, vmap
 
-    from regcore import batched as B
-    from regcore.batched_mlp import MLPNet
-    from regcore.batched_optim import Rule
+    from regcore.batched import loop as B
+    from regcore.batched.mlp import MLPNet
+    from regcore.batched.update import Rule
 
     cfg = regcore.load_config({"model": {"kind": "mlp", "hidden": [32]}, "device": "cpu"})
     lams, ds, dev = torch.tensor(logspace(64)), make_dataset(cfg), torch.device("cpu")

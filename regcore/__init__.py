@@ -13,8 +13,9 @@ from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, make_dataset
 from regcore.links import from_query, to_query
 from regcore.results import RunResult, StepMetrics
+from regcore.runtime import available_devices, resolve_device
 from regcore.sweep import SweepResult, sweep
-from regcore.train import available_devices, fit, resolve_device, train
+from regcore.train import fit, train
 
 __all__ = [
     "BOUNDS",

@@ -38,7 +38,7 @@ import torch
 from regcore.batched import SweepProgress, can_batch, train_batched
 from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, make_dataset, make_generator
-from regcore.train import StopSignal, resolve_device, stop_requested
+from regcore.runtime import StopSignal, resolve_device, stop_requested
 
 KNOWN_TRUTH = ("linear", "sparse_linear", "polynomial")
 TEST_STREAM, TRAIN_STREAM = 7, 8  # generator streams of regcore.data's seeds, unused there

@@ -26,7 +26,8 @@ from regcore.config import TrainConfig, load_config
 from regcore.data import make_dataset
 from regcore.metrics import NEAR_ZERO
 from regcore.results import RunResult, StepMetrics
-from regcore.train import StopSignal, fit, stop_requested
+from regcore.runtime import StopSignal, stop_requested
+from regcore.train import fit
 
 OnEpoch = Callable[[int, StepMetrics], None]
 

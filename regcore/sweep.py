@@ -29,7 +29,8 @@ from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, make_dataset
 from regcore.paths import exact_path  # noqa: F401  (re-exported)
 from regcore.results import RunResult
-from regcore.train import StopSignal, fit, resolve_device, stop_requested
+from regcore.runtime import StopSignal, resolve_device, stop_requested
+from regcore.train import fit
 
 STD_KEYS = (
     "train_loss",

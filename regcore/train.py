@@ -22,7 +22,6 @@ Reported losses are data losses on whole splits in eval mode after each epoch;
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -37,33 +36,11 @@ from regcore.metrics import accuracy, weight_stats
 from regcore.models import build_model, penalized_parameters, weight_layers
 from regcore.penalties import gradient_part, l1_threshold, omega, soft_threshold_
 from regcore.results import HISTORY_KEYS, OPTIONAL_KEYS, RunResult, StepMetrics
+from regcore.runtime import StopSignal, resolve_device, stop_requested
 
 MAX_SNAPSHOTS = 51  # weight snapshots kept, initial weights included
 SNAPSHOT_SAMPLE = 4_000  # weights per layer kept in each snapshot
 VAL_STREAM = 4
-
-StopSignal = threading.Event | Callable[[], bool] | None
-
-
-def resolve_device(name: str) -> torch.device:
-    """``auto`` takes CUDA, then MPS, then CPU; an unavailable device is an error."""
-    cuda = torch.cuda.is_available()
-    mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
-    if name == "auto":
-        return torch.device("cuda" if cuda else "mps" if mps else "cpu")
-    if (name == "cuda" and not cuda) or (name == "mps" and not mps):
-        raise ValueError(f"device = '{name}' is not available on this machine: use auto or cpu")
-    return torch.device(name)
-
-
-def available_devices() -> list[str]:
-    """The device names this machine can run: always ``auto`` and ``cpu``."""
-    out = ["auto", "cpu"]
-    if torch.cuda.is_available():
-        out.append("cuda")
-    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-        out.append("mps")
-    return out
 
 
 @dataclass
@@ -266,15 +243,6 @@ def _add_snapshot(s: _Setup, snaps: dict, epoch: int) -> None:
 
 def _state(model: nn.Module) -> dict[str, torch.Tensor]:
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
-
-
-def stop_requested(stop: StopSignal) -> bool:
-    """Whether ``stop`` (an Event, a callable or None) asks a run to stop now."""
-    if stop is None:
-        return False
-    if isinstance(stop, threading.Event):
-        return stop.is_set()
-    return bool(stop())
 
 
 def train(

@@ -1,5 +1,5 @@
 """Sweeps of linear regression with n ≪ d train in the span of the training rows
-(regcore.batched_subspace) and still equal the sequential full-space runs."""
+(regcore.batched.subspace) and still equal the sequential full-space runs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import regcore
-from regcore.batched_subspace import uses_subspace
+from regcore.batched.subspace import uses_subspace
 from regcore.data import make_dataset
 from regcore.sweep import sweep
 

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 import torch
 
-from regcore.batched_nets import BLOCK_BYTES, initial_layers
+from regcore.batched.linear import BLOCK_BYTES, initial_layers
 from regcore.config import TrainConfig
 from regcore.data import Dataset
 

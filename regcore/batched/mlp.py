@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import torch
 
-from regcore.batched_nets import initial_layers, weight_stats
+from regcore.batched.linear import initial_layers, weight_stats
 from regcore.data import Dataset
 
 ACT = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}

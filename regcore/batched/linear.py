@@ -6,10 +6,10 @@ Three layouts, each one batched matmul per layer for all K models of a repeat:
   stacked as columns of one tensor P of shape (R, d+1, K·C) against inputs with a
   column of ones, so a step is ``bmm`` → residual → ``bmm`` and, for plain SGD,
   a fused in-place update (3 tensor ops a step).
-- ``SubspaceNet`` (regcore.batched_subspace): linear regression by plain SGD with
+- ``SubspaceNet`` (regcore.batched.subspace): linear regression by plain SGD with
   n ≪ d trains the same models on coordinates in the span of the training rows.
   This is what makes a 64-λ sweep cheaper than one textbook-style autograd run.
-- ``MLPNet`` (plain MLPs): see regcore.batched_mlp.
+- ``MLPNet`` (plain MLPs): see regcore.batched.mlp.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ class LinearNet:
 
     def use_subspace(self, decay: torch.Tensor, steps_per_epoch: int) -> None:
         """Evaluate snapshots in the subspace the training can reach (plain SGD only;
-        linear regression trains in that subspace: regcore.batched_subspace).
+        linear regression trains in that subspace: regcore.batched.subspace).
 
         With p ← a·p − lr·X̃bᵀ·r (a = 1 − lr·λ on weights, 1 on the bias), every
         update lies in V = span(training rows, e_bias) and the initial weights'

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import torch
 
-from regcore.batched_nets import LinearNet
+from regcore.batched.linear import LinearNet
 from regcore.config import TrainConfig
 
 BETAS, EPS = (0.9, 0.999), 1e-8  # torch.optim.Adam / AdamW defaults

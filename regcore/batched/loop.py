@@ -1,14 +1,14 @@
 """Batched training: M = R·K models (K strengths λ × R repeats) as one computation.
 
 Every parameter carries the models in its leading dimensions (see
-regcore.batched_nets): one forward pass, one backward pass and one optimizer
+regcore.batched.linear): one forward pass, one backward pass and one optimizer
 update serve all M models. Each model follows the arithmetic of
 ``regcore.train`` (same objective, same initial weights from ``build_model`` on
 the INIT stream of ``seed + r``, same batch order: one ``torch.randperm`` per
 epoch on the BATCH stream), so model (r, k) equals ``regcore.fit`` with
 ``reg.lam = λ_k`` on repeat r's data, to round-off.
 
-The regularizer and optimizer updates are in regcore.batched_optim.
+The regularizer and optimizer updates are in regcore.batched.update.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import torch
 
-from regcore.batched_mlp import MLPNet
-from regcore.batched_nets import LinearNet, weight_stats
-from regcore.batched_optim import Rule
-from regcore.batched_subspace import SubspaceNet, uses_subspace
+from regcore.batched.linear import LinearNet, weight_stats
+from regcore.batched.mlp import MLPNet
+from regcore.batched.subspace import SubspaceNet, uses_subspace
+from regcore.batched.update import Rule
 from regcore.config import TrainConfig
 from regcore.data import BATCH, Dataset, make_generator
 
