@@ -37,11 +37,10 @@ import torch
 
 from regcore.batched import SweepProgress, can_batch, train_batched
 from regcore.config import TrainConfig, load_config
-from regcore.data import Dataset, make_dataset, make_generator
+from regcore.data import Dataset, Stream, make_dataset, make_generator
 from regcore.runtime import StopSignal, resolve_device, stop_requested
 
 KNOWN_TRUTH = ("linear", "sparse_linear", "polynomial")
-TEST_STREAM, TRAIN_STREAM = 7, 8  # generator streams of regcore.data's seeds, unused there
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def fresh_datasets(cfg: TrainConfig, repeats: int) -> tuple[list[Dataset], torch
             f"choose one of {', '.join(KNOWN_TRUTH)}"
         )
     base = make_dataset(cfg)
-    g = make_generator(d.seed, TEST_STREAM)
+    g = make_generator(d.seed, Stream.BIASVAR_TEST)
     if d.name == "polynomial":
         x_test = torch.rand(d.n_test, generator=g, dtype=torch.float64) * 2 - 1
         f_test = torch.sin(math.pi * x_test)
@@ -96,7 +95,7 @@ def fresh_datasets(cfg: TrainConfig, repeats: int) -> tuple[list[Dataset], torch
         f_test = X_test @ base.true_w + base.true_b
     out = []
     for r in range(repeats):
-        g = make_generator(d.seed + r, TRAIN_STREAM)
+        g = make_generator(d.seed + r, Stream.BIASVAR_TRAIN)
         if d.name == "polynomial":
             x = torch.rand(d.n_train, generator=g, dtype=torch.float64) * 2 - 1
             Xtr = _poly_features(x, d.n_features)

@@ -2,16 +2,11 @@
 
 ``BOUNDS`` gives each number's (low, high) range, ``CHOICES`` each string's options,
 ``INT_FIELDS`` the whole-number fields; the UI builds its widgets from the same tables,
-so a widget can never offer a value validation refuses. ``work`` is the rough cost of a
-run that ``MAX_WORK`` caps on a public server.
+so a widget can never offer a value validation refuses. ``MAX_WORK`` caps the rough cost
+of a run on a public server (``regcore.config.work``).
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from regcore.config import TrainConfig
 
 # (low, high) inclusive, except where OPEN_LOW names the field: there low is excluded.
 BOUNDS: dict[str, tuple[float, float]] = {
@@ -83,35 +78,3 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 LINK_FORBIDDEN = {"data.path"}  # a shared link must never name a file on the server
 NULLABLE = {"data.n_informative", "data.path", "data.target", "optim.early_stopping_patience"}
-
-
-# Input widths of sets whose width is not data.n_features (csv: its largest allowed).
-_INPUT_WIDTH = {
-    "digits": 64,
-    "breast_cancer": 30,
-    "diabetes": 10,
-    "csv": 1_000,
-    "moons": 2,
-    "circles": 2,
-    "xor": 2,
-    "spiral": 2,
-}
-
-
-def work(cfg: TrainConfig) -> float:
-    """Rough cost of a run: epochs · n_train · (parameters of the model)."""
-    d, m = cfg.data, cfg.model
-    width = _INPUT_WIDTH.get(d.name, d.n_features)
-    sizes = [width, *m.hidden] if m.kind == "mlp" else [width]
-    out = max(d.n_classes, 10) if d.name not in ("linear", "sparse_linear") else 1
-    params = sum(a * b for a, b in zip(sizes, [*sizes[1:], out], strict=True))
-    return float(cfg.optim.epochs) * d.n_train * max(params, 1)
-
-
-def check_work(cfg: TrainConfig) -> None:
-    """Refuse a run whose rough cost exceeds ``MAX_WORK`` (a public server's guard)."""
-    if work(cfg) > MAX_WORK:
-        raise ValueError(
-            f"this run is too large for the server: optim.epochs · data.n_train · parameters "
-            f"= {work(cfg):.2g} exceeds {MAX_WORK:.2g}; use fewer epochs, samples or units"
-        )

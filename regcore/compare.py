@@ -18,7 +18,7 @@ Two facts the optimizer comparisons show (DESIGN.md, Loshchilov & Hutter 2019):
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,26 +205,6 @@ def plan(
 
 def _bind(on_epoch: OnEpoch, i: int) -> Callable[[StepMetrics], None]:
     return lambda ev: on_epoch(i, ev)
-
-
-def live_histories(events: Iterable[tuple[int, StepMetrics]], n_runs: int) -> list[dict]:
-    """Per-run histories (as in ``RunResult.history``) from ``(index, StepMetrics)`` events."""
-    keys = (
-        "epoch",
-        "train_loss",
-        "test_loss",
-        "weight_l2",
-        "zero_fraction",
-        "train_acc",
-        "test_acc",
-    )
-    out: list[dict[str, list[float]]] = [{k: [] for k in keys} for _ in range(n_runs)]
-    for i, ev in events:
-        for k in keys:
-            value = getattr(ev, k)
-            if value is not None:
-                out[i][k].append(value)
-    return out
 
 
 def support_recovery(

@@ -47,19 +47,17 @@ class ComparisonPreset:
     """A ready comparison: a base config and its variants, with a one-line purpose."""
 
     title: str
-    base: dict[str, Any]
+    base: TrainConfig
     variants: tuple[Variant, ...]
     about: str = ""
 
     def config(self) -> TrainConfig:
-        return load_config(self.base)
+        """The base config the variants are applied to."""
+        return self.base
 
 
-def _with(base: dict[str, Any], **sections: dict[str, Any]) -> dict[str, Any]:
-    out = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
-    for name, changes in sections.items():
-        out[name] = {**out.get(name, {}), **changes} if isinstance(changes, dict) else changes
-    return out
+def _flat(base: dict[str, Any]) -> dict[str, Any]:
+    return load_config(base).flat()
 
 
 # float64 for the optimizer modes: SGD + L2 and SGD weight decay then agree to ~1e-14, so the
@@ -67,13 +65,13 @@ def _with(base: dict[str, Any], **sections: dict[str, Any]) -> dict[str, Any]:
 COMPARISONS: dict[str, ComparisonPreset] = {
     "regularizers": ComparisonPreset(
         "none vs L1 vs L2",
-        DEFAULT_BASE,
+        load_config(DEFAULT_BASE),
         (Variant(kind="none"), Variant(kind="l1"), Variant(kind="l2")),
         "Sparse truth: L1 zeroes the 195 useless weights, L2 only shrinks them.",
     ),
     "l1_solver": ComparisonPreset(
         "L1 solver: proximal vs subgradient",
-        DEFAULT_BASE,
+        load_config(DEFAULT_BASE),
         (
             Variant(kind="l1", l1_solver="proximal", key="l1_proximal"),
             Variant(kind="l1", l1_solver="subgradient", key="l1_subgradient"),
@@ -82,28 +80,22 @@ COMPARISONS: dict[str, ComparisonPreset] = {
     ),
     "sgd_weight_decay": ComparisonPreset(
         "SGD: L2 penalty vs weight decay",
-        _with(DEFAULT_BASE, dtype="float64"),
+        TrainConfig.from_flat({**_flat(DEFAULT_BASE), "dtype": "float64"}),
         (Variant(kind="l2"), Variant(kind="weight_decay")),
         "With plain SGD an L2 penalty and decoupled weight decay are the same update.",
     ),
     "adam_adamw": ComparisonPreset(
         "Adam + L2 vs AdamW",
-        _with(DEFAULT_BASE, optim={"name": "adam", "lr": 0.05}, dtype="float64"),
+        TrainConfig.from_flat(
+            {**_flat(DEFAULT_BASE), "optim.name": "adam", "optim.lr": 0.05, "dtype": "float64"}
+        ),
         (Variant(kind="l2", optim="adam"), Variant(kind="weight_decay", optim="adamw")),
         "Adam rescales the L2 gradient, AdamW decays every weight alike: they differ.",
     ),
     "digits": ComparisonPreset(
         "Digits: L1 vs L2 pixel weights",
-        DIGITS_BASE,
+        load_config(DIGITS_BASE),
         (Variant(kind="l1"), Variant(kind="l2")),
         "Linear softmax on 8×8 digits: L1 keeps a few pixels per class, L2 keeps all.",
     ),
 }
-
-
-def preset_comparison(name: str) -> tuple[TrainConfig, tuple[Variant, ...]]:
-    """The base config and variants of preset ``name`` (a key of ``COMPARISONS``)."""
-    if name not in COMPARISONS:
-        raise ValueError(f"unknown comparison {name!r}: choose one of {', '.join(COMPARISONS)}")
-    p = COMPARISONS[name]
-    return p.config(), p.variants

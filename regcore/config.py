@@ -23,9 +23,9 @@ from regcore.bounds import (
     INT_FIELDS,
     MAX_FEATURES_NONLINEAR,
     MAX_HIDDEN_LAYERS,
+    MAX_WORK,
     NULLABLE,
     OPEN_LOW,
-    check_work,
 )
 
 
@@ -166,9 +166,64 @@ class TrainConfig:
         """The config as indented JSON text."""
         return json.dumps(self.to_dict(), indent=2)
 
+    def flat(self) -> dict[str, Any]:
+        """The config as ``{dotted.field: value}``, e.g. ``{"reg.lam": 3.0, "seed": 0, ...}``.
+
+        Values are as in :meth:`to_dict` (``model.hidden`` is a list); every field is
+        present, in declaration order.
+        """
+        out: dict[str, Any] = {}
+        for name, value in self.to_dict().items():
+            if isinstance(value, dict):
+                out.update({f"{name}.{k}": v for k, v in value.items()})
+            else:
+                out[name] = value
+        return out
+
+    @classmethod
+    def from_flat(cls, flat: dict[str, Any]) -> TrainConfig:
+        """The validated config of ``{dotted.field: value}``; missing fields take defaults.
+
+        Raises:
+            ValueError: for an unknown field or a value out of bounds, naming the field.
+        """
+        return load_config(_nest(flat))
+
     def replace(self, **changes: Any) -> TrainConfig:
         """A copy with dotted-path changes, e.g. ``cfg.replace(**{"reg.lam": 0.1})``."""
-        return load_config(_merge(self.to_dict(), _nest(changes)))
+        return TrainConfig.from_flat({**self.flat(), **changes})
+
+
+# Input widths of sets whose width is not data.n_features (csv: its largest allowed).
+_INPUT_WIDTH = {
+    "digits": 64,
+    "breast_cancer": 30,
+    "diabetes": 10,
+    "csv": 1_000,
+    "moons": 2,
+    "circles": 2,
+    "xor": 2,
+    "spiral": 2,
+}
+
+
+def work(cfg: TrainConfig) -> float:
+    """Rough cost of a run: epochs · n_train · (parameters of the model)."""
+    d, m = cfg.data, cfg.model
+    width = _INPUT_WIDTH.get(d.name, d.n_features)
+    sizes = [width, *m.hidden] if m.kind == "mlp" else [width]
+    out = max(d.n_classes, 10) if d.name not in ("linear", "sparse_linear") else 1
+    params = sum(a * b for a, b in zip(sizes, [*sizes[1:], out], strict=True))
+    return float(cfg.optim.epochs) * d.n_train * max(params, 1)
+
+
+def check_work(cfg: TrainConfig) -> None:
+    """Refuse a run whose rough cost exceeds ``MAX_WORK`` (a public server's guard)."""
+    if work(cfg) > MAX_WORK:
+        raise ValueError(
+            f"this run is too large for the server: optim.epochs · data.n_train · parameters "
+            f"= {work(cfg):.2g} exceeds {MAX_WORK:.2g}; use fewer epochs, samples or units"
+        )
 
 
 SECTIONS: dict[str, type] = {
@@ -335,14 +390,4 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
         for part in parts[:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = value
-    return out
-
-
-def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
     return out

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 import torch
@@ -26,14 +27,31 @@ import torch
 from regcore.config import TrainConfig
 from regcore.csvdata import read_csv_table
 
-# Independent random streams derived from one seed.
-DATA, INIT, BATCH, DROPOUT = 0, 1, 2, 3
+
+class Stream(IntEnum):
+    """The independent random streams derived from one seed (see :func:`make_generator`).
+
+    ``DATA`` draws a data set from ``data.seed``; ``VALIDATION`` picks the early-stopping
+    hold-out from ``data.seed``; the others come from the run ``seed``. The bias–variance
+    streams draw its fixed test set and each repeat's training set.
+    """
+
+    DATA = 0
+    INIT = 1  # initial weights
+    BATCH = 2  # minibatch order, one permutation per epoch
+    DROPOUT = 3  # dropout masks
+    VALIDATION = 4  # the early-stopping hold-out
+    SNAPSHOT = 5  # which weights a large layer's snapshots keep
+    BIASVAR_TEST = 7
+    BIASVAR_TRAIN = 8
+
+
 REAL_SETS = ("digits", "breast_cancer", "diabetes")
 
 
-def make_generator(seed: int, stream: int) -> torch.Generator:
+def make_generator(seed: int, stream: Stream) -> torch.Generator:
     """A CPU generator for one stream of one seed; streams never collide."""
-    state = np.random.SeedSequence([seed, stream]).generate_state(1, dtype=np.uint64)[0]
+    state = np.random.SeedSequence([seed, int(stream)]).generate_state(1, dtype=np.uint64)[0]
     return torch.Generator().manual_seed(int(state) & (2**63 - 1))
 
 
@@ -78,7 +96,7 @@ def make_dataset(cfg: TrainConfig) -> Dataset:
         A :class:`Dataset`; ``regcore.train`` casts it to the run's dtype/device.
     """
     d = cfg.data
-    g = make_generator(d.seed, DATA)
+    g = make_generator(d.seed, Stream.DATA)
     if d.name in ("linear", "sparse_linear"):
         return _linear(d, g)
     if d.name == "polynomial":

@@ -12,24 +12,14 @@ import urllib.parse
 from typing import Any
 
 from regcore.bounds import BOUNDS, INT_FIELDS, LINK_FORBIDDEN, NULLABLE
-from regcore.config import TrainConfig, _merge, _nest, load_config
-
-
-def _flat(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in d.items():
-        if isinstance(value, dict):
-            out.update(_flat(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
+from regcore.config import TrainConfig
 
 
 def to_query(cfg: TrainConfig) -> str:
     """A short URL query string holding the fields that differ from the defaults."""
-    default = _flat(TrainConfig().to_dict())
+    default = TrainConfig().flat()
     items = []
-    for key, value in _flat(cfg.to_dict()).items():
+    for key, value in cfg.flat().items():
         if value != default[key] and key not in LINK_FORBIDDEN:
             items.append((key, encode_value(value)))
     return urllib.parse.urlencode(items)
@@ -49,7 +39,7 @@ def encode_value(value: Any) -> str:
 def from_query(query: str | dict[str, str]) -> TrainConfig:
     """Parse a query string (or a dict of its values) written by :func:`to_query`."""
     pairs = urllib.parse.parse_qsl(query) if isinstance(query, str) else list(query.items())
-    default = _flat(TrainConfig().to_dict())
+    default = TrainConfig().flat()
     flat: dict[str, Any] = {}
     for key, text in pairs:
         if key not in default:
@@ -57,7 +47,7 @@ def from_query(query: str | dict[str, str]) -> TrainConfig:
         if key in LINK_FORBIDDEN:
             raise ValueError(f"{key} cannot come from a link: upload the file on the page")
         flat[key] = _decode(key, str(text), default[key])
-    return load_config(_merge(TrainConfig().to_dict(), _nest(flat)))
+    return TrainConfig.from_flat(flat)
 
 
 def _decode(key: str, text: str, like: Any) -> Any:

@@ -1,7 +1,7 @@
 """Models: linear, MLP (dropout, batch/layer/group norm) and a small CNN.
 
 Randomness comes only from generators passed in: initial weights from the run's
-``INIT`` stream, dropout masks from its ``DROPOUT`` stream (``SeededDropout``).
+``Stream.INIT``, dropout masks from its ``Stream.DROPOUT`` (``SeededDropout``).
 
 Which parameters a penalty sees (``penalized_parameters``): the weights of
 ``nn.Linear`` and ``nn.Conv2d`` layers; their biases only when

@@ -24,8 +24,8 @@ from typing import Any
 import torch
 
 from regcore.batched import SweepProgress, can_batch, train_batched
-from regcore.bounds import BOUNDS, MAX_WORK, work
-from regcore.config import TrainConfig, load_config
+from regcore.bounds import BOUNDS, MAX_WORK
+from regcore.config import TrainConfig, load_config, work
 from regcore.data import Dataset, make_dataset
 from regcore.paths import exact_path  # noqa: F401  (re-exported)
 from regcore.results import RunResult

@@ -31,7 +31,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from regcore.config import TrainConfig, load_config
-from regcore.data import BATCH, DROPOUT, INIT, Dataset, make_dataset, make_generator
+from regcore.data import Dataset, Stream, make_dataset, make_generator
 from regcore.metrics import accuracy, weight_stats
 from regcore.models import build_model, penalized_parameters, weight_layers
 from regcore.penalties import gradient_part, l1_threshold, omega, soft_threshold_
@@ -40,7 +40,6 @@ from regcore.runtime import StopSignal, resolve_device, stop_requested
 
 MAX_SNAPSHOTS = 51  # weight snapshots kept, initial weights included
 SNAPSHOT_SAMPLE = 4_000  # weights per layer kept in each snapshot
-VAL_STREAM = 4
 
 
 @dataclass
@@ -74,7 +73,7 @@ def _to(t: torch.Tensor, device: torch.device, dtype: torch.dtype, classify: boo
 def _split_val(cfg: TrainConfig, ds: Dataset) -> tuple[int, torch.Tensor]:
     n = ds.X_train.shape[0]
     n_val = max(1, round(n * cfg.optim.val_fraction))
-    order = torch.randperm(n, generator=make_generator(cfg.data.seed, VAL_STREAM))
+    order = torch.randperm(n, generator=make_generator(cfg.data.seed, Stream.VALIDATION))
     return n_val, order
 
 
@@ -96,8 +95,8 @@ def _setup(cfg: TrainConfig, data: Dataset | None = None) -> _Setup:
         cfg,
         ds.n_features,
         ds.out_dim,
-        init=make_generator(cfg.seed, INIT),
-        dropout=make_generator(cfg.seed, DROPOUT),
+        init=make_generator(cfg.seed, Stream.INIT),
+        dropout=make_generator(cfg.seed, Stream.DROPOUT),
         image_shape=ds.image_shape,
         regression=not classify,
     ).to(device=device, dtype=dtype)
@@ -111,7 +110,7 @@ def _setup(cfg: TrainConfig, data: Dataset | None = None) -> _Setup:
         model=model,
         optimizer=_optimizer(cfg, model, penalized),
         penalized=penalized,
-        batch_gen=make_generator(cfg.seed, BATCH),
+        batch_gen=make_generator(cfg.seed, Stream.BATCH),
         device=device,
         classify=classify,
         sample_idx=_sample_indices(model, cfg.seed),
@@ -210,7 +209,7 @@ def _finite(ev: StepMetrics) -> bool:
 
 
 def _sample_indices(model: nn.Module, seed: int) -> dict[str, torch.Tensor]:
-    g = make_generator(seed, 5)
+    g = make_generator(seed, Stream.SNAPSHOT)
     out = {}
     for name, layer in weight_layers(model):
         n = layer.weight.numel()

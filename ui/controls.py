@@ -24,7 +24,6 @@ from ui.widgets import (
     REAL_SIZES,
     choice,
     dataset_config,
-    flat_config,
     key,
     log_slider,
     number,
@@ -57,7 +56,7 @@ def link_params(cfg: TrainConfig) -> dict[str, str]:
     """The link of a config: its data set, and the fields that differ from that set's
     defaults on this page (so a hand-written ``?data.name=polynomial`` gets them too)."""
     full, base = _query(cfg), _query(dataset_config(cfg.data.name))
-    default = flat_config(TrainConfig())
+    default = TrainConfig().flat()
     out = {"data.name": cfg.data.name} if cfg.data.name != "linear" else {}
     out.update({k: v for k, v in full.items() if base.get(k) != v})
     for k in base.keys() - full.keys():  # back at TrainConfig's default: say so

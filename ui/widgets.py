@@ -153,17 +153,6 @@ def key(prefix: str, field: str) -> str:
     return f"{prefix}_{field}"
 
 
-def flat_config(cfg: TrainConfig) -> dict[str, Any]:
-    """A config as ``{dotted.field: value}``."""
-    out: dict[str, Any] = {}
-    for section, value in cfg.to_dict().items():
-        if isinstance(value, dict):
-            out.update({f"{section}.{k}": v for k, v in value.items()})
-        else:
-            out[section] = value
-    return out
-
-
 def dataset_config(name: str) -> TrainConfig:
     """The starting config of a data set (its defaults over TrainConfig's)."""
     return TrainConfig().replace(**{"data.name": name, **DATASET_DEFAULTS.get(name, {})})
@@ -171,7 +160,7 @@ def dataset_config(name: str) -> TrainConfig:
 
 def seed_state(prefix: str, cfg: TrainConfig, *, overwrite: bool = False) -> None:
     """Write a config into the page's widget keys (only missing keys unless ``overwrite``)."""
-    for field, value in flat_config(cfg).items():
+    for field, value in cfg.flat().items():
         if field == "model.hidden":
             value = ", ".join(str(h) for h in value)
         if overwrite or key(prefix, field) not in st.session_state:

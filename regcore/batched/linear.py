@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 import torch
 
 from regcore.config import TrainConfig
-from regcore.data import DROPOUT, INIT, Dataset, make_generator
+from regcore.data import Dataset, Stream, make_generator
 from regcore.metrics import NEAR_ZERO
 from regcore.models import build_model, weight_layers
 
@@ -34,8 +34,8 @@ def initial_layers(cfg: TrainConfig, seeds: Sequence[int], ds: Dataset):
             cfg,
             ds.n_features,
             ds.out_dim,
-            init=make_generator(seed, INIT),
-            dropout=make_generator(seed, DROPOUT),
+            init=make_generator(seed, Stream.INIT),
+            dropout=make_generator(seed, Stream.DROPOUT),
             image_shape=ds.image_shape,
             regression=ds.task == "regression",
         )

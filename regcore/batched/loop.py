@@ -24,7 +24,7 @@ from regcore.batched.mlp import MLPNet
 from regcore.batched.subspace import SubspaceNet, uses_subspace
 from regcore.batched.update import Rule
 from regcore.config import TrainConfig
-from regcore.data import BATCH, Dataset, make_generator
+from regcore.data import Dataset, Stream, make_generator
 
 CHUNK_BYTES = 1048576  # tmp
 MAX_COEFS = 200  # coefficients per λ carried by progress events (coefficient paths)
@@ -84,7 +84,7 @@ def _stack(datasets: Sequence[Dataset], dev, dt, classify: bool):
 
 def _orders(seeds: Sequence[int], n: int, epochs: int, dev) -> torch.Tensor:
     """(epochs, R, n): the batch order of every epoch, exactly as ``regcore.train``."""
-    gens = [make_generator(s, BATCH) for s in seeds]
+    gens = [make_generator(s, Stream.BATCH) for s in seeds]
     per_seed = [torch.stack([torch.randperm(n, generator=g) for _ in range(epochs)]) for g in gens]
     return torch.stack(per_seed, dim=1).to(dev)
 

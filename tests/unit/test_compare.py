@@ -10,12 +10,11 @@ import regcore.compare as rc
 from regcore.compare import (
     Variant,
     compare,
-    live_histories,
     max_difference,
     summary,
     support_recovery,
 )
-from regcore.compare_presets import COMPARISONS, preset_comparison
+from regcore.compare_presets import COMPARISONS
 
 # Tiny, minibatched (batch order matters), float64 so equivalences hold to rounding.
 TINY = {
@@ -95,8 +94,7 @@ def test_compare_streams_events_with_variant_index():
         on_epoch=lambda i, ev: events.append((i, ev)),
     )
     assert [i for i, _ in events] == [0] * 15 + [1] * 15
-    hist = live_histories(events, 2)
-    assert hist[1]["test_loss"] == res.runs[1].history["test_loss"]
+    assert [ev.test_loss for i, ev in events if i == 1] == res.runs[1].history["test_loss"]
 
 
 def test_compare_stop_ends_within_one_epoch_and_keeps_results():
@@ -126,17 +124,14 @@ def test_support_recovery_counts():
 
 
 def test_compare_presets_are_valid():
-    for name in COMPARISONS:
-        base, variants = preset_comparison(name)
-        for v in variants:
-            v.apply(base)
-    with pytest.raises(ValueError, match="unknown comparison"):
-        preset_comparison("nope")
+    for preset in COMPARISONS.values():
+        for v in preset.variants:
+            v.apply(preset.config())
 
 
 def test_compare_default_shows_sparsity_against_shrinkage():
-    base, variants = preset_comparison("regularizers")
-    res = compare(base, variants)
+    preset = COMPARISONS["regularizers"]
+    res = compare(preset.config(), preset.variants)
     none, l1, l2 = summary(res)
     assert l1["exact zeros"] == "195 / 200"  # exactly the 195 zero true weights
     assert l1["support precision"] == 1.0 and l1["support recall"] == 1.0

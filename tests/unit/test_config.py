@@ -159,6 +159,19 @@ def test_config_replace_validates():
         cfg.replace(**{"reg.lam": -0.5})
 
 
+def test_config_flat_round_trips_and_names_unknown_fields():
+    cfg = load_config({"model": {"kind": "mlp", "hidden": [8, 4]}, "reg": {"lam": 0.25}})
+    flat = cfg.flat()
+    assert flat["reg.lam"] == 0.25 and flat["model.hidden"] == [8, 4] and flat["seed"] == 0
+    assert set(flat) == set(TrainConfig().flat())
+    assert TrainConfig.from_flat(flat) == cfg
+    assert TrainConfig.from_flat({"reg.kind": "l1"}) == load_config({"reg": {"kind": "l1"}})
+    with pytest.raises(ValueError, match="reg.nope"):
+        TrainConfig.from_flat({"reg.nope": 1})
+    with pytest.raises(ValueError, match="optim.epochs"):
+        TrainConfig.from_flat({"optim.epochs": 0})
+
+
 def test_config_reads_files_and_reports_bad_ones(tmp_path):
     good = tmp_path / "c.json"
     good.write_text('{"reg": {"kind": "l1"}}')

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 import regcore
-from regcore.data import DROPOUT, INIT, make_generator
+from regcore.data import Stream, make_generator
 from regcore.models import SeededDropout, build_model, penalized_parameters
 
 
@@ -15,8 +15,8 @@ def _model(**model):
         cfg,
         2,
         2,
-        init=make_generator(0, INIT),
-        dropout=make_generator(0, DROPOUT),
+        init=make_generator(0, Stream.INIT),
+        dropout=make_generator(0, Stream.DROPOUT),
         regression=False,
     )
 

@@ -9,7 +9,7 @@ import torch
 from sklearn.linear_model import Lasso
 
 import regcore
-from regcore.data import BATCH, DROPOUT, INIT, make_generator
+from regcore.data import Stream, make_generator
 from regcore.models import build_model
 
 
@@ -43,11 +43,11 @@ def _reference_run(cfg, make_opt, penalty=None):
         cfg,
         ds.n_features,
         1,
-        init=make_generator(cfg.seed, INIT),
-        dropout=make_generator(cfg.seed, DROPOUT),
+        init=make_generator(cfg.seed, Stream.INIT),
+        dropout=make_generator(cfg.seed, Stream.DROPOUT),
     ).double()
     opt = make_opt(model)
-    g = make_generator(cfg.seed, BATCH)
+    g = make_generator(cfg.seed, Stream.BATCH)
     X, y = ds.X_train.double(), ds.y_train.double()
     for _ in range(cfg.optim.epochs):
         order = torch.randperm(X.shape[0], generator=g)
@@ -102,7 +102,11 @@ def test_train_adam_l2_differs_from_adamw_and_adamw_is_decoupled():
     )
     ds = regcore.make_dataset(cfg)
     model = build_model(
-        cfg, ds.n_features, 1, init=make_generator(0, INIT), dropout=make_generator(0, DROPOUT)
+        cfg,
+        ds.n_features,
+        1,
+        init=make_generator(0, Stream.INIT),
+        dropout=make_generator(0, Stream.DROPOUT),
     ).double()
     loss = torch.nn.MSELoss()(model(ds.X_train).squeeze(1), ds.y_train)
     loss.backward()
@@ -213,7 +217,11 @@ def test_train_init_is_not_a_copy_of_a_data_row():
     cfg = _cfg(optim={"epochs": 1})
     ds = regcore.make_dataset(cfg)
     model = build_model(
-        cfg, ds.n_features, 1, init=make_generator(0, INIT), dropout=make_generator(0, DROPOUT)
+        cfg,
+        ds.n_features,
+        1,
+        init=make_generator(0, Stream.INIT),
+        dropout=make_generator(0, Stream.DROPOUT),
     )
     w = model[0].weight.detach().reshape(-1).double()
     for row in torch.cat([ds.X_train, ds.X_test]):
