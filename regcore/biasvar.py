@@ -39,13 +39,18 @@ from regcore.batched import SweepProgress, can_batch, train_batched
 from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, Stream, make_dataset, make_generator
 from regcore.runtime import StopSignal, resolve_device, stop_requested
+from regcore.train import fit
 
 KNOWN_TRUTH = ("linear", "sparse_linear", "polynomial")
 
 
 @dataclass(frozen=True)
 class BiasVarianceResult:
-    """Per λ: bias², variance, noise, their sum, and the measured expected test MSE."""
+    """Per point: bias², variance, noise, their sum, and the measured expected test MSE.
+
+    A point is a λ (``over = "reg.lam"``) or a drop probability (``"model.dropout"``,
+    then ``rates`` holds them and ``lambdas`` the fixed λ of every point).
+    """
 
     lambdas: list[float]
     bias2: list[float]
@@ -58,6 +63,8 @@ class BiasVarianceResult:
     repeats: int
     n_test: int
     stopped: bool = False
+    over: str = "reg.lam"  # the field that varies: reg.lam or model.dropout
+    rates: list[float] | None = None  # drop probabilities when over = model.dropout
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -137,34 +144,113 @@ def bias_variance(
     """Measure bias², variance and noise of the test predictions for each λ.
 
     Args:
-        cfg: the base configuration (a known-truth data set, a model the batched
-            engine covers); its ``reg.lam`` is replaced by each λ.
+        cfg: the base configuration (a known-truth data set); its ``reg.lam`` is
+            replaced by each λ. Linear models and plain MLPs train at once
+            (regcore.batched); networks with dropout, normalization or early
+            stopping train one run after another (regcore.train).
         lambdas: the K strengths. repeats: R ≥ 2 fresh training sets.
-        stop, on_epoch: as in :func:`regcore.sweep`.
+        stop, on_epoch: as in :func:`regcore.sweep` (``on_epoch`` is only called by
+            the batched engine).
 
     Returns:
         A :class:`BiasVarianceResult` (lists of length K).
     """
     cfg = load_config(cfg)
+    _check_repeats(repeats)
+    datasets, f = fresh_datasets(cfg, repeats)
+    lams = [float(x) for x in lambdas]
+    if can_batch(cfg):
+        seeds = [cfg.seed + r for r in range(repeats)]
+        out = train_batched(
+            cfg,
+            lams,
+            datasets,
+            seeds,
+            resolve_device(cfg.device),
+            stop=lambda: stop_requested(stop),
+            on_epoch=on_epoch,
+        )
+        pred, stopped = out.outputs_test, out.stopped  # (R, K, m)
+    else:
+        configs = [cfg.replace(**{"reg.lam": lam}) for lam in lams]
+        pred, stopped = _predict_sequential(configs, datasets, stop)
+    return _decompose(pred, datasets, f, stopped, lambdas=lams, rates=None, over="reg.lam")
+
+
+def bias_variance_dropout(
+    cfg: TrainConfig | dict | str | None,
+    rates: Sequence[float],
+    repeats: int = 8,
+    stop: StopSignal = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> BiasVarianceResult:
+    """Bias², variance and noise of a network's test predictions for each dropout rate.
+
+    Every (rate, repeat) run is the network of ``cfg`` with ``model.dropout = p``
+    and run seed ``seed + r``, trained on fresh training set r (one after another:
+    dropout masks are per run). "Dropout reduces variance" is then a measurement.
+
+    Args:
+        cfg: a known-truth regression set (e.g. ``polynomial`` with n_features 1)
+            and an MLP (dropout and normalization allowed).
+        rates: the K drop probabilities. repeats: R ≥ 2 fresh training sets.
+        stop: ends the measurement before the next run (the result is then partial
+            and says ``stopped``). on_progress: called as ``(runs_done, runs_total)``.
+
+    Returns:
+        A :class:`BiasVarianceResult` with ``over = "model.dropout"`` and ``rates``.
+    """
+    cfg = load_config(cfg)
+    _check_repeats(repeats)
+    datasets, f = fresh_datasets(cfg, repeats)
+    configs = [cfg.replace(**{"model.dropout": float(p)}) for p in rates]
+    pred, stopped = _predict_sequential(configs, datasets, stop, on_progress)
+    return _decompose(
+        pred,
+        datasets,
+        f,
+        stopped,
+        lambdas=[cfg.reg.lam] * len(configs),
+        rates=[float(p) for p in rates],
+        over="model.dropout",
+    )
+
+
+def _check_repeats(repeats: int) -> None:
     if not 2 <= repeats <= 256:
         raise ValueError(f"repeats = {repeats} is out of range: allowed 2 to 256")
-    if not can_batch(cfg):
-        raise ValueError(
-            "bias–variance needs a model without dropout, normalization or "
-            "early stopping (model.kind = linear or a plain mlp)"
-        )
-    datasets, f = fresh_datasets(cfg, repeats)
-    seeds = [cfg.seed + r for r in range(repeats)]
-    out = train_batched(
-        cfg,
-        [float(x) for x in lambdas],
-        datasets,
-        seeds,
-        resolve_device(cfg.device),
-        stop=lambda: stop_requested(stop),
-        on_epoch=on_epoch,
-    )
-    pred = out.outputs_test  # (R, K, m)
+
+
+def _predict_sequential(configs, datasets, stop, on_progress=None) -> tuple[torch.Tensor, bool]:
+    """Test predictions (R, K, m) of every config on every fresh set, one run at a time.
+
+    A stop request leaves the unfinished entries NaN and returns stopped=True.
+    """
+    R, K, m = len(datasets), len(configs), datasets[0].X_test.shape[0]
+    pred = torch.full((R, K, m), math.nan, dtype=torch.float64)
+    done = 0
+    for k, cfg in enumerate(configs):
+        for r, ds in enumerate(datasets):
+            if stop_requested(stop):
+                return pred, True
+
+            def probe(model, epoch, final, k=k, r=r, ds=ds):
+                if final:
+                    p = next(model.parameters())
+                    out = model(ds.X_test.to(device=p.device, dtype=p.dtype))
+                    pred[r, k] = out[:, 0].to("cpu", torch.float64)
+
+            run = fit(cfg.replace(seed=cfg.seed + r), stop=stop, data=ds, probe=probe)
+            done += 1
+            if on_progress is not None:
+                on_progress(done, R * K)
+            if run.stopped:
+                return pred, True
+    return pred, False
+
+
+def _decompose(pred, datasets, f, stopped, *, lambdas, rates, over) -> BiasVarianceResult:
+    repeats = len(datasets)
     y = torch.stack([ds.y_test for ds in datasets])[:, None, :]  # (R, 1, m)
     mean = pred.mean(0)
     sigma2 = float(datasets[0].noise_var or 0.0)
@@ -175,7 +261,7 @@ def bias_variance(
     se = ((2 * sigma2**2 + 4 * sigma2 * err_f) / (repeats * f.numel())).sqrt()
     total = bias2 + variance + sigma2
     return BiasVarianceResult(
-        lambdas=[float(x) for x in lambdas],
+        lambdas=lambdas,
         bias2=bias2.tolist(),
         variance=variance.tolist(),
         noise=sigma2,
@@ -185,5 +271,7 @@ def bias_variance(
         identity_se=se.tolist(),
         repeats=repeats,
         n_test=f.numel(),
-        stopped=out.stopped,
+        stopped=stopped,
+        over=over,
+        rates=rates,
     )

@@ -41,6 +41,10 @@ from regcore.runtime import StopSignal, resolve_device, stop_requested
 MAX_SNAPSHOTS = 51  # weight snapshots kept, initial weights included
 SNAPSHOT_SAMPLE = 4_000  # weights per layer kept in each snapshot
 
+# probe(model, epoch, final): sees the model in eval mode under no_grad after each epoch
+# and once more (final=True) with the weights the result keeps; it must not change them.
+Probe = Callable[[nn.Module, int, bool], None]
+
 
 @dataclass
 class _Split:
@@ -248,6 +252,7 @@ def train(
     cfg: TrainConfig | dict | str | None = None,
     stop: StopSignal = None,
     data: Dataset | None = None,
+    probe: Probe | None = None,
 ) -> Generator[StepMetrics, None, RunResult]:
     """Train one model, yielding one :class:`StepMetrics` per epoch.
 
@@ -256,6 +261,9 @@ def train(
         stop: an ``Event`` or a callable; when set, the run ends before the
             next epoch and returns what was computed.
         data: a prepared data set to use instead of ``make_dataset(cfg)``.
+        probe: called as ``probe(model, epoch, final)`` in eval mode under no_grad
+            after each epoch, then with ``final=True`` and the kept weights (the
+            best-validation ones under early stopping) before the result is made.
 
     Returns:
         (as the generator's return value) the :class:`RunResult`; use
@@ -282,6 +290,7 @@ def train(
         _record(hist, ev)
         if epoch in keep:
             _add_snapshot(s, snaps, epoch)
+        _call_probe(probe, s.model, epoch, False)
         yield ev
         if best.update(s, ev) >= (cfg.optim.early_stopping_patience or math.inf):
             break
@@ -289,7 +298,18 @@ def train(
         s.model.load_state_dict(best.state)
     if hist["epoch"] and snaps["epochs"][-1] != hist["epoch"][-1]:
         _add_snapshot(s, snaps, hist["epoch"][-1])  # a stopped run's last weights
+    final_epoch = best.epoch if best.state is not None else len(hist["epoch"])
+    _call_probe(probe, s.model, final_epoch, True)
     return _result(s, hist, snaps, time.perf_counter() - t0, stopped, diverged_epoch, best)
+
+
+def _call_probe(probe: Probe | None, model: nn.Module, epoch: int, final: bool) -> None:
+    if probe is None:
+        return
+    model.eval()
+    with torch.no_grad():
+        probe(model, epoch, final)
+    model.train()
 
 
 class _Best:
@@ -363,15 +383,16 @@ def fit(
     stop: StopSignal = None,
     on_epoch: Callable[[StepMetrics], None] | None = None,
     data: Dataset | None = None,
+    probe: Probe | None = None,
 ) -> RunResult:
     """Run :func:`train` to the end and return its :class:`RunResult`.
 
     Args:
         cfg: the run configuration. stop: as in :func:`train`.
         on_epoch: called with each epoch's :class:`StepMetrics`.
-        data: a prepared data set, as in :func:`train`.
+        data: a prepared data set, as in :func:`train`. probe: as in :func:`train`.
     """
-    gen = train(cfg, stop=stop, data=data)
+    gen = train(cfg, stop=stop, data=data, probe=probe)
     while True:
         try:
             ev = next(gen)

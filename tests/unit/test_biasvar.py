@@ -57,3 +57,32 @@ def test_biasvar_fresh_sets_share_the_truth_and_the_test_inputs():
 def test_biasvar_needs_a_known_truth():
     with pytest.raises(ValueError, match="data.name"):
         bias_variance({"data": {"name": "moons"}}, [0.1], repeats=4)
+
+
+NET = {
+    "data": {"name": "polynomial", "n_features": 1, "n_train": 30, "n_test": 60, "noise": 0.3},
+    "model": {"kind": "mlp", "hidden": [32], "activation": "tanh"},
+    "reg": {"kind": "none", "lam": 0.0},
+    "optim": {"name": "adam", "lr": 0.01, "batch_size": 10, "epochs": 12},
+}
+
+
+def test_biasvar_identity_holds_for_an_mlp_with_dropout():
+    from regcore.biasvar import bias_variance_dropout
+
+    done = []
+    bv = bias_variance_dropout(NET, [0.0, 0.5], repeats=6, on_progress=lambda a, b: done.append(a))
+    assert bv.over == "model.dropout" and bv.rates == [0.0, 0.5] and done[-1] == 12
+    for k in range(2):
+        total = bv.bias2[k] + bv.variance[k] + bv.noise
+        assert bv.total[k] == pytest.approx(total)
+        assert abs(bv.measured[k] - total) < 4 * bv.identity_se[k]
+        assert bv.variance[k] > 0
+
+
+def test_biasvar_over_lambda_accepts_normalized_mlps_sequentially():
+    cfg = {**NET, "model": {**NET["model"], "norm": "layer", "dropout": 0.2}, "reg": {"kind": "l2"}}
+    bv = bias_variance(cfg, [1e-3, 1.0], repeats=3)
+    assert bv.over == "reg.lam" and bv.rates is None and len(bv.bias2) == 2
+    for k in range(2):
+        assert abs(bv.measured[k] - bv.total[k]) < 4 * bv.identity_se[k]
