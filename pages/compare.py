@@ -6,7 +6,6 @@ import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from regcore.compare import plan
 from ui import compare_view as view
 from ui import live
-from ui.runner import get_runner
 
 P = "cmp"  # session-state prefix of this page
 
@@ -28,32 +27,25 @@ mode = view.choose_mode(P)
 base, variants = view.controls(P, mode)
 
 busy = live.running(P)
+try:
+    configs, labels, keys = plan(base, variants)
+except ValueError as exc:
+    configs, problem = (), str(exc)
+else:
+    problem = None
+seconds = sum(live.estimate(c) for c in configs)
+too_big = live.over_budget(seconds)
 b1, b2, note = st.columns([1.6, 1.2, 4.5], vertical_alignment="center")
-if b1.button("Train all", type="primary", disabled=busy or not variants, key=f"{P}_train"):
-    try:
-        _, labels, keys = plan(base, variants)
-    except ValueError as exc:
-        st.error(str(exc))
-    else:
-        metric, task = view.task_of(base)
-        st.session_state[f"{P}_job"] = get_runner().submit(
-            view.job_fn(base, variants), label="compare"
-        )
-        st.session_state[f"{P}_meta"] = {
-            "prefix": P,
-            "mode": mode,
-            "labels": labels,
-            "keys": keys,
-            "epochs": base.optim.epochs,
-            "metric": metric,
-            "task": task,
-        }
-        st.session_state[f"{P}_error"] = None
+go = not (busy or problem or too_big or not variants)
+if b1.button("Train all", type="primary", disabled=not go, key=f"{P}_train"):
+    if live.submit(P, view.job_fn(base, variants), label="compare", estimate_s=seconds):
+        st.session_state[f"{P}_meta"] = view.meta(P, mode, base, labels, keys)
         st.rerun()  # redraw with Train disabled and Stop enabled
 b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
-note.caption(view.describe(base, variants))
-if st.session_state.get(f"{P}_error"):
-    st.error(st.session_state[f"{P}_error"])
+note.caption(f"{view.describe(base, variants)}; {live.estimate_note(seconds)}")
+for msg in (problem, too_big, live.refusal(P), st.session_state.get(f"{P}_error")):
+    if msg:
+        st.error(msg)
 
 meta = st.session_state.get(f"{P}_meta")
 res = st.session_state.get(f"{P}_result")

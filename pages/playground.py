@@ -19,13 +19,17 @@ st.caption(
     "sidebar, press **Train** and watch the train and test losses (log scale) as it learns."
 )
 busy = live.running(P)
+seconds = live.estimate(cfg) if cfg is not None else 0.0
+too_big = live.over_budget(seconds)
 c_train, c_stop, c_note = st.columns([1, 1, 5], vertical_alignment="center")
 if c_train.button(
-    "Train", type="primary", disabled=busy or cfg is None, key=f"{P}_train", width="stretch"
+    "Train",
+    type="primary",
+    disabled=busy or cfg is None or bool(too_big),
+    key=f"{P}_train",
+    width="stretch",
 ):
-    if live.start(P, cfg, label="playground") is None:
-        st.warning("A run is already training: stop it first.")
-    else:
+    if live.start(P, cfg, label="playground") is not None:
         st.rerun()  # redraw with Train disabled and Stop enabled
 c_stop.button(
     "Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,), width="stretch"
@@ -33,10 +37,12 @@ c_stop.button(
 if cfg is not None and not busy:
     c_note.caption(
         f"{cfg.optim.epochs} epochs of {cfg.optim.name.upper()} on "
-        f"{cfg.data.n_train} samples; the address bar holds a shareable link."
+        f"{cfg.data.n_train} samples, {live.estimate_note(seconds)}; "
+        "the address bar holds a shareable link."
     )
-if problem:
-    st.error(problem)
+for msg in (problem, too_big, live.refusal(P)):
+    if msg:
+        st.error(msg)
 if st.session_state.get(f"{P}_error") and st.session_state.get(f"{P}_run_cfg") == cfg:
     st.error(st.session_state[f"{P}_error"])  # the failed run's settings are still on screen
 

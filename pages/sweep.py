@@ -6,7 +6,6 @@ import streamlit as st
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from ui import controls, live
 from ui import sweep_view as view
-from ui.runner import get_runner
 
 P = "sw"  # session-state prefix of this page
 
@@ -25,16 +24,17 @@ st.caption(
 plan = view.controls(P, cfg)
 
 busy = live.running(P)
+seconds = view.estimate(cfg, plan) if cfg is not None else 0.0
+too_big = live.over_budget(seconds)
 b1, b2, note = st.columns([1.4, 1.4, 5], vertical_alignment="center")
-if b1.button("Sweep", type="primary", disabled=busy or cfg is None, key=f"{P}_go"):
-    st.session_state[f"{P}_job"] = get_runner().submit(view.job_fn(cfg, plan), label="sweep")
-    st.session_state[f"{P}_plan"] = plan
-    st.session_state[f"{P}_error"] = None
-    st.rerun()
+if b1.button("Sweep", type="primary", disabled=busy or cfg is None or bool(too_big), key=f"{P}_go"):
+    if live.submit(P, view.job_fn(cfg, plan), label="sweep", estimate_s=seconds):
+        st.session_state[f"{P}_plan"] = plan
+        st.rerun()
 b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
 if cfg is not None:
-    note.caption(view.describe(cfg, plan))
-for msg in (problem, st.session_state.get(f"{P}_error")):
+    note.caption(f"{view.describe(cfg, plan)}; {live.estimate_note(seconds)}")
+for msg in (problem, too_big, live.refusal(P), st.session_state.get(f"{P}_error")):
     if msg:
         st.error(msg)
 

@@ -100,6 +100,22 @@ def describe(base: TrainConfig, variants: list[Variant]) -> str:
     )
 
 
+def meta(
+    prefix: str, mode: str, base: TrainConfig, labels: tuple[str, ...], keys: tuple[str, ...]
+) -> dict[str, Any]:
+    """What the live and finished views need to know about a submitted comparison."""
+    metric, task = task_of(base)
+    return {
+        "prefix": prefix,
+        "mode": mode,
+        "labels": labels,
+        "keys": keys,
+        "epochs": base.optim.epochs,
+        "metric": metric,
+        "task": task,
+    }
+
+
 def task_of(base: TrainConfig) -> tuple[str, str]:
     """(metric, task) for the figures: accuracy for digits, loss otherwise."""
     digits = base.data.name == "digits"

@@ -1,9 +1,10 @@
 """The glue that streams a regcore run into a page: submit, poll, collect.
 
-A page keeps its Job under ``f"{prefix}_job"``; a fragment redraws the progress
-every ``POLL_S`` seconds while it trains and reruns the page once it has finished.
-The finished result moves to ``f"{prefix}_result"`` (a failure's message to
-``f"{prefix}_error"``), where it stays until a new run replaces it.
+A page keeps its Job under ``f"{prefix}_job"``; while it waits in line a fragment redraws
+only its place and estimated wait (every ``QUEUED_POLL_S``); while it trains the page's
+``draw(job)`` runs every ``POLL_S`` seconds; once finished the page reruns. The result
+moves to ``f"{prefix}_result"`` (a failure's message to ``f"{prefix}_error"``); a refusal
+(busy, rate, budget) is under ``f"{prefix}_refused"`` until the next submit.
 """
 
 from __future__ import annotations
@@ -16,9 +17,18 @@ import streamlit as st
 
 import regcore
 from regcore.config import TrainConfig
-from ui.runner import Job, get_runner
+from regcore.estimate import describe_seconds, estimate_seconds
+from regcore.jobs import budget_message
+from regcore.train import resolve_device
+from ui.runner import Job, Refused, calibration, calibration_box, get_runner
 
-POLL_S = 0.4  # ≤ 10 redraws per second, progress well within a second of the click
+POLL_S = 0.5  # a running job's redraw period: progress well within a second of the click
+QUEUED_POLL_S = 1.0  # a queued job redraws one line, once a second
+STOP_WHY = {
+    "budget": "stopped at the server's limit of {budget:.0f} s per run",
+    "owner_gone": "stopped: its browser tab was closed",
+    "shutdown": "stopped: the server was restarting",
+}
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,17 +44,21 @@ def warm_engine() -> threading.Thread:
     import pandas  # noqa: F401
     import plotly.graph_objects  # noqa: F401
 
-    thread = threading.Thread(target=_warm, name="reglab-warm", daemon=True)
+    box = calibration_box()
+    thread = threading.Thread(target=_warm, args=(box.measure,), name="reglab-warm", daemon=True)
     thread.start()
     return thread
 
 
-def _warm() -> None:
+def _warm(measure: Callable[[], None]) -> None:
     import sklearn.datasets  # noqa: F401  (digits, breast_cancer, diabetes)
+    import torch
     import torch.optim  # noqa: F401
 
+    torch.set_num_threads(1)  # this thread's own setting: leave the cores to the trainings
     for name in ("sgd", "adam", "adamw"):
         regcore.fit(TrainConfig().replace(**{"optim.epochs": 1, "optim.name": name}))
+    measure()  # the estimate constants of this machine
 
 
 def job(prefix: str) -> Job | None:
@@ -58,18 +72,68 @@ def running(prefix: str) -> bool:
     return j is not None and not j.finished
 
 
-def start(prefix: str, cfg: TrainConfig, label: str = "") -> Job | None:
-    """Submit a fit of ``cfg``; refused (None) while this page already has a run going."""
+def estimate(cfg: TrainConfig, models: int = 1) -> float:
+    """Estimated seconds of ``cfg`` alone here (``models`` > 1: one batched sweep)."""
+    return estimate_seconds(cfg, calibration(), models=models)
+
+
+def estimate_note(seconds: float) -> str:
+    """What the page says before Train: "estimated time here: about 3 s"."""
+    return f"estimated time here: {describe_seconds(seconds)}"
+
+
+def over_budget(seconds: float) -> str | None:
+    """The refusal a run of ``seconds`` would get (what to reduce), or None if it fits."""
+    budget = get_runner().limits.budget_s
+    return budget_message(seconds, budget) if seconds > budget else None
+
+
+def submit(
+    prefix: str,
+    fn: Callable[[Any, Callable[[Any], None]], Any],
+    *,
+    label: str,
+    estimate_s: float,
+    gpu: bool = False,
+) -> Job | None:
+    """Queue ``fn`` as this session's job for this page; None (and a message under
+    ``f"{prefix}_refused"``) when the queue refuses it."""
     if running(prefix):
+        st.session_state[f"{prefix}_refused"] = "a run of this page is already going: stop it first"
         return None
+    try:
+        new = get_runner().submit(fn, label=label, key=prefix, estimate_s=estimate_s, gpu=gpu)
+    except Refused as exc:
+        st.session_state[f"{prefix}_refused"] = str(exc)
+        return None
+    st.session_state[f"{prefix}_job"] = new
+    st.session_state[f"{prefix}_refused"] = None
+    st.session_state[f"{prefix}_error"] = None
+    return new
+
+
+def refusal(prefix: str) -> str | None:
+    """Why the last Train on this page was refused (None if it was not)."""
+    return st.session_state.get(f"{prefix}_refused")
+
+
+def uses_gpu(cfg: TrainConfig) -> bool:
+    """Whether ``cfg`` trains on CUDA here (such jobs share the GPU's own limit)."""
+    try:
+        return resolve_device(cfg.device).type == "cuda"
+    except ValueError:
+        return False
+
+
+def start(prefix: str, cfg: TrainConfig, label: str = "") -> Job | None:
+    """Submit a fit of ``cfg``; None when refused (see :func:`refusal`)."""
 
     def fn(stop: Any, emit: Callable[[Any], None]) -> regcore.RunResult:
         return regcore.fit(cfg, stop=stop, on_epoch=emit)
 
-    new = get_runner().submit(fn, label=label or prefix)
-    st.session_state[f"{prefix}_job"] = new
-    st.session_state[f"{prefix}_run_cfg"] = cfg
-    st.session_state[f"{prefix}_error"] = None
+    new = submit(prefix, fn, label=label or prefix, estimate_s=estimate(cfg), gpu=uses_gpu(cfg))
+    if new is not None:
+        st.session_state[f"{prefix}_run_cfg"] = cfg
     return new
 
 
@@ -86,18 +150,33 @@ def collect(prefix: str) -> None:
     if j is None or not j.finished or st.session_state.get(f"{prefix}_collected") is j:
         return
     st.session_state[f"{prefix}_collected"] = j
+    st.session_state[f"{prefix}_stop_note"] = stop_note(j)
     if j.status == "failed":
         st.session_state[f"{prefix}_error"] = j.error
     elif j.result is not None:
         st.session_state[f"{prefix}_result"] = j.result
 
 
+def stop_note(j: Job) -> str | None:
+    """Why a job stopped when nobody pressed Stop (its time budget), else None."""
+    why = STOP_WHY.get(j.stop_reason or "")
+    return why.format(budget=get_runner().limits.budget_s) if why else None
+
+
+def queued_line(j: Job) -> str:
+    """ "queued: 2 runs are training; yours is number 3 in line, starts in about 4 s"."""
+    place = j.position()
+    if not place:
+        return "starting…"
+    wait = describe_seconds(j.wait_s()).replace("under a second", "in under a second")
+    wait = wait if wait.startswith("in ") else f"in {wait}"
+    return f"queued: all training slots are busy; yours is number {place} in line, starts {wait}"
+
+
 def progress(j: Job, epochs: int) -> tuple[float, str]:
     """(fraction done, a line such as "epoch 40 / 100 · 1.2 s elapsed · about 1.8 s left")."""
     if j.status == "queued":
-        place = j.position()
-        busy = "all training slots are busy"
-        return 0.0, f"queued: {busy}, yours is number {place} in line" if place else "starting…"
+        return 0.0, queued_line(j)
     done = len(j.events)
     elapsed = j.elapsed()
     text = f"epoch {done} / {epochs} · {elapsed:.1f} s elapsed"
@@ -109,14 +188,37 @@ def progress(j: Job, epochs: int) -> tuple[float, str]:
 
 
 def poll(prefix: str, draw: Callable[[Job], None], every: float = POLL_S) -> None:
-    """While this page's job runs, redraw ``draw(job)`` every ``every`` s, then rerun the page.
+    """While this page's job waits, redraw its place in line; while it runs, ``draw(job)``
+    every ``every`` s; once it has finished, rerun the page.
 
-    A heavy redraw (a sweep of hundreds of models) asks for a longer interval: on a
-    small server every redraw takes CPU from the training it shows.
+    Waiting costs nothing: a queued job's fragment draws one line, once a second, so a
+    class in line does not take CPU from the trainings. A heavy redraw (a sweep of
+    hundreds of models) asks for a longer ``every``.
     """
+    j = job(prefix)
+    if j is None or j.finished:
+        return
+    if j.status == "queued":
+        _waiting(prefix)
+    else:
+        _live(prefix, draw, every)
 
+
+@st.fragment(run_every=QUEUED_POLL_S)
+def _waiting(prefix: str) -> None:
+    j = job(prefix)
+    if j is None:
+        return
+    if j.status != "queued":
+        if j.finished:
+            collect(prefix)
+        st.rerun(scope="app")  # started (or cancelled): the page draws its live view
+    st.progress(0.0, text=queued_line(j))
+
+
+def _live(prefix: str, draw: Callable[[Job], None], every: float) -> None:
     @st.fragment(run_every=every)
-    def _live() -> None:
+    def _running() -> None:
         j = job(prefix)
         if j is None:
             return
@@ -125,5 +227,4 @@ def poll(prefix: str, draw: Callable[[Job], None], every: float = POLL_S) -> Non
             st.rerun(scope="app")
         draw(j)
 
-    if running(prefix):
-        _live()
+    _running()

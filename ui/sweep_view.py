@@ -139,6 +139,15 @@ def redraw_every(plan: SweepPlan) -> float:
     return min(2.0, live.POLL_S * max(1.0, len(plan.lams) * plan.repeats / 64))
 
 
+def estimate(cfg: TrainConfig, plan: SweepPlan) -> float:
+    """Estimated seconds of the sweep, plus the bias–variance retraining when it is on."""
+    models = len(plan.lams) * plan.repeats
+    seconds = live.estimate(cfg, models=max(models, 2))
+    if plan.bias_variance:
+        seconds += live.estimate(cfg, models=len(plan.lams) * max(plan.repeats, 8))
+    return seconds
+
+
 def describe(cfg: TrainConfig, plan: SweepPlan) -> str:
     """One line under the buttons: how many models of what."""
     return (

@@ -90,20 +90,19 @@ def live(j: Job, cfg: TrainConfig, prefix: str, fraction_text: tuple[float, str]
     st.plotly_chart(fig, config=CHART, key=f"{prefix}_live_chart")
 
 
-def outcome(result: RunResult) -> None:
-    """Say how the run ended when it did not simply finish."""
+def outcome(result: RunResult, why: str | None = None) -> None:
+    """Say how the run ended when it did not simply finish (``why``: who stopped it)."""
     if result.diverged_epoch is not None:
         st.error(f"diverged at epoch {result.diverged_epoch} — lower the learning rate")
     elif result.stopped:
         n = result.metrics.get("epochs_run", 0)
-        st.info(
-            f"stopped after epoch {n} of {result.config.optim.epochs}: showing what was computed"
-        )
+        text = f"stopped at epoch {n} of {result.config.optim.epochs}: showing what was computed"
+        (st.warning if why else st.info)(f"{why}; {text}" if why else text)
 
 
 def result_panel(prefix: str, result: RunResult) -> None:
     """Metrics, semilog curves and the weight histograms of a finished run."""
-    outcome(result)
+    outcome(result, st.session_state.get(f"{prefix}_stop_note"))
     metrics_row(run_summary(result))
     left, right = st.columns([1.15, 1])
     with left:

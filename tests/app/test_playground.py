@@ -120,7 +120,7 @@ def test_playground_stop_keeps_the_epochs_computed(playground: AppTest) -> None:
     wait_for_job(at, P)
     result = at.session_state[f"{P}_result"]
     assert result.stopped and 3 <= result.metrics["epochs_run"] < 2000
-    assert any("stopped after epoch" in i.value for i in at.info)
+    assert any("stopped at epoch" in i.value for i in at.info)
     assert len(_curves(at)["train"]["x"]) == result.metrics["epochs_run"]
 
 

@@ -1,0 +1,326 @@
+"""The job queue: K running, Q waiting, owners, rate and budget limits, stop, errors, OOM."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from regcore.jobs import FINISHED_KEPT, JobQueue, Refused
+from regcore.jobs_core import OOM_ERROR, Limits
+
+
+def Runner(max_jobs: int = 1, cpu_count: int = 2, **kw) -> JobQueue:  # noqa: N802
+    return JobQueue(Limits(max_jobs=max_jobs, cpus=cpu_count, max_waiting=kw.pop("q", 500), **kw))
+
+
+def _wait(cond, timeout: float = 5.0) -> None:
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.005)
+
+
+def test_runner_job_runs_and_collects_events() -> None:
+    runner = Runner(max_jobs=1)
+
+    def fn(stop, emit):
+        for i in range(3):
+            emit(i)
+        return "ok"
+
+    job = runner.submit(fn, label="t")
+    assert job.wait(5)
+    assert job.status == "done"
+    assert job.events == [0, 1, 2]
+    assert job.result == "ok"
+    assert job.error is None
+    assert job.position() == 0
+    assert job.elapsed() >= 0
+
+
+def test_runner_respects_max_jobs() -> None:
+    runner = Runner(max_jobs=2, cpu_count=4)
+    assert runner.threads_per_job == 2
+    lock = threading.Lock()
+    active, peak = [0], [0]
+    release = threading.Event()
+
+    def fn(stop, emit):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        release.wait(5)
+        with lock:
+            active[0] -= 1
+
+    jobs = [runner.submit(fn) for _ in range(5)]
+    _wait(lambda: runner.stats()["running"] == 2)
+    time.sleep(0.05)
+    stats = runner.stats()
+    assert (stats["running"], stats["queued"], stats["threads_per_job"]) == (2, 3, 2)
+    assert [j.status for j in jobs].count("running") == 2
+    release.set()
+    for job in jobs:
+        assert job.wait(5)
+    assert peak[0] == 2 and runner.stats()["peak_running"] == 2
+    assert all(j.status == "done" for j in jobs)
+
+
+def test_runner_worker_sets_torch_threads() -> None:
+    runner = Runner(max_jobs=2, cpu_count=2)
+
+    def fn(stop, emit):
+        import torch
+
+        return torch.get_num_threads()
+
+    job = runner.submit(fn)
+    assert job.wait(5)
+    assert job.result == 1
+
+
+def test_runner_positions_count_jobs_ahead() -> None:
+    runner = Runner(max_jobs=1)
+    gate = threading.Event()
+    first = runner.submit(lambda stop, emit: gate.wait(5))
+    _wait(lambda: first.status == "running")
+    second = runner.submit(lambda stop, emit: None)
+    third = runner.submit(lambda stop, emit: None)
+    assert first.position() == 0
+    assert second.position() == 1
+    assert third.position() == 2
+    second.stop()  # a queued job leaves the line and never starts
+    assert second.status == "stopped"
+    assert third.position() == 1
+    gate.set()
+    assert third.wait(5)
+    assert third.status == "done" and third.position() == 0
+    assert second.result is None and second.started_at is None
+
+
+def test_runner_stop_ends_a_running_job_and_keeps_its_result() -> None:
+    runner = Runner(max_jobs=1)
+
+    def fn(stop, emit):
+        n = 0
+        while not stop.is_set():
+            emit(n)
+            n += 1
+            time.sleep(0.001)
+        return n
+
+    job = runner.submit(fn)
+    _wait(lambda: len(job.events) > 3)
+    job.stop()
+    assert job.wait(5)
+    assert job.status == "stopped"
+    assert job.result == len(job.events)
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (ValueError("reg.lam = -1 is out of range: allowed from 0 to 100"), "reg.lam = -1"),
+        (RuntimeError("cuBLAS failed at 0xdeadbeef"), "the run failed on the server"),
+    ],
+)
+def test_runner_errors_surface_as_messages(exc: Exception, expected: str) -> None:
+    runner = Runner(max_jobs=1)
+
+    def fn(stop, emit):
+        raise exc
+
+    job = runner.submit(fn)
+    assert job.wait(5)
+    assert job.status == "failed"
+    assert job.error is not None and job.error.startswith(expected)
+    if not isinstance(exc, ValueError):
+        assert "0xdeadbeef" not in job.error  # internals stay in the server log
+    # the worker survives a failing job
+    after = runner.submit(lambda stop, emit: 1)
+    assert after.wait(5) and after.result == 1
+
+
+def test_runner_keeps_finished_jobs_bounded() -> None:
+    runner = Runner(max_jobs=1)
+    jobs = [runner.submit(lambda stop, emit: None) for _ in range(FINISHED_KEPT + 20)]
+    assert jobs[-1].wait(10)
+    _wait(lambda: len(runner.history()) == FINISHED_KEPT)
+    last = runner.history()[-1]
+    assert last["id"] == jobs[-1].id and last["status"] == "done" and "result" not in last
+
+
+def test_limits_read_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGLAB_MAX_JOBS", "3")
+    monkeypatch.setenv("REGLAB_JOB_BUDGET_S", "12.5")
+    lim = Limits.from_env(cpus=6)
+    assert lim.max_jobs == 3 and lim.threads_per_job == 2 and lim.max_waiting == 12
+    assert lim.budget_s == 12.5
+    monkeypatch.setenv("REGLAB_MAX_JOBS", "zero")
+    assert Limits.from_env(cpus=2).max_jobs == 2
+
+
+def test_progress_reports_place_in_line_then_epochs_and_time_left() -> None:
+    from ui.live import progress
+
+    runner = Runner(max_jobs=1)
+    gate = threading.Event()
+    first = runner.submit(lambda stop, emit: gate.wait(5))
+    _wait(lambda: first.status == "running")
+    second = runner.submit(lambda stop, emit: None)
+    fraction, text = progress(second, 10)
+    assert "starts in" in text
+    assert fraction == 0.0 and "number 1 in line" in text
+    first.events.extend(range(4))
+    fraction, text = progress(first, 10)
+    assert fraction == 0.4 and text.startswith("epoch 4 / 10") and "left" in text
+    gate.set()
+    assert second.wait(5)
+
+
+def _blocker(gate: threading.Event):
+    return lambda stop, emit: gate.wait(10)
+
+
+def test_jobs_queue_refuses_beyond_max_waiting_with_a_busy_message() -> None:
+    runner = Runner(max_jobs=1, q=2)
+    gate = threading.Event()
+    first = runner.submit(_blocker(gate))
+    _wait(lambda: first.status == "running")
+    queued = [runner.submit(_blocker(gate)) for _ in range(2)]
+    with pytest.raises(Refused) as info:
+        runner.submit(_blocker(gate))
+    assert info.value.reason == "busy" and "the server is busy" in str(info.value)
+    assert "1 training, 2 waiting" in str(info.value)
+    gate.set()
+    assert all(j.wait(5) for j in (first, *queued))
+    assert runner.submit(lambda stop, emit: 1).wait(5)  # room again once the line moved
+
+
+def test_jobs_one_job_per_owner_and_key() -> None:
+    runner = Runner(max_jobs=1)
+    gate = threading.Event()
+    first = runner.submit(_blocker(gate), owner="s1", key="pg")
+    with pytest.raises(Refused) as info:
+        runner.submit(_blocker(gate), owner="s1", key="pg")
+    assert info.value.reason == "duplicate"
+    other_page = runner.submit(_blocker(gate), owner="s1", key="sw")
+    other_session = runner.submit(_blocker(gate), owner="s2", key="pg")
+    gate.set()
+    assert all(j.wait(5) for j in (first, other_page, other_session))
+    assert runner.submit(lambda stop, emit: 1, owner="s1", key="pg").wait(5)  # after it ended
+
+
+def test_jobs_rate_limit_says_when_the_next_start_is_allowed() -> None:
+    runner = Runner(max_jobs=1, starts_per_minute=2)
+    for _ in range(2):
+        assert runner.submit(lambda stop, emit: 1, owner="s1").wait(5)
+    with pytest.raises(Refused) as info:
+        runner.submit(lambda stop, emit: 1, owner="s1")
+    assert info.value.reason == "rate" and 55 < info.value.retry_s <= 60
+    assert "at most 2 runs a minute" in str(info.value) and "allowed in 60 s" in str(info.value)
+    assert runner.submit(lambda stop, emit: 1, owner="s2").wait(5)  # others are not limited
+
+
+def test_jobs_budget_refuses_up_front_and_stops_a_run_past_it() -> None:
+    runner = Runner(max_jobs=1, budget_s=0.3)
+    with pytest.raises(Refused) as info:
+        runner.submit(lambda stop, emit: 1, estimate_s=45.0)
+    msg = str(info.value)
+    assert info.value.reason == "budget" and "about 45 s here" in msg and "reduce" in msg
+    assert "over the 0.3 s a run may take" in msg and "150× less work" in msg
+
+    def long(stop, emit):
+        n = 0
+        while not stop.is_set():
+            emit(n)
+            n += 1
+            time.sleep(0.005)
+        return n
+
+    job = runner.submit(long, estimate_s=0.1)
+    assert job.wait(5)
+    assert job.status == "stopped" and job.stop_reason == "budget"
+    assert job.result == len(job.events) > 0  # the partial result is kept
+    assert 0.3 <= job.elapsed() < 0.3 + 1.0
+
+
+def test_jobs_owner_gone_cancels_queued_and_running_jobs() -> None:
+    alive = {"s1": True, "s2": True}
+    runner = JobQueue(Limits(max_jobs=1, cpus=1, grace_s=0.2), owner_alive=lambda o: alive[o])
+    running = runner.submit(lambda stop, emit: stop.wait(10) and "partial", owner="s1", key="a")
+    _wait(lambda: running.status == "running")
+    queued = runner.submit(lambda stop, emit: 1, owner="s1", key="b")
+    other = runner.submit(lambda stop, emit: 2, owner="s2", key="a")
+    alive["s1"] = False
+    t0 = time.monotonic()
+    assert running.wait(3) and queued.wait(3)
+    assert time.monotonic() - t0 < 1.5
+    assert running.stop_reason == "owner_gone" and queued.status == "stopped"
+    assert queued.started_at is None
+    assert other.wait(3) and other.status == "done" and other.result == 2
+
+
+def test_jobs_default_owner_comes_from_the_caller() -> None:
+    runner = JobQueue(Limits(max_jobs=1, cpus=1), default_owner=lambda: "session-7")
+    job = runner.submit(lambda stop, emit: 1)
+    assert job.owner == "session-7" and job.wait(5)
+
+
+def test_jobs_gpu_has_its_own_limit() -> None:
+    runner = Runner(max_jobs=3, cpu_count=3, gpu_jobs=1)
+    gate = threading.Event()
+    gpu1 = runner.submit(_blocker(gate), gpu=True)
+    gpu2 = runner.submit(_blocker(gate), gpu=True)
+    cpu = runner.submit(_blocker(gate))
+    _wait(lambda: cpu.status == "running")
+    time.sleep(0.05)
+    assert gpu1.status == "running" and gpu2.status == "queued"  # the CPU job went ahead
+    gate.set()
+    assert all(j.wait(5) for j in (gpu1, gpu2, cpu))
+
+
+def test_jobs_cuda_oom_frees_memory_and_the_next_job_runs(monkeypatch) -> None:
+    import torch
+
+    import regcore.jobs as jobs
+
+    freed = []
+    monkeypatch.setattr(jobs, "free_gpu_memory", lambda: freed.append(1))
+    runner = Runner(max_jobs=1)
+
+    def oom(stop, emit):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
+
+    failed = runner.submit(oom, gpu=True)
+    after = runner.submit(lambda stop, emit: "ok", gpu=True)
+    assert failed.wait(5) and after.wait(5)
+    assert failed.status == "failed" and failed.error == OOM_ERROR and freed == [1]
+    assert after.status == "done" and after.result == "ok"
+
+
+def test_jobs_wait_estimate_spreads_the_line_over_the_slots() -> None:
+    runner = Runner(max_jobs=2, cpu_count=2)
+    gate = threading.Event()
+    a = runner.submit(_blocker(gate), estimate_s=10.0)
+    b = runner.submit(_blocker(gate), estimate_s=4.0)
+    _wait(lambda: b.status == "running")
+    c = runner.submit(_blocker(gate), estimate_s=3.0)
+    d = runner.submit(_blocker(gate), estimate_s=3.0)
+    assert 3.0 < c.wait_s() <= 4.0  # b's slot frees first
+    assert 6.0 < d.wait_s() <= 7.0  # then c's run on that slot
+    gate.set()
+    assert all(j.wait(5) for j in (a, b, c, d))
+
+
+def test_jobs_shutdown_leaves_no_thread_behind() -> None:
+    runner = Runner(max_jobs=2, cpu_count=2)
+    job = runner.submit(lambda stop, emit: stop.wait(10))
+    _wait(lambda: job.status == "running")
+    runner.shutdown(timeout=3)
+    assert job.status == "stopped" and runner.threads_alive() == 0
+    with pytest.raises(Refused):
+        runner.submit(lambda stop, emit: 1)

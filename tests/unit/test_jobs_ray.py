@@ -1,0 +1,119 @@
+"""The Ray backend: a local Ray head on 127.0.0.1, started and stopped (by PID) in this test.
+
+It trains through Ray with the same numbers as in-process, streams one event per epoch,
+stops a long run within about a second keeping its epochs, and surfaces a user error.
+Skipped when ``ray`` is not installed (it is in requirements-dev.txt, not requirements.txt).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ray = pytest.importorskip("ray")
+
+import regcore  # noqa: E402
+from regcore.jobs import JobQueue  # noqa: E402
+from regcore.jobs_core import Limits  # noqa: E402
+from regcore.jobs_ray import RayBackend  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def ray_queue(tmp_path_factory):
+    port = _free_port()
+    temp = Path(f"/tmp/reglab_ray_{port}")  # short: Ray's socket paths have a length limit
+    cli = Path(sys.executable).parent / "ray"
+    cmd = [
+        str(cli), "start", "--head", "--block", "--node-ip-address=127.0.0.1",
+        f"--port={port}", "--num-cpus=2", "--num-gpus=0", "--include-dashboard=false",
+        "--disable-usage-stats", f"--temp-dir={temp}",
+    ]  # fmt: skip
+    log = tmp_path_factory.mktemp("ray") / "head.log"
+    with open(log, "wb") as fh:
+        head = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        backend = _connect(f"127.0.0.1:{port}", head, log)
+        queue = JobQueue(Limits(max_jobs=2, cpus=2), backend=backend)
+        yield queue
+        queue.shutdown(timeout=10)
+    finally:
+        ray.shutdown()
+        os.killpg(head.pid, signal.SIGTERM)  # the head and every process it started
+        try:
+            head.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(head.pid, signal.SIGKILL)
+            head.wait(10)
+    assert head.poll() is not None
+
+
+def _connect(address: str, head: subprocess.Popen, log: Path) -> RayBackend:
+    end = time.monotonic() + 90
+    while True:
+        if head.poll() is not None:
+            pytest.fail(f"the Ray head exited: {log.read_text()[-2000:]}")
+        try:
+            return RayBackend(address)
+        except Exception:
+            ray.shutdown()
+            if time.monotonic() > end:
+                raise
+            time.sleep(1.0)
+
+
+def test_jobs_ray_trains_with_the_same_numbers_and_streams_epochs(ray_queue) -> None:
+    cfg = regcore.load_config({"optim": {"epochs": 12}})
+
+    def fn(stop, emit):
+        return regcore.fit(cfg, stop=stop, on_epoch=emit)
+
+    job = ray_queue.submit(fn, label="ray", estimate_s=1.0)
+    assert job.wait(120), job.status
+    assert job.status == "done", job.error
+    solo = regcore.fit(cfg)
+    assert [e.epoch for e in job.events] == list(range(1, 13))
+    assert job.result.history["test_loss"] == solo.history["test_loss"]
+    assert job.result.metrics["weight_l2"] == solo.metrics["weight_l2"]
+
+
+def test_jobs_ray_stop_ends_a_long_run_and_keeps_its_epochs(ray_queue) -> None:
+    cfg = regcore.load_config({"optim": {"epochs": 2000}})
+
+    def fn(stop, emit):
+        return regcore.fit(cfg, stop=stop, on_epoch=emit)
+
+    job = ray_queue.submit(fn, label="ray-stop", estimate_s=10.0)
+    end = time.monotonic() + 120
+    while len(job.events) < 5:
+        assert time.monotonic() < end and not job.finished, job.error
+        time.sleep(0.05)
+    t0 = time.monotonic()
+    job.stop()
+    assert job.wait(30)
+    took = time.monotonic() - t0
+    assert job.status == "stopped" and job.result.stopped
+    assert 5 <= job.result.metrics["epochs_run"] < 2000
+    assert took < 3.0, f"stop took {took:.1f} s"
+
+
+def test_jobs_ray_user_error_surfaces_as_its_message(ray_queue) -> None:
+    def fn(stop, emit):
+        regcore.load_config({"reg": {"lam": -1}})
+
+    job = ray_queue.submit(fn, label="ray-error")
+    assert job.wait(120)
+    assert job.status == "failed" and job.error.startswith("reg.lam")
+    assert ray_queue.submit(lambda stop, emit: 7).wait(120)  # the slot is free again
