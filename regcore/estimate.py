@@ -15,8 +15,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from regcore.bounds import work
-from regcore.config import TrainConfig
+from regcore.config import TrainConfig, work
 
 BATCHED_STEP = 2.0  # a batched step (all λ at once) costs about two single-model steps
 

@@ -19,7 +19,7 @@ import regcore
 from regcore.config import TrainConfig
 from regcore.estimate import describe_seconds, estimate_seconds
 from regcore.jobs import budget_message
-from regcore.train import resolve_device
+from regcore.runtime import resolve_device
 from ui.runner import Job, Refused, calibration, calibration_box, get_runner
 
 POLL_S = 0.5  # a running job's redraw period: progress well within a second of the click
