@@ -9,9 +9,10 @@ data = regcore.make_dataset(cfg)          # X_train, y_train, X_test, y_test, tr
 """
 
 from regcore.bounds import BOUNDS, CHOICES
+from regcore.catalog import CATALOG
 from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, make_dataset
-from regcore.links import from_query, to_query
+from regcore.links import dataset_config, from_query, read_link, to_query
 from regcore.results import RunResult, StepMetrics
 from regcore.runtime import available_devices, resolve_device
 from regcore.sweep import SweepResult, sweep
@@ -19,6 +20,7 @@ from regcore.train import fit, train
 
 __all__ = [
     "BOUNDS",
+    "CATALOG",
     "CHOICES",
     "Dataset",
     "RunResult",
@@ -26,10 +28,12 @@ __all__ = [
     "SweepResult",
     "TrainConfig",
     "available_devices",
+    "dataset_config",
     "fit",
     "from_query",
     "load_config",
     "make_dataset",
+    "read_link",
     "resolve_device",
     "sweep",
     "to_query",

@@ -8,6 +8,8 @@ of a run on a public server (``regcore.config.work``).
 
 from __future__ import annotations
 
+from regcore.catalog import CATALOG
+
 # (low, high) inclusive, except where OPEN_LOW names the field: there low is excluded.
 BOUNDS: dict[str, tuple[float, float]] = {
     "data.n_train": (1, 20_000),
@@ -50,20 +52,7 @@ MAX_HIDDEN_LAYERS = 6
 MAX_FEATURES_NONLINEAR = 784  # n_features cap for sets other than linear/sparse_linear
 MAX_WORK = 1e11  # epochs · n_train · n_params: about 30 epochs of the MNIST-size MLP
 
-DATASETS = (
-    "linear",
-    "sparse_linear",
-    "polynomial",
-    "classification",
-    "moons",
-    "circles",
-    "xor",
-    "spiral",
-    "digits",
-    "breast_cancer",
-    "diabetes",
-    "csv",
-)
+DATASETS = tuple(CATALOG)  # regcore.catalog holds each set's facts
 CHOICES: dict[str, tuple[str, ...]] = {
     "data.name": DATASETS,
     "model.kind": ("linear", "mlp", "cnn"),

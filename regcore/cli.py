@@ -68,6 +68,8 @@ def _build_parser() -> argparse.ArgumentParser:
     d.add_argument("config", help="config JSON file")
     d.add_argument("--out", required=True, help="CSV file to write")
     sub.add_parser("schema", help="print the config's JSON schema with defaults and bounds")
+    ds = sub.add_parser("datasets", help="list the data sets (the catalog) and their defaults")
+    ds.add_argument("name", nargs="?", help="print this data set's starting config")
     pr = sub.add_parser("presets", help="list the named example configs")
     pr.add_argument("name", nargs="?", help="print this preset's full config")
     return p
@@ -231,10 +233,25 @@ def _cmd_presets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_datasets(args: argparse.Namespace) -> int:
+    from regcore.catalog import CATALOG
+    from regcore.links import dataset_config
+
+    if args.name:
+        print(dataset_config(args.name).to_json())
+        return 0
+    width = max(len(n) for n in CATALOG)
+    for name, d in CATALOG.items():
+        reads = ", ".join(d.uses) or "sizes only"
+        print(f"{name:<{width}}  {d.label}; {d.task}; reads {reads}")
+    return 0
+
+
 _COMMANDS = {
     "train": _cmd_train,
     "sweep": _cmd_sweep,
     "data": _cmd_data,
     "schema": _cmd_schema,
     "presets": _cmd_presets,
+    "datasets": _cmd_datasets,
 }

@@ -65,8 +65,14 @@ class Variant:
         return out
 
     def apply(self, base: TrainConfig) -> TrainConfig:
-        """The validated config of this variant (raises ValueError naming a bad field)."""
-        return base.replace(**self.changes())
+        """The validated config of this variant (raises ValueError naming a bad field).
+
+        Settings the variant makes moot (an L1 solver on its L2 run, the base's momentum
+        under its Adam) go back to their defaults, as the page's runs share one solver.
+        """
+        from regcore.links import effective, flat
+
+        return effective({**flat(base), **self.changes()})
 
 
 def color_key(cfg: TrainConfig) -> str:

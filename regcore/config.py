@@ -11,6 +11,7 @@ string against ``CHOICES``; the UI builds its widgets from the same tables.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from regcore.bounds import (
     NULLABLE,
     OPEN_LOW,
 )
+from regcore.catalog import CATALOG, ineffective
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,6 +157,7 @@ class TrainConfig:
             raise ValueError(
                 f"model.kind = 'cnn' needs an image data set: data.name = 'digits', not '{d.name}'"
             )
+        _check_effective(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The config as plain JSON-ready data (tuples become lists)."""
@@ -194,23 +197,10 @@ class TrainConfig:
         return TrainConfig.from_flat({**self.flat(), **changes})
 
 
-# Input widths of sets whose width is not data.n_features (csv: its largest allowed).
-_INPUT_WIDTH = {
-    "digits": 64,
-    "breast_cancer": 30,
-    "diabetes": 10,
-    "csv": 1_000,
-    "moons": 2,
-    "circles": 2,
-    "xor": 2,
-    "spiral": 2,
-}
-
-
 def work(cfg: TrainConfig) -> float:
     """Rough cost of a run: epochs · n_train · (parameters of the model)."""
     d, m = cfg.data, cfg.model
-    width = _INPUT_WIDTH.get(d.name, d.n_features)
+    width = CATALOG[d.name].width or d.n_features
     sizes = [width, *m.hidden] if m.kind == "mlp" else [width]
     out = max(d.n_classes, 10) if d.name not in ("linear", "sparse_linear") else 1
     params = sum(a * b for a, b in zip(sizes, [*sizes[1:], out], strict=True))
@@ -224,6 +214,16 @@ def check_work(cfg: TrainConfig) -> None:
             f"this run is too large for the server: optim.epochs · data.n_train · parameters "
             f"= {work(cfg):.2g} exceeds {MAX_WORK:.2g}; use fewer epochs, samples or units"
         )
+
+
+def _check_effective(cfg: TrainConfig) -> None:
+    """Refuse a setting that cannot change this run (see regcore.catalog.ineffective)."""
+    values = cfg.flat()
+    found = ineffective(values, default_flat())
+    if found:
+        key, reason = found[0]
+        value = values[key]
+        raise ValueError(f"{key} = {_show(value)} has no effect here: {reason}")
 
 
 SECTIONS: dict[str, type] = {
@@ -390,4 +390,23 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
         for part in parts[:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = value
+    return out
+
+
+def default_flat() -> dict[str, Any]:
+    """``TrainConfig()`` as ``{dotted.field: value}``, read off the field defaults (so the
+    checks that run while ``TrainConfig()`` itself is built can use it). A fresh copy."""
+    return dict(_default_flat())
+
+
+@functools.cache
+def _default_flat() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(TrainConfig):
+        if f.name in SECTIONS:
+            for g in dataclasses.fields(SECTIONS[f.name]):
+                value = g.default
+                out[f"{f.name}.{g.name}"] = list(value) if isinstance(value, tuple) else value
+        else:
+            out[f.name] = f.default
     return out

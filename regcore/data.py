@@ -24,6 +24,7 @@ from enum import IntEnum
 import numpy as np
 import torch
 
+from regcore.catalog import CATALOG
 from regcore.config import TrainConfig
 from regcore.csvdata import read_csv_table
 
@@ -46,7 +47,7 @@ class Stream(IntEnum):
     BIASVAR_TRAIN = 8
 
 
-REAL_SETS = ("digits", "breast_cancer", "diabetes")
+REAL_SETS = tuple(n for n, d in CATALOG.items() if d.n_available)  # bundled files
 
 
 def make_generator(seed: int, stream: Stream) -> torch.Generator:

@@ -6,16 +6,17 @@ combination on screen can fail for a reason the user cannot see.
 
 from __future__ import annotations
 
-import urllib.parse
 from typing import Any
 
 import streamlit as st
 
 import regcore
+import regcore.links
 from regcore.bounds import CHOICES, MAX_FEATURES_NONLINEAR
+from regcore.catalog import CATALOG
 from regcore.config import TrainConfig
 from regcore.figures.style import reg_label
-from regcore.links import encode_value
+from regcore.links import read_link
 from ui.upload import csv_upload
 from ui.widgets import (
     DATASET_LABELS,
@@ -33,82 +34,43 @@ from ui.widgets import (
 )
 
 
-def init_state(prefix: str) -> None:
+def init_state(prefix: str) -> dict[str, str] | None:
     """Seed the widgets: from the link when it changed (a shared link, a Learn preset),
-    else from the page's last config."""
-    params = st.query_params.to_dict()
-    if params and params != st.session_state.get(f"{prefix}_link_seen"):
-        st.session_state[f"{prefix}_link_seen"] = params
-        cfg, problems = usable_link(params)
-        if cfg is not None:
-            st.session_state[f"{prefix}_cfg"] = cfg
-            seed_state(prefix, cfg, overwrite=True)
-        for text in problems:
-            st.warning(text)
-    seed_state(prefix, st.session_state.get(f"{prefix}_cfg") or TrainConfig())
-
-
-def _query(cfg: TrainConfig) -> dict[str, str]:
-    return dict(urllib.parse.parse_qsl(regcore.to_query(cfg)))
-
-
-def link_params(cfg: TrainConfig) -> dict[str, str]:
-    """The link of a config: its data set, and the fields that differ from that set's
-    defaults on this page (so a hand-written ``?data.name=polynomial`` gets them too)."""
-    full, base = _query(cfg), _query(dataset_config(cfg.data.name))
-    default = TrainConfig().flat()
-    out = {"data.name": cfg.data.name} if cfg.data.name != "linear" else {}
-    out.update({k: v for k, v in full.items() if base.get(k) != v})
-    for k in base.keys() - full.keys():  # back at TrainConfig's default: say so
-        out[k] = encode_value(default[k])
-    return out
-
-
-def config_from_link(params: dict[str, str]) -> TrainConfig:
-    """The config of a link written by :func:`link_params` (or by hand): the link's data
-    set's defaults, then the link's fields. Raises ValueError naming a bad field."""
-    name = regcore.from_query({"data.name": params.get("data.name", "linear")}).data.name
-    return regcore.from_query({**_query(dataset_config(name)), **params})
-
-
-def usable_link(params: dict[str, str]) -> tuple[TrainConfig | None, list[str]]:
-    """The config of a link, keeping every field that is valid when one is not.
+    else from the page's last config.
 
     Returns:
-        (config, messages): the whole link's config and no message when it is valid;
-        else the config of the fields that can be used, and one message a field left out
-        (or None and one message when not even the data set can be used).
+        The link's fields when this run brought a new link (the page reads its own
+        settings from them), else None.
     """
-    try:
-        return config_from_link(params), []
-    except ValueError as exc:
-        whole = str(exc)
-    kept: dict[str, str] = {}
-    problems: list[str] = []
-    if "data.name" in params:  # the data set first: the other fields' defaults follow it
-        try:
-            config_from_link({"data.name": params["data.name"]})
-            kept["data.name"] = params["data.name"]
-        except ValueError as exc:
-            problems.append(f"Left out of the link's settings: {exc}")
-    for k, v in params.items():
-        if k == "data.name":
-            continue
-        try:
-            config_from_link({**kept, k: v})
-        except ValueError as exc:
-            problems.append(f"Left out of the link's settings: {exc}")
-        else:
-            kept[k] = v
-    try:
-        return config_from_link(kept), problems or [f"Left out: {whole}"]
-    except ValueError:  # fields valid alone but not together
-        return None, [f"The link's settings were not used: {whole}"]
+    params = st.query_params.to_dict()
+    fresh = None
+    if params and params != st.session_state.get(f"{prefix}_link_seen"):
+        st.session_state[f"{prefix}_link_seen"] = params
+        fresh = params
+        reading = read_link(params)
+        if reading.config is not None:
+            st.session_state[f"{prefix}_cfg"] = reading.config
+            seed_state(prefix, reading.config, overwrite=True)
+        for text in reading.problems:
+            link_problem(text)
+    seed_state(prefix, st.session_state.get(f"{prefix}_cfg") or TrainConfig())
+    return fresh
 
 
-def write_link(prefix: str, cfg: TrainConfig) -> None:
-    """Put the config in the address bar so the page can be shared as a link."""
-    params = link_params(cfg)
+def link_problem(text: str) -> None:
+    """Say which setting of a link was left out and why (the text shown literally)."""
+    st.warning(f"Left out of the link's settings: {text}", icon="⚠️")
+
+
+def link_params(cfg: TrainConfig, page: dict[str, str] | None = None) -> dict[str, str]:
+    """The link of a config (``regcore.links.link_params``: relative to its data set's
+    defaults) plus a page's own settings."""
+    return regcore.links.link_params(cfg, page)
+
+
+def write_link(prefix: str, cfg: TrainConfig, page: dict[str, str] | None = None) -> None:
+    """Put the config (and the page's own settings) in the address bar, for sharing."""
+    params = link_params(cfg, page)
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     st.session_state[f"{prefix}_link_seen"] = params
@@ -147,8 +109,8 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
         )
     last = st.session_state.get(f"{prefix}_cfg")
     base = last if last is not None and last.data.name == name else dataset_config(name)
-    try:
-        cfg = base.replace(**values)
+    try:  # settings the hidden widgets held (dropout of a former MLP) go back to defaults
+        cfg = regcore.links.effective({**base.flat(), **values})
     except ValueError as exc:
         return None, str(exc)
     st.session_state[f"{prefix}_cfg"] = cfg
@@ -173,29 +135,30 @@ def _data_fields(prefix: str, name: str) -> tuple[dict[str, Any], str | None]:
     out["data.n_test"] = number(
         prefix, "data.n_test", "test samples", hi=cap - out["data.n_train"] if cap else None
     )
-    if name in ("linear", "sparse_linear", "polynomial", "classification"):
+    uses = CATALOG[name].uses  # the fields this data set reads
+    if "n_features" in uses:
         label = "polynomial degree" if name == "polynomial" else "features"
-        hi = None if name in ("linear", "sparse_linear") else MAX_FEATURES_NONLINEAR
+        hi = None if "true_w" in uses else MAX_FEATURES_NONLINEAR
         out["data.n_features"] = number(prefix, "data.n_features", label, hi=hi)
-    if name not in REAL_SIZES and name != "csv":
+    if "noise" in uses:
         what = "label noise (share flipped)" if name == "classification" else "noise (std)"
         out["data.noise"] = number(prefix, "data.noise", what)
-    if name in ("linear", "sparse_linear"):
+    if "true_w" in uses:
         out["data.true_w"] = number(prefix, "data.true_w", "true weight value")
         out["data.true_b"] = number(prefix, "data.true_b", "true bias")
-    if name == "sparse_linear":
+    if "n_informative" in uses:
         if st.session_state.get(key(prefix, "data.n_informative")) is None:  # None means 5
             st.session_state[key(prefix, "data.n_informative")] = min(5, out["data.n_features"])
         out["data.n_informative"] = number(
             prefix, "data.n_informative", "non-zero true weights", hi=out["data.n_features"]
         )
-    if name == "classification":
+    if "n_classes" in uses:
         out["data.n_classes"] = number(prefix, "data.n_classes", "classes")
     return out, problem
 
 
 def _model_fields(prefix: str, name: str) -> dict[str, Any]:
-    kinds = CHOICES["model.kind"] if name == "digits" else ("linear", "mlp")
+    kinds = CATALOG[name].models
     kind = choice(prefix, "model.kind", "model", kinds)
     out: dict[str, Any] = {"model.kind": kind, "model.hidden": []}
     if kind == "mlp":

@@ -1,4 +1,4 @@
-"""Widgets built from regcore's BOUNDS / CHOICES, so the UI and the validation agree.
+"""Widgets built from regcore's BOUNDS / CHOICES / CATALOG, so the UI and validation agree.
 
 Widget values live in ``st.session_state`` under ``f"{prefix}_{dotted.field}"``
 (e.g. ``pg_reg.lam``). The last valid config of a page is kept under
@@ -14,115 +14,12 @@ from typing import Any
 import streamlit as st
 
 from regcore.bounds import BOUNDS, CHOICES, INT_FIELDS
+from regcore.catalog import CATALOG
 from regcore.config import TrainConfig
+from regcore.links import dataset_config
 
-SYNTHETIC_2D = ("moons", "circles", "xor", "spiral")
-REAL_SIZES = {"digits": 1797, "breast_cancer": 569, "diabetes": 442}  # samples available
-DATASET_LABELS = {
-    "linear": "linear (200 features, textbook)",
-    "sparse_linear": "sparse linear (5 true weights)",
-    "polynomial": "polynomial fit of sin(πx)",
-    "classification": "Gaussian classes",
-    "moons": "two moons (2-D)",
-    "circles": "circles (2-D)",
-    "xor": "XOR (2-D)",
-    "spiral": "spiral (2-D)",
-    "digits": "digits 8×8 (1,797 images)",
-    "breast_cancer": "breast cancer (569 patients)",
-    "diabetes": "diabetes (442 patients)",
-    "csv": "your CSV file (upload)",
-}
-_TWO_D = {
-    "data.n_train": 200,
-    "data.n_test": 500,
-    "data.n_features": 2,
-    "data.noise": 0.2,
-    "model.kind": "mlp",
-    "model.hidden": [32, 32],
-    "reg.kind": "l2",
-    "reg.lam": 0.001,
-    # SGD with momentum, not Adam: Adam + L2 drives every weight without a data gradient
-    # (dead ReLUs) to ~0, so "L2" would look sparse (50 % near zero on moons).
-    "optim.name": "sgd",
-    "optim.lr": 0.1,
-    "optim.momentum": 0.9,
-    "optim.batch_size": 20,
-    "optim.epochs": 100,
-}
-# Sensible starting points per data set (dotted fields over TrainConfig's defaults).
-DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
-    "linear": {},
-    "sparse_linear": {
-        "data.n_train": 100,
-        "data.noise": 0.1,
-        "data.true_w": 1.0,
-        "data.n_informative": 5,
-        "model.init": "zeros",
-        "reg.kind": "l1",
-        "reg.lam": 0.1,
-        "optim.lr": 0.01,
-        "optim.batch_size": 10,
-        "optim.epochs": 200,
-    },
-    "polynomial": {
-        "data.n_train": 15,
-        "data.n_test": 200,
-        "data.n_features": 12,
-        "data.noise": 0.2,
-        "model.init": "zeros",
-        "reg.lam": 0.001,
-        "optim.lr": 0.05,
-        "optim.batch_size": 15,
-        "optim.epochs": 500,
-    },
-    "classification": {
-        "data.n_train": 200,
-        "data.n_test": 500,
-        "data.n_features": 20,
-        "data.n_classes": 3,
-        "data.noise": 0.1,
-        "reg.lam": 0.01,
-        "optim.lr": 0.1,
-        "optim.batch_size": 20,
-        "optim.epochs": 50,
-    },
-    **{name: _TWO_D for name in SYNTHETIC_2D},
-    "digits": {
-        "data.n_train": 1000,
-        "data.n_test": 797,
-        "model.kind": "mlp",
-        "model.hidden": [64],
-        "reg.lam": 0.01,
-        "optim.lr": 0.1,
-        "optim.batch_size": 64,
-        "optim.epochs": 20,
-    },
-    "breast_cancer": {
-        "data.n_train": 400,
-        "data.n_test": 169,
-        "reg.kind": "l1",
-        "reg.lam": 0.01,
-        "optim.lr": 0.05,
-        "optim.batch_size": 20,
-        "optim.epochs": 50,
-    },
-    "csv": {
-        "model.init": "torch",
-        "reg.lam": 0.01,
-        "optim.name": "adam",
-        "optim.lr": 0.01,
-        "optim.batch_size": 16,
-        "optim.epochs": 50,
-    },
-    "diabetes": {
-        "data.n_train": 300,
-        "data.n_test": 142,
-        "reg.lam": 0.1,
-        "optim.lr": 0.01,
-        "optim.batch_size": 10,
-        "optim.epochs": 100,
-    },
-}
+DATASET_LABELS = {name: d.label for name, d in CATALOG.items()}  # menus read the catalog
+REAL_SIZES = {name: d.n_available for name, d in CATALOG.items() if d.n_available}
 
 
 def log_options(lo: float, hi: float, *, zero: bool = False) -> list[float]:
@@ -151,11 +48,6 @@ def _bound(x: float) -> str:
 def key(prefix: str, field: str) -> str:
     """The session-state key of a widget."""
     return f"{prefix}_{field}"
-
-
-def dataset_config(name: str) -> TrainConfig:
-    """The starting config of a data set (its defaults over TrainConfig's)."""
-    return TrainConfig().replace(**{"data.name": name, **DATASET_DEFAULTS.get(name, {})})
 
 
 def seed_state(prefix: str, cfg: TrainConfig, *, overwrite: bool = False) -> None:

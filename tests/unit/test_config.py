@@ -27,6 +27,12 @@ def _base_for(key: str) -> dict:
         return {"model": {"kind": "mlp"}, "data": {"n_features": 2}}
     if key == "data.n_informative":
         return {"data": {"n_features": 1_000, "name": "sparse_linear"}}
+    if key == "data.n_classes":  # a setting is only accepted where it has an effect
+        return {"data": {"name": "classification", "n_features": 2}}
+    if key == "model.dropout":
+        return {"model": {"kind": "mlp", "hidden": [4]}, "data": {"n_features": 2}}
+    if key == "reg.l1_ratio":
+        return {"reg": {"kind": "elastic_net"}}
     return big if key.startswith("data.") else {}
 
 

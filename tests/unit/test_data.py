@@ -6,6 +6,7 @@ import torch
 
 import regcore
 from regcore.bounds import DATASETS
+from regcore.catalog import CATALOG
 
 
 def _cfg(**data):
@@ -15,12 +16,13 @@ def _cfg(**data):
 
 @pytest.mark.parametrize("name", [n for n in DATASETS if n != "csv"])
 def test_data_every_set_builds_and_is_deterministic(name):
-    cfg = _cfg(name=name, n_train=30, n_test=20, n_features=10)
+    width = {} if CATALOG[name].width else {"n_features": 10}  # only where the set reads it
+    cfg = _cfg(name=name, n_train=30, n_test=20, **width)
     a, b = regcore.make_dataset(cfg), regcore.make_dataset(cfg)
     assert torch.equal(a.X_train, b.X_train) and torch.equal(a.y_test, b.y_test)
     assert a.X_train.shape[0] == 30 and a.X_test.shape[0] == 20
     assert torch.isfinite(a.X_train).all() and torch.isfinite(a.X_test).all()
-    other = regcore.make_dataset(_cfg(name=name, n_train=30, n_test=20, n_features=10, seed=1))
+    other = regcore.make_dataset(_cfg(name=name, n_train=30, n_test=20, **width, seed=1))
     assert not torch.equal(a.X_train, other.X_train)
     if a.task == "classification":
         assert a.y_train.dtype == torch.int64 and a.n_classes >= 2

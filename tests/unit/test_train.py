@@ -163,7 +163,8 @@ def test_train_elastic_net_reduces_to_its_ends(ratio, kind, solver):
     }
     reg = {"lam": 0.3, "l1_solver": solver}
     enet = regcore.fit(_cfg(**base, reg={**reg, "kind": "elastic_net", "l1_ratio": ratio}))
-    pure = regcore.fit(_cfg(**base, reg={**reg, "kind": kind}))
+    solver_of_pure = {"l1_solver": solver} if kind == "l1" else {}  # l2 has no L1 solver
+    pure = regcore.fit(_cfg(**base, reg={"lam": 0.3, **solver_of_pure, "kind": kind}))
     np.testing.assert_allclose(enet.weights["linear1"], pure.weights["linear1"], atol=1e-12)
     np.testing.assert_allclose(enet.history["penalty"], pure.history["penalty"], atol=1e-12)
 
