@@ -5,6 +5,7 @@ import streamlit as st
 import ui  # noqa: F401
 from regcore.presets import PRESETS, preset
 from ui.controls import link_params
+from ui.views import regularizer_table
 
 st.title("Learn: one objective, every page")
 st.markdown(
@@ -16,16 +17,9 @@ st.latex(
     r"J(w, b) = \underbrace{\tfrac{1}{n}\textstyle\sum_i \ell(f(x_i), y_i)}_{\text{data loss}}"
     r" + \lambda\,\Omega(w)"
 )
+st.markdown(regularizer_table())
 st.markdown(
     """
-| regularizer | Ω(w) | what a step does | what you see |
-|---|---|---|---|
-| L2 (`l2`) | ½‖w‖² | gradient λw: with plain SGD exactly `SGD(weight_decay=λ)` | every weight shrinks, few reach 0 |
-| L1 (`l1`, proximal) | ‖w‖₁ | after the step, w ← sign(w)·max(\\|w\\| − lr·λ, 0) | many weights **exactly** 0 |
-| L1 (`l1`, subgradient) | ‖w‖₁ | gradient λ·sign(w) in the loss | weights hover near 0, rarely at it |
-| elastic net | α‖w‖₁ + (1−α)·½‖w‖² | both of the above | sparse *and* shrunk |
-| decoupled weight decay | — (not a penalty) | w ← w − lr·λ·w beside the optimizer step | with Adam differs from L2 |
-
 In an MLP, L2 (and, faster, Adam + L2) also drives the weights of dead ReLU units to 0:
 they get no gradient from the data, only the penalty's pull.
 

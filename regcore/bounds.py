@@ -9,6 +9,7 @@ of a run on a public server (``regcore.config.work``).
 from __future__ import annotations
 
 from regcore.catalog import CATALOG
+from regcore.regularizers import L1_SOLVERS, REGULARIZERS
 
 # (low, high) inclusive, except where OPEN_LOW names the field: there low is excluded.
 BOUNDS: dict[str, tuple[float, float]] = {
@@ -59,8 +60,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "model.activation": ("relu", "tanh", "sigmoid"),
     "model.norm": ("none", "batch", "layer", "group", "instance"),
     "model.init": ("auto", "normal", "zeros", "torch"),
-    "reg.kind": ("none", "l1", "l2", "elastic_net", "weight_decay"),
-    "reg.l1_solver": ("proximal", "subgradient"),
+    "reg.kind": tuple(REGULARIZERS),
+    "reg.l1_solver": L1_SOLVERS,
     "optim.name": ("sgd", "adam", "adamw"),
     "device": ("auto", "cpu", "cuda", "mps"),
     "dtype": ("float32", "float64"),

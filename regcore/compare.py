@@ -25,6 +25,7 @@ from typing import Any
 from regcore.config import TrainConfig, load_config
 from regcore.data import make_dataset
 from regcore.metrics import NEAR_ZERO
+from regcore.regularizers import spec
 from regcore.results import RunResult, StepMetrics
 from regcore.runtime import StopSignal, stop_requested
 from regcore.train import fit
@@ -77,23 +78,16 @@ class Variant:
 
 def color_key(cfg: TrainConfig) -> str:
     """The colour key of a run: its reg kind, refined where a page contrasts variants."""
-    kind, opt = cfg.reg.kind, cfg.optim.name
-    if kind in ("l1", "elastic_net") and cfg.reg.l1_solver == "subgradient":
-        return "l1_subgradient" if kind == "l1" else kind
+    kind, opt, key = cfg.reg.kind, cfg.optim.name, spec(cfg.reg).color_key
+    if kind == "l1" and cfg.reg.l1_solver == "subgradient":
+        return "l1_subgradient"
     if kind == "l2" and opt in ("adam", "adamw"):
         return "adam_l2"
     if kind == "weight_decay" and opt in ("adam", "adamw"):
         return "adamw"
-    return kind
+    return key
 
 
-_NAMES = {
-    "none": "none",
-    "l1": "L1",
-    "l2": "L2",
-    "elastic_net": "elastic net",
-    "weight_decay": "weight decay",
-}
 _OPT_NAMES = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}
 
 
@@ -104,14 +98,14 @@ def run_label(cfg: TrainConfig, solver: bool = False) -> str:
         cfg: the run's config. solver: name the L1 solver even when it is the default.
     """
     r, opt = cfg.reg, cfg.optim.name
-    name = _NAMES[r.kind]
+    name = spec(r).name
     if r.kind == "weight_decay" and opt == "adamw":
         name = "AdamW"
     elif opt != "sgd":
         name = f"{_OPT_NAMES[opt]} + {name}"
-    if r.kind in ("l1", "elastic_net") and (solver or r.l1_solver == "subgradient"):
+    if spec(r).l1_solvers and (solver or r.l1_solver == "subgradient"):
         name += f" {r.l1_solver}"
-    if r.kind == "elastic_net":
+    if spec(r).l1_share is None:  # a mix: name its α
         name += f" α={r.l1_ratio:g}"
     return name if r.kind == "none" else f"{name} λ={r.lam:g}"
 
@@ -200,7 +194,7 @@ def plan(
         ValueError: naming the field of the first invalid variant.
     """
     configs = tuple(v.apply(base) for v in variants)
-    solvers = {c.reg.l1_solver for c in configs if c.reg.kind in ("l1", "elastic_net")}
+    solvers = {c.reg.l1_solver for c in configs if spec(c.reg).l1_solvers}
     labels = tuple(
         v.label or run_label(c, solver=len(solvers) > 1)
         for v, c in zip(variants, configs, strict=True)

@@ -15,6 +15,7 @@ import torch
 
 from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, make_dataset
+from regcore.regularizers import l1_share, spec
 
 
 def exact_path(
@@ -33,12 +34,11 @@ def exact_path(
         there is no exact path to draw (other models, tasks or regularizers).
     """
     cfg = load_config(cfg)
-    kind = cfg.reg.kind
-    if kind == "weight_decay" and cfg.optim.name == "sgd":
-        kind = "l2"
+    how = spec(cfg.reg)
     if (
         cfg.model.kind != "linear"
-        or kind not in ("l2", "l1", "elastic_net")
+        or how.exact_path is None
+        or cfg.optim.name not in how.exact_path_optims
         or cfg.reg.penalize_bias
     ):
         return None
@@ -54,12 +54,13 @@ def exact_path(
     shrink = torch.where(S[None, :] > 1e-10 * S.max(), shrink, torch.zeros_like(shrink))
     coefs = (shrink * uty[None, :]) @ Vh  # (K, d)
     method = "ridge, closed form (XcᵀXc + (nλ/2)I)⁻¹Xcᵀyc"
-    if kind in ("l1", "elastic_net"):
-        coefs = _cd_path(Xc, yc, lams, 1.0 if kind == "l1" else cfg.reg.l1_ratio, coefs)
+    if how.exact_path == "enet":
+        alpha = l1_share(cfg.reg)
+        coefs = _cd_path(Xc, yc, lams, alpha, coefs)
         method = (
             "scikit-learn lasso_path, alpha = λ/2"
-            if kind == "l1"
-            else f"scikit-learn enet_path, alpha = λ/2, l1_ratio = {cfg.reg.l1_ratio:g}"
+            if alpha == 1.0
+            else f"scikit-learn enet_path, alpha = λ/2, l1_ratio = {alpha:g}"
         )
     return {"lambdas": lams.tolist(), "coefs": coefs.tolist(), "method": method}
 

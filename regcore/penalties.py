@@ -11,7 +11,8 @@ with the penalty *summed* over every penalized entry (not averaged):
 - ``elastic_net``: Ω = α‖w‖₁ + (1−α)·½‖w‖²   (α = ``l1_ratio``)
 
 Decoupled weight decay is not a penalty: Ω = 0 and the decay is applied beside
-the optimizer step (see regcore.train). Sources: Hastie, Tibshirani & Friedman,
+the optimizer step. How each share enters a step (the kernel both engines call) and
+each kind's facts are in regcore.regularizers. Sources: Hastie, Tibshirani & Friedman,
 *Elements of Statistical Learning* §3.4; Zou & Hastie (2005) for the elastic
 net; Loshchilov & Hutter (2019) for decoupled weight decay.
 """
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 import torch
 
 from regcore.config import RegConfig
+from regcore.regularizers import l1_share, l2_share
 
 
 def l1(params: Sequence[torch.Tensor]) -> torch.Tensor:
@@ -41,44 +43,11 @@ def elastic_net(params: Sequence[torch.Tensor], l1_ratio: float) -> torch.Tensor
 
 
 def omega(reg: RegConfig, params: Sequence[torch.Tensor]) -> torch.Tensor:
-    """Ω(w) of the configured regularizer (0 for ``none`` and ``weight_decay``)."""
-    if reg.kind == "l1":
-        return l1(params)
-    if reg.kind == "l2":
-        return l2(params)
-    if reg.kind == "elastic_net":
-        return elastic_net(params, reg.l1_ratio)
-    return sum((p.sum() * 0.0 for p in params), torch.zeros(()))
-
-
-def gradient_part(reg: RegConfig, params: Sequence[torch.Tensor]) -> torch.Tensor:
-    """The share of λ·Ω that goes into the loss's gradient.
-
-    With the proximal L1 solver the L1 term is applied by soft-thresholding
-    after the step, so only elastic net's L2 part remains here.
-    """
-    if reg.lam == 0.0 or reg.kind in ("none", "weight_decay"):
+    """Ω(w) of the configured regularizer: α‖w‖₁ + (1−α)·½‖w‖² with the kind's shares
+    (regcore.regularizers); 0 for ``none`` and ``weight_decay``."""
+    a, b = l1_share(reg), l2_share(reg)
+    if not a and not b:
         return torch.zeros(())
-    proximal = reg.l1_solver == "proximal"
-    if reg.kind == "l1":
-        return torch.zeros(()) if proximal else reg.lam * l1(params)
-    if reg.kind == "elastic_net" and proximal:
-        return reg.lam * (1.0 - reg.l1_ratio) * l2(params)
-    return reg.lam * omega(reg, params)
-
-
-def soft_threshold_(params: Sequence[torch.Tensor], threshold: float) -> None:
-    """In place: w ← sign(w)·max(|w| − t, 0), the proximal map of t‖w‖₁."""
-    if threshold <= 0.0:
-        return
-    with torch.no_grad():
-        for p in params:
-            p.copy_(p.sign() * (p.abs() - threshold).clamp_min(0.0))
-
-
-def l1_threshold(reg: RegConfig, lr: float) -> float:
-    """The soft-threshold t = lr·λ·α of one proximal step (0 when not proximal)."""
-    if reg.l1_solver != "proximal" or reg.kind not in ("l1", "elastic_net"):
-        return 0.0
-    alpha = 1.0 if reg.kind == "l1" else reg.l1_ratio
-    return lr * reg.lam * alpha
+    if a and b:
+        return a * l1(params) + b * l2(params)
+    return a * l1(params) if a else b * l2(params)

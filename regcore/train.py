@@ -34,7 +34,14 @@ from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, Stream, make_dataset, make_generator
 from regcore.metrics import accuracy, weight_stats
 from regcore.models import build_model, penalized_parameters, weight_layers
-from regcore.penalties import gradient_part, l1_threshold, omega, soft_threshold_
+from regcore.penalties import omega
+from regcore.regularizers import (
+    l1_threshold,
+    penalty_grad,
+    shrink_factor,
+    soft_threshold_,
+    spec,
+)
 from regcore.results import HISTORY_KEYS, OPTIONAL_KEYS, RunResult, StepMetrics
 from regcore.runtime import StopSignal, resolve_device, stop_requested
 
@@ -66,6 +73,8 @@ class _Setup:
     device: torch.device
     classify: bool
     sample_idx: dict[str, torch.Tensor]
+    shrink: float | None  # decoupled decay applied by hand (AdamW decays by itself)
+    threshold: float  # proximal L1 threshold lr·λ·α per step (0: none)
 
 
 def _to(t: torch.Tensor, device: torch.device, dtype: torch.dtype, classify: bool):
@@ -105,6 +114,7 @@ def _setup(cfg: TrainConfig, data: Dataset | None = None) -> _Setup:
         regression=not classify,
     ).to(device=device, dtype=dtype)
     penalized = penalized_parameters(model, cfg.reg.penalize_bias)
+    lam = cfg.reg.lam
     return _Setup(
         cfg=cfg,
         data=ds,
@@ -118,6 +128,8 @@ def _setup(cfg: TrainConfig, data: Dataset | None = None) -> _Setup:
         device=device,
         classify=classify,
         sample_idx=_sample_indices(model, cfg.seed),
+        shrink=None if cfg.optim.name == "adamw" else shrink_factor(cfg.reg, cfg.optim.lr, lam),
+        threshold=l1_threshold(cfg.reg, cfg.optim.lr, lam),
     )
 
 
@@ -125,7 +137,8 @@ def _optimizer(cfg: TrainConfig, model: nn.Module, penalized: list[nn.Parameter]
     o = cfg.optim
     ids = {id(p) for p in penalized}
     rest = [p for p in model.parameters() if id(p) not in ids]
-    decay = cfg.reg.lam if (o.name == "adamw" and cfg.reg.kind == "weight_decay") else 0.0
+    decoupled = spec(cfg.reg).role == "decoupled"
+    decay = cfg.reg.lam if (o.name == "adamw" and decoupled) else 0.0
     groups = [{"params": penalized, "weight_decay": decay}, {"params": rest, "weight_decay": 0.0}]
     groups = [g for g in groups if g["params"]]
     if o.name == "sgd":
@@ -143,12 +156,10 @@ def data_loss(out: torch.Tensor, y: torch.Tensor, classify: bool) -> torch.Tenso
 
 
 def _train_epoch(s: _Setup) -> bool:
-    """One pass over the training data; False if a loss went non-finite."""
+    """One pass over the training data through autograd; False if a loss went non-finite."""
     cfg, model, opt = s.cfg, s.model, s.optimizer
     n, bs = s.fit.X.shape[0], cfg.optim.batch_size
     order = torch.randperm(n, generator=s.batch_gen).to(s.device)
-    manual_decay = cfg.reg.kind == "weight_decay" and cfg.optim.name != "adamw"
-    threshold = l1_threshold(cfg.reg, cfg.optim.lr)
     model.train()
     # BatchNorm cannot normalize one sample: a last minibatch of one is skipped.
     stop = n - 1 if (cfg.model.norm == "batch" and n % bs == 1 and n > 1) else n
@@ -156,17 +167,30 @@ def _train_epoch(s: _Setup) -> bool:
         idx = order[start : start + bs]
         opt.zero_grad(set_to_none=True)
         loss = data_loss(model(s.fit.X[idx]), s.fit.y[idx], s.classify)
-        loss = loss + gradient_part(cfg.reg, s.penalized).to(loss.device)
         if not torch.isfinite(loss):
             return False
         loss.backward()
-        if manual_decay:
-            with torch.no_grad():
-                for p in s.penalized:
-                    p.mul_(1.0 - cfg.optim.lr * cfg.reg.lam)
-        opt.step()
-        soft_threshold_(s.penalized, threshold)
+        regularized_step(s)
     return True
+
+
+@torch.no_grad()
+def regularized_step(s: _Setup) -> None:
+    """After the data gradient is in ``.grad``: add the penalty's gradient, decay,
+    take the optimizer step, soft-threshold (the shared kernel, regcore.regularizers)."""
+    reg = s.cfg.reg
+    if reg.lam != 0.0:
+        for p in s.penalized:
+            g = penalty_grad(reg, p, reg.lam)
+            if g is not None:
+                p.grad = g if p.grad is None else p.grad.add_(g)
+    if s.shrink is not None:
+        for p in s.penalized:
+            p.mul_(s.shrink)
+    s.optimizer.step()
+    if s.threshold:
+        for p in s.penalized:
+            soft_threshold_(p, s.threshold)
 
 
 @torch.no_grad()

@@ -14,11 +14,11 @@ from regcore.config import TrainConfig
 from regcore.figures import compare as figs
 from regcore.figures.compare_weights import fig_digit_weights_grid
 from regcore.figures.style import reg_label
+from regcore.regularizers import L1_SOLVERS, REGULARIZERS
 from ui.runner import Job
 from ui.views import CHART
 from ui.widgets import LAM_OPTIONS, fmt
 
-KINDS = ("none", "l1", "l2", "elastic_net", "weight_decay")
 PER_RUN_LAM = ("regularizers", "digits")  # modes where each run may have its own λ
 
 
@@ -41,16 +41,14 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
     if mode == "regularizers":  # a row of its own: chips stay readable at 1024 px
         kinds = st.multiselect(
             "Regularizers",
-            list(KINDS),
+            list(REGULARIZERS),
             default=["none", "l1", "l2"],
             format_func=reg_label,
             key=f"{prefix}_kinds",
         )
     c2, c3 = st.columns(2)
     if mode == "regularizers":
-        solver = c2.radio(
-            "L1 solver", ["proximal", "subgradient"], horizontal=True, key=f"{prefix}_solver"
-        )
+        solver = c2.radio("L1 solver", list(L1_SOLVERS), horizontal=True, key=f"{prefix}_solver")
         variants = [Variant(kind=k, l1_solver=solver) for k in kinds]
     shared = mode not in PER_RUN_LAM or c3.toggle(
         "one λ for all", value=True, key=f"{prefix}_shared"

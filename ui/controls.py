@@ -17,6 +17,7 @@ from regcore.catalog import CATALOG
 from regcore.config import TrainConfig
 from regcore.figures.style import reg_label
 from regcore.links import read_link
+from regcore.regularizers import REGULARIZERS
 from ui.upload import csv_upload
 from ui.widgets import (
     DATASET_LABELS,
@@ -194,9 +195,9 @@ def _reg_fields(prefix: str) -> dict[str, Any]:
     out: dict[str, Any] = {"reg.kind": kind}
     if kind != "none":
         out["reg.lam"] = log_slider(prefix, "reg.lam", "strength λ (log scale)", LAM_OPTIONS)
-    if kind == "elastic_net":
+    if REGULARIZERS[kind].l1_share is None:  # a mix of L1 and L2: its share α
         out["reg.l1_ratio"] = slider(prefix, "reg.l1_ratio", "L1 share α", step=0.05)
-    if kind in ("l1", "elastic_net"):
+    if REGULARIZERS[kind].l1_solvers:
         out["reg.l1_solver"] = choice(
             prefix,
             "reg.l1_solver",

@@ -12,6 +12,7 @@ from regcore.biasvar import KNOWN_TRUTH, bias_variance
 from regcore.config import TrainConfig
 from regcore.figures import fig_weight_hist
 from regcore.figures import sweep as figs
+from regcore.regularizers import l1_share, l2_share, spec
 from regcore.sweep import exact_path, run_result, sweep
 from ui import live
 from ui.runner import Job
@@ -92,9 +93,10 @@ NO_PENALTY = (
 
 def underflow_note(res) -> str | None:
     """Why an L2 / weight-decay sweep can show exact zeros (else None): underflow."""
-    o, kind = res.config.optim, res.config.reg.kind
+    o, reg = res.config.optim, res.config.reg
     zeros = [r.get("zero_fraction", 0.0) for r in res.rows if not r.get("diverged")]
-    if kind not in ("l2", "weight_decay") or not any(z > 0 for z in zeros):
+    only_shrinks = spec(reg).role != "none" and l1_share(reg) == 0.0
+    if not only_shrinks or not any(z > 0 for z in zeros):
         return None
     return (
         "Exact zeros under L2 or weight decay are not sparsity but underflow: a weight that "
@@ -116,11 +118,12 @@ def diverged_note(res) -> str | None:
         f"Training diverged for {where} ({len(idx)} of {k} strengths): the loss became "
         "infinite or NaN, so these λ are shaded and left out of the charts."
     )
-    o, kind = res.config.optim, res.config.reg.kind
-    if o.name == "sgd" and kind in ("l2", "weight_decay", "elastic_net") and o.lr * lams[0] > 1:
+    o, reg = res.config.optim, res.config.reg
+    decoupled = spec(reg).role == "decoupled"
+    if o.name == "sgd" and (decoupled or l2_share(reg) > 0) and o.lr * lams[0] > 1:
         # the penalty alone is a quadratic of curvature λ: plain SGD is stable for lr·λ < 2,
         # heavy-ball momentum μ for lr·λ < 2(1 + μ) (decoupled decay skips the momentum)
-        mu = o.momentum if kind != "weight_decay" else 0.0
+        mu = o.momentum if not decoupled else 0.0
         limit = 2.0 * (1.0 + mu)
         why = f"2(1 + momentum) with momentum {mu:g}" if mu else "2 for plain SGD"
         text += (
@@ -207,7 +210,7 @@ def draw_result(prefix: str, out: dict[str, Any]) -> None:
     note = diverged_note(res)
     if note:
         st.warning(note)
-    if res.config.reg.kind == "none":
+    if spec(res.config.reg).role == "none":
         st.info(NO_PENALTY)
     note = underflow_note(res)
     if note:

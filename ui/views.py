@@ -16,6 +16,7 @@ from regcore.figures import (
     loss_name,
     run_summary,
 )
+from regcore.regularizers import REGULARIZERS
 from regcore.results import RunResult, StepMetrics
 from ui.runner import Job
 
@@ -132,3 +133,18 @@ def result_panel(prefix: str, result: RunResult) -> None:
         else:
             fig = fig_weight_hist(result, layer, log_count=log_count)
         st.plotly_chart(fig, config=CHART, key=f"{prefix}_hist")
+
+
+def regularizer_table() -> str:
+    """The Learn page's Markdown table of every regularizer kind (regcore.regularizers)."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    rows = [
+        f"| {r.label} (`{kind}`) | {cell(r.omega)} | {cell(r.step)} | {cell(r.effect)} |"
+        for kind, r in REGULARIZERS.items()
+        if r.role != "none"
+    ]
+    head = "| regularizer | Ω(w) | what a step does | what you see |\n|---|---|---|---|"
+    return "\n".join([head, *rows])

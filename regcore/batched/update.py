@@ -16,6 +16,14 @@ import torch
 
 from regcore.batched.linear import LinearNet
 from regcore.config import TrainConfig
+from regcore.regularizers import (
+    l1_share,
+    l1_threshold,
+    penalty_grad,
+    proximal,
+    sgd_shrink,
+    shrink_factor,
+)
 
 BETAS, EPS = (0.9, 0.999), 1e-8  # torch.optim.Adam / AdamW defaults
 
@@ -26,32 +34,19 @@ class Rule:
     def __init__(self, cfg: TrainConfig, lams: list[torch.Tensor | None]):
         r, o = cfg.reg, cfg.optim
         self.o, self.lr, self.t, self.state = o, o.lr, 0, {}
-        prox = r.l1_solver == "proximal" and r.kind in ("l1", "elastic_net")
-        alpha = 1.0 if r.kind == "l1" else r.l1_ratio
+        self.reg, self.lams = r, lams
+        a = 0.0 if proximal(r) else l1_share(r)  # the L1 share solved in the gradient
 
-        def each(f):
-            return [None if lam is None else f(lam) for lam in lams]
+        def each(f, on: bool = True):
+            return [None if lam is None or not on else f(lam) for lam in lams]
 
-        none = [None] * len(lams)
-        self.l2 = (
-            each(lambda x: x * (1.0 - alpha))
-            if r.kind == "elastic_net"
-            else each(lambda x: x)
-            if r.kind == "l2"
-            else none
-        )
-        self.l1 = (
-            each(lambda x: x * alpha) if r.kind in ("l1", "elastic_net") and not prox else none
-        )
-        self.thr = each(lambda x: o.lr * x * alpha) if prox else none
+        self.thr = each(lambda x: l1_threshold(r, o.lr, x), proximal(r))
         self.nthr = [None if t is None else -t for t in self.thr]
-        self.decay = each(lambda x: 1.0 - o.lr * x) if r.kind == "weight_decay" else none
-        self.fused = o.name == "sgd" and o.momentum == 0.0 and all(x is None for x in self.l1)
+        self.decay = each(lambda x: shrink_factor(r, o.lr, x))
+        # plain SGD without an in-loss L1 share folds the L2 share into the decay factor
+        self.fused = o.name == "sgd" and o.momentum == 0.0 and not a
         if self.fused:  # (1 − lr·λ_l2)·p or (1 − lr·λ)·p before the data-gradient step
-            self.decay = [
-                d if d is not None else (None if x is None else 1.0 - o.lr * x)
-                for d, x in zip(self.decay, self.l2, strict=True)
-            ]
+            self.decay = each(lambda x: sgd_shrink(r, o.lr, x))
 
     def update(self, net, xbT, xb, tb) -> None:
         """One optimizer step of every model on one minibatch."""
@@ -71,10 +66,13 @@ class Rule:
             return
         self.t += 1
         for i, (p, g) in enumerate(zip(net.params(), net.grads(xbT, xb, tb), strict=True)):
-            if self.l2[i] is not None and not self.fused:
-                g = g + self.l2[i] * p
-            if self.l1[i] is not None:
-                g = g + self.l1[i] * p.sign()
+            pg = (
+                None
+                if self.fused or self.lams[i] is None
+                else penalty_grad(self.reg, p, self.lams[i])
+            )
+            if pg is not None:
+                g = g + pg
             if self.decay[i] is not None:
                 p.mul_(self.decay[i])
             if self.o.name == "sgd":

@@ -11,6 +11,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from regcore.regularizers import REGULARIZERS
+
 # One colour per regularizer kind (and per variant a page may contrast), colour-blind safe
 # (Okabe–Ito palette), so "L1" is the same orange on every page.
 REG_COLORS: dict[str, str] = {
@@ -24,14 +26,11 @@ REG_COLORS: dict[str, str] = {
     "adam_l2": "#56B4E9",
     "adamw": "#D55E00",
 }
+# Each kind's label comes from regcore.regularizers; the variants a page contrasts add theirs.
 REG_LABELS: dict[str, str] = {
-    "none": "no regularization",
-    "l1": "L1 (lasso)",
+    **{r.color_key: r.label for r in REGULARIZERS.values()},
     "l1_proximal": "L1, proximal",
     "l1_subgradient": "L1, subgradient",
-    "l2": "L2 (ridge)",
-    "elastic_net": "elastic net",
-    "weight_decay": "decoupled weight decay",
     "adam_l2": "Adam + L2 penalty",
     "adamw": "AdamW (decoupled decay)",
 }
@@ -45,14 +44,18 @@ FONT_SIZE = 18  # readable from the back of a classroom
 FONT_FAMILY = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
 
 
+def _key(kind: str) -> str:
+    return REGULARIZERS[kind].color_key if kind in REGULARIZERS else kind
+
+
 def reg_color(kind: str) -> str:
-    """The colour of a regularizer kind (grey for unknown kinds)."""
-    return REG_COLORS.get(kind, "#777777")
+    """The colour of a regularizer kind or colour key (grey for unknown ones)."""
+    return REG_COLORS.get(_key(kind), "#777777")
 
 
 def reg_label(kind: str) -> str:
-    """The human label of a regularizer kind (the kind itself when unknown)."""
-    return REG_LABELS.get(kind, kind)
+    """The human label of a regularizer kind or colour key (itself when unknown)."""
+    return REG_LABELS.get(_key(kind), kind)
 
 
 def base_layout(
