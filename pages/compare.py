@@ -5,7 +5,7 @@ import streamlit as st
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from regcore.compare import plan
 from ui import compare_view as view
-from ui import live
+from ui import geometry_view, live
 
 P = "cmp"  # session-state prefix of this page
 
@@ -58,3 +58,6 @@ elif res is None or meta is None or meta["mode"] != mode:
     st.info(f"Press **Train all** to train {runs}.")
 else:
     view.draw_result(P, res, mode, base)
+
+st.divider()
+geometry_view.render()  # the weight-plane picture: λ and correlation, trained on top

@@ -1,5 +1,6 @@
 """AppTest: the L1 vs L2 page trains its comparison through the job runner and draws it."""
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -15,7 +16,12 @@ def _train(at: AppTest) -> AppTest:
 
 
 def _charts(at: AppTest) -> list:
-    return at.get("plotly_chart")
+    """The comparison's charts (not the geometry section's, whose layout meta holds ρ)."""
+    return [
+        c
+        for c in at.get("plotly_chart")
+        if "rho" not in (json.loads(c.proto.spec)["layout"].get("meta") or {})
+    ]
 
 
 def test_compare_page_default_trains_none_l1_l2():
@@ -107,3 +113,22 @@ def test_compare_page_asks_for_a_regularizer_when_none_is_picked() -> None:
     assert any("Pick at least one regularizer" in i.value for i in at.info)
     assert not any("Press **Train all**" in i.value for i in at.info)
     assert at.button(key="cmp_train").disabled
+
+
+def test_compare_page_geometry_puts_l1_on_an_axis_as_lambda_grows():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    at.slider(key="geo_lam").set_value(0.5).run()
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    geo = [s for s in specs if "rho" in (s["layout"].get("meta") or {})]
+    assert len(geo) == 1 and geo[0]["layout"]["meta"]["lam"] == 0.5
+    text = " ".join(m.value for m in at.markdown)
+    assert "off the axes" in text
+    at.slider(key="geo_lam").set_value(3.0).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "**L1** at λ = 3: (" in text and "0 exactly" in text and "on an axis from" in text
+    l2_line = next(line for line in text.split("- ") if line.startswith("**L2**"))
+    assert "0 exactly" not in l2_line
