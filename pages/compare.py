@@ -6,6 +6,7 @@ import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from regcore.compare import plan
 from ui import compare_view as view
 from ui import geometry_view, live
+from ui.messages import say
 
 P = "cmp"  # session-state prefix of this page
 
@@ -14,9 +15,10 @@ live.collect(P)
 st.title("L1 vs L2")
 if st.query_params:  # this page's runs come from its presets and controls, not from links
     names = ", ".join(sorted(st.query_params.keys()))
-    st.info(
+    say(
+        "info",
         f"This page sets its runs with the controls below; the link's settings ({names}) "
-        "apply on the Playground and the λ sweep, not here."
+        "apply on the Playground and the λ sweep, not here.",
     )
     st.query_params.clear()
 st.caption(
@@ -45,7 +47,7 @@ b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(
 note.caption(f"{view.describe(base, variants)}; {live.estimate_note(seconds)}")
 for msg in (problem, too_big, live.refusal(P), st.session_state.get(f"{P}_error")):
     if msg:
-        st.error(msg)
+        say("error", msg)
 
 meta = st.session_state.get(f"{P}_meta")
 res = st.session_state.get(f"{P}_result")

@@ -5,9 +5,18 @@ import streamlit as st
 import ui  # noqa: F401
 from regcore.presets import PRESETS, preset
 from ui.controls import link_params
+from ui.messages import say
 from ui.views import regularizer_table
 
 st.title("Learn: one objective, every page")
+if st.query_params:  # this page trains nothing: say so rather than drop the link silently
+    names = ", ".join(sorted(st.query_params.keys()))
+    say(
+        "info",
+        f"This page explains and trains nothing, so the link's settings ({names}) are not used "
+        "here: open them on the Playground or the λ sweep.",
+    )
+    st.query_params.clear()
 st.markdown(
     "Every page, the command line and the tests minimize the same thing: the data loss "
     "plus λ times a penalty on the **weights** (biases and normalization layers are not "

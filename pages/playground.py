@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from ui import controls, live, views
+from ui.messages import say
 
 P = "pg"  # session-state prefix of this page
 
@@ -42,9 +43,9 @@ if cfg is not None and not busy:
     )
 for msg in (problem, too_big, live.refusal(P)):
     if msg:
-        st.error(msg)
+        say("error", msg)
 if st.session_state.get(f"{P}_error") and st.session_state.get(f"{P}_run_cfg") == cfg:
-    st.error(st.session_state[f"{P}_error"])  # the failed run's settings are still on screen
+    say("error", st.session_state[f"{P}_error"])  # the failed run's settings are still on screen
 
 if busy:
     running_cfg = st.session_state[f"{P}_run_cfg"]

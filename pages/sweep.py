@@ -6,6 +6,7 @@ import streamlit as st
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from ui import controls, live
 from ui import sweep_view as view
+from ui.messages import say
 
 P = "sw"  # session-state prefix of this page
 
@@ -36,7 +37,7 @@ if cfg is not None:
     note.caption(f"{view.describe(cfg, plan)}; {live.estimate_note(seconds)}")
 for msg in (problem, too_big, live.refusal(P), st.session_state.get(f"{P}_error")):
     if msg:
-        st.error(msg)
+        say("error", msg)
 
 out = st.session_state.get(f"{P}_result")
 if busy:

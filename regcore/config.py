@@ -27,6 +27,9 @@ from regcore.bounds import (
     MAX_WORK,
     NULLABLE,
     OPEN_LOW,
+    SECONDS_PER_WORK,
+    TooLargeError,
+    duration,
 )
 from regcore.catalog import CATALOG, ineffective
 
@@ -132,6 +135,7 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         _check_section(self, "")
+        check_work(self)  # the real reason first: a too-large run is refused as such
         d, o = self.data, self.optim
         n_fit = d.n_train
         if o.early_stopping_patience is not None:
@@ -152,7 +156,6 @@ class TrainConfig:
                 "statistics need at least 2 samples): use a batch size of 2 or more, or "
                 "layer/group norm"
             )
-        check_work(self)
         if self.model.kind == "cnn" and d.name != "digits":
             raise ValueError(
                 f"model.kind = 'cnn' needs an image data set: data.name = 'digits', not '{d.name}'"
@@ -209,10 +212,12 @@ def work(cfg: TrainConfig) -> float:
 
 def check_work(cfg: TrainConfig) -> None:
     """Refuse a run whose rough cost exceeds ``MAX_WORK`` (a public server's guard)."""
-    if work(cfg) > MAX_WORK:
-        raise ValueError(
-            f"this run is too large for the server: optim.epochs · data.n_train · parameters "
-            f"= {work(cfg):.2g} exceeds {MAX_WORK:.2g}; use fewer epochs, samples or units"
+    w = work(cfg)
+    if w > MAX_WORK:
+        raise TooLargeError(
+            f"this run is too large for the server: {duration(w * SECONDS_PER_WORK)} here "
+            f"(optim.epochs · data.n_train · parameters = {w:.2g}, allowed up to "
+            f"{MAX_WORK:.2g}); reduce the epochs, training samples, features or hidden widths"
         )
 
 

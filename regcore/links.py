@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from regcore.bounds import BOUNDS, INT_FIELDS, LINK_FORBIDDEN, NULLABLE
+from regcore.bounds import BOUNDS, INT_FIELDS, LINK_FORBIDDEN, NULLABLE, TooLargeError
 from regcore.catalog import CATALOG, drop_ineffective, ineffective
 from regcore.config import TrainConfig, default_flat
 
@@ -183,25 +183,41 @@ def read_link(query: Query) -> LinkReading:
         return LinkReading(None, {}, [str(exc)])
     try:
         return LinkReading(from_query(params), dict(params), [])
+    except TooLargeError as exc:  # the real reason, never a smaller run the link did not ask
+        return LinkReading(None, {}, [str(exc)])
     except ValueError as exc:
         whole = str(exc)
     kept: dict[str, str] = {}
-    problems: list[str] = []
     if "data.name" in params:  # the data set first: the other fields' defaults follow it
         try:
             from_query({"data.name": params["data.name"]})
             kept["data.name"] = params["data.name"]
-        except ValueError as exc:
-            problems.append(str(exc))
-    for k, v in params.items():
-        if k == "data.name":
-            continue
+        except ValueError:
+            pass
+    waiting = [k for k in params if k not in kept]
+    added = True
+    while added:  # a field refused alone may fit beside others (model.kind with its hidden)
+        added = False
+        sections = {
+            k.split(".")[0]: [w for w in waiting if w.split(".")[0] == k.split(".")[0]]
+            for k in waiting
+        }
+        for group in [[k] for k in waiting] + [g for g in sections.values() if len(g) > 1]:
+            if not set(group) <= set(waiting):
+                continue
+            try:
+                from_query({**kept, **{k: params[k] for k in group}})
+            except ValueError:
+                continue
+            kept.update({k: params[k] for k in group})
+            waiting = [w for w in waiting if w not in group]
+            added = True
+    problems: list[str] = []
+    for k in waiting:
         try:
-            from_query({**kept, k: v})
+            from_query({**kept, k: params[k]})
         except ValueError as exc:
             problems.append(str(exc))
-        else:
-            kept[k] = v
     try:
         return LinkReading(from_query(kept), kept, problems or [whole])
     except ValueError:  # fields valid alone but not together

@@ -18,6 +18,7 @@ from regcore.config import TrainConfig
 from regcore.figures.style import reg_label
 from regcore.links import read_link
 from regcore.regularizers import REGULARIZERS
+from ui.messages import say, say_changed
 from ui.upload import csv_upload
 from ui.widgets import (
     DATASET_LABELS,
@@ -25,11 +26,13 @@ from ui.widgets import (
     LR_OPTIONS,
     REAL_SIZES,
     choice,
+    clear_problems,
     dataset_config,
     key,
     log_slider,
     number,
     on_dataset_change,
+    problems,
     seed_state,
     slider,
 )
@@ -37,7 +40,8 @@ from ui.widgets import (
 
 def init_state(prefix: str) -> dict[str, str] | None:
     """Seed the widgets: from the link when it changed (a shared link, a Learn preset),
-    else from the page's last config.
+    else from the page's last config. What the link asked for and this server changed
+    (:func:`fit_to_server`) is said, and so is every field left out.
 
     Returns:
         The link's fields when this run brought a new link (the page reads its own
@@ -49,18 +53,52 @@ def init_state(prefix: str) -> dict[str, str] | None:
         st.session_state[f"{prefix}_link_seen"] = params
         fresh = params
         reading = read_link(params)
+        changes: list[tuple[str, Any, Any, str]] = []
         if reading.config is not None:
-            st.session_state[f"{prefix}_cfg"] = reading.config
-            seed_state(prefix, reading.config, overwrite=True)
+            cfg, changes = fit_to_server(reading.config)
+            st.session_state[f"{prefix}_cfg"] = cfg
+            seed_state(prefix, cfg, overwrite=True)
         for text in reading.problems:
             link_problem(text)
+        say_changed(changes)
     seed_state(prefix, st.session_state.get(f"{prefix}_cfg") or TrainConfig())
     return fresh
 
 
 def link_problem(text: str) -> None:
     """Say which setting of a link was left out and why (the text shown literally)."""
-    st.warning(f"Left out of the link's settings: {text}", icon="⚠️")
+    lead = "" if text.startswith("this run is too large") else "Left out of the link's settings: "
+    say("warning", lead + text)
+
+
+def fit_to_server(cfg: TrainConfig) -> tuple[TrainConfig, list[tuple[str, Any, Any, str]]]:
+    """A link's config changed where this server or the data set cannot do what it asks.
+
+    Returns:
+        (config, changes): ``changes`` as ``(field, asked, used, why)`` for
+        :func:`ui.messages.say_changed` — a device this server lacks becomes ``auto``;
+        sizes above what a bundled data set has are cut to an 80/20 split of it.
+    """
+    changes: list[tuple[str, Any, Any, str]] = []
+    new: dict[str, Any] = {}
+    devices = regcore.available_devices()
+    if cfg.device not in devices:
+        why = f"this server has no {cfg.device.upper()} device; it has {', '.join(devices[1:])}"
+        changes.append(("device", cfg.device, "auto", why))
+        new["device"] = "auto"
+    cap = REAL_SIZES.get(cfg.data.name)
+    d = cfg.data
+    if cap and d.n_train + d.n_test > cap:
+        n_test = min(d.n_test, max(1, cap // 5))
+        n_train = min(d.n_train, cap - n_test)
+        n_test = min(d.n_test, cap - n_train)
+        why = f"{cfg.data.name} has {cap:,} samples"
+        for field, asked, used in (("n_train", d.n_train, n_train), ("n_test", d.n_test, n_test)):
+            if asked != used:
+                changes.append((f"data.{field}", asked, used, why))
+                new[f"data.{field}"] = used
+        new["optim.batch_size"] = min(cfg.optim.batch_size, n_train)
+    return (cfg.replace(**new) if new else cfg), changes
 
 
 def link_params(cfg: TrainConfig, page: dict[str, str] | None = None) -> dict[str, str]:
@@ -85,6 +123,7 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
     """
     values: dict[str, Any] = {}
     sb = st.sidebar
+    clear_problems(prefix)
     with sb.expander("Data set", expanded=True):
         name = choice(
             prefix,
@@ -108,8 +147,11 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
         values["device"] = choice(
             prefix, "device", "device", devices, help=f"this server has: {', '.join(devices[1:])}"
         )
+    typed = next(iter(problems(prefix).values()), None)
     last = st.session_state.get(f"{prefix}_cfg")
     base = last if last is not None and last.data.name == name else dataset_config(name)
+    if typed:  # a field holds a value not allowed: never train the previous one instead
+        return None, typed
     try:  # settings the hidden widgets held (dropout of a former MLP) go back to defaults
         cfg = regcore.links.effective({**base.flat(), **values})
     except ValueError as exc:
@@ -130,11 +172,20 @@ def _data_fields(prefix: str, name: str) -> tuple[dict[str, Any], str | None]:
             n_train = max(1, min(round(0.8 * up.n_rows), up.n_rows - 1))
             st.session_state[key(prefix, "data.n_train")] = n_train
             st.session_state[key(prefix, "data.n_test")] = max(1, up.n_rows - n_train)
+    rows = f"{'the file' if name == 'csv' else name} has {cap:,} rows" if cap else None
     out["data.n_train"] = number(
-        prefix, "data.n_train", "training samples", hi=cap - 1 if cap else None
+        prefix,
+        "data.n_train",
+        "training samples",
+        hi=cap - 1 if cap else None,
+        hi_why=f"{rows}; at least 1 is kept for testing" if cap else None,
     )
     out["data.n_test"] = number(
-        prefix, "data.n_test", "test samples", hi=cap - out["data.n_train"] if cap else None
+        prefix,
+        "data.n_test",
+        "test samples",
+        hi=cap - out["data.n_train"] if cap else None,
+        hi_why=f"{rows}, {out['data.n_train']:,} of them for training" if cap else None,
     )
     uses = CATALOG[name].uses  # the fields this data set reads
     if "n_features" in uses:
@@ -151,7 +202,11 @@ def _data_fields(prefix: str, name: str) -> tuple[dict[str, Any], str | None]:
         if st.session_state.get(key(prefix, "data.n_informative")) is None:  # None means 5
             st.session_state[key(prefix, "data.n_informative")] = min(5, out["data.n_features"])
         out["data.n_informative"] = number(
-            prefix, "data.n_informative", "non-zero true weights", hi=out["data.n_features"]
+            prefix,
+            "data.n_informative",
+            "non-zero true weights",
+            hi=out["data.n_features"],
+            hi_why="at most one per feature",
         )
     if "n_classes" in uses:
         out["data.n_classes"] = number(prefix, "data.n_classes", "classes")

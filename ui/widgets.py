@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from regcore.bounds import BOUNDS, CHOICES, INT_FIELDS
+from regcore.bounds import BOUNDS, CHOICES, INT_FIELDS, OPEN_LOW
 from regcore.catalog import CATALOG
 from regcore.config import TrainConfig
 from regcore.links import dataset_config
@@ -80,34 +80,91 @@ def number(
     label: str,
     *,
     hi: float | None = None,
+    hi_why: str | None = None,
     step: float | None = None,
     help: str | None = None,
 ) -> float | int:
-    """A number input bounded by ``BOUNDS[field]`` (and ``hi`` when smaller).
+    """A number field checked against ``BOUNDS[field]`` (and ``hi`` when smaller).
 
-    A cleared field keeps its last value (Streamlit reports None) instead of jumping
-    to the lower bound, and the help text names the allowed range.
+    The browser field is a decimal one even for whole numbers, so "1e3" reads 1000 (an
+    integer field would read it as 1) and "2.5" reaches :func:`check_number`, which
+    refuses it instead of rounding. A value out of range is not clamped: it stays on
+    screen with a message naming the bound, recorded by :func:`problems` so the page
+    disables Train, and the last valid value is returned for the fields that depend on
+    it. A cleared field keeps its last value (Streamlit reports None).
+
+    Args:
+        hi: a tighter upper bound than BOUNDS (e.g. the rows a data set has).
+        hi_why: why ``hi`` applies, for the message (e.g. "digits has 1,797 samples").
     """
     lo, top = BOUNDS[field]
+    if hi is not None and hi < top:
+        top = hi
+    else:
+        hi_why = None
     is_int = field in INT_FIELDS
-    top = min(top, hi) if hi is not None else top
     k = key(prefix, field)
     cast: Callable[[Any], Any] = int if is_int else float
+    last = st.session_state.get(f"{k}__last")
     current = st.session_state.get(k)
-    if current is None:
-        current = st.session_state.get(f"{k}__last", lo)
-    st.session_state[k] = st.session_state[f"{k}__last"] = cast(min(max(current, lo), top))
+    if current is None or isinstance(current, bool) or not isinstance(current, int | float):
+        current = last if last is not None else lo
+    st.session_state[k] = float(current)
     allowed = f"allowed {_bound(cast(lo))} to {_bound(cast(top))}"
-    return st.number_input(
+    typed = st.number_input(
         label,
         value=None,  # nullable: a cleared field reads None here, not the lower bound
-        min_value=cast(lo),
-        max_value=cast(top),
         key=k,
         help=f"{help} ({allowed})" if help else allowed.capitalize(),
-        step=cast(step if step is not None else 1 if is_int else 0.01),
-        format=None if is_int else "%g",
+        step=float(step if step is not None else 1 if is_int else 0.01),
+        format="%.10g",
     )
+    value = float(current) if typed is None else typed
+    problem = check_number(field, value, label, top, hi_why)
+    if problem is None:
+        st.session_state[f"{k}__last"] = cast(value)
+        return cast(value)
+    st.error(problem)
+    st.session_state.setdefault(f"{prefix}__problems", {})[field] = problem
+    fallback = last if last is not None and lo <= last <= top else min(max(lo, 0), top)
+    return cast(max(lo, fallback))
+
+
+def check_number(
+    field: str, value: float, label: str, hi: float | None = None, hi_why: str | None = None
+) -> str | None:
+    """None when ``value`` is allowed for ``field``, else a message naming label and bound."""
+    lo, top = BOUNDS[field]
+    top = min(top, hi) if hi is not None else top
+    is_int = field in INT_FIELDS
+    shown = f"{value:.10g}"
+    if not math.isfinite(value):
+        return f"{label}: {shown} is not a finite number: allowed {_range(field, top)}"
+    if is_int and not float(value).is_integer():
+        return f"{label}: {shown} is not a whole number: allowed {_range(field, top)}"
+    low = value <= lo if field in OPEN_LOW else value < lo
+    if low or value > top:
+        why = f" ({hi_why})" if hi_why and value > top else ""
+        return f"{label}: {shown} is out of range{why}: allowed {_range(field, top)}"
+    return None
+
+
+def _range(field: str, top: float) -> str:
+    lo = BOUNDS[field][0]
+    cast: Callable[[Any], Any] = int if field in INT_FIELDS else float
+    if field in OPEN_LOW:
+        return f"greater than {_bound(cast(lo))}, up to {_bound(cast(top))}"
+    return f"{_bound(cast(lo))} to {_bound(cast(top))}"
+
+
+def problems(prefix: str) -> dict[str, str]:
+    """The number fields of this page's current run that hold a value not allowed."""
+    return st.session_state.get(f"{prefix}__problems", {})
+
+
+def clear_problems(prefix: str) -> None:
+    """Forget last run's field problems (call before drawing the fields)."""
+    st.session_state[f"{prefix}__problems"] = {}
 
 
 def slider(

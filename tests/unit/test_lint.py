@@ -32,3 +32,24 @@ def test_lint_regcore_never_mentions_streamlit_imports():
         for line in path.read_text(encoding="utf-8").splitlines():
             stripped = line.strip()
             assert not stripped.startswith(("import streamlit", "from streamlit")), path
+
+
+@pytest.mark.parametrize(
+    ("code", "rule"),
+    [
+        ("eval(input())\n", "S307"),
+        ("import pickle\n\npickle.loads(b'')\n", "S301"),
+        ("exec('1')\n", "S102"),
+    ],
+)
+def test_lint_user_input_is_never_evaluated_or_unpickled(code, rule):
+    proc = subprocess.run(
+        [shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))]
+        + ["check", "--no-cache", "--stdin-filename", "regcore/x.py", "-"],
+        cwd=ROOT,
+        input=code,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1 and rule in proc.stdout, proc.stdout + proc.stderr

@@ -1,0 +1,120 @@
+"""AppTest: typed numbers are read as typed or refused with the bound; links say what changed."""
+
+from __future__ import annotations
+
+import re
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, wait_for_job
+
+P = "pg"
+
+
+def _link(params: dict[str, str], page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if page:
+        at.run()
+        at.switch_page(page)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _texts(at: AppTest) -> list[str]:
+    return [e.value for kind in ("error", "warning", "info") for e in getattr(at, kind)]
+
+
+def test_inputs_1e3_in_a_whole_number_field_is_1000(playground: AppTest) -> None:
+    at = playground
+    at.number_input(key=f"{P}_data.n_train").set_value(1e3).run()  # what "1e3" types
+    assert not at.exception and not at.error
+    assert at.session_state[f"{P}_cfg"].data.n_train == 1000
+    assert at.session_state[f"{P}_cfg"].optim.batch_size == 5  # not dropped to 1
+
+
+def test_inputs_fraction_in_a_whole_number_field_is_refused(playground: AppTest) -> None:
+    at = playground
+    at.number_input(key=f"{P}_optim.epochs").set_value(2.5).run()
+    assert not at.exception
+    assert any("epochs: 2.5 is not a whole number" in e.value for e in at.error)
+    assert at.button(key=f"{P}_train").disabled
+    assert at.number_input(key=f"{P}_optim.epochs").value == 2.5  # kept as typed, not 2
+
+
+def test_inputs_out_of_range_names_the_bound_and_never_trains_the_old_value(
+    playground: AppTest,
+) -> None:
+    at = playground
+    at.number_input(key=f"{P}_optim.epochs").set_value(3).run()
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    at.number_input(key=f"{P}_optim.epochs").set_value(5000).run()
+    assert any("epochs: 5000 is out of range: allowed 1 to 2,000" in e.value for e in at.error)
+    assert at.button(key=f"{P}_train").disabled
+    assert at.number_input(key=f"{P}_optim.epochs").value == 5000  # not clamped behind one's back
+    at.number_input(key=f"{P}_optim.epochs").set_value(4).run()
+    assert not at.error and not at.button(key=f"{P}_train").disabled
+
+
+def test_inputs_digits_size_over_the_set_names_the_reason(playground: AppTest) -> None:
+    at = playground
+    at.selectbox(key=f"{P}_data.name").set_value("digits").run()
+    at.number_input(key=f"{P}_data.n_train").set_value(1797).run()
+    assert any("digits has 1,797 rows" in e.value for e in at.error)
+    assert at.button(key=f"{P}_train").disabled
+
+
+def test_inputs_link_with_markdown_is_shown_literally_on_every_page() -> None:
+    evil = "[log in again](https://evil.example/login)"
+    for page in (None, "pages/sweep.py", "pages/compare.py", "pages/learn.py"):
+        for params in ({"data.name": evil}, {evil: "1"}, {"__proto__": "1"}):
+            at = _link(params, page)
+            texts = _texts(at)
+            assert texts, (page, params)
+            for text in texts:
+                assert not re.findall(r"(?<!\\)[\[\]]", text), text  # every bracket escaped
+                assert "__proto__" not in text  # escaped: \_\_proto\_\_
+            assert any(w in t for t in texts for w in ("log in again", "proto", "data.name")), texts
+
+
+def test_inputs_long_link_value_is_truncated() -> None:
+    at = _link({"data.name": "x" * 5000})
+    texts = _texts(at)
+    assert texts and all(len(t) < 700 for t in texts)
+
+
+def test_inputs_too_large_link_says_too_large_and_trains_nothing_new() -> None:
+    at = _link(
+        {
+            "model.kind": "mlp",
+            "model.hidden": "1024,1024,1024,1024,1024,1024",
+            "data.n_train": "20000",
+            "optim.epochs": "2000",
+        }
+    )
+    texts = _texts(at)
+    assert any("too large" in t for t in texts)
+    assert not any("hidden is empty" in t for t in texts)
+    cfg = at.session_state[f"{P}_cfg"]
+    assert cfg is None or cfg.optim.epochs * cfg.data.n_train < 20000 * 2000
+
+
+def test_inputs_digits_link_clamped_with_a_note() -> None:
+    at = _link({"data.name": "digits", "data.n_train": "5000"})
+    notes = [i.value for i in at.info if "Changed for you" in i.value]
+    assert notes and "data.n\\_train" not in notes[0]  # readable, not over-escaped
+    assert "5,000" in notes[0] and "1,797" in notes[0]
+    cfg = at.session_state[f"{P}_cfg"]
+    assert cfg.data.n_train + cfg.data.n_test <= 1797 and cfg.data.n_test > 1
+
+
+def test_inputs_learn_page_says_it_ignores_link_settings() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/learn.py")
+    at.query_params["reg.lam"] = "0.1"
+    at.run()
+    assert any("not used here" in i.value for i in at.info)
