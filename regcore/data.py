@@ -10,6 +10,19 @@ Conventions:
   w*_i are non-zero, at random positions, with random signs.
 - ``polynomial``: x ~ U(−1, 1), y = sin(πx) + ε; features x¹ … x^d (d =
   ``n_features``), standardized with training statistics.
+- ``classification``: an MNIST-like stand-in (MNIST itself cannot be downloaded
+  here). Each of the ``n_classes`` classes has ``CLS_STYLES`` styles (ways of
+  writing the digit): latent centres m_cs = 0.85·u_c + 0.7·v_cs in R^k (k =
+  min(d, 16), u, v ~ N(0, I)); a sample is z = m_cs + N(0, I_k), its pixels
+  x = clamp(tanh(z·A + β) + 0.3·ε, −1, 1) with one fixed random A (k × d, entries
+  N(0, 1/k)), β ~ N(0, 0.5²) and pixel noise ε ~ N(0, I_d), so values lie in
+  [−1, 1] like the scaled MNIST images. Classes overlap (a Bayes error of a few
+  percent), are mixtures (not linearly separable) and sit on a curved k-dimensional
+  manifold under 784 − k dimensions of pixel noise a network can memorize: at
+  20,000 × 784 the source's 784 → 200 sigmoid → 10 MLP (SGD lr 0.1, batch 64)
+  climbs from about 87 % test accuracy after one epoch to about 91 % after 20,
+  with training accuracy a few points higher (it over-fits; more with fewer
+  samples). ``noise`` is the share of labels replaced by uniform random classes.
 - real sets (``digits``, ``breast_cancer``, ``diabetes``, ``csv``): features
   standardized with training statistics (constant columns stay 0); regression
   targets standardized too, so losses are in units of the target's variance.
@@ -48,6 +61,10 @@ class Stream(IntEnum):
 
 
 REAL_SETS = tuple(n for n, d in CATALOG.items() if d.n_available)  # bundled files
+# The `classification` set's structure (module docstring): latent dimensions, styles per
+# class, spread of class centres and of styles around them, pixel offset and pixel noise.
+CLS_LATENT, CLS_STYLES = 16, 6
+CLS_SPREAD, CLS_STYLE_SD, CLS_OFFSET, CLS_PIXEL_NOISE = 0.85, 0.7, 0.5, 0.3
 
 
 def make_generator(seed: int, stream: Stream) -> torch.Generator:
@@ -152,13 +169,20 @@ def _polynomial(d, g: torch.Generator) -> Dataset:
 
 
 def _classification(d, g: torch.Generator) -> Dataset:
-    """Gaussian classes around centroids in a random low-dimensional subspace."""
+    """An MNIST-like stand-in: classes of several styles on a curved low-dimensional manifold.
+
+    See the module docstring for the structure and its constants.
+    """
     n, p, c = d.n_train + d.n_test, d.n_features, d.n_classes
-    k = min(p, max(2, c))
-    basis = torch.linalg.qr(_normal((p, k), g))[0]  # (p, k), orthonormal columns
-    centroids = 2.0 * _normal((c, k), g) @ basis.T  # (c, p)
+    k = min(p, CLS_LATENT)
+    centres = CLS_SPREAD * _normal((c, 1, k), g) + CLS_STYLE_SD * _normal((c, CLS_STYLES, k), g)
+    mixing = _normal((k, p), g) / math.sqrt(k)
+    offset = CLS_OFFSET * _normal((p,), g)
     labels = torch.randint(0, c, (n,), generator=g)
-    X = centroids[labels] + _normal((n, p), g)
+    styles = torch.randint(0, CLS_STYLES, (n,), generator=g)
+    z = centres[labels, styles] + _normal((n, k), g)
+    X = torch.addmm(offset, z, mixing).tanh_()
+    X.add_(_normal((n, p), g), alpha=CLS_PIXEL_NOISE).clamp_(-1.0, 1.0)
     labels = _flip_labels(labels, d.noise, c, g)
     return _split(d, X, labels, "classification", c)
 
