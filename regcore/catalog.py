@@ -95,7 +95,7 @@ _ENTRIES = (
     ),
     DataSetInfo(
         "classification",
-        "Gaussian classes",
+        "MNIST-like classes (synthetic)",
         "classification",
         ("n_features", "noise", "n_classes"),
         {

@@ -113,3 +113,14 @@ def test_data_frame_matches_what_the_model_sees():
     np.testing.assert_allclose(
         frame[frame.split == "train"][["x0", "x1", "x2"]].to_numpy(), ds.X_train.numpy()
     )
+
+
+def test_data_classification_is_an_mnist_like_stand_in():
+    """Pixels in [−1, 1]; classes overlap: a nearest-centroid rule is far from perfect."""
+    ds = regcore.make_dataset(
+        _cfg(name="classification", n_train=2000, n_test=1000, n_features=784, n_classes=10)
+    )
+    assert float(ds.X_train.min()) >= -1.0 and float(ds.X_train.max()) <= 1.0
+    centroids = torch.stack([ds.X_train[ds.y_train == c].mean(0) for c in range(10)])
+    hits = torch.cdist(ds.X_test, centroids).argmin(1) == ds.y_test
+    assert 0.6 < hits.double().mean().item() < 0.95
