@@ -33,6 +33,7 @@ from torch import nn
 from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, Stream, make_dataset, make_generator
 from regcore.metrics import accuracy, weight_stats
+from regcore.mlp_fast import FastMLP, can_fast
 from regcore.models import build_model, penalized_parameters, weight_layers
 from regcore.penalties import omega
 from regcore.regularizers import (
@@ -67,7 +68,7 @@ class _Setup:
     val: _Split | None
     test: _Split
     model: nn.Module
-    optimizer: torch.optim.Optimizer
+    optimizer: torch.optim.Optimizer | None  # None on the fast path (regcore.mlp_fast)
     penalized: list[nn.Parameter]
     batch_gen: torch.Generator
     device: torch.device
@@ -75,6 +76,7 @@ class _Setup:
     sample_idx: dict[str, torch.Tensor]
     shrink: float | None  # decoupled decay applied by hand (AdamW decays by itself)
     threshold: float  # proximal L1 threshold lr·λ·α per step (0: none)
+    fast: FastMLP | None = None  # the written-out step for plain MLPs (regcore.mlp_fast)
 
 
 def _to(t: torch.Tensor, device: torch.device, dtype: torch.dtype, classify: bool):
@@ -115,6 +117,7 @@ def _setup(cfg: TrainConfig, data: Dataset | None = None) -> _Setup:
     ).to(device=device, dtype=dtype)
     penalized = penalized_parameters(model, cfg.reg.penalize_bias)
     lam = cfg.reg.lam
+    fast = FastMLP(cfg, model, classify) if can_fast(cfg) else None
     return _Setup(
         cfg=cfg,
         data=ds,
@@ -122,7 +125,7 @@ def _setup(cfg: TrainConfig, data: Dataset | None = None) -> _Setup:
         val=val,
         test=_Split(_to(ds.X_test, device, dtype, False), _to(ds.y_test, device, dtype, classify)),
         model=model,
-        optimizer=_optimizer(cfg, model, penalized),
+        optimizer=None if fast else _optimizer(cfg, model, penalized),
         penalized=penalized,
         batch_gen=make_generator(cfg.seed, Stream.BATCH),
         device=device,
@@ -130,6 +133,7 @@ def _setup(cfg: TrainConfig, data: Dataset | None = None) -> _Setup:
         sample_idx=_sample_indices(model, cfg.seed),
         shrink=None if cfg.optim.name == "adamw" else shrink_factor(cfg.reg, cfg.optim.lr, lam),
         threshold=l1_threshold(cfg.reg, cfg.optim.lr, lam),
+        fast=fast,
     )
 
 
@@ -163,6 +167,9 @@ def _train_epoch(s: _Setup) -> bool:
     model.train()
     # BatchNorm cannot normalize one sample: a last minibatch of one is skipped.
     stop = n - 1 if (cfg.model.norm == "batch" and n % bs == 1 and n > 1) else n
+    if s.fast is not None:  # non-finite steps surface in the epoch's evaluation
+        s.fast.epoch(s.fit.X, s.fit.y, order, stop)
+        return True
     for start in range(0, stop, bs):
         idx = order[start : start + bs]
         opt.zero_grad(set_to_none=True)
@@ -195,6 +202,8 @@ def regularized_step(s: _Setup) -> None:
 
 @torch.no_grad()
 def _evaluate(s: _Setup, split: _Split) -> tuple[float, float | None]:
+    if s.fast is not None:
+        return s.fast.evaluate(split.X, split.y)
     s.model.eval()
     out = s.model(split.X)
     s.model.train()
