@@ -145,7 +145,6 @@ def test_mlp_fast_is_used_only_for_plain_sgd_mlps():
     assert not can_fast(cfg.replace(**{"model.dropout": 0.5}))
     assert not can_fast(cfg.replace(**{"model.norm": "layer"}))
     assert not can_fast(cfg.replace(**{"optim.name": "adam"}))
-    assert not can_fast(cfg.replace(**{"model.kind": "linear", "model.hidden": []}))
 
 
 def test_mlp_fast_float32_agrees_with_the_autograd_loop(monkeypatch):
