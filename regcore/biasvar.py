@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import torch
@@ -65,6 +65,7 @@ class BiasVarianceResult:
     stopped: bool = False
     over: str = "reg.lam"  # the field that varies: reg.lam or model.dropout
     rates: list[float] | None = None  # drop probabilities when over = model.dropout
+    diverged: list[bool] | None = None  # per point: a repeat's training diverged (not drawn)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -171,10 +172,21 @@ def bias_variance(
             on_epoch=on_epoch,
         )
         pred, stopped = out.outputs_test, out.stopped  # (R, K, m)
+        diverged = (out.diverged_epoch > 0).any(0)
     else:
         configs = [cfg.replace(**{"reg.lam": lam}) for lam in lams]
         pred, stopped = _predict_sequential(configs, datasets, stop)
-    return _decompose(pred, datasets, f, stopped, lambdas=lams, rates=None, over="reg.lam")
+        diverged = None
+    res = _decompose(pred, datasets, f, stopped, lambdas=lams, rates=None, over="reg.lam")
+    return _with_diverged(res, pred, diverged)
+
+
+def _with_diverged(res: BiasVarianceResult, pred, diverged) -> BiasVarianceResult:
+    """Mark the points where a repeat diverged (flagged, or non-finite predictions)."""
+    bad = ~torch.isfinite(pred).all(-1).all(0)  # (K,)
+    if diverged is not None:
+        bad |= diverged.to(bad.device)
+    return replace(res, diverged=bad.tolist())
 
 
 def bias_variance_dropout(

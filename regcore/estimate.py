@@ -1,23 +1,26 @@
 """How long a run will take here, before it starts: the total-work model, calibrated.
 
-    seconds ≈ per_step · steps + per_unit · work · models
+    seconds ≈ per_step · steps + per_unit · work                      (one run)
+    seconds ≈ per_step_batched · steps + per_unit_batched · work_eval · models   (a sweep)
 
 ``steps`` = epochs · ⌈n_train / batch_size⌉ (optimizer steps, each with a fixed Python and
 dispatch cost), ``work`` = :func:`regcore.bounds.work` (epochs · n_train · parameters, the
-arithmetic), ``models`` the models trained together (a sweep's λ × repeats, batched: the
-steps are shared, the arithmetic is not). :func:`calibrate` times two small fits on this
-machine — one dominated by steps, one by arithmetic — and solves for the two constants.
+arithmetic), ``models`` the models trained together (a sweep's λ × repeats, batched: the steps are
+shared, the arithmetic is not; ``work_eval`` adds the per-epoch evaluation of every model
+on the test split, which dominates a batched sweep). :func:`calibrate` times two small fits
+on this machine — one dominated by steps, one by arithmetic — and two small sweeps likewise,
+and solves for the four constants. Linear sweeps of n ≪ d train in the span of the
+training rows (much faster than their work says): for them the estimate is an upper bound.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from regcore.config import TrainConfig, work
-
-BATCHED_STEP = 2.0  # a batched step (all λ at once) costs about two single-model steps
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class Calibration:
 
     per_step: float = 1.0e-3  # measured on the project's 2-core CI machine
     per_unit: float = 2.0e-9
+    per_step_batched: float = 1.0e-4
+    per_unit_batched: float = 2.0e-9
     measured: bool = False
 
 
@@ -42,25 +47,35 @@ def estimate_seconds(cfg: TrainConfig, cal: Calibration | None = None, models: i
         models: how many models train together in one batched computation.
     """
     cal = cal or Calibration()
-    per_step = cal.per_step * (BATCHED_STEP if models > 1 else 1.0)
-    return per_step * steps(cfg) + cal.per_unit * work(cfg) * models
+    if models == 1:
+        return cal.per_step * steps(cfg) + cal.per_unit * work(cfg)
+    return cal.per_step_batched * steps(cfg) + cal.per_unit_batched * work_eval(cfg) * models
 
 
-def _timed(cfg: TrainConfig) -> float:
+def work_eval(cfg: TrainConfig) -> float:
+    """Work of one run including its per-epoch evaluation on both splits."""
+    return work(cfg) * (cfg.data.n_train + cfg.data.n_test) / max(cfg.data.n_train, 1)
+
+
+class Interrupted(Exception):
+    """:func:`calibrate` was asked to stop (the process is exiting)."""
+
+
+def _timed(run, stop=None) -> float:
+    if stop is not None and stop():
+        raise Interrupted
+    run()  # the first call pays for imports and allocations
+    t0 = time.perf_counter()
+    run()
+    return time.perf_counter() - t0
+
+
+def calibrate(stop: Callable[[], bool] | None = None) -> Calibration:
+    """Time two small CPU fits and a small sweep (a few seconds) and solve for the constants."""
+    from regcore.sweep import sweep
     from regcore.train import fit
 
-    fit(cfg)  # first call pays for imports and allocations
-    best = math.inf
-    for _ in range(2):
-        t0 = time.perf_counter()
-        fit(cfg)
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def calibrate() -> Calibration:
-    """Time two small CPU fits (about a second in all) and solve for the two constants."""
-    a = TrainConfig().replace(**{"optim.epochs": 40, "device": "cpu"})  # steps dominate
+    a = TrainConfig().replace(**{"optim.epochs": 30, "device": "cpu"})  # steps dominate
     b = TrainConfig().replace(
         **{
             "data.name": "classification",
@@ -73,12 +88,34 @@ def calibrate() -> Calibration:
             "device": "cpu",
         }
     )  # arithmetic dominates
-    ta, tb = _timed(a), _timed(b)
-    sa, sb, wa, wb = steps(a), steps(b), work(a), work(b)
-    det = sa * wb - sb * wa
-    per_step = max((ta * wb - tb * wa) / det, 1e-6)
-    per_unit = max((tb - per_step * sb) / wb, 1e-12)
-    return Calibration(per_step=per_step, per_unit=per_unit, measured=True)
+    c = TrainConfig().replace(**{"device": "cpu"})  # a sweep whose steps dominate
+    d = (
+        TrainConfig()
+        .replace(**{"data.name": "polynomial", "model.kind": "mlp", "model.hidden": [64, 64]})
+        .replace(**{"optim.epochs": 3, "device": "cpu"})
+    )  # a sweep whose arithmetic dominates
+    lams = [10.0 ** (i / 5 - 4) for i in range(31)]  # 1e-4 … 1e2
+    per_step, per_unit = _solve(lambda cfg: fit(cfg), a, b, 1, stop)
+    per_step_b, per_unit_b = _solve(lambda cfg: sweep(cfg, lams), c, d, len(lams), stop)
+    return Calibration(
+        per_step=per_step,
+        per_unit=per_unit,
+        per_step_batched=per_step_b,
+        per_unit_batched=per_unit_b,
+        measured=True,
+    )
+
+
+def _solve(run, step_bound, work_bound, models: int, stop=None) -> tuple[float, float]:
+    """(per step, per unit) from the times of ``run`` on a step-bound and a work-bound config."""
+    cfgs = (step_bound, work_bound)
+    times = [_timed(lambda cfg=cfg: run(cfg), stop) for cfg in cfgs]
+    w = [(work(cfg) if models == 1 else work_eval(cfg) * models) for cfg in cfgs]
+    s = [steps(cfg) for cfg in cfgs]
+    det = s[0] * w[1] - s[1] * w[0]
+    per_step = max((times[0] * w[1] - times[1] * w[0]) / det, 1e-7)
+    per_unit = max((times[1] - per_step * s[1]) / w[1], 1e-13)
+    return per_step, per_unit
 
 
 def describe_seconds(seconds: float) -> str:

@@ -147,7 +147,13 @@ def draw_result(prefix: str, res: CompareResult, mode: str, base: TrainConfig) -
     """A finished comparison: the difference tile, the panels, digits' images, the table."""
     metric, task = task_of(base)
     if res.stopped:
-        st.warning("Stopped: the table and figures show what was computed.")
+        last = res.runs[-1].metrics.get("epochs_run", 0) if res.runs else 0
+        text = (
+            f"stopped at epoch {last} of {base.optim.epochs} of run {len(res.runs)}: "
+            "the table and figures show what was computed"
+        )
+        why = st.session_state.get(f"{prefix}_stop_note")
+        st.warning(f"{why}; {text}" if why else text)
     if mode in figs.OPTIMIZER_MODES and len(res.runs) == 2:
         diff = max_difference(*res.runs)
         st.metric(

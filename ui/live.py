@@ -9,6 +9,7 @@ moves to ``f"{prefix}_result"`` (a failure's message to ``f"{prefix}_error"``); 
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -47,7 +48,15 @@ def warm_engine() -> threading.Thread:
     box = calibration_box()
     thread = threading.Thread(target=_warm, args=(box.measure,), name="reglab-warm", daemon=True)
     thread.start()
+    atexit.register(_join_warm, thread, box.closing)
     return thread
+
+
+def _join_warm(thread: threading.Thread, closing: threading.Event) -> None:
+    """At exit, let the warm thread finish its current torch op (a daemon thread killed
+    inside one aborts the interpreter: "terminate called without an active exception")."""
+    closing.set()
+    thread.join(10)
 
 
 def _warm(measure: Callable[[], None]) -> None:

@@ -16,7 +16,7 @@ import threading
 
 import streamlit as st
 
-from regcore.estimate import Calibration, calibrate
+from regcore.estimate import Calibration, Interrupted, calibrate
 from regcore.jobs import JobQueue, Refused
 from regcore.jobs_core import Job, Limits
 from ui.session_watch import current_session, session_alive
@@ -58,12 +58,17 @@ class _CalibrationBox:
 
     def __init__(self) -> None:
         self.value = Calibration()
+        self.closing = threading.Event()  # set at exit: no torch op may be cut mid-way
         self._lock = threading.Lock()
 
     def measure(self) -> None:
+        """Measure once (a few seconds); an exiting process keeps the defaults."""
         with self._lock:
             if not self.value.measured:
-                self.value = calibrate()
+                try:
+                    self.value = calibrate(stop=self.closing.is_set)
+                except Interrupted:
+                    pass
 
 
 @st.cache_resource(show_spinner=False)

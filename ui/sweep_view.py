@@ -77,9 +77,16 @@ def job_fn(cfg: TrainConfig, plan: SweepPlan):
 
     def run(stop, emit) -> dict[str, Any]:
         res = sweep(cfg, plan.lams, stop=stop, repeats=plan.repeats, on_epoch=emit)
-        out = {"sweep": res, "exact": exact_path(cfg, plan.lams), "bv": None}
+        out = {"sweep": res, "exact": exact_path(cfg, plan.lams), "bv": None, "bv_stopped": False}
         if plan.bias_variance and not res.stopped:
-            out["bv"] = bias_variance(cfg, plan.lams, repeats=max(plan.repeats, 8), stop=stop)
+            bv = bias_variance(
+                cfg,
+                plan.lams,
+                repeats=max(plan.repeats, 8),
+                stop=stop,
+                on_epoch=lambda ev: emit((BV_PHASE, ev)),
+            )
+            out["bv"], out["bv_stopped"] = (None, True) if bv.stopped else (bv, False)
         return out
 
     return run
@@ -189,14 +196,25 @@ def clicked_index(event: Any, lambdas: list[float]) -> int | None:
     return min(range(len(lambdas)), key=lambda i: abs(logs[i] - math.log(x)))
 
 
+BV_PHASE = "bias–variance"  # tags the events of the retraining on fresh training sets
+
+
 def draw_live(j: Job) -> None:
-    """Progress and the four panels from the latest epoch of a sweep still training."""
+    """Progress and the four panels from the latest epoch of a sweep still training
+    (during the bias–variance phase the bar follows that phase; the panels stay)."""
     events = list(j.events)
+    last = events[-1] if events else None
+    if isinstance(last, tuple):  # (BV_PHASE, progress): retraining on fresh sets
+        bv = last[1]
+        text = f"bias–variance: retraining on fresh training sets, epoch {bv.epoch} / {bv.epochs}"
+        st.progress(bv.epoch / bv.epochs, text=text)
+    events = [e for e in events if not isinstance(e, tuple)]
     ev = events[-1] if events else None
-    st.progress(
-        ev.epoch / ev.epochs if ev else 0.0,
-        text=f"epoch {ev.epoch} / {ev.epochs}" if ev else "starting…",
-    )
+    if not isinstance(last, tuple):
+        st.progress(
+            ev.epoch / ev.epochs if ev else 0.0,
+            text=f"epoch {ev.epoch} / {ev.epochs}" if ev else "starting…",
+        )
     if ev is not None:
         with_coefs = next((e for e in reversed(events) if e.coefs), ev)
         _panels(ev if ev.coefs else with_coefs)
@@ -205,8 +223,14 @@ def draw_live(j: Job) -> None:
 def draw_result(prefix: str, out: dict[str, Any]) -> None:
     """A finished sweep: the panels, the exact-path note, bias–variance, one λ's histogram."""
     res = out["sweep"]
+    why = st.session_state.get(f"{prefix}_stop_note")
     if res.stopped:
-        st.info("stopped: showing the epochs computed")
+        done = max((r.get("epochs_run", 0) for r in res.rows), default=0)
+        text = f"stopped at epoch {done} of {res.config.optim.epochs}: showing what was computed"
+        (st.warning if why else st.info)(f"{why}; {text}" if why else text)
+    elif out.get("bv_stopped"):
+        text = "the sweep finished; stopped during the bias–variance phase, so it is not drawn"
+        (st.warning if why else st.info)(f"{why}; {text}" if why else text)
     note = diverged_note(res)
     if note:
         st.warning(note)
@@ -226,9 +250,12 @@ def draw_result(prefix: str, out: dict[str, Any]) -> None:
     st.session_state[f"{prefix}_clicked"] = clicked
     if out["exact"] is not None:
         st.caption(EXACT_NOTE.format(method=out["exact"]["method"]))
-    if out["bv"] is not None:
+    bv = out["bv"]
+    if bv is not None and all(bv.diverged or [False]):
+        st.caption("bias–variance: training diverged at every λ on the fresh training sets")
+    elif bv is not None:
         title = "bias² + variance + noise vs the measured test error"
-        st.plotly_chart(figs.fig_bias_variance(out["bv"], title), config=CHART)
+        st.plotly_chart(figs.fig_bias_variance(bv, title), config=CHART)
     pick = st.select_slider(
         "λ for the weight histogram (or click a point of the loss curve)",
         range(len(res.rows)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -353,7 +354,25 @@ def _add_exact(fig: go.Figure, exact: dict[str, Any], n: int, epochs: int | None
 
 
 def fig_bias_variance(bv: BiasVarianceResult, title: str | None = None) -> go.Figure:
-    """bias², variance, noise and their sum vs λ, beside the measured test MSE (± 2 s.e.)."""
+    """bias², variance, noise and their sum vs λ, beside the measured test MSE (± 2 s.e.).
+
+    Points where a repeat diverged (``bv.diverged``) are left out, like the sweep's.
+    """
+    flags = bv.diverged or [False] * len(bv.lambdas)
+    keep = [i for i, bad in enumerate(flags) if not bad]
+    if len(keep) < len(bv.lambdas):
+        pick = lambda xs: [xs[i] for i in keep]  # noqa: E731
+        bv = replace(
+            bv,
+            lambdas=pick(bv.lambdas),
+            bias2=pick(bv.bias2),
+            variance=pick(bv.variance),
+            total=pick(bv.total),
+            measured=pick(bv.measured),
+            measured_std=pick(bv.measured_std),
+            identity_se=pick(bv.identity_se),
+            diverged=None,
+        )
     lams = bv.lambdas
     fig = go.Figure()
     parts = (

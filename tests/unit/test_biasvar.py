@@ -86,3 +86,14 @@ def test_biasvar_over_lambda_accepts_normalized_mlps_sequentially():
     assert bv.over == "reg.lam" and bv.rates is None and len(bv.bias2) == 2
     for k in range(2):
         assert abs(bv.measured[k] - bv.total[k]) < 4 * bv.identity_se[k]
+
+
+def test_bias_variance_marks_diverged_lambdas() -> None:
+    import regcore
+    from regcore.biasvar import bias_variance
+
+    cfg = regcore.from_query("data.name=polynomial")  # degree-200 features: small λ diverge
+    res = bias_variance(cfg, [1e-4, 100.0], repeats=2)
+    assert res.diverged == [True, False]
+    calm = bias_variance(regcore.load_config({}), [1e-3, 1.0], repeats=2)
+    assert calm.diverged == [False, False]

@@ -146,3 +146,26 @@ def test_sweep_loss_has_no_best_marker_without_a_penalty():
     res = _result()
     res = replace(res, config=res.config.replace(**{"reg.kind": "none"}))
     assert not any("lowest test loss" in (tr.name or "") for tr in fig_sweep_loss(res).data)
+
+
+def test_fig_bias_variance_leaves_out_diverged_points() -> None:
+    from regcore.biasvar import BiasVarianceResult
+    from regcore.figures.sweep import fig_bias_variance
+
+    bv = BiasVarianceResult(
+        lambdas=[0.01, 0.1, 1.0],
+        bias2=[0.1, 1e34, 0.3],
+        variance=[0.2, 1e35, 0.1],
+        noise=0.01,
+        total=[0.31, 1.1e35, 0.41],
+        measured=[0.3, 1e35, 0.4],
+        measured_std=[0.01, 1e30, 0.02],
+        identity_se=[0.01, 1e30, 0.01],
+        repeats=8,
+        n_test=100,
+        diverged=[False, True, False],
+    )
+    fig = fig_bias_variance(bv)
+    for trace in fig.data:
+        assert list(trace.x) == [0.01, 1.0], trace.name
+        assert max(trace.y) < 1.0, trace.name
