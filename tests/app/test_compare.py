@@ -76,7 +76,7 @@ def test_compare_page_stop_ends_the_run():
     assert not at.exception
     if job.result is not None and job.result.runs:  # it had started: what was computed stays
         assert job.result.stopped and len(job.result.runs) == 1
-        assert any("Stopped" in w.value for w in at.warning)
+        assert any("stopped at epoch" in w.value for w in at.warning)
 
 
 def test_compare_page_all_regularizers_each_with_its_own_lambda():
