@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui  # noqa: F401
 from regcore.presets import PRESETS, preset
+from ui import learn_view
 from ui.controls import link_params
 from ui.messages import say
 from ui.views import regularizer_table
@@ -60,3 +61,5 @@ for name, item in PRESETS.items():
         query = link_params(preset(name))
         if right.button("Open in Playground", key=f"learn_open_{name}"):
             st.switch_page("pages/playground.py", query_params=query)
+
+learn_view.render()  # misconceptions, each with a one-click live demo

@@ -5,6 +5,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from regcore.presets import PRESETS
+from ui.learn_view import MYTHS
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -29,3 +30,20 @@ def test_learn_page_preset_button_opens_the_playground_with_its_config():
     assert not at.exception
     assert at.query_params.get("data.name") == "sparse_linear"
     assert at.title[0].value == "Playground"
+
+
+def test_learn_page_misconception_demos_show_their_numbers():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/learn.py").run()
+    assert not at.exception
+    buttons = [b for b in at.button if b.key and b.key.startswith("learn_myth_")]
+    assert len(buttons) == len(MYTHS) == 8
+    at.button(key="learn_myth_weight_decay_l1").click().run()
+    assert not at.exception
+    assert "is L2" in at.success[0].value
+    table = " ".join(md.value for md in at.markdown if "| measured |" in md.value)
+    assert "largest \\|w_wd − w_L2\\|" in table  # bars escaped: one row, two cells
+    at.button(key="learn_myth_dropout_test_scaling").click().run()
+    assert len(at.success) == 2  # the first demo's numbers stay on screen
+    assert any("1/(1−p) = 2" in s.value for s in at.success)
