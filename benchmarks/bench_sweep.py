@@ -7,11 +7,14 @@ float32, CPU, one thread), in the same process:
   writes it: ``DataLoader`` batches, per-parameter autograd, a manual SGD update in a
   Python loop, train/test loss every 5 epochs;
 - 64 sequential ``regcore.fit`` runs (one per λ, the data made once);
-- one 64-λ batched ``regcore.sweep``; then K = 256 and R × K = 4 × 64.
+- one 64-λ batched ``regcore.sweep``; then K = 256 and R × K = 4 × 64;
+- one ``regcore.fit`` run (the Playground's default run: the linear fast path,
+  regcore.fastpath) and the same run through the generic autograd loop.
 
 Prints CPU times and ratios (the median of ``--reps`` runs each, one thread); asserts
 nothing about time.
-Targets (issue 6): sweep(64) ≤ 0.1 × one textbook run, and ≥ 20× faster than 64 fits.
+Targets: sweep(64) ≤ 0.1 × one textbook run and ≥ 20× faster than 64 fits (issue 6);
+one engine run ≤ 0.25 × one textbook run (issue 10).
 
     python benchmarks/bench_sweep.py [--reps 5] [--mlp]
 
@@ -34,6 +37,7 @@ from torch.utils.data import DataLoader, TensorDataset
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
 import regcore  # noqa: E402
+from regcore import fastpath  # noqa: E402
 from regcore.data import make_dataset  # noqa: E402
 
 LAMBDAS = (1e-3, 1e2)
@@ -76,6 +80,16 @@ def textbook_run(cfg: regcore.TrainConfig, lambd: float, loader: bool = True) ->
         if loader and (epoch + 1) % 5 == 0:
             evaluate_loss(train_iter), evaluate_loss(test_iter)
     return float(w.detach().norm())
+
+
+def generic_fit(cfg: regcore.TrainConfig) -> None:
+    """One run through the generic autograd loop (the fast path switched off)."""
+    applies = fastpath.applies
+    fastpath.applies = lambda cfg: False
+    try:
+        regcore.fit(cfg)
+    finally:
+        fastpath.applies = applies
 
 
 def sequential_fits(cfg: regcore.TrainConfig, lambdas: list[float]) -> None:
@@ -179,6 +193,8 @@ def main() -> None:
             "textbook loop, bare (no DataLoader, no eval)": lambda: textbook_run(
                 cfg, 3.0, loader=False
             ),
+            "one regcore.fit run (fast path)": lambda: regcore.fit(cfg),
+            "one regcore.fit run (generic autograd loop)": lambda: generic_fit(cfg),
             "batched sweep K=64": lambda: regcore.sweep(cfg, logspace(64)),
             "batched sweep K=256": lambda: regcore.sweep(cfg, logspace(256)),
             "batched sweep R×K=4×64": lambda: regcore.sweep(cfg, logspace(64), repeats=4),
@@ -203,6 +219,13 @@ def main() -> None:
     )
     s64, seq = t["batched sweep K=64"], t["64 sequential regcore.fit runs"]
     for label, num, den, target in (
+        ("fit / textbook run", t["one regcore.fit run (fast path)"], book, "(target ≤ 0.25)"),
+        (
+            "generic-loop fit / textbook run",
+            t["one regcore.fit run (generic autograd loop)"],
+            book,
+            "",
+        ),
         ("sweep(64) / textbook run", s64, book, "(target ≤ 0.1)"),
         ("sweep(64) / bare textbook loop", s64, bare, ""),
         ("sweep(256) / textbook run", t["batched sweep K=256"], book, ""),

@@ -9,8 +9,31 @@ import torch
 NEAR_ZERO = 1e-3  # |w| below this counts as near zero
 
 
+def model_weight_stats(weights: Sequence[torch.Tensor], lead: int) -> dict[str, torch.Tensor]:
+    """‖w‖₂, ‖w‖₁, exact-zero and near-zero fractions of every model, in float64.
+
+    Args:
+        weights: per layer a tensor whose first ``lead`` dimensions index the models
+            (e.g. (R, K, out, in) with ``lead = 2``); the rest are that model's weights.
+
+    Returns:
+        ``weight_l2``, ``weight_l1``, ``zero_fraction``, ``near_zero_fraction``
+        (|w| < 1e-3), each of shape ``weights[0].shape[:lead]``.
+    """
+    parts = [w.detach().flatten(lead).double() for w in weights]
+    flat = parts[0] if len(parts) == 1 else torch.cat(parts, dim=lead)
+    n = max(flat.shape[-1], 1)
+    a = flat.abs()
+    return {
+        "weight_l2": torch.linalg.vector_norm(flat, dim=-1),
+        "weight_l1": a.sum(-1),
+        "zero_fraction": (flat == 0).sum(-1).double() / n,
+        "near_zero_fraction": (a < NEAR_ZERO).sum(-1).double() / n,
+    }
+
+
 def weight_stats(weights: Sequence[torch.Tensor]) -> dict[str, float]:
-    """‖w‖₂, ‖w‖₁, exact-zero and near-zero fractions, and the weight count.
+    """One model's :func:`model_weight_stats` as floats, with the weight count.
 
     Args:
         weights: tensors of any shape; all entries count.
@@ -19,23 +42,10 @@ def weight_stats(weights: Sequence[torch.Tensor]) -> dict[str, float]:
         ``weight_l2``, ``weight_l1``, ``zero_fraction``, ``near_zero_fraction``
         (|w| < 1e-3), ``n_weights``.
     """
-    flat = torch.cat([w.detach().reshape(-1).to("cpu", torch.float64) for w in weights])
-    n = flat.numel()
-    if n == 0:
-        return {
-            "weight_l2": 0.0,
-            "weight_l1": 0.0,
-            "zero_fraction": 0.0,
-            "near_zero_fraction": 0.0,
-            "n_weights": 0,
-        }
-    return {
-        "weight_l2": float(flat.norm()),
-        "weight_l1": float(flat.abs().sum()),
-        "zero_fraction": float((flat == 0).sum()) / n,
-        "near_zero_fraction": float((flat.abs() < NEAR_ZERO).sum()) / n,
-        "n_weights": n,
-    }
+    st = model_weight_stats([w.reshape(1, -1).cpu() for w in weights], lead=1)
+    keys = list(st)
+    values = torch.stack([st[k][0] for k in keys]).tolist()  # one copy out, not four
+    return {**dict(zip(keys, values, strict=True)), "n_weights": sum(w.numel() for w in weights)}
 
 
 def accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:

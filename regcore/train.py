@@ -24,12 +24,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from regcore import fastpath
 from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, Stream, make_dataset, make_generator
 from regcore.metrics import accuracy, weight_stats
@@ -60,6 +62,23 @@ class _Split:
     y: torch.Tensor
 
 
+@dataclass(frozen=True)
+class Engine:
+    """The two hooks of the loop that a fast path may replace."""
+
+    train_epoch: Callable[[_Setup], bool]  # one pass; False if a loss went non-finite
+    measure: Callable[[_Setup], dict[str, Any]]  # the MEASURES of the current weights
+
+
+def pick_engine(cfg: TrainConfig) -> Engine:
+    """The one place that picks how a single run trains: the written-out linear path
+    (regcore.fastpath; same numbers, no autograd graph) where it applies, else autograd.
+    A fast path for other models plugs in here."""
+    if fastpath.applies(cfg):
+        return Engine(lambda s: fastpath.linear_epoch(s, regularized_step), fastpath.measure)
+    return Engine(_train_epoch, _measure)
+
+
 @dataclass
 class _Setup:
     cfg: TrainConfig
@@ -76,7 +95,9 @@ class _Setup:
     sample_idx: dict[str, torch.Tensor]
     shrink: float | None  # decoupled decay applied by hand (AdamW decays by itself)
     threshold: float  # proximal L1 threshold lr·λ·α per step (0: none)
+    engine: Engine  # how an epoch is trained and measured (pick_engine)
     fast: FastMLP | None = None  # the written-out step for plain MLPs (regcore.mlp_fast)
+    scratch: dict[str, Any] = field(default_factory=dict)  # an engine's buffers for this run
 
 
 def _to(t: torch.Tensor, device: torch.device, dtype: torch.dtype, classify: bool):
@@ -134,6 +155,7 @@ def _setup(cfg: TrainConfig, data: Dataset | None = None) -> _Setup:
         shrink=None if cfg.optim.name == "adamw" else shrink_factor(cfg.reg, cfg.optim.lr, lam),
         threshold=l1_threshold(cfg.reg, cfg.optim.lr, lam),
         fast=fast,
+        engine=pick_engine(cfg),
     )
 
 
@@ -216,26 +238,40 @@ def _weights(s: _Setup) -> list[torch.Tensor]:
     return [layer.weight for _, layer in weight_layers(s.model)]
 
 
-def _event(s: _Setup, epoch: int, t0: float) -> StepMetrics:
+def _measure(s: _Setup) -> dict[str, Any]:
+    """Data losses (accuracies) on every split in eval mode, the penalty λ·Ω and the
+    weight statistics (regcore.metrics.weight_stats) of the current weights."""
     tr_loss, tr_acc = _evaluate(s, s.fit)
     te_loss, te_acc = _evaluate(s, s.test)
     val_loss = _evaluate(s, s.val)[0] if s.val is not None else None
     with torch.no_grad():
         pen = float(s.cfg.reg.lam * omega(s.cfg.reg, s.penalized))
-    st = weight_stats(_weights(s))
+    return {
+        "train_loss": tr_loss,
+        "test_loss": te_loss,
+        "val_loss": val_loss,
+        "train_acc": tr_acc,
+        "test_acc": te_acc,
+        "penalty": pen,
+        **weight_stats(_weights(s)),
+    }
+
+
+def _event(s: _Setup, epoch: int, t0: float) -> StepMetrics:
+    m = s.engine.measure(s)
     return StepMetrics(
         epoch=epoch,
         epochs=s.cfg.optim.epochs,
-        train_loss=tr_loss,
-        test_loss=te_loss,
-        penalty=pen,
-        weight_l2=st["weight_l2"],
-        weight_l1=st["weight_l1"],
-        zero_fraction=st["zero_fraction"],
+        train_loss=m["train_loss"],
+        test_loss=m["test_loss"],
+        penalty=m["penalty"],
+        weight_l2=m["weight_l2"],
+        weight_l1=m["weight_l1"],
+        zero_fraction=m["zero_fraction"],
         seconds=time.perf_counter() - t0,
-        train_acc=tr_acc,
-        test_acc=te_acc,
-        val_loss=val_loss,
+        train_acc=m["train_acc"],
+        test_acc=m["test_acc"],
+        val_loss=m["val_loss"],
     )
 
 
@@ -314,7 +350,7 @@ def train(
         if stop_requested(stop):
             stopped = True
             break
-        ev = _event(s, epoch, t0) if _train_epoch(s) else None
+        ev = _event(s, epoch, t0) if s.engine.train_epoch(s) else None
         if ev is None or not _finite(ev):
             diverged_epoch = epoch
             s.model.load_state_dict(good)
@@ -377,13 +413,12 @@ def _record(hist: dict[str, list[float]], ev: StepMetrics) -> None:
 
 
 def _result(s, hist, snaps, seconds, stopped, diverged_epoch, best) -> RunResult:
-    tr_loss, tr_acc = _evaluate(s, s.fit)
-    te_loss, te_acc = _evaluate(s, s.test)
-    st = weight_stats(_weights(s))
+    m = s.engine.measure(s)
+    stats = ("weight_l2", "weight_l1", "zero_fraction", "near_zero_fraction", "n_weights")
     metrics = {
-        "train_loss": tr_loss,
-        "test_loss": te_loss,
-        **st,
+        "train_loss": m["train_loss"],
+        "test_loss": m["test_loss"],
+        **{k: m[k] for k in stats},
         "n_params": sum(p.numel() for p in s.model.parameters()),
         "seconds": seconds,
         "device": str(s.device),
@@ -391,7 +426,7 @@ def _result(s, hist, snaps, seconds, stopped, diverged_epoch, best) -> RunResult
         "epochs_run": len(hist["epoch"]),
     }
     if s.classify:
-        metrics.update(train_acc=tr_acc, test_acc=te_acc)
+        metrics.update(train_acc=m["train_acc"], test_acc=m["test_acc"])
     ds = s.data
     return RunResult(
         config=s.cfg,

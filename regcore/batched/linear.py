@@ -20,7 +20,6 @@ import torch
 
 from regcore.config import TrainConfig
 from regcore.data import Dataset, Stream, make_generator
-from regcore.metrics import NEAR_ZERO
 from regcore.models import build_model, weight_layers
 
 BLOCK_BYTES = 8 << 20  # minibatches of several epochs gathered at once, up to this size
@@ -48,18 +47,6 @@ def initial_layers(cfg: TrainConfig, seeds: Sequence[int], ds: Dataset):
         for i in range(len(per_seed[0]))
     ]
     return layers, names
-
-
-def weight_stats(W: list[torch.Tensor]) -> dict[str, torch.Tensor]:
-    """‖w‖₂, ‖w‖₁, exact-zero and near-zero fractions per model, from (R, K, ...) weights."""
-    flat = torch.cat([w.flatten(2) for w in W], dim=2)
-    n = flat.shape[-1]
-    return {
-        "weight_l2": flat.pow(2).sum(-1).sqrt(),
-        "weight_l1": flat.abs().sum(-1),
-        "zero_fraction": (flat == 0).sum(-1).double() / n,
-        "near_zero_fraction": (flat.abs() < NEAR_ZERO).sum(-1).double() / n,
-    }
 
 
 class LinearNet:

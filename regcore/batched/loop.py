@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 import torch
 
-from regcore.batched.linear import LinearNet, weight_stats
+from regcore.batched.linear import LinearNet
 from regcore.batched.mlp import MLPNet
 from regcore.batched.subspace import SubspaceNet, uses_subspace
 from regcore.batched.update import Rule
 from regcore.config import TrainConfig
 from regcore.data import Dataset, Stream, make_generator
+from regcore.metrics import model_weight_stats
 
 CHUNK_BYTES = 1048576  # tmp
 MAX_COEFS = 200  # coefficients per λ carried by progress events (coefficient paths)
@@ -274,7 +275,7 @@ def _progress(epoch, epochs, lambdas, ev, seconds, coefs) -> SweepProgress:
 
 def _output(net, track: _Tracker, seconds, stopped, device) -> BatchedOutput:
     final = {k: v[0] for k, v in net.evaluate().items()}
-    final.update(weight_stats(net.weights()))
+    final.update(model_weight_stats(net.weights(), lead=2))
     if track.hist:
         last = track.last()
         final = {

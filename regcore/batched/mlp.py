@@ -17,8 +17,9 @@ from collections.abc import Iterator
 
 import torch
 
-from regcore.batched.linear import initial_layers, weight_stats
+from regcore.batched.linear import initial_layers
 from regcore.data import Dataset
+from regcore.metrics import model_weight_stats
 
 ACT = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
 
@@ -114,7 +115,7 @@ class MLPNet:
             return {k: torch.cat([e[k] for e in evs]) for k in evs[0]}
         tr, tr_acc = self._loss(self.Xtr, self.ytr)
         te, te_acc = self._loss(self.Xte, self.yte)
-        st = weight_stats(self.W)
+        st = model_weight_stats(self.W, lead=2)
         out = {
             "train_loss": tr,
             "test_loss": te,
