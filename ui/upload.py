@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from regcore.csvdata import read_csv_table
+from regcore.csvdata import read_csv_table, read_frame
 
 MAX_FILES = 200
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "reglab-uploads"
@@ -51,18 +51,13 @@ def _store(data: bytes) -> Path:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _inspect(data: bytes) -> tuple[tuple[str, ...], int]:
     """Columns and data-row count; raises ValueError for a file that does not parse."""
-    import io
-
-    import pandas as pd
-
-    if not data.strip():
-        raise ValueError("the CSV file is empty: it needs a header row and at least 2 rows")
-    try:
-        frame = pd.read_csv(io.BytesIO(data), skipinitialspace=True)
-    except Exception as exc:  # pandas raises several kinds for a broken file
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
-        raise ValueError(f"the CSV file cannot be parsed: {first}") from None
-    return tuple(str(c).strip() for c in frame.columns), len(frame)
+    frame = read_frame(data)
+    if frame.shape[1] < 2:
+        raise ValueError(
+            f"the file has one column ({str(frame.columns[0])[:40]!r}): it needs at least one "
+            "feature column besides the target; separate columns with commas, semicolons or tabs"
+        )
+    return tuple(frame.columns), len(frame)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
