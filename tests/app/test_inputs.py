@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, wait_for_job
@@ -120,3 +122,18 @@ def test_inputs_learn_page_says_it_ignores_link_settings() -> None:
     at.query_params["reg.lam"] = "0.1"
     at.run()
     assert any("not used here" in i.value for i in at.info)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    page=st.sampled_from([None, "pages/sweep.py", "pages/compare.py"]),
+    params=st.dictionaries(
+        st.one_of(st.sampled_from(["data.name", "model.kind", "reg.lam", "present"]), st.text()),
+        st.text(max_size=80),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_inputs_fuzzed_links_never_raise_on_a_page(page, params) -> None:
+    at = _link(params, page)  # asserts no exception
+    assert all("Traceback" not in t for t in _texts(at))
