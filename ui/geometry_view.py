@@ -36,10 +36,11 @@ def summary(res: GeometryResult) -> str:
         f"- elastic net (α = {res.config.l1_ratio:g}): ({_fmt(s['elastic_net'])})",
     ]
     ends = []
-    for run, exact in (("l1_proximal", s["l1"]), ("l1_subgradient", s["l1"]), ("l2", s["l2"])):
-        end = (t[run]["w1"][-1], t[run]["w2"][-1])
+    runs = (("l1_proximal", "proximal L1", "l1"), ("l1_subgradient", "subgradient L1", "l1"))
+    for run, label, kind in (*runs, ("l2", "L2", "l2")):
+        end, exact = (t[run]["w1"][-1], t[run]["w2"][-1]), s[kind]
         gap = max(abs(end[0] - exact[0]), abs(end[1] - exact[1]))
-        ends.append(f"{run.replace('_', ' ')} ends at ({_fmt(end)}), {gap:.1e} from exact")
+        ends.append(f"{label} ends at ({_fmt(end)}), {gap:.1e} from its exact solution")
     lines.append(f"- after {res.steps} full-batch SGD steps (lr {res.lr:.3g}): " + "; ".join(ends))
     return "\n".join(lines)
 
