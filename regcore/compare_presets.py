@@ -1,7 +1,8 @@
 """The ready comparisons of the L1 vs L2 page: a base config and the variants run on it.
 
-The regularizers comparison (sparse truth, 100 samples, 200 features) and the digits
-comparison are described where they are defined; the optimizer comparisons run in float64
+The regularizers comparison (sparse truth, 100 samples, 200 features), the digits
+comparison and the MNIST-size MLP experiment (with its published accuracies) are described
+where they are defined; the optimizer comparisons run in float64
 so that the difference they show is rounding, not a hidden discrepancy.
 """
 
@@ -40,16 +41,55 @@ DIGITS_BASE: dict[str, Any] = {
     "reg": {"kind": "l2", "lam": 0.01, "l1_solver": "proximal"},
     "optim": {"name": "sgd", "lr": 0.1, "batch_size": 32, "epochs": 30},
 }
+# The MLP experiment of EXPERIMENTS.md §3 (a numpy implementation trained on MNIST):
+# 784 → 200 sigmoid → 10 softmax, cross-entropy, SGD lr 0.1, batch 64, 20 epochs, 20,000
+# training images; penalties on the weight matrices only. Its L2 term is ½·λ·ΣW² and its L1
+# term λ·Σ|W|, added to the gradient: exactly our Ω_L2 = ½‖w‖² and Ω_L1 = ‖w‖₁ at the same
+# λ, with the L1 part as a subgradient (our ``l1_solver = "subgradient"``). MNIST cannot be
+# downloaded here: the data are the synthetic MNIST-like set (regcore.data), 10,000 test
+# samples like MNIST's test set.
+MNIST_MLP_BASE: dict[str, Any] = {
+    "data": {
+        "name": "classification",
+        "n_train": 20_000,
+        "n_test": 10_000,
+        "n_features": 784,
+        "n_classes": 10,
+        "noise": 0.0,
+    },
+    "model": {"kind": "mlp", "hidden": [200], "activation": "sigmoid"},
+    "reg": {"kind": "l2", "lam": 0.01},
+    "optim": {"name": "sgd", "lr": 0.1, "batch_size": 64, "epochs": 20},
+}
+# The same network and settings on the bundled 8×8 digits (64 → 200 sigmoid → 10).
+DIGITS_MLP_BASE: dict[str, Any] = {
+    **MNIST_MLP_BASE,
+    "data": {"name": "digits", "n_train": 1_400, "n_test": 397},
+}
+MLP_VARIANTS = (
+    Variant(kind="none"),
+    Variant(kind="l2", lam=0.01),
+    Variant(kind="l1", lam=1e-4, l1_solver="subgradient"),
+)
+MNIST_SOURCE = "the numpy original on MNIST (20 epochs)"
 
 
 @dataclass(frozen=True)
 class ComparisonPreset:
-    """A ready comparison: a base config and its variants, with a one-line purpose."""
+    """A ready comparison: a base config and its variants, with a one-line purpose.
+
+    ``reference`` holds published test accuracies, one per variant (None where there is
+    none), ``reference_source`` says where they come from and ``reference_note`` why ours
+    differ.
+    """
 
     title: str
     base: TrainConfig
     variants: tuple[Variant, ...]
     about: str = ""
+    reference: tuple[float | None, ...] = ()
+    reference_source: str = ""
+    reference_note: str = ""  # why our figures differ from the published ones
 
     def config(self) -> TrainConfig:
         """The base config the variants are applied to."""
@@ -97,5 +137,39 @@ COMPARISONS: dict[str, ComparisonPreset] = {
         load_config(DIGITS_BASE),
         (Variant(kind="l1"), Variant(kind="l2")),
         "Linear softmax on 8×8 digits: L1 keeps a few pixels per class, L2 keeps all.",
+    ),
+    "mnist_mlp": ComparisonPreset(
+        "MNIST-size MLP: none vs L2 vs L1",
+        load_config(MNIST_MLP_BASE),
+        MLP_VARIANTS,
+        "The source's experiment: 784 → 200 sigmoid → 10, SGD lr 0.1, batch 64, 20 epochs on "
+        "20,000 samples; L2 λ = 0.01 (½·λ·ΣW²) and L1 λ = 1e-4 (λ·Σ|W|, subgradient) on the "
+        "weight matrices, our Ω at the same λ. MNIST cannot be downloaded here: the data are "
+        "the synthetic MNIST-like set (10 classes of 6 styles on a curved 16-dimensional "
+        "manifold under pixel noise, values in [−1, 1]).",
+        reference=(0.9188, 0.8514, 0.8947),
+        reference_source=MNIST_SOURCE,
+        reference_note=(
+            "ours are on the synthetic stand-in, not on MNIST, so the pattern is what can "
+            "match: without a penalty the network over-fits (here train 0.93 against test "
+            "0.88), L2 λ = 0.01 closes the gap but under-fits and costs the most accuracy "
+            "(0.85, the source's 0.85), L1 λ = 1e-4 lies between (0.87; source 0.89) — the "
+            "source's order. Without a penalty the stand-in is a little harder than MNIST "
+            "for this network (0.88 against 0.92)."
+        ),
+    ),
+    "digits_mlp": ComparisonPreset(
+        "Digits MLP: none vs L2 vs L1",
+        load_config(DIGITS_MLP_BASE),
+        MLP_VARIANTS,
+        "The same network and settings as the MNIST-size experiment on the bundled 8×8 digits "
+        "(64 → 200 sigmoid → 10, 1,400 training images): the source's figures are for MNIST.",
+        reference=(0.9188, 0.8514, 0.8947),
+        reference_source=MNIST_SOURCE,
+        reference_note=(
+            "the 8×8 digits are easy for this network: all three runs reach about 0.96–0.97 "
+            "here and the penalties barely matter, because 20 epochs of 22 steps shrink the "
+            "weights by (1 − lr·λ) far fewer times than MNIST's 20 epochs of 313 steps."
+        ),
     ),
 }

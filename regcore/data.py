@@ -20,9 +20,9 @@ Conventions:
   percent), are mixtures (not linearly separable) and sit on a curved k-dimensional
   manifold under 784 − k dimensions of pixel noise a network can memorize: at
   20,000 × 784 the source's 784 → 200 sigmoid → 10 MLP (SGD lr 0.1, batch 64)
-  climbs from about 87 % test accuracy after one epoch to about 91 % after 20,
-  with training accuracy a few points higher (it over-fits; more with fewer
-  samples). ``noise`` is the share of labels replaced by uniform random classes.
+  climbs from 84 % test accuracy after one epoch to 88 % after 20 (MNIST: 92 %),
+  with training accuracy 5 points higher (it over-fits; more with fewer samples).
+  ``noise`` is the share of labels replaced by uniform random classes.
 - real sets (``digits``, ``breast_cancer``, ``diabetes``, ``csv``): features
   standardized with training statistics (constant columns stay 0); regression
   targets standardized too, so losses are in units of the target's variance.

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from regcore.bounds import BOUNDS
+from regcore.catalog import CATALOG
 from regcore.compare import CompareResult, Variant, compare, max_difference, summary
 from regcore.compare_presets import COMPARISONS
 from regcore.config import TrainConfig
@@ -20,6 +21,7 @@ from ui.views import CHART
 from ui.widgets import LAM_OPTIONS, fmt
 
 PER_RUN_LAM = ("regularizers", "digits")  # modes where each run may have its own λ
+# Modes with published figures (COMPARISONS[mode].reference) keep each run's own λ.
 
 
 def choose_mode(prefix: str) -> str:
@@ -50,8 +52,9 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
     if mode == "regularizers":
         solver = c2.radio("L1 solver", list(L1_SOLVERS), horizontal=True, key=f"{prefix}_solver")
         variants = [Variant(kind=k, l1_solver=solver) for k in kinds]
-    shared = mode not in PER_RUN_LAM or c3.toggle(
-        "one λ for all", value=True, key=f"{prefix}_shared"
+    published = bool(COMPARISONS[mode].reference)
+    shared = not published and (
+        mode not in PER_RUN_LAM or c3.toggle("one λ for all", value=True, key=f"{prefix}_shared")
     )
     penalized = [i for i, v in enumerate(variants) if v.kind != "none"]
     cols = st.columns((1 if shared else len(penalized)) + 1)
@@ -63,7 +66,7 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
         lam = cols[n].select_slider(
             "λ" if shared else f"λ for {reg_label(kind)}",
             LAM_OPTIONS,
-            value=base.reg.lam,
+            value=base.reg.lam if variants[i].lam is None else variants[i].lam,
             format_func=fmt,
             key=f"{prefix}_lam_{mode}_{'all' if shared else kind}",
         )
@@ -115,9 +118,9 @@ def meta(
 
 
 def task_of(base: TrainConfig) -> tuple[str, str]:
-    """(metric, task) for the figures: accuracy for digits, loss otherwise."""
-    digits = base.data.name == "digits"
-    return ("accuracy", "classification") if digits else ("loss", "regression")
+    """(metric, task) for the figures: accuracy for classification sets, loss otherwise."""
+    classify = CATALOG[base.data.name].task == "classification"
+    return ("accuracy", "classification") if classify else ("loss", "regression")
 
 
 def draw_live(j: Job, meta: dict[str, Any]) -> None:
@@ -170,6 +173,11 @@ def draw_result(prefix: str, res: CompareResult, mode: str, base: TrainConfig) -
         st.markdown("**Pixel weights per class** (red positive, blue negative, white 0)")
         st.plotly_chart(fig_digit_weights_grid(res), config=CHART, key=f"{prefix}_digits")
     rows = summary(res)
+    preset = COMPARISONS[mode]
+    if preset.reference and len(rows) == len(preset.reference):
+        for row, acc in zip(rows, preset.reference, strict=True):
+            row["source's test acc"] = acc
+        st.caption(f"source's test accuracy: {preset.reference_source}; {preset.reference_note}")
     numbers = [k for k, v in rows[0].items() if isinstance(v, float)] if rows else []
     fmt4 = {k: st.column_config.NumberColumn(format="%.4g") for k in numbers}
     st.dataframe(rows, hide_index=True, column_config=fmt4)
