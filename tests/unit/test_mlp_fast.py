@@ -156,3 +156,16 @@ def test_mlp_fast_float32_agrees_with_the_autograd_loop(monkeypatch):
         rtol=1e-4,
         atol=1e-5,
     )
+
+
+def test_mlp_fast_runs_are_estimated_with_the_calibrated_share():
+    from dataclasses import replace
+
+    from regcore.estimate import Calibration, estimate_seconds
+
+    cal = Calibration(fast_share=0.3)
+    fast = regcore.load_config(CLASSIFY)
+    slow = fast.replace(**{"model.dropout": 0.5})
+    full = estimate_seconds(fast, replace(cal, fast_share=1.0))
+    assert estimate_seconds(fast, cal) == pytest.approx(0.3 * full)
+    assert estimate_seconds(slow, cal) == pytest.approx(full)
