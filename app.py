@@ -27,6 +27,7 @@ PAGES = [
     _page("pages/playground.py", "Playground", ":material/tune:"),
     _page("pages/compare.py", "L1 vs L2", ":material/compare:"),
     _page("pages/sweep.py", "λ sweep", ":material/stacked_line_chart:"),
+    _page("pages/dropout.py", "Dropout & norm", ":material/blur_on:"),
     _page("pages/learn.py", "Learn", ":material/school:"),
 ]
 

@@ -148,14 +148,15 @@ def probe_layers(model: nn.Module, X: torch.Tensor, seed: int = PROBE_SEED) -> l
 
 
 def dropout_conventions(
-    x: torch.Tensor, p: float, masks: int = 4_000, seed: int = PROBE_SEED
+    x: torch.Tensor, p: float, masks: int = 4_000, seed: int = PROBE_SEED, max_units: int = 512
 ) -> dict[str, float]:
     """Expected training activation against the test activation, for both conventions.
 
     Args:
         x: activations entering a dropout layer, any shape (non-negative or not).
         p: drop probability, 0 ≤ p < 1. masks: Monte-Carlo masks averaged.
-        seed: seed of the masks.
+        seed: seed of the masks. max_units: only the first this many units (of the
+            flattened ``x``) are used, which bounds the work to masks × max_units.
 
     Returns:
         Averages over the units of ``x``: ``input``; for the inverted convention
@@ -167,7 +168,7 @@ def dropout_conventions(
     """
     if not 0.0 <= p < 1.0:
         raise ValueError(f"dropout p = {p} is out of range: allowed 0 to below 1")
-    x = x.detach().to("cpu", torch.float64).reshape(-1)
+    x = x.detach().to("cpu", torch.float64).reshape(-1)[:max_units]
     g = torch.Generator().manual_seed(seed)
     keep = (torch.rand((masks, x.numel()), generator=g, dtype=torch.float64) >= p).double()
     original_mc = (x * keep).mean(0)

@@ -5,7 +5,14 @@ Each page's builders live in their own module; add one re-export line for yours.
 
 from regcore.figures.compare import fig_compare_curves, fig_weight_histograms
 from regcore.figures.curves import as_history, fig_loss_curves, loss_name, run_summary
+from regcore.figures.dropout import (
+    fig_bias_variance_dropout,
+    fig_dropout_sweep,
+    fig_net_curves,
+    fig_small_batches,
+)
 from regcore.figures.style import REG_COLORS, REG_LABELS, base_layout, reg_color, reg_label, styled
+from regcore.figures.surface import fig_surfaces
 from regcore.figures.sweep import (
     fig_bias_variance,
     fig_coef_paths,
@@ -21,9 +28,14 @@ __all__ = [
     "as_history",
     "base_layout",
     "fig_bias_variance",
+    "fig_bias_variance_dropout",
     "fig_coef_paths",
     "fig_compare_curves",
+    "fig_dropout_sweep",
     "fig_loss_curves",
+    "fig_net_curves",
+    "fig_small_batches",
+    "fig_surfaces",
     "fig_sweep_loss",
     "fig_sweep_norm",
     "fig_sweep_zeros",

@@ -1,0 +1,141 @@
+"""Decision-surface figures: P(class 1) as a heatmap, the 0.5 boundary, train and test points.
+
+One panel per configuration, all on the same grid and one shared colour scale
+(0 to 1), so a wiggly over-fit boundary and a smooth one can be compared at a
+glance. Training points are large filled discs, test points small open rings,
+coloured by their true class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from regcore.figures.style import FONT_SIZE, styled
+from regcore.surface import Grid, Surface
+
+CLASS_COLORS = ("#0072B2", "#D55E00")  # class 0 blue, class 1 vermilion (Okabe–Ito)
+# light blue at P = 0 through white at 0.5 to light vermilion at 1: points stay visible on top
+SURFACE_SCALE = [[0.0, "#8fc1e3"], [0.5, "#ffffff"], [1.0, "#f2b48f"]]
+
+
+def panel_layout(n: int) -> tuple[int, int]:
+    """(rows, cols) for n panels: one row up to two, a 2 × 2 block for three or four."""
+    if n <= 2:
+        return 1, max(n, 1)
+    return 2, 2
+
+
+def _point_traces(points: dict, first: bool) -> list[go.Scatter]:
+    traces = []
+    for split, size, symbol in (("train", 11, "circle"), ("test", 7, "circle-open")):
+        X, y = points.get(f"{split}_x", []), points.get(f"{split}_y", [])
+        for c, color in enumerate(CLASS_COLORS):
+            xs = [p for p, label in zip(X, y, strict=True) if label == c]
+            filled = symbol == "circle"
+            traces.append(
+                go.Scatter(
+                    x=[p[0] for p in xs],
+                    y=[p[1] for p in xs],
+                    mode="markers",
+                    name=f"{split}, class {c}",
+                    legendgroup=f"{split}{c}",
+                    showlegend=first,
+                    marker={
+                        "color": color,
+                        "size": size,
+                        "symbol": symbol,
+                        "line": {
+                            "color": "white" if filled else color,
+                            "width": 1 if filled else 2,
+                        },
+                    },
+                    hovertemplate=f"{split}, class {c}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+                )
+            )
+    return traces
+
+
+def fig_surfaces(
+    grid: Grid,
+    surfaces: Sequence[Surface | None],
+    labels: Sequence[str],
+    points: dict,
+    *,
+    height: int | None = None,
+) -> go.Figure:
+    """Decision surfaces side by side: heatmap of P(class 1), its 0.5 contour, the points.
+
+    Args:
+        grid: the grid every surface was evaluated on.
+        surfaces: one per configuration (None: not computed yet, drawn empty).
+        labels: panel titles, one per configuration.
+        points: ``train_x``/``train_y``/``test_x``/``test_y`` lists (regcore.dropout.points_of).
+        height: figure height in px (default: by the number of panel rows).
+
+    Returns:
+        A figure with, per panel, a heatmap on the shared colour axis (0 to 1), a
+        contour trace at 0.5 and four point traces (train/test × class).
+    """
+    rows, cols = panel_layout(len(labels))
+    titles = []
+    for label, s in zip(labels, surfaces, strict=False):
+        done = "" if s is None else f" · epoch {s.epoch}"
+        titles.append(f"{label}{done}")
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=titles,
+        horizontal_spacing=0.06,
+        vertical_spacing=0.12,
+    )
+    xs, ys = list(grid.xs), list(grid.ys)
+    for i in range(len(labels)):
+        row, col = i // cols + 1, i % cols + 1
+        s = surfaces[i] if i < len(surfaces) else None
+        if s is not None:
+            z = [list(r) for r in s.prob]
+            fig.add_trace(
+                go.Heatmap(
+                    x=xs,
+                    y=ys,
+                    z=z,
+                    coloraxis="coloraxis",
+                    hovertemplate="(%{x:.2f}, %{y:.2f})<br>P(class 1) %{z:.2f}<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
+            fig.add_trace(
+                go.Contour(
+                    x=xs,
+                    y=ys,
+                    z=z,
+                    contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
+                    line={"color": "#222222", "width": 2.5},
+                    showscale=False,
+                    hoverinfo="skip",
+                    name="P = 0.5",
+                    showlegend=False,
+                ),
+                row=row,
+                col=col,
+            )
+        for trace in _point_traces(points, first=i == 0):
+            fig.add_trace(trace, row=row, col=col)
+        fig.update_xaxes(range=[xs[0], xs[-1]], row=row, col=col, showgrid=False)
+        fig.update_yaxes(range=[ys[0], ys[-1]], row=row, col=col, showgrid=False)
+    styled(fig, None, legend="bottom", height=height or (380 * rows + 40))
+    fig.update_layout(
+        coloraxis={
+            "colorscale": SURFACE_SCALE,
+            "cmin": 0.0,
+            "cmax": 1.0,
+            "colorbar": {"title": {"text": "P(class 1)"}, "len": 0.8, "thickness": 14},
+        },
+        margin={"t": 50},
+    )
+    fig.update_annotations(font={"size": FONT_SIZE - 2})
+    return fig

@@ -1,0 +1,78 @@
+"""AppTest: the Dropout & norm page trains its networks side by side and its other tabs."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _open() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page("pages/dropout.py").run()
+    assert not at.exception
+    return at
+
+
+def _train(at: AppTest, prefix: str) -> AppTest:
+    at.button(key=f"{prefix}_train").click().run()
+    assert at.session_state[f"{prefix}_job"].wait(120), "the job did not finish"
+    return at.run()
+
+
+def test_dropout_page_side_by_side_draws_surfaces_curves_table_and_probe():
+    at = _open()
+    assert at.title[0].value == "Dropout & norm"
+    assert at.selectbox(key="dn_data.name").value == "moons"
+    at.number_input(key="dn_optim.epochs").set_value(20).run()
+    _train(at, "dn")
+    assert not at.exception
+    res = at.session_state["dn_result"]
+    assert res.labels == ("no dropout", "dropout 0.5") and len(res.surfaces) == 2
+    charts = at.get("plotly_chart")
+    assert len(charts) == 3  # decision surfaces, loss curves, accuracy curves
+    table = at.dataframe[0].value
+    assert list(table["configuration"]) == ["no dropout", "dropout 0.5"]
+    assert "loss gap (test − train)" in table.columns
+    probe = at.dataframe[1].value  # the train/eval expander's table of the first config
+    assert any("Linear" in name for name in probe["layer"])
+
+
+def test_dropout_page_four_configs_with_batch_norm_and_early_stopping():
+    at = _open()
+    at.number_input(key="dn_optim.epochs").set_value(30).run()
+    at.number_input(key="dn_patience").set_value(3).run()
+    at.toggle(key="dn_on2").set_value(True).run()
+    at.toggle(key="dn_on3").set_value(True).run()
+    _train(at, "dn")
+    assert not at.exception
+    res = at.session_state["dn_result"]
+    assert len(res.runs) == 4 and all(r.best_epoch is not None for r in res.runs)
+    assert "kept epoch" in at.dataframe[0].value.columns
+    at.selectbox(key="dn_probe_pick").set_value(2).run()
+    notes = " ".join(at.dataframe[1].value["what the mode changes"])
+    assert "running mean" in notes
+
+
+def test_dropout_page_small_batches_and_sweep_tabs_train():
+    at = _open()
+    at.number_input(key="dnb_epochs").set_value(2).run()
+    _train(at, "dnb")
+    assert not at.exception
+    assert set(at.session_state["dnb_result"].final) >= {"batch@2", "group@2", "layer@32"}
+    at.multiselect(key="dns_rates").set_value([0.0, 0.5]).run()
+    at.number_input(key="dns_repeats").set_value(1).run()
+    at.number_input(key="dns_epochs").set_value(3).run()
+    _train(at, "dns")
+    assert not at.exception
+    assert at.session_state["dns_result"].best_rate in (0.0, 0.5)
+    assert any("Best p by validation loss" in s.value for s in at.success)
+
+
+def test_dropout_page_bad_widths_get_a_message_not_a_crash():
+    at = _open()
+    at.text_input(key="dn_model.hidden").set_value("64, -3").run()
+    assert not at.exception
+    assert any("model.hidden" in e.value for e in at.error)
+    assert at.button(key="dn_train").disabled
