@@ -2,8 +2,8 @@
 
 One panel per configuration, all on the same grid and one shared colour scale
 (0 to 1), so a wiggly over-fit boundary and a smooth one can be compared at a
-glance. Training points are large filled discs, test points small open rings,
-coloured by their true class.
+glance. Training points are large filled discs with a dark outline, test points
+small faint rings (at most ``MAX_TEST_POINTS`` of them), coloured by their true class.
 """
 
 from __future__ import annotations
@@ -28,10 +28,17 @@ def panel_layout(n: int) -> tuple[int, int]:
     return 2, 2
 
 
+MAX_TEST_POINTS = 200  # test rings drawn per panel: enough to see, few enough not to hide
+
+
 def _point_traces(points: dict, first: bool) -> list[go.Scatter]:
     traces = []
-    for split, size, symbol in (("train", 11, "circle"), ("test", 7, "circle-open")):
+    styles = (("train", 12, "circle", 1.0), ("test", 6, "circle-open", 0.55))
+    for split, size, symbol, opacity in styles:
         X, y = points.get(f"{split}_x", []), points.get(f"{split}_y", [])
+        if split == "test" and len(X) > MAX_TEST_POINTS:  # an even thinning, deterministic
+            step = -(-len(X) // MAX_TEST_POINTS)
+            X, y = X[::step], y[::step]
         for c, color in enumerate(CLASS_COLORS):
             xs = [p for p, label in zip(X, y, strict=True) if label == c]
             filled = symbol == "circle"
@@ -43,13 +50,14 @@ def _point_traces(points: dict, first: bool) -> list[go.Scatter]:
                     name=f"{split}, class {c}",
                     legendgroup=f"{split}{c}",
                     showlegend=first,
+                    opacity=opacity,
                     marker={
                         "color": color,
                         "size": size,
                         "symbol": symbol,
                         "line": {
-                            "color": "white" if filled else color,
-                            "width": 1 if filled else 2,
+                            "color": "#111111" if filled else color,
+                            "width": 1.5 if filled else 1.5,
                         },
                     },
                     hovertemplate=f"{split}, class {c}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
