@@ -35,8 +35,9 @@ with side:
         note.caption(view.describe(base, variants))
     if problem:
         st.error(problem)
-    if st.session_state.get(f"{P}_error"):
-        st.error(st.session_state[f"{P}_error"])
+    for msg in (live.refusal(P), st.session_state.get(f"{P}_error")):
+        if msg:
+            st.error(msg)
     res = st.session_state.get(f"{P}_result")
     if busy:
         meta = st.session_state[f"{P}_meta"]
@@ -48,8 +49,9 @@ with side:
         tabs.draw_probe(P, res)
     else:
         st.info(
-            "Press **Train all**: the default trains a wide MLP on 50 noisy moons "
-            "without and with dropout 0.5 (a few seconds)."
+            "Press **Train all**: the default trains a wide MLP on 30 noisy moons "
+            "without and with dropout 0.5 (a few seconds). XOR shows the boundaries' shapes "
+            "most clearly."
         )
 with sweep:
     tabs.sweep_tab(f"{P}s", base)

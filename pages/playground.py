@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui import controls, live, views
+from ui import controls, live, surface_view, views
 from ui.messages import say
 
 P = "pg"  # session-state prefix of this page
@@ -30,7 +30,7 @@ if c_train.button(
     key=f"{P}_train",
     width="stretch",
 ):
-    if live.start(P, cfg, label="playground") is not None:
+    if surface_view.start(P, cfg, label="playground") is not None:
         st.rerun()  # redraw with Train disabled and Stop enabled
 c_stop.button(
     "Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,), width="stretch"
@@ -49,14 +49,19 @@ if st.session_state.get(f"{P}_error") and st.session_state.get(f"{P}_run_cfg") =
 
 if busy:
     running_cfg = st.session_state[f"{P}_run_cfg"]
-    live.poll(
-        P, lambda j: views.live(j, running_cfg, P, live.progress(j, running_cfg.optim.epochs))
-    )
+
+    def _draw(j):
+        views.live(j, running_cfg, P, live.progress(j, running_cfg.optim.epochs))
+        surface_view.draw(P)
+
+    live.poll(P, _draw)
 elif st.session_state.get(f"{P}_result") is not None:
     result = st.session_state[f"{P}_result"]
     if cfg is not None and result.config != cfg:
         st.info("These results are from earlier settings: press **Train** to train the new ones.")
     views.result_panel(P, result)
+    if st.session_state.get(f"{P}_run_cfg") == result.config:
+        surface_view.draw(P)
 elif cfg == controls.TrainConfig():
     st.info(
         "Press **Train**: the default is the textbook weight-decay experiment "

@@ -12,7 +12,7 @@ import streamlit as st
 
 import regcore
 import regcore.links
-from regcore.bounds import CHOICES, MAX_FEATURES_NONLINEAR
+from regcore.bounds import BOUNDS, CHOICES, MAX_FEATURES_NONLINEAR
 from regcore.catalog import CATALOG
 from regcore.config import TrainConfig
 from regcore.figures.style import reg_label
@@ -279,4 +279,16 @@ def _optim_fields(prefix: str, n_train: int) -> dict[str, Any]:
     if wanted > n_train:
         st.caption(f"batch size {wanted} > {n_train} training samples: full batches of {n_train}")
     out["optim.epochs"] = number(prefix, "optim.epochs", "epochs")
+    k = key(prefix, "optim.early_stopping_patience")
+    st.session_state[k] = int(st.session_state.get(k) or 0)  # None (off) shows as 0
+    patience = st.number_input(
+        "early-stopping patience (0 = off)",
+        0,
+        int(BOUNDS["optim.early_stopping_patience"][1]),
+        key=k,
+        help="Stop after this many epochs without a better validation loss and keep the best "
+        "epoch's weights; the validation split (optim.val_fraction) is carved from the "
+        "training data, never the test set.",
+    )
+    out["optim.early_stopping_patience"] = int(patience) or None
     return out

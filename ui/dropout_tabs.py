@@ -18,7 +18,6 @@ from regcore.figures.dropout import (
 )
 from regcore.layers_probe import LayerProbe
 from ui import live
-from ui.runner import get_runner
 from ui.views import CHART
 
 SMALL_BATCH_BASE = {
@@ -134,11 +133,9 @@ def _run_buttons(prefix: str, label: str, ready: bool) -> bool:
     return go
 
 
-def _submit(prefix: str, fn, label: str, meta: dict[str, Any]) -> None:
-    st.session_state[f"{prefix}_job"] = get_runner().submit(fn, label=label)
-    st.session_state[f"{prefix}_meta"] = meta
-    st.session_state[f"{prefix}_error"] = None
-    st.rerun()
+def _submit(prefix: str, fn, label: str, seconds: float) -> None:
+    if live.submit(prefix, fn, label=label, estimate_s=seconds) is not None:
+        st.rerun()
 
 
 def _progress(j) -> None:
@@ -152,6 +149,8 @@ def _progress(j) -> None:
 
 def _show_state(prefix: str, draw, hint: str) -> None:
     live.collect(prefix)
+    if live.refusal(prefix):
+        st.error(live.refusal(prefix))
     if st.session_state.get(f"{prefix}_error"):
         st.error(st.session_state[f"{prefix}_error"])
     res = st.session_state.get(f"{prefix}_result")
@@ -186,7 +185,7 @@ def sweep_tab(prefix: str, base: TrainConfig | None) -> None:
         def fn(stop, emit):
             return dropout_sweep(cfg, ps, repeats, stop=stop, on_progress=emit)
 
-        _submit(prefix, fn, "dropout sweep", {"cfg": cfg})
+        _submit(prefix, fn, "dropout sweep", runs * live.estimate(cfg))
 
     def draw(res) -> None:
         st.plotly_chart(fig_dropout_sweep(res), config=CHART, key=f"{prefix}_fig")
@@ -227,7 +226,12 @@ def small_batch_tab(prefix: str, base: TrainConfig | None) -> None:
         def fn(stop, emit):
             return small_batches(cfg, stop=stop, on_progress=emit)
 
-        _submit(prefix, fn, "small batches", {"cfg": cfg})
+        seconds = sum(
+            live.estimate(cfg.replace(**{"model.norm": n, "optim.batch_size": b}))
+            for n in ("batch", "group", "layer")
+            for b in (2, 4, 32)
+        )
+        _submit(prefix, fn, "small batches", seconds)
 
     def draw(res) -> None:
         st.plotly_chart(fig_small_batches(res, metric), config=CHART, key=f"{prefix}_fig")
@@ -270,7 +274,7 @@ def biasvar_tab(prefix: str) -> None:
                 on_progress=lambda a, b: emit({"runs_done": a, "runs_total": b}),
             )
 
-        _submit(prefix, fn, "bias-variance", {"cfg": cfg})
+        _submit(prefix, fn, "bias-variance", len(ps) * repeats * live.estimate(cfg))
 
     def draw(res) -> None:
         if res.stopped:

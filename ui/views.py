@@ -112,7 +112,14 @@ def result_panel(prefix: str, result: RunResult) -> None:
             result,
             loss_name=loss_name(result.task),
             show_penalty=st.session_state[f"{prefix}_show_penalty"],
+            best_epoch=result.best_epoch,
         )
+        if result.best_epoch is not None:
+            st.caption(
+                f"Early stopping kept the weights of epoch {result.best_epoch}, the best "
+                "validation loss (a split carved from the training data); the numbers and "
+                "histograms are those weights."
+            )
         st.plotly_chart(fig, config=CHART, key=f"{prefix}_curves")
     with right:
         names = layer_names(result)

@@ -65,6 +65,7 @@ def fig_loss_curves(
     title: str | None = None,
     loss_name: str = "loss",
     max_points: int | None = None,
+    best_epoch: int | None = None,
 ) -> go.Figure:
     """Train and test data loss per epoch on a log y axis (the penalty optional).
 
@@ -76,9 +77,12 @@ def fig_loss_curves(
         loss_name: y-axis name ("MSE", "cross-entropy", ...).
         max_points: thin each trace to about this many points (every k-th epoch, the
             last one always kept), so a live redraw of a long run stays light.
+        best_epoch: early stopping's best-validation epoch, whose weights the run
+            kept: marked by a dotted vertical line (with the validation loss curve
+            when the history has one).
 
     Returns:
-        A figure with traces "train", "test" (and "penalty λ·Ω(w)").
+        A figure with traces "train", "test" (and "penalty λ·Ω(w)", "validation").
     """
     h = as_history(source)
     if max_points:
@@ -110,8 +114,26 @@ def fig_loss_curves(
                 hovertemplate="epoch %{x}<br>λ·Ω(w) %{y:.4g}<extra></extra>",
             )
         )
+    if h.get("val_loss"):
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=_positive(h["val_loss"]),
+                name="validation",
+                mode="lines",
+                line={"color": PENALTY_COLOR, "width": 2, "dash": "dot"},
+                hovertemplate=f"epoch %{{x}}<br>validation {loss_name} %{{y:.4g}}<extra></extra>",
+            )
+        )
     styled(fig, title, x_title="epoch", y_title=f"{loss_name} (log scale)")
     log_axis(fig, "y")
+    if best_epoch is not None:
+        fig.add_vline(
+            x=best_epoch,
+            line={"dash": "dot", "color": "#222222", "width": 2},
+            annotation={"text": f"best validation: epoch {best_epoch} (kept)"},
+            annotation_position="top left",
+        )
     if epochs:
         fig.update_xaxes(range=[0, epochs])
     return fig

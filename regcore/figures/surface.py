@@ -135,15 +135,16 @@ def fig_surfaces(
             fig.add_trace(trace, row=row, col=col)
         fig.update_xaxes(range=[xs[0], xs[-1]], row=row, col=col, showgrid=False)
         fig.update_yaxes(range=[ys[0], ys[-1]], row=row, col=col, showgrid=False)
-    styled(fig, None, legend="bottom", height=height or (380 * rows + 40))
+    styled(fig, None, height=height or (380 * rows + 70))
     fig.update_layout(
+        legend={"orientation": "h", "x": 0.0, "y": -0.06, "yanchor": "top"},
         coloraxis={
             "colorscale": SURFACE_SCALE,
             "cmin": 0.0,
             "cmax": 1.0,
             "colorbar": {"title": {"text": "P(class 1)"}, "len": 0.8, "thickness": 14},
         },
-        margin={"t": 50},
+        margin={"t": 50, "b": 80},
     )
     fig.update_annotations(font={"size": FONT_SIZE - 2})
     return fig

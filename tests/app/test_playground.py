@@ -284,3 +284,25 @@ def test_playground_says_when_results_are_from_earlier_settings(playground: AppT
     at.number_input(key=f"{P}_optim.epochs").set_value(6).run()
     assert any("earlier settings" in i.value for i in at.info)
     assert chart_specs(at)  # the old result is still drawn
+
+
+def test_playground_two_d_set_draws_a_decision_surface_and_early_stopping(
+    playground: AppTest,
+) -> None:
+    at = playground
+    at.selectbox(key=f"{P}_data.name").set_value("moons").run()
+    at.number_input(key=f"{P}_optim.epochs").set_value(40).run()
+    at.number_input(key=f"{P}_optim.early_stopping_patience").set_value(3).run()
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    assert not at.exception
+    result = at.session_state[f"{P}_result"]
+    assert result.config.optim.early_stopping_patience == 3 and result.best_epoch is not None
+    specs = chart_specs(at)
+    heat = [s for s in specs if any(t["type"] == "heatmap" for t in s["data"])]
+    assert len(heat) == 1
+    surfaces = at.session_state[f"{P}_surfaces"]["list"]
+    assert surfaces[-1].final and surfaces[-1].epoch == result.best_epoch
+    assert any("kept the weights of epoch" in c.value for c in at.caption)
+    curves = _curves(at)
+    assert "validation" in curves

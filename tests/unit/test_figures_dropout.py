@@ -133,3 +133,13 @@ def test_fig_bias_variance_dropout_traces():
     names = [t.name for t in fig.data]
     assert names == ["variance", "bias²", "bias² + variance + noise", "measured test MSE"]
     assert list(fig.data[0].x) == [0.0, 0.5]
+
+
+def test_fig_loss_curves_marks_the_kept_early_stopping_epoch():
+    from regcore.figures.curves import fig_loss_curves
+
+    h = {"epoch": [1, 2, 3], "train_loss": [1.0, 0.5, 0.2], "test_loss": [1.0, 0.7, 0.9]}
+    fig = fig_loss_curves({**h, "val_loss": [0.9, 0.6, 0.8]}, best_epoch=2)
+    assert [t.name for t in fig.data] == ["train", "test", "validation"]
+    assert fig.layout.shapes[0].x0 == 2 and "epoch 2 (kept)" in fig.layout.annotations[0].text
+    assert not fig_loss_curves(h).layout.shapes
