@@ -6,6 +6,7 @@ import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from ui import dropout_tabs as tabs
 from ui import dropout_view as view
 from ui import live
+from ui.messages import say
 
 P = "dn"  # session-state prefix of this page (side by side)
 
@@ -33,11 +34,9 @@ with side:
     b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
     if base is not None:
         note.caption(view.describe(base, variants))
-    if problem:
-        st.error(problem)
-    for msg in (live.refusal(P), st.session_state.get(f"{P}_error")):
+    for msg in (problem, live.refusal(P), st.session_state.get(f"{P}_error")):
         if msg:
-            st.error(msg)
+            say("error", msg)
     res = st.session_state.get(f"{P}_result")
     if busy:
         meta = st.session_state[f"{P}_meta"]

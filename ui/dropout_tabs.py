@@ -18,6 +18,7 @@ from regcore.figures.dropout import (
 )
 from regcore.layers_probe import LayerProbe
 from ui import live
+from ui.messages import say
 from ui.views import CHART
 
 SMALL_BATCH_BASE = {
@@ -149,10 +150,9 @@ def _progress(j) -> None:
 
 def _show_state(prefix: str, draw, hint: str) -> None:
     live.collect(prefix)
-    if live.refusal(prefix):
-        st.error(live.refusal(prefix))
-    if st.session_state.get(f"{prefix}_error"):
-        st.error(st.session_state[f"{prefix}_error"])
+    for msg in (live.refusal(prefix), st.session_state.get(f"{prefix}_error")):
+        if msg:
+            say("error", msg)
     res = st.session_state.get(f"{prefix}_result")
     if live.running(prefix):
         live.poll(prefix, _progress)
