@@ -66,6 +66,11 @@ def _sgd(X, y, loss_fn, *, weight_decay=0.0, lr=0.05, steps=200, prox=0.0) -> to
     return w.detach()
 
 
+def _tiny(x: float) -> str:
+    """A difference at rounding level, as shown: 0 is said to be exact."""
+    return "0 (exactly)" if x == 0 else f"{x:.1e}"
+
+
 def _zeros(w: torch.Tensor) -> int:
     return int((w == 0).sum())
 
@@ -84,7 +89,7 @@ def weight_decay_is_l2(lam: float = 0.1) -> DemoResult:
         "norm_l1": float(l1.norm()),
     }
     rows = (
-        ("largest |w_wd − w_L2| after 200 steps", f"{v['diff_l2']:.1e}"),
+        ("largest |w_wd − w_L2| after 200 steps", _tiny(v["diff_l2"])),
         ("largest |w_wd − w_L1| after 200 steps", f"{v['diff_l1']:.3f}"),
         (
             "‖w‖₂: weight_decay / L2 penalty / L1 penalty",
@@ -92,7 +97,7 @@ def weight_decay_is_l2(lam: float = 0.1) -> DemoResult:
         ),
     )
     verdict = (
-        f"SGD(weight_decay={lam:g}) matched the L2 penalty λ·½‖w‖² to {v['diff_l2']:.0e} and "
+        f"SGD(weight_decay={lam:g}) matched the L2 penalty λ·½‖w‖² to {_tiny(v['diff_l2'])} and "
         f"missed the L1 penalty by {v['diff_l1']:.2f}: weight_decay is L2."
     )
     return DemoResult("weight_decay_l1", v, rows, verdict)
@@ -153,10 +158,12 @@ def _linear_config(**reg) -> dict:
 
 
 def _flat(result) -> torch.Tensor:
-    return torch.tensor([x for layer in result.weights.values() for x in layer])
+    return torch.tensor(
+        [x for layer in result.weights.values() for x in layer], dtype=torch.float64
+    )
 
 
-def adam_l2_is_not_adamw(lam: float = 0.1, lr: float = 0.01) -> DemoResult:
+def adam_l2_is_not_adamw(lam: float = 0.1, lr: float = 0.1) -> DemoResult:
     """regcore runs: Adam with an L2 penalty λ against AdamW with decoupled decay λ."""
     base = _linear_config()
     base["optim"] = {**base["optim"], "lr": lr}
@@ -185,10 +192,10 @@ def adam_l2_is_not_adamw(lam: float = 0.1, lr: float = 0.01) -> DemoResult:
         ("largest |w_Adam+L2 − w_AdamW| (same λ, lr, data, start)", f"{v['diff_adam']:.3f}"),
         ("‖w‖₂: Adam + L2 / AdamW", f"{v['norm_adam_l2']:.3f} / {v['norm_adamw']:.3f}"),
         ("test loss: Adam + L2 / AdamW", f"{v['test_adam_l2']:.3f} / {v['test_adamw']:.3f}"),
-        ("with plain SGD: largest |w_L2 − w_decay|", f"{v['diff_sgd']:.1e}"),
+        ("with plain SGD: largest |w_L2 − w_decay|", _tiny(v["diff_sgd"])),
     )
     verdict = (
-        f"With SGD the L2 penalty and decoupled decay agree to {v['diff_sgd']:.0e}; with Adam "
+        f"With SGD the L2 penalty and decoupled decay agree to {_tiny(v['diff_sgd'])}; with Adam "
         f"they end {v['diff_adam']:.2f} apart, because Adam rescales the penalty's gradient per "
         "weight and AdamW's decay is not rescaled: Adam + L2 is not AdamW."
     )
