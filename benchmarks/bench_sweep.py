@@ -132,8 +132,8 @@ def mlp_variants(reps: int) -> None:
         net = MLPNet(
             cfg, [0], ds, lams, B._stack([ds], dev, torch.float32, False), dev, torch.float32
         )
-        rule = Rule(cfg, net.lam_tensors())
-        for batches in net.epochs(B._orders([0], 20, 100, dev), 5):
+        rule = Rule(cfg, net.penalty_lams())
+        for batches in net.batches(B._orders([0], 20, 100, dev), 5):
             for xbT, xb, tb in batches:
                 rule.update(net, xbT, xb, tb)
 

@@ -35,9 +35,10 @@ from typing import Any
 
 import torch
 
-from regcore.batched import SweepProgress, can_batch, train_batched
+from regcore.batched import can_batch, train_batched
 from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, Stream, make_dataset, make_generator
+from regcore.results import SweepProgress
 from regcore.runtime import StopSignal, resolve_device, stop_requested
 from regcore.train import fit
 

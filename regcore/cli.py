@@ -33,16 +33,15 @@ def parse_lambdas(spec: str) -> list[float]:
     Raises:
         UserError: naming what is wrong and the accepted forms.
     """
+    from regcore.sweep import log_grid
+
     try:
         if ":" in spec:
             a, b, k = spec.split(":")
             lo, hi, n = float(a), float(b), int(k)
             if not (lo > 0 and hi > 0 and n >= 1 and math.isfinite(lo) and math.isfinite(hi)):
                 raise ValueError
-            if n == 1:
-                return [lo]
-            step = (math.log10(hi) - math.log10(lo)) / (n - 1)
-            return [10 ** (math.log10(lo) + i * step) for i in range(n)]
+            return log_grid(lo, hi, n)
         values = [float(v) for v in spec.split(",") if v.strip()]
         if not values or not all(math.isfinite(v) and v >= 0 for v in values):
             raise ValueError
@@ -139,10 +138,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from regcore.sweep import sweep
 
     cfg = _load(args.config)
-    lambdas = parse_lambdas(args.lambdas)
-    for lam in lambdas:
-        cfg.replace(**{"reg.lam": lam})  # each λ within the bounds of reg.lam
-    result = sweep(cfg, lambdas)
+    result = sweep(cfg, parse_lambdas(args.lambdas))  # which checks each λ's bounds
     rows = result.rows
     cols = list(rows[0]) if rows else ["lam"]
     if args.out and args.out.lower().endswith(".json"):

@@ -130,7 +130,9 @@ class SweepSettings:
     def lambdas(self) -> list[float]:
         """K log-spaced strengths from ``lam_min`` to ``lam_max`` (one when they are equal)."""
         lo, hi, k = self.lam_min, self.lam_max, self.k
-        return [lo * (hi / lo) ** (i / (k - 1)) for i in range(k)] if hi > lo else [lo]
+        from regcore.sweep import log_grid  # lazily: links load without torch
+
+        return log_grid(lo, hi, k)
 
     def to_params(self) -> dict[str, str]:
         """The settings that differ from the defaults, as link fields."""

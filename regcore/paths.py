@@ -9,7 +9,7 @@ mappings): ridge in closed form, w = (XcᵀXc + (nλ/2)I)⁻¹Xcᵀyc on centred
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
 import torch
 
@@ -18,9 +18,18 @@ from regcore.data import Dataset, make_dataset
 from regcore.regularizers import l1_share, spec
 
 
+@dataclass(frozen=True)
+class ExactPath:
+    """The exact minimizers along λ: ``coefs[k]`` is the d weights at ``lambdas[k]``."""
+
+    lambdas: list[float]
+    coefs: list[list[float]]  # K lists of d weights
+    method: str  # how they were computed, in words
+
+
 def exact_path(
     cfg: TrainConfig | dict | str | None, lambdas: Sequence[float], data: Dataset | None = None
-) -> dict[str, Any] | None:
+) -> ExactPath | None:
     """The exact minimizers of the objective along λ, for linear regression.
 
     Ridge (``l2``, and ``weight_decay`` with SGD, which follows the same path):
@@ -30,8 +39,8 @@ def exact_path(
     the ridge λ = 0 solution). Biases unpenalized.
 
     Returns:
-        ``{"lambdas", "coefs" (K lists of d weights), "method"}``, or None where
-        there is no exact path to draw (other models, tasks or regularizers).
+        An :class:`ExactPath`, or None where there is no exact path to draw (other
+        models, tasks or regularizers).
     """
     cfg = load_config(cfg)
     how = spec(cfg.reg)
@@ -62,7 +71,7 @@ def exact_path(
             if alpha == 1.0
             else f"scikit-learn enet_path, alpha = λ/2, l1_ratio = {alpha:g}"
         )
-    return {"lambdas": lams.tolist(), "coefs": coefs.tolist(), "method": method}
+    return ExactPath(lambdas=lams.tolist(), coefs=coefs.tolist(), method=method)
 
 
 def _cd_path(Xc, yc, lams: torch.Tensor, l1_ratio: float, ridge: torch.Tensor) -> torch.Tensor:

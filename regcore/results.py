@@ -73,6 +73,24 @@ class RunResult:
         )
 
 
+MAX_COEFS = 200  # coefficients per λ carried by progress events (coefficient paths)
+
+
+@dataclass(frozen=True)
+class SweepProgress:
+    """One epoch of a sweep: per-λ values (means over repeats), for live pages."""
+
+    epoch: int
+    epochs: int
+    lambdas: tuple[float, ...]
+    train_loss: tuple[float, ...]
+    test_loss: tuple[float, ...]
+    weight_l2: tuple[float, ...]
+    zero_fraction: tuple[float, ...]
+    seconds: float
+    coefs: tuple[tuple[float, ...], ...] | None = None  # (K, ≤ MAX_COEFS) now and then
+
+
 def json_safe(value: Any) -> Any:
     """A copy of nested dicts/lists with NaN and ±Inf replaced by None."""
     if isinstance(value, float):

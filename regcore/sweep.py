@@ -21,14 +21,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import torch
 
-from regcore.batched import SweepProgress, can_batch, train_batched
+from regcore.batched import can_batch, train_batched
 from regcore.bounds import BOUNDS, MAX_WORK
 from regcore.config import TrainConfig, load_config, work
 from regcore.data import Dataset, make_dataset
 from regcore.paths import exact_path  # noqa: F401  (re-exported)
-from regcore.results import RunResult
+from regcore.results import RunResult, SweepProgress
 from regcore.runtime import StopSignal, resolve_device, stop_requested
 from regcore.train import fit
 
@@ -66,15 +67,6 @@ class SweepResult:
     task: str = "regression"
     batched: bool = True
     seconds: float = 0.0
-
-    def best_index(self, key: str = "test_loss") -> int | None:
-        """Index of the λ with the lowest finite ``key`` among non-diverged rows."""
-        vals = [
-            (r[key], i)
-            for i, r in enumerate(self.rows)
-            if not r.get("diverged") and math.isfinite(r.get(key, math.nan))
-        ]
-        return min(vals)[1] if vals else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,6 +112,14 @@ class LayerRows(Sequence):
         if isinstance(k, slice):
             return [self[i] for i in range(len(self))[k]]
         return {n: t[k].tolist() for n, t in zip(self.names, self.tensors, strict=True)}
+
+
+def log_grid(lo: float, hi: float, k: int) -> list[float]:
+    """K log-spaced strengths from ``lo`` to ``hi`` (both > 0; one value when k = 1 or
+    lo = hi), both ends exact: ``np.geomspace``."""
+    if k == 1 or lo == hi:
+        return [float(lo)]
+    return [float(x) for x in np.geomspace(lo, hi, k)]
 
 
 def sweep(

@@ -8,12 +8,13 @@ from typing import Any
 
 import streamlit as st
 
-from regcore.biasvar import KNOWN_TRUTH, bias_variance
+from regcore.biasvar import KNOWN_TRUTH, BiasVarianceResult, bias_variance
 from regcore.config import TrainConfig
 from regcore.figures import fig_weight_hist
 from regcore.figures import sweep as figs
+from regcore.paths import ExactPath
 from regcore.regularizers import l1_share, l2_share, spec
-from regcore.sweep import exact_path, run_result, sweep
+from regcore.sweep import SweepResult, exact_path, log_grid, run_result, sweep
 from ui import live
 from ui.runner import Job
 from ui.views import CHART
@@ -68,26 +69,38 @@ def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
         key=f"{prefix}_bv",
         help="retrain on 8 (or R) fresh training sets per λ: linear, sparse, polynomial",
     )
-    lams = [lo * (hi / lo) ** (i / (k - 1)) for i in range(k)] if hi > lo else [lo]
+    lams = log_grid(lo, hi, k)
     return SweepPlan(lams=lams, repeats=int(r), bias_variance=bool(bv and truth))
+
+
+@dataclass(frozen=True)
+class SweepJob:
+    """What the sweep page's job returns: the sweep, its exact path, bias–variance."""
+
+    sweep: SweepResult
+    exact: ExactPath | None  # None: no exact path for this model / regularizer
+    bv: BiasVarianceResult | None = None  # None: not asked for, or stopped
+    bv_stopped: bool = False  # the sweep finished but its bias–variance phase was stopped
 
 
 def job_fn(cfg: TrainConfig, plan: SweepPlan):
     """The job the runner trains: the sweep, its exact path and, if asked, bias–variance."""
 
-    def run(stop, emit) -> dict[str, Any]:
+    def run(stop, emit) -> SweepJob:
         res = sweep(cfg, plan.lams, stop=stop, repeats=plan.repeats, on_epoch=emit)
-        out = {"sweep": res, "exact": exact_path(cfg, plan.lams), "bv": None, "bv_stopped": False}
-        if plan.bias_variance and not res.stopped:
-            bv = bias_variance(
-                cfg,
-                plan.lams,
-                repeats=max(plan.repeats, 8),
-                stop=stop,
-                on_epoch=lambda ev: emit((BV_PHASE, ev)),
-            )
-            out["bv"], out["bv_stopped"] = (None, True) if bv.stopped else (bv, False)
-        return out
+        exact = exact_path(cfg, plan.lams)
+        if not (plan.bias_variance and not res.stopped):
+            return SweepJob(sweep=res, exact=exact)
+        bv = bias_variance(
+            cfg,
+            plan.lams,
+            repeats=max(plan.repeats, 8),
+            stop=stop,
+            on_epoch=lambda ev: emit((BV_PHASE, ev)),
+        )
+        if bv.stopped:
+            return SweepJob(sweep=res, exact=exact, bv_stopped=True)
+        return SweepJob(sweep=res, exact=exact, bv=bv)
 
     return run
 
@@ -220,15 +233,15 @@ def draw_live(j: Job) -> None:
         _panels(ev if ev.coefs else with_coefs)
 
 
-def draw_result(prefix: str, out: dict[str, Any]) -> None:
+def draw_result(prefix: str, out: SweepJob) -> None:
     """A finished sweep: the panels, the exact-path note, bias–variance, one λ's histogram."""
-    res = out["sweep"]
+    res = out.sweep
     why = st.session_state.get(f"{prefix}_stop_note")
     if res.stopped:
         done = max((r.get("epochs_run", 0) for r in res.rows), default=0)
         text = f"stopped at epoch {done} of {res.config.optim.epochs}: showing what was computed"
         (st.warning if why else st.info)(f"{why}; {text}" if why else text)
-    elif out.get("bv_stopped"):
+    elif out.bv_stopped:
         text = "the sweep finished; stopped during the bias–variance phase, so it is not drawn"
         (st.warning if why else st.info)(f"{why}; {text}" if why else text)
     note = diverged_note(res)
@@ -239,7 +252,7 @@ def draw_result(prefix: str, out: dict[str, Any]) -> None:
     note = underflow_note(res)
     if note:
         st.caption(note)
-    event = _panels(res, out["exact"], res.config.optim.epochs, select_key=f"{prefix}_loss")
+    event = _panels(res, out.exact, res.config.optim.epochs, select_key=f"{prefix}_loss")
     key, token = f"{prefix}_pick", (len(res.rows), res.lambdas[0], res.lambdas[-1], res.seconds)
     if st.session_state.get(f"{prefix}_pick_for") != token or key not in st.session_state:
         st.session_state[f"{prefix}_pick_for"] = token  # a new sweep: start at the best λ
@@ -248,9 +261,9 @@ def draw_result(prefix: str, out: dict[str, Any]) -> None:
     if clicked is not None and clicked != st.session_state.get(f"{prefix}_clicked"):
         st.session_state[key] = clicked  # a new click moves the slider below
     st.session_state[f"{prefix}_clicked"] = clicked
-    if out["exact"] is not None:
-        st.caption(EXACT_NOTE.format(method=out["exact"]["method"]))
-    bv = out["bv"]
+    if out.exact is not None:
+        st.caption(EXACT_NOTE.format(method=out.exact.method))
+    bv = out.bv
     if bv is not None and all(bv.diverged or [False]):
         st.caption("bias–variance: training diverged at every λ on the fresh training sets")
     elif bv is not None:

@@ -7,6 +7,6 @@
 - ``update``: the regularizer and optimizer step of every model at once.
 """
 
-from regcore.batched.loop import BatchedOutput, SweepProgress, can_batch, train_batched
+from regcore.batched.loop import BatchedOutput, can_batch, train_batched
 
-__all__ = ["BatchedOutput", "SweepProgress", "can_batch", "train_batched"]
+__all__ = ["BatchedOutput", "can_batch", "train_batched"]

@@ -14,13 +14,18 @@ Three layouts, each one batched matmul per layer for all K models of a repeat:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import torch
 
+from regcore.batched.base import BatchedNet
 from regcore.config import TrainConfig
 from regcore.data import Dataset, Stream, make_generator
 from regcore.models import build_model, weight_layers
+
+if TYPE_CHECKING:
+    from regcore.batched.update import Rule
 
 BLOCK_BYTES = 8 << 20  # minibatches of several epochs gathered at once, up to this size
 
@@ -49,7 +54,7 @@ def initial_layers(cfg: TrainConfig, seeds: Sequence[int], ds: Dataset):
     return layers, names
 
 
-class LinearNet:
+class LinearNet(BatchedNet):
     """Linear / softmax models: one parameter tensor P (R, d+1, K·C), bias in the last row."""
 
     def __init__(self, cfg, seeds, ds: Dataset, lams: torch.Tensor, data, dev, dt):
@@ -84,13 +89,13 @@ class LinearNet:
         if self.classify:
             self.eye = torch.eye(C, dtype=dt, device=dev)
 
-    def params(self) -> list[torch.Tensor]:
+    def parameters(self) -> list[torch.Tensor]:
         return [self.P]
 
-    def lam_tensors(self) -> list[torch.Tensor | None]:
+    def penalty_lams(self) -> list[torch.Tensor | None]:
         return [self.lam]
 
-    def epochs(self, orders: torch.Tensor, bs: int) -> Iterator[list]:
+    def batches(self, orders: torch.Tensor, bs: int) -> Iterator[list]:
         """Per epoch, the minibatches (xᵀ, x, target); orders is (epochs, R, n).
 
         Batches of several epochs are gathered with one indexing op and split
@@ -146,10 +151,52 @@ class LinearNet:
         dz = torch.softmax(out.view(*out.shape[:-1], self.K, self.C), -1) - tb
         return dz.view(out.shape), 1.0 / B
 
-    def grads(self, xbT, xb, tb) -> list[torch.Tensor]:
+    def backward(self, xbT, xb, tb) -> list[torch.Tensor]:
         P = self.P[0] if xb.dim() == 2 else self.P
         dz, scale = self.residual(xb, tb, P)
         return [torch.matmul(xbT, dz).mul_(scale).view(self.P.shape)]
+
+    def fused_sgd_step(self, rule: Rule, xbT, xb, tb) -> bool:
+        """Plain SGD with the L2 share or decay folded in: P ← a·P − lr·scale·xᵀdz, then
+        the proximal map (3–4 tensor ops a step for all models)."""
+        flat = xb.dim() == 2  # one repeat: 2-D views of P and of the λ tensors
+        P = self.P[0] if flat else self.P
+        dz, scale = self.residual(xb, tb, P)
+        decay, thr, nthr = rule.decay[0], rule.thr[0], rule.nthr[0]
+        if decay is not None:
+            P.mul_(decay[0] if flat else decay)
+        if flat:
+            P.addmm_(xbT, dz, alpha=-rule.lr * scale)
+        else:
+            P.baddbmm_(xbT, dz, alpha=-rule.lr * scale)
+        if thr is not None:
+            t, nt = (thr[0], nthr[0]) if flat else (thr, nthr)
+            P.sub_(torch.minimum(torch.maximum(P, nt), t))
+        return True
+
+    def epoch_trainer(self, rule: Rule, batch_size: int) -> Callable[[list], None]:
+        """Plain SGD without a proximal map also evaluates in the reachable subspace
+        (:meth:`use_subspace`); one repeat of a regression takes the tightest loop."""
+        if not (rule.fused and rule.thr[0] is None):
+            return super().epoch_trainer(rule, batch_size)
+        decay = rule.decay[0] if rule.decay[0] is not None else torch.ones_like(self.lam)
+        self.use_subspace(decay[:, 0], -(-self.Xtr.shape[1] // batch_size))
+        if self.classify or self.R != 1:
+            return super().epoch_trainer(rule, batch_size)
+        P, Pbuf, a, alpha = self.P[0], self.Pbuf[0], decay[0], -2 * rule.lr
+
+        def epoch(batches: list) -> None:
+            """p ← (1 − lr·λ)·p − lr·(2/B)·X̃bᵀ(X̃b·p − y) for every column of P (d+1, K);
+            each batch row ends in −y and Pbuf = [P; 1], so ``xb @ Pbuf`` is the residual."""
+            for xbT, xb, _ in batches:
+                dz = torch.mm(xb, Pbuf)
+                P.mul_(a)
+                P.addmm_(xbT, dz, alpha=alpha / xb.shape[0])
+
+        return epoch
+
+    def model_mask(self, alive: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
+        return alive.repeat_interleave(self.C, dim=1)[:, None, :]  # columns: (model, class)
 
     def use_subspace(self, decay: torch.Tensor, steps_per_epoch: int) -> None:
         """Evaluate snapshots in the subspace the training can reach (plain SGD only;

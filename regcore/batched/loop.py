@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import torch
 
+from regcore.batched.base import BatchedNet
 from regcore.batched.linear import LinearNet
 from regcore.batched.mlp import MLPNet
 from regcore.batched.subspace import SubspaceNet, uses_subspace
@@ -26,9 +27,7 @@ from regcore.batched.update import Rule
 from regcore.config import TrainConfig
 from regcore.data import Dataset, Stream, make_generator
 from regcore.metrics import model_weight_stats
-
-CHUNK_BYTES = 1048576  # tmp
-MAX_COEFS = 200  # coefficients per λ carried by progress events (coefficient paths)
+from regcore.results import MAX_COEFS, SweepProgress
 
 
 def can_batch(cfg: TrainConfig) -> bool:
@@ -56,21 +55,6 @@ class BatchedOutput:
     stopped: bool
     device: str
     outputs_test: torch.Tensor | None  # (R, K, n_test) regression predictions
-
-
-@dataclass(frozen=True)
-class SweepProgress:
-    """One epoch of a sweep: per-λ values (means over repeats), for live pages."""
-
-    epoch: int
-    epochs: int
-    lambdas: tuple[float, ...]
-    train_loss: tuple[float, ...]
-    test_loss: tuple[float, ...]
-    weight_l2: tuple[float, ...]
-    zero_fraction: tuple[float, ...]
-    seconds: float
-    coefs: tuple[tuple[float, ...], ...] | None = None  # (K, ≤ MAX_COEFS) now and then
 
 
 def _stack(datasets: Sequence[Dataset], dev, dt, classify: bool):
@@ -117,18 +101,14 @@ def train_batched(
     classify = datasets[0].task == "classification"
     data = _stack(datasets, device, dt, classify)
     lams = torch.tensor([float(x) for x in lambdas], dtype=dt, device=device)
-    if uses_subspace(cfg, datasets[0]):
-        net_cls = SubspaceNet
-    else:
-        net_cls = LinearNet if cfg.model.kind == "linear" else MLPNet
-    net = net_cls(cfg, seeds, datasets[0], lams, data, device, dt)
-    rule = Rule(cfg, net.lam_tensors())
+    net = _net_class(cfg, datasets[0])(cfg, seeds, datasets[0], lams, data, device, dt)
+    rule = Rule(cfg, net.penalty_lams())
     E = cfg.optim.epochs
     orders = _orders(seeds, data[0].shape[1], E, device)
-    train_epoch = _epoch_trainer(cfg, net, rule)
+    train_epoch = net.epoch_trainer(rule, cfg.optim.batch_size)
     track = _Tracker(net, len(seeds), len(lambdas), E, streaming=on_epoch is not None)
     stopped, coef_every = False, max(1, E // 20)
-    for epoch, batches in enumerate(net.epochs(orders, cfg.optim.batch_size), start=1):
+    for epoch, batches in enumerate(net.batches(orders, cfg.optim.batch_size), start=1):
         if stop():
             stopped = True
             break
@@ -141,23 +121,11 @@ def train_batched(
     return _output(net, track, time.perf_counter() - t0, stopped, str(device))
 
 
-def _epoch_trainer(cfg: TrainConfig, net, rule: Rule) -> Callable[[list], None]:
-    """The function that trains ``net`` for one epoch on its minibatches."""
-    if isinstance(net, SubspaceNet):
-        net.set_decay(rule.decay[0])
-        return net.sgd_epoch
-    if rule.fused and isinstance(net, LinearNet) and rule.thr[0] is None:
-        decay = rule.decay[0] if rule.decay[0] is not None else torch.ones_like(net.lam)
-        net.use_subspace(decay[:, 0], -(-net.Xtr.shape[1] // cfg.optim.batch_size))
-        if not net.classify and net.R == 1:  # the tightest full-space loop
-            a, lr = decay[0], cfg.optim.lr
-            return lambda batches: _sgd_linear_epoch(net.P[0], net.Pbuf[0], a, batches, -2 * lr)
-
-    def each_batch(batches: list) -> None:
-        for xbT, xb, tb in batches:
-            rule.update(net, xbT, xb, tb)
-
-    return each_batch
+def _net_class(cfg: TrainConfig, ds: Dataset) -> type[BatchedNet]:
+    """The layout that trains ``cfg`` fastest (see regcore.batched.linear / subspace)."""
+    if uses_subspace(cfg, ds):
+        return SubspaceNet
+    return LinearNet if cfg.model.kind == "linear" else MLPNet
 
 
 class _Tracker:
@@ -165,18 +133,13 @@ class _Tracker:
     diverged models: a model whose loss goes non-finite gets its ``diverged_epoch``, its
     last finite weights back, and its history and metrics frozen at that epoch."""
 
-    def __init__(self, net, R: int, K: int, epochs: int, streaming: bool):
+    def __init__(self, net: BatchedNet, R: int, K: int, epochs: int, streaming: bool):
         self.net, self.epoch0, self.pending = net, 1, 0
-        size = sum(p.numel() * p.element_size() for p in net.params())
-        if isinstance(net, SubspaceNet):
-            size = net.eval_bytes
-        chunk = 1 if streaming or isinstance(net, MLPNet) else CHUNK_BYTES // max(1, size)
-        chunk = max(1, min(epochs, chunk))
-        self.buf = net.snapshot_buffer(chunk)
-        self.params = net.params()
+        self.buf = net.snapshot_buffer(net.snapshot_chunk(epochs, streaming))
+        self.params = net.parameters()
         self.slots = list(zip(*(b.unbind(0) for b in self.buf), strict=True))  # per t
         self.good = [p.clone() for p in self.params]
-        self.alive = torch.ones(R, K, dtype=torch.bool, device=net.params()[0].device)
+        self.alive = torch.ones(R, K, dtype=torch.bool, device=self.params[0].device)
         self.diverged_epoch = torch.zeros(R, K, dtype=torch.long)
         self.hist: list[dict[str, torch.Tensor]] = []  # chunks of (T, R, K)
 
@@ -214,13 +177,13 @@ class _Tracker:
             if bool(newly.any()):
                 self.diverged_epoch[newly.cpu()] = self.epoch0 + t
                 self.alive &= ~newly
-                for g, s, p in zip(self.good, snaps, self.net.params(), strict=True):
-                    m = _mask(newly, self.net, p)
+                for g, s, p in zip(self.good, snaps, self.params, strict=True):
+                    m = self.net.model_mask(newly, p)
                     g.copy_(torch.where(m, s[t - 1] if t else g, g))
             for k, v in ev.items():
                 v[t] = prev[k] = torch.where(self.alive, v[t], prev[k])
-        for s, g, p in zip(snaps, self.good, self.net.params(), strict=True):
-            dead = ~_mask(self.alive, self.net, p)
+        for s, g, p in zip(snaps, self.good, self.params, strict=True):
+            dead = ~self.net.model_mask(self.alive, p)
             s.copy_(torch.where(dead, g, s))
             p.copy_(torch.where(dead, g, p))
 
@@ -230,25 +193,6 @@ class _Tracker:
         return {
             k: torch.cat([h[k] for h in self.hist]).to("cpu", torch.float64) for k in self.hist[0]
         }
-
-
-def _sgd_linear_epoch(P, Pbuf, decay, batches, alpha: float) -> None:
-    """p ← (1 − lr·λ)·p − lr·(2/B)·X̃bᵀ(X̃b·p − y) for every column of P (d+1, K).
-
-    Each batch row ends in −y and ``Pbuf`` = [P; 1], so ``xb @ Pbuf`` is the residual.
-    """
-    for xbT, xb, _ in batches:
-        dz = torch.mm(xb, Pbuf)
-        P.mul_(decay)
-        P.addmm_(xbT, dz, alpha=alpha / xb.shape[0])
-
-
-def _mask(alive: torch.Tensor, net, p: torch.Tensor) -> torch.Tensor:
-    if isinstance(net, SubspaceNet):
-        return net.mask(alive)
-    if isinstance(net, LinearNet):  # columns are (model, class) pairs
-        return alive.repeat_interleave(net.C, dim=1)[:, None, :]
-    return alive.reshape(*alive.shape, *([1] * (p.dim() - 2)))
 
 
 def _coefs(net) -> torch.Tensor:
@@ -281,15 +225,13 @@ def _output(net, track: _Tracker, seconds, stopped, device) -> BatchedOutput:
         final = {
             k: torch.where(track.alive, v, last[k]) if k in last else v for k, v in final.items()
         }
-    R, K = track.alive.shape
-    net_params = sum(p[0].numel() for p in net.params())
     return BatchedOutput(
         weights=[w.to("cpu", torch.float64) for w in net.weights()],
         final={k: v.to("cpu", torch.float64) for k, v in final.items()},
         history=track.history(),
         diverged_epoch=track.diverged_epoch,
         layer_names=net.names,
-        n_params=net.n_params if isinstance(net, SubspaceNet) else net_params // K,
+        n_params=net.n_params(),
         seconds=seconds,
         stopped=stopped,
         device=device,

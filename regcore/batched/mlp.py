@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 import torch
 
+from regcore.batched.base import BatchedNet
 from regcore.batched.linear import initial_layers
 from regcore.data import Dataset
 from regcore.metrics import model_weight_stats
@@ -24,12 +25,12 @@ from regcore.metrics import model_weight_stats
 ACT = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
 
 
-class MLPNet:
+class MLPNet(BatchedNet):
     """Plain MLPs (no dropout, no norm): weights (R, K, out, in), biases (R, K, out)."""
 
     def __init__(self, cfg, seeds, ds: Dataset, lams: torch.Tensor, data, dev, dt):
         layers, self.names = initial_layers(cfg, seeds, ds)
-        K = lams.numel()
+        K = self.K = lams.numel()
         self.W = [w.to(dev, dt)[:, None].repeat(1, K, 1, 1).contiguous() for w, _ in layers]
         self.b = [b.to(dev, dt)[:, None].repeat(1, K, 1).contiguous() for _, b in layers]
         self.act, self.act_name = ACT[cfg.model.activation], cfg.model.activation
@@ -39,16 +40,16 @@ class MLPNet:
         self.lamb = lams[None, :, None] if cfg.reg.penalize_bias else None
         self.R = self.Xtr.shape[0]
 
-    def params(self) -> list[torch.Tensor]:
+    def parameters(self) -> list[torch.Tensor]:
         return [*self.W, *self.b]
 
-    def lam_tensors(self) -> list[torch.Tensor | None]:
+    def penalty_lams(self) -> list[torch.Tensor | None]:
         return [self.lamW] * len(self.W) + [self.lamb] * len(self.b)
 
-    def snapshot_buffer(self, chunk: int) -> list[torch.Tensor]:
-        return [p.new_empty(chunk, *p.shape) for p in self.params()]
+    def snapshot_chunk(self, epochs: int, streaming: bool) -> int:
+        return 1  # evaluate runs one snapshot at a time anyway
 
-    def epochs(self, orders: torch.Tensor, bs: int) -> Iterator[list]:
+    def batches(self, orders: torch.Tensor, bs: int) -> Iterator[list]:
         rows = torch.arange(self.R, device=orders.device)[:, None]
         for order in orders:
             Xe, ye = self.Xtr[rows, order], self.ytr[rows, order]
@@ -67,7 +68,7 @@ class MLPNet:
             z = torch.matmul(a, W.transpose(-1, -2)) + b[:, :, None]
         return z, acts
 
-    def grads(self, _xT, X, y) -> list[torch.Tensor]:
+    def backward(self, _xT, X, y) -> list[torch.Tensor]:
         out, acts = self.forward(X)
         n = out.shape[-2]
         if self.classify:
@@ -106,7 +107,7 @@ class MLPNet:
     ) -> dict[str, torch.Tensor]:
         """As ``LinearNet.evaluate``: (T, R, K) per key, one snapshot at a time."""
         if snaps is not None:
-            live = self.params()
+            live = self.parameters()
             evs = []
             for t in range(snaps[0].shape[0]):
                 self._set([s[t] for s in snaps])

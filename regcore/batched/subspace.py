@@ -24,13 +24,18 @@ run leaves at exactly 0 is exactly 0 here too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import torch
 
+from regcore.batched.base import CHUNK_BYTES, BatchedNet
 from regcore.batched.linear import BLOCK_BYTES, initial_layers
 from regcore.config import TrainConfig
 from regcore.data import Dataset
+
+if TYPE_CHECKING:
+    from regcore.batched.update import Rule
 
 
 def uses_subspace(cfg: TrainConfig, ds: Dataset) -> bool:
@@ -47,7 +52,7 @@ def uses_subspace(cfg: TrainConfig, ds: Dataset) -> bool:
     )
 
 
-class SubspaceNet:
+class SubspaceNet(BatchedNet):
     """R·K linear regressions as coordinates A (R, m+3, K): rows (1, b, α₁…α_m, s)."""
 
     C = 1  # outputs per model
@@ -69,7 +74,6 @@ class SubspaceNet:
         u = w0 - (Q @ (Q.transpose(1, 2) @ w0[..., None]))[..., 0]
         m = n
         self.R, self.K, self.d, self.m = R, K, d, m
-        self.n_params = d + 1
         # state: column k of A[r] is model (r, k)
         A = torch.empty(R, m + 3, K, dtype=f64, device=dev)
         A[:, 0], A[:, 1] = 1.0, b.to(dev, f64)[:, :1]
@@ -108,11 +112,22 @@ class SubspaceNet:
         # float64 temporaries of evaluating one snapshot (kept small: see _Tracker)
         self.eval_bytes = R * K * (self.L.shape[1] + 2 * (m + 3)) * 8
 
-    def params(self) -> list[torch.Tensor]:
+    def parameters(self) -> list[torch.Tensor]:
         return [self.A]
 
-    def lam_tensors(self) -> list[torch.Tensor | None]:
+    def penalty_lams(self) -> list[torch.Tensor | None]:
         return [self.lam]
+
+    def n_params(self) -> int:
+        return self.d + 1
+
+    def epoch_trainer(self, rule: Rule, batch_size: int) -> Callable[[list], None]:
+        self.set_decay(rule.decay[0])
+        return self.sgd_epoch
+
+    def snapshot_chunk(self, epochs: int, streaming: bool) -> int:
+        chunk = 1 if streaming else CHUNK_BYTES // max(1, self.eval_bytes)
+        return max(1, min(epochs, chunk))
 
     def set_decay(self, decay: torch.Tensor | None) -> None:
         """Per-model factors (bias row, weight row) from ``Rule.decay``; None: no decay."""
@@ -120,10 +135,10 @@ class SubspaceNet:
             return
         self.dec = torch.cat([decay[:1], decay[1:].expand(self.m + 1, self.K)])  # (m+2, K)
 
-    def mask(self, alive: torch.Tensor) -> torch.Tensor:
+    def model_mask(self, alive: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
         return alive[:, None, :]
 
-    def epochs(self, orders: torch.Tensor, bs: int) -> Iterator[list]:
+    def batches(self, orders: torch.Tensor, bs: int) -> Iterator[list]:
         """Per epoch, the minibatches (zᵀ of the trained rows, z, step factor).
 
         The rows of several epochs are gathered with one indexing op, transposed with

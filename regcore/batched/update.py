@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import torch
 
-from regcore.batched.linear import LinearNet
+from regcore.batched.base import BatchedNet
 from regcore.config import TrainConfig
 from regcore.regularizers import (
     l1_share,
@@ -48,24 +48,12 @@ class Rule:
         if self.fused:  # (1 − lr·λ_l2)·p or (1 − lr·λ)·p before the data-gradient step
             self.decay = each(lambda x: sgd_shrink(r, o.lr, x))
 
-    def update(self, net, xbT, xb, tb) -> None:
+    def update(self, net: BatchedNet, xbT, xb, tb) -> None:
         """One optimizer step of every model on one minibatch."""
-        if self.fused and isinstance(net, LinearNet):
-            flat = xb.dim() == 2  # one repeat: 2-D views of P and of the λ tensors
-            P = net.P[0] if flat else net.P
-            dz, scale = net.residual(xb, tb, P)
-            if self.decay[0] is not None:
-                P.mul_(self.decay[0][0] if flat else self.decay[0])
-            if flat:
-                P.addmm_(xbT, dz, alpha=-self.lr * scale)
-            else:
-                P.baddbmm_(xbT, dz, alpha=-self.lr * scale)
-            if self.thr[0] is not None:
-                t, nt = (self.thr[0][0], self.nthr[0][0]) if flat else (self.thr[0], self.nthr[0])
-                P.sub_(torch.minimum(torch.maximum(P, nt), t))
+        if self.fused and net.fused_sgd_step(self, xbT, xb, tb):
             return
         self.t += 1
-        for i, (p, g) in enumerate(zip(net.params(), net.grads(xbT, xb, tb), strict=True)):
+        for i, (p, g) in enumerate(zip(net.parameters(), net.backward(xbT, xb, tb), strict=True)):
             pg = (
                 None
                 if self.fused or self.lams[i] is None

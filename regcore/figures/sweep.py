@@ -1,7 +1,7 @@
 """Sweep page figures: validation curve, norm and sparsity vs λ, coefficient paths, bias–variance.
 
 Every builder takes a finished :class:`~regcore.sweep.SweepResult` or a live
-:class:`~regcore.batched.SweepProgress` (per-λ values after some epoch) and draws
+:class:`~regcore.results.SweepProgress` (per-λ values after some epoch) and draws
 against a log λ axis. λ = 0 has no place on a log axis: such points are dropped.
 """
 
@@ -10,12 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
-from regcore.batched import SweepProgress
 from regcore.biasvar import BiasVarianceResult
 from regcore.figures.style import (
     PENALTY_COLOR,
@@ -26,6 +24,8 @@ from regcore.figures.style import (
     reg_color,
     styled,
 )
+from regcore.paths import ExactPath
+from regcore.results import SweepProgress
 from regcore.sweep import SweepResult
 
 SweepLike = SweepResult | SweepProgress
@@ -182,7 +182,7 @@ def fig_sweep_loss(source: SweepLike, title: str | None = None) -> go.Figure:
 
 
 def fig_sweep_norm(
-    source: SweepLike, exact: dict[str, Any] | None = None, title: str | None = None
+    source: SweepLike, exact: ExactPath | None = None, title: str | None = None
 ) -> go.Figure:
     """‖w‖₂ vs λ (log-log), with the exact minimizer's norm where given."""
     lams = list(source.lambdas)
@@ -199,8 +199,8 @@ def fig_sweep_norm(
         )
     )
     if exact:
-        norms = [math.sqrt(sum(c * c for c in w)) for w in exact["coefs"]]
-        x, y = _xy(exact["lambdas"], norms, positive=True)
+        norms = [math.sqrt(sum(c * c for c in w)) for w in exact.coefs]
+        x, y = _xy(exact.lambdas, norms, positive=True)
         fig.add_trace(
             go.Scatter(
                 x=x,
@@ -261,7 +261,7 @@ def _coef_matrix(source: SweepLike) -> list[list[float]]:
 
 def fig_coef_paths(
     source: SweepLike,
-    exact: dict[str, Any] | None = None,
+    exact: ExactPath | None = None,
     true_w: Sequence[float] | None = None,
     epochs: int | None = None,
     title: str | None = None,
@@ -320,11 +320,11 @@ def fig_coef_paths(
     return _log_x(fig)
 
 
-def _add_exact(fig: go.Figure, exact: dict[str, Any], n: int, epochs: int | None) -> None:
+def _add_exact(fig: go.Figure, exact: ExactPath, n: int, epochs: int | None) -> None:
     xs: list[float | None] = []
     ys: list[float | None] = []
-    for j in range(min(n, len(exact["coefs"][0]))):
-        x, y = _xy(exact["lambdas"], [c[j] for c in exact["coefs"]])
+    for j in range(min(n, len(exact.coefs[0]))):
+        x, y = _xy(exact.lambdas, [c[j] for c in exact.coefs])
         xs += [*x, None]
         ys += [*y, None]
     fig.add_trace(
@@ -339,7 +339,7 @@ def _add_exact(fig: go.Figure, exact: dict[str, Any], n: int, epochs: int | None
     )
     trained = f"after {epochs} epochs " if epochs else ""
     fig.add_annotation(  # short lines: the note must fit half of a 1024 px projector
-        text=f"dashed: exact path ({exact['method'].split(',')[0]})<br>SGD {trained}falls "
+        text=f"dashed: exact path ({exact.method.split(',')[0]})<br>SGD {trained}falls "
         "short<br>where it has not converged",
         xref="paper",
         yref="paper",

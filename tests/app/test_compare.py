@@ -1,6 +1,7 @@
 """AppTest: the L1 vs L2 page trains its comparison through the job runner and draws it."""
 
 import json
+import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -69,14 +70,18 @@ def test_compare_page_stop_ends_the_run():
     at.switch_page("pages/compare.py").run()
     at.number_input(key="cmp_epochs_regularizers").set_value(2000).run()
     at.button(key="cmp_train").click().run()
-    at.button(key="cmp_stop").click().run()
     job = at.session_state["cmp_job"]
+    deadline = time.monotonic() + 30
+    while not job.events and time.monotonic() < deadline:  # stop once it has trained
+        time.sleep(0.05)
+    assert job.events, "the run never started"
+    at.button(key="cmp_stop").click().run()
     assert job.wait(20) and job.status == "stopped"
     at.run()
     assert not at.exception
-    if job.result is not None and job.result.runs:  # it had started: what was computed stays
-        assert job.result.stopped and len(job.result.runs) == 1
-        assert any("stopped at epoch" in w.value for w in at.warning)
+    assert job.result is not None and job.result.stopped  # what was computed stays
+    assert len(job.result.runs) == 1
+    assert any("stopped at epoch" in w.value for w in at.warning)
 
 
 def test_compare_page_all_regularizers_each_with_its_own_lambda():

@@ -1,6 +1,5 @@
 """AppTest: the λ sweep page runs its default sweep through the job runner and draws it."""
 
-import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -26,18 +25,15 @@ def test_sweep_page_default_sweep_draws_curves_paths_and_bias_variance():
     at = _open()
     assert at.title[0].value == "λ sweep"
     assert at.slider(key="sw_k").value == 32
-    t0 = time.perf_counter()
     at.button(key="sw_go").click().run()
-    _finish(at)
-    seconds = time.perf_counter() - t0
+    _finish(at)  # its speed is benchmarks/bench_sweep.py's business, not a test's
     assert not at.exception
     out = at.session_state["sw_result"]
-    res = out["sweep"]
+    res = out.sweep
     assert len(res.rows) == 32 and not res.stopped and res.batched
-    assert out["exact"] is not None and out["bv"] is not None
+    assert out.exact is not None and out.bv is not None
     charts = at.get("plotly_chart")
     assert len(charts) == 6  # loss, paths, norm, zeros, bias–variance, histogram
-    assert seconds < 30  # about a second alone; generous for a shared CI machine
     best = min(range(32), key=lambda i: res.rows[i]["test_loss"])
     assert at.select_slider(key="sw_pick").value == best  # the histogram opens at the best λ
     at.select_slider(key="sw_pick").set_value(0).run()
@@ -52,7 +48,7 @@ def test_sweep_page_stop_keeps_what_was_computed():
     at.button(key="sw_stop").click().run()
     _finish(at)
     assert not at.exception
-    res = at.session_state["sw_result"]["sweep"]
+    res = at.session_state["sw_result"].sweep
     assert len(res.rows) == 256  # every λ keeps a row, stopped or not
     if res.stopped:
         assert res.rows[0]["epochs_run"] < res.config.optim.epochs

@@ -111,33 +111,3 @@ def test_cli_presets_list_and_show(capsys):
     assert main(["presets", "sparse_lasso"]) == 0
     assert json.loads(capsys.readouterr().out)["data"]["name"] == "sparse_linear"
     assert main(["presets", "nope"]) == 2
-
-
-def test_regcore_import_does_not_import_streamlit():
-    code = "import sys, regcore; assert 'streamlit' not in sys.modules, 'streamlit imported'"
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-
-
-@pytest.mark.parametrize("name", sorted(__import__("regcore.presets").presets.PRESETS))
-def test_presets_all_load_and_train(name):
-    import regcore
-    from regcore.presets import preset
-
-    cfg = preset(name)
-    res = regcore.fit(cfg.replace(**{"optim.epochs": 1}))
-    assert not res.diverged
-
-
-def test_presets_say_what_they_show():
-    import regcore
-    from regcore.presets import preset
-
-    dig = regcore.fit(preset("digits_logistic_l1")).metrics
-    assert 0.25 < dig["zero_fraction"] < 0.5 and dig["test_acc"] > 0.9
-    poly = regcore.fit(preset("polynomial_overfit")).metrics
-    assert poly["test_loss"] > 4 * poly["train_loss"]
-    tamed = regcore.fit(preset("polynomial_overfit").replace(**{"reg.lam": 0.01})).metrics
-    assert tamed["test_loss"] < 0.7 * poly["test_loss"]
-    lasso = regcore.fit(preset("sparse_lasso")).metrics
-    assert lasso["zero_fraction"] > 0.5

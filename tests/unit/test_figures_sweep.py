@@ -8,7 +8,6 @@ from dataclasses import replace
 import pytest
 
 import regcore
-from regcore.batched import SweepProgress
 from regcore.biasvar import BiasVarianceResult
 from regcore.figures.sweep import (
     best_index,
@@ -19,6 +18,8 @@ from regcore.figures.sweep import (
     fig_sweep_norm,
     fig_sweep_zeros,
 )
+from regcore.paths import ExactPath
+from regcore.results import SweepProgress
 from regcore.sweep import SweepResult
 
 LAMS = [0.01, 0.1, 1.0, 10.0]
@@ -81,7 +82,7 @@ def test_fig_sweep_loss_from_live_progress_skips_zero_lambda():
 
 
 def test_fig_sweep_norm_and_zeros():
-    exact = {"lambdas": LAMS, "coefs": [[1.0, 0.0, 0.0]] * 4, "method": "ridge"}
+    exact = ExactPath(lambdas=LAMS, coefs=[[1.0, 0.0, 0.0]] * 4, method="ridge")
     fig = fig_sweep_norm(_result(), exact)
     assert fig.layout.xaxis.type == "log" and [t.name for t in fig.data][-1] == "exact minimizer"
     fig = fig_sweep_zeros(_result())
@@ -89,7 +90,7 @@ def test_fig_sweep_norm_and_zeros():
 
 
 def test_fig_coef_paths_highlights_support_and_says_sgd_falls_short():
-    exact = {"lambdas": LAMS, "coefs": [[1.0, 0.0, 0.0]] * 4, "method": "lasso_path"}
+    exact = ExactPath(lambdas=LAMS, coefs=[[1.0, 0.0, 0.0]] * 4, method="lasso_path")
     fig = fig_coef_paths(_result(true_w=[1.0, 0.0, 0.0]), exact, epochs=100)
     names = [t.name for t in fig.data]
     assert names == ["other weights", "true support", "exact minimizer"]

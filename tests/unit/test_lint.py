@@ -53,3 +53,9 @@ def test_lint_user_input_is_never_evaluated_or_unpickled(code, rule):
         timeout=60,
     )
     assert proc.returncode == 1 and rule in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_regcore_import_does_not_import_streamlit():
+    code = "import sys, regcore; assert 'streamlit' not in sys.modules, 'streamlit imported'"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import regcore
-from regcore.batched import SweepProgress
+from regcore.results import SweepProgress
 from regcore.sweep import exact_path, run_result, sweep
 
 LAMS = [0.0, 0.03, 0.3]
@@ -168,7 +168,7 @@ def test_exact_ridge_path_meets_a_long_sgd_run():
     ex = exact_path(cfg, lams)
     res = sweep(cfg, lams)
     for k in range(2):
-        gap = torch.tensor(ex["coefs"][k]) - torch.tensor(res.weights[k]["linear1"])
+        gap = torch.tensor(ex.coefs[k]) - torch.tensor(res.weights[k]["linear1"])
         assert float(gap.norm()) < 1e-6
     assert exact_path(regcore.load_config({"reg": {"kind": "none"}}), lams) is None
 
