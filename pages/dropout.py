@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
+from ui import dropout_controls as controls
 from ui import dropout_tabs as tabs
 from ui import dropout_view as view
 from ui import live
@@ -17,12 +18,13 @@ st.caption(
     "Up to four networks trained on the same data, from the same initial weights, seeing the "
     "minibatches in the same order: only dropout, normalization or the penalty differ."
 )
+view.mnist_link(P)
 side, sweep, small, bv = st.tabs(
     ["Side by side", "Dropout-rate sweep", "Small batches", "Bias–variance"]
 )
 with side:
-    base, problem = view.base_controls(P)
-    variants = view.variant_controls(P)
+    base, problem = controls.base_controls(P)
+    variants = controls.variant_controls(P)
     busy = live.running(P)
     b1, b2, note = st.columns([1.4, 1, 5], vertical_alignment="center")
     if b1.button(

@@ -76,3 +76,24 @@ def test_dropout_page_bad_widths_get_a_message_not_a_crash():
     assert not at.exception
     assert any("model.hidden" in e.value for e in at.error)
     assert at.button(key="dn_train").disabled
+
+
+def test_dropout_page_digits_with_the_small_cnn_trains_without_surfaces():
+    at = _open()
+    at.selectbox(key="dn_data.name").set_value("digits").run()
+    assert not at.exception
+    at.selectbox(key="dn_model.kind").set_value("cnn").run()
+    at.number_input(key="dn_optim.epochs").set_value(2).run()
+    _train(at, "dn")
+    assert not at.exception
+    res = at.session_state["dn_result"]
+    assert res.grid is None and res.configs[0].model.kind == "cnn"
+    assert len(at.get("plotly_chart")) == 2  # loss and accuracy curves
+
+
+def test_dropout_page_opens_the_mnist_size_preset_on_the_compare_page():
+    at = _open()
+    at.button(key="dn_mnist").click().run()
+    assert not at.exception
+    assert at.title[0].value == "L1 vs L2"
+    assert at.radio(key="cmp_mode").value == "mnist_mlp"
