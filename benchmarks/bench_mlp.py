@@ -197,6 +197,10 @@ def main() -> None:
         f"engine / floor: {med['engine'] / floor:.2f}  (aim ≤ 1.5); "
         f"engine / training products alone: {med['engine'] / med['floor']:.2f}"
     )
+    print(
+        f"floor / numpy: {floor / med['numpy']:.2f}  (the best ratio an engine that evaluates "
+        "both splits every epoch could reach here)"
+    )
 
 
 if __name__ == "__main__":

@@ -25,4 +25,4 @@ def test_compare_mlp_digits_preset_shows_the_source_accuracies_beside_ours():
     table = at.dataframe[0].value
     assert list(table["source's test acc"]) == [0.9188, 0.8514, 0.8947]
     assert "test acc" in table.columns
-    assert any("source's test accuracy" in c.value for c in at.caption)
+    assert any("Why ours differ" in c.value for c in at.caption)
