@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 import ui  # noqa: F401  (first: a deep link on a fresh server reruns through this file)
+from ui import present
 from ui.live import warm_engine
 
 
@@ -31,10 +32,16 @@ PAGES = [
     _page("pages/learn.py", "Learn", ":material/school:"),
 ]
 
-st.set_page_config(page_title="Regularization Lab", page_icon="📉", layout="wide")
-st.sidebar.caption(
-    "**Regularization Lab** — train a model live and see what L1, L2 and weight decay do to it."
+sidebar = "collapsed" if present.read_link() else "auto"  # presentation: controls tucked away
+st.set_page_config(
+    page_title="Regularization Lab", page_icon="📉", layout="wide", initial_sidebar_state=sidebar
 )
+present.style()
 warm_engine()  # once per process, in a background thread
 home = st.Page(_home, title="Regularization Lab", default=True, visibility="hidden")
 st.navigation([home, *PAGES]).run()
+# last in the sidebar, so the page's regularizer and λ are its first controls
+st.sidebar.caption(
+    "**Regularization Lab** — train a model live and see what L1, L2 and weight decay do to it."
+)
+present.finish()  # the Presentation toggle

@@ -25,8 +25,9 @@ st.caption(
     "Every run starts from the same initial weights and sees the same data in the same "
     "order; only the regularizer differs. Objective: data loss + λ·Ω(w)."
 )
-mode = view.choose_mode(P)
-base, variants = view.controls(P, mode)
+with st.sidebar:  # beside the charts, not above them: they stay above a projector's fold
+    mode = view.choose_mode(P)
+    base, variants = view.controls(P, mode)
 
 busy = live.running(P)
 try:

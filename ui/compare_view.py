@@ -16,8 +16,8 @@ from regcore.figures import compare as figs
 from regcore.figures.compare_weights import fig_digit_weights_grid
 from regcore.figures.style import reg_label
 from regcore.regularizers import L1_SOLVERS, REGULARIZERS
+from ui import present
 from ui.runner import Job
-from ui.views import CHART
 from ui.widgets import LAM_OPTIONS, fmt
 
 PER_RUN_LAM = ("regularizers", "digits")  # modes where each run may have its own λ
@@ -32,6 +32,7 @@ def choose_mode(prefix: str) -> str:
         format_func=lambda m: COMPARISONS[m].title,
         horizontal=True,
         key=f"{prefix}_mode",
+        persist_state="session",
     )
     st.caption(COMPARISONS[mode].about)
     return mode
@@ -47,14 +48,22 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
             default=["none", "l1", "l2"],
             format_func=reg_label,
             key=f"{prefix}_kinds",
+            persist_state="session",
         )
     c2, c3 = st.columns(2)
     if mode == "regularizers":
-        solver = c2.radio("L1 solver", list(L1_SOLVERS), horizontal=True, key=f"{prefix}_solver")
+        solver = c2.radio(
+            "L1 solver",
+            list(L1_SOLVERS),
+            horizontal=True,
+            key=f"{prefix}_solver",
+            persist_state="session",
+        )
         variants = [Variant(kind=k, l1_solver=solver) for k in kinds]
     published = bool(COMPARISONS[mode].reference)
     shared = not published and (
-        mode not in PER_RUN_LAM or c3.toggle("one λ for all", value=True, key=f"{prefix}_shared")
+        mode not in PER_RUN_LAM
+        or c3.toggle("one λ for all", value=True, key=f"{prefix}_shared", persist_state="session")
     )
     penalized = [i for i, v in enumerate(variants) if v.kind != "none"]
     cols = st.columns((1 if shared else len(penalized)) + 1)
@@ -69,6 +78,7 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
             value=base.reg.lam if variants[i].lam is None else variants[i].lam,
             format_func=fmt,
             key=f"{prefix}_lam_{mode}_{'all' if shared else kind}",
+            persist_state="session",
         )
         variants[i] = replace(variants[i], lam=lam)
     epochs = cols[-1].number_input(
@@ -77,6 +87,7 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
         int(BOUNDS["optim.epochs"][1]),
         base.optim.epochs,
         key=f"{prefix}_epochs_{mode}",
+        persist_state="session",
     )
     return base.replace(**{"optim.epochs": int(epochs)}), variants
 
@@ -131,7 +142,7 @@ def draw_live(j: Job, meta: dict[str, Any]) -> None:
     k = max((i for i, _ in events), default=0)
     text = f"run {k + 1} of {n} ({meta['labels'][k]}) · epoch {len(runs[k])} / {epochs}"
     st.progress(min(len(events) / (n * epochs), 1.0), text=text if events else "starting…")
-    st.plotly_chart(
+    present.chart(
         figs.fig_compare_curves(
             runs[: k + 1],
             meta["labels"],
@@ -141,7 +152,6 @@ def draw_live(j: Job, meta: dict[str, Any]) -> None:
             epochs=epochs,
             max_points=300,
         ),
-        config=CHART,
         key=f"{meta['prefix']}_live_curves",
     )
 
@@ -166,12 +176,12 @@ def draw_result(prefix: str, res: CompareResult, mode: str, base: TrainConfig) -
         )
     for n, (heading, fig) in enumerate(figs.compare_panels(res, mode, metric=metric, task=task)):
         if n % 2 == 0:
-            cols = st.columns(2)
+            cols = present.columns(2)
         cols[n % 2].markdown(f"**{heading}**")
-        cols[n % 2].plotly_chart(fig, config=CHART, key=f"{prefix}_fig_{n}")
+        present.chart(fig, where=cols[n % 2], key=f"{prefix}_fig_{n}")
     if mode == "digits":
         st.markdown("**Pixel weights per class** (red positive, blue negative, white 0)")
-        st.plotly_chart(fig_digit_weights_grid(res), config=CHART, key=f"{prefix}_digits")
+        present.chart(fig_digit_weights_grid(res), key=f"{prefix}_digits")
     rows = summary(res)
     preset = COMPARISONS[mode]
     if preset.reference and len(rows) == len(preset.reference):

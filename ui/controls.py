@@ -18,6 +18,7 @@ from regcore.config import TrainConfig
 from regcore.figures.style import reg_label
 from regcore.links import read_link
 from regcore.regularizers import REGULARIZERS
+from ui import present
 from ui.messages import say, say_changed
 from ui.upload import csv_upload
 from ui.widgets import (
@@ -124,7 +125,10 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
     values: dict[str, Any] = {}
     sb = st.sidebar
     clear_problems(prefix)
-    with sb.expander("Data set", expanded=True):
+    full = not present.enabled()  # presentation mode: only the regularizer stays open
+    with sb.expander("Regularizer", expanded=True):  # first: what every page is about
+        values.update(_reg_fields(prefix))
+    with sb.expander("Data set", expanded=full):
         name = choice(
             prefix,
             "data.name",
@@ -136,9 +140,7 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
         values.update(data_values)
     with sb.expander("Model", expanded=False):
         values.update(_model_fields(prefix, name))
-    with sb.expander("Regularizer", expanded=True):
-        values.update(_reg_fields(prefix))
-    with sb.expander("Optimizer", expanded=True):
+    with sb.expander("Optimizer", expanded=full):
         values.update(_optim_fields(prefix, values["data.n_train"]))
     with sb.expander("Seed and device", expanded=False):
         values["seed"] = number(prefix, "seed", "run seed (init, batch order)")

@@ -15,9 +15,8 @@ from regcore.figures import sweep as figs
 from regcore.paths import ExactPath
 from regcore.regularizers import l1_share, l2_share, spec
 from regcore.sweep import SweepResult, exact_path, log_grid, run_result, sweep
-from ui import live
+from ui import live, present
 from ui.runner import Job
-from ui.views import CHART
 from ui.widgets import fmt, log_options
 
 RANGE = log_options(1e-4, 100.0)
@@ -55,11 +54,22 @@ def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
     """The λ range, K, repeats and bias–variance widgets in one row."""
     c1, c2, c3, c4 = st.columns([2.4, 1.6, 1.2, 2.8])  # room for labels at 1024 px
     lo, hi = c1.select_slider(
-        "λ range (log)", RANGE, value=(1e-4, 100.0), format_func=fmt, key=f"{prefix}_range"
+        "λ range (log)",
+        RANGE,
+        value=(1e-4, 100.0),
+        format_func=fmt,
+        key=f"{prefix}_range",
+        persist_state="session",
     )
-    k = c2.slider("λ points K", 4, 256, 32, key=f"{prefix}_k")
+    k = c2.slider("λ points K", 4, 256, 32, key=f"{prefix}_k", persist_state="session")
     r = c3.number_input(
-        "repeats", 1, 32, 1, key=f"{prefix}_r", help="fresh data and init per repeat"
+        "repeats",
+        1,
+        32,
+        1,
+        key=f"{prefix}_r",
+        persist_state="session",
+        help="fresh data and init per repeat",
     )
     truth = cfg is not None and cfg.data.name in KNOWN_TRUTH
     bv = c4.toggle(
@@ -67,6 +77,7 @@ def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
         value=truth,
         disabled=not truth,
         key=f"{prefix}_bv",
+        persist_state="session",
         help="retrain on 8 (or R) fresh training sets per λ: linear, sparse, polynomial",
     )
     lams = log_grid(lo, hi, k)
@@ -181,19 +192,18 @@ def describe(cfg: TrainConfig, plan: SweepPlan) -> str:
 
 def _panels(src, exact=None, epochs=None, select_key: str | None = None) -> Any:
     """The four panels; with ``select_key`` the loss chart reports a clicked point."""
-    a, b = st.columns(2)
+    a, b = present.columns(2)
     loss = figs.fig_sweep_loss(src, "test and train loss")
     if select_key is None:
-        event = a.plotly_chart(loss, config=CHART)
+        event = present.chart(loss, where=a)
     else:
-        event = a.plotly_chart(
-            loss, config=CHART, on_select="rerun", selection_mode="points", key=select_key
+        event = present.chart(
+            loss, where=a, on_select="rerun", selection_mode="points", key=select_key
         )
-    b.plotly_chart(
-        figs.fig_coef_paths(src, exact, epochs=epochs, title="coefficient paths"), config=CHART
-    )
-    a.plotly_chart(figs.fig_sweep_norm(src, exact, "‖w‖₂"), config=CHART)
-    b.plotly_chart(figs.fig_sweep_zeros(src, "share of exact zeros"), config=CHART)
+    paths = figs.fig_coef_paths(src, exact, epochs=epochs, title="coefficient paths")
+    present.chart(paths, where=b)
+    present.chart(figs.fig_sweep_norm(src, exact, "‖w‖₂"), where=a)
+    present.chart(figs.fig_sweep_zeros(src, "share of exact zeros"), where=b)
     return event
 
 
@@ -268,11 +278,11 @@ def draw_result(prefix: str, out: SweepJob) -> None:
         st.caption("bias–variance: training diverged at every λ on the fresh training sets")
     elif bv is not None:
         title = "bias² + variance + noise vs the measured test error"
-        st.plotly_chart(figs.fig_bias_variance(bv, title), config=CHART)
+        present.chart(figs.fig_bias_variance(bv, title))
     pick = st.select_slider(
         "λ for the weight histogram (or click a point of the loss curve)",
         range(len(res.rows)),
         key=key,
         format_func=lambda i: fmt(float(f"{res.lambdas[i]:.3g}")),
     )
-    st.plotly_chart(fig_weight_hist(run_result(res, pick)), config=CHART)
+    present.chart(fig_weight_hist(run_result(res, pick)))

@@ -18,6 +18,7 @@ from regcore.figures import (
 )
 from regcore.regularizers import REGULARIZERS
 from regcore.results import RunResult, StepMetrics
+from ui import present
 from ui.runner import Job
 
 CHART = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -75,11 +76,10 @@ def live_values(events: Sequence[StepMetrics]) -> dict[str, Any]:
 
 
 def live(j: Job, cfg: TrainConfig, prefix: str, fraction_text: tuple[float, str]) -> None:
-    """What a page shows while its job trains: progress, metrics, growing curves."""
+    """What a page shows while its job trains: progress, growing curves, metrics."""
     fraction, text = fraction_text
     st.progress(fraction, text=text)
     events = list(j.events)
-    metrics_row(live_values(events))
     task = "classification" if events and events[-1].test_acc is not None else "regression"
     fig = fig_loss_curves(
         events,
@@ -88,7 +88,8 @@ def live(j: Job, cfg: TrainConfig, prefix: str, fraction_text: tuple[float, str]
         show_penalty=st.session_state.get(f"{prefix}_show_penalty", False),
         max_points=400,
     )
-    st.plotly_chart(fig, config=CHART, key=f"{prefix}_live_chart")
+    present.chart(fig, key=f"{prefix}_live_chart")
+    metrics_row(live_values(events))
 
 
 def outcome(result: RunResult, why: str | None = None) -> None:
@@ -104,8 +105,7 @@ def outcome(result: RunResult, why: str | None = None) -> None:
 def result_panel(prefix: str, result: RunResult) -> None:
     """Metrics, semilog curves and the weight histograms of a finished run."""
     outcome(result, st.session_state.get(f"{prefix}_stop_note"))
-    metrics_row(run_summary(result))
-    left, right = st.columns([1.15, 1])
+    left, right = present.columns([1.15, 1])
     with left:
         st.toggle("show the penalty λ·Ω(w)", key=f"{prefix}_show_penalty")
         fig = fig_loss_curves(
@@ -120,7 +120,7 @@ def result_panel(prefix: str, result: RunResult) -> None:
                 "validation loss (a split carved from the training data); the numbers and "
                 "histograms are those weights."
             )
-        st.plotly_chart(fig, config=CHART, key=f"{prefix}_curves")
+        present.chart(fig, key=f"{prefix}_curves")
     with right:
         names = layer_names(result)
         a, b = st.columns([1, 1])
@@ -139,7 +139,8 @@ def result_panel(prefix: str, result: RunResult) -> None:
             fig = fig_weight_hist_over_epochs(result, layer, log_count=log_count)
         else:
             fig = fig_weight_hist(result, layer, log_count=log_count)
-        st.plotly_chart(fig, config=CHART, key=f"{prefix}_hist")
+        present.chart(fig, key=f"{prefix}_hist")
+    metrics_row(run_summary(result))  # under the charts: the curves stay above a projector's fold
 
 
 def regularizer_table() -> str:

@@ -172,3 +172,18 @@ def test_log_ticks_label_a_flat_curve_with_its_own_value() -> None:
 
     assert log_ticks([12.9, 12.9]) == {"tickvals": [12.9], "ticktext": ["12.9"]}
     assert log_ticks([12.9, 13.4])["ticktext"] == ["12.9", "13.4"]
+
+
+def test_figures_presented_scales_fonts_and_keeps_the_original():
+    import regcore
+    from regcore.figures import fig_loss_curves
+    from regcore.figures.style import presented
+
+    fig = fig_loss_curves(regcore.fit({"optim": {"epochs": 2}}), loss_name="MSE")
+    big = presented(fig, scale=1.5, height_scale=1.1)
+    assert big.layout.font.size == round(fig.layout.font.size * 1.5)
+    assert big.layout.xaxis.tickfont.size > fig.layout.xaxis.tickfont.size
+    assert big.layout.legend.font.size > fig.layout.legend.font.size
+    assert big.layout.height == round(fig.layout.height * 1.1)
+    assert fig.layout.font.size != big.layout.font.size  # a copy: the input is unchanged
+    assert len(big.data) == len(fig.data)
