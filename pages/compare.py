@@ -3,24 +3,17 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from regcore.compare import plan
+from regcore.compare import plan, summary
+from regcore.links import link_params
 from ui import compare_view as view
-from ui import geometry_view, live
-from ui.messages import say
+from ui import exports, geometry_view, live
 
 P = "cmp"  # session-state prefix of this page
 
 live.warm_engine()
 live.collect(P)
 st.title("L1 vs L2")
-if st.query_params:  # this page's runs come from its presets and controls, not from links
-    names = ", ".join(sorted(st.query_params.keys()))
-    say(
-        "info",
-        f"This page sets its runs with the controls below; the link's settings ({names}) "
-        "apply on the Playground and the λ sweep, not here.",
-    )
-    st.query_params.clear()
+view.init_from_link(P)
 st.caption(
     "Every run starts from the same initial weights and sees the same data in the same "
     "order; only the regularizer differs. Objective: data loss + λ·Ω(w)."
@@ -28,6 +21,10 @@ st.caption(
 with st.sidebar:  # beside the charts, not above them: they stay above a projector's fold
     mode = view.choose_mode(P)
     base, variants = view.controls(P, mode)
+link = link_params(base, view.link_settings(P, mode, variants).to_params())
+if link != st.query_params.to_dict():  # the address bar holds the comparison and its settings
+    st.query_params.from_dict(link)
+st.session_state[f"{P}_link_seen"] = link
 
 busy = live.running(P)
 try:
@@ -38,13 +35,15 @@ else:
     problem = None
 seconds = sum(live.estimate(c) for c in configs)
 too_big = live.over_budget(seconds)
-b1, b2, note = st.columns([1.6, 1.2, 4.5], vertical_alignment="center")
+b1, b2, b3, note = st.columns([1.6, 1.2, 1.5, 4], vertical_alignment="center")
 go = not (busy or problem or too_big or not variants)
 if b1.button("Train all", type="primary", disabled=not go, key=f"{P}_train"):
     if live.submit(P, view.job_fn(base, variants), label="compare", estimate_s=seconds):
         st.session_state[f"{P}_meta"] = view.meta(P, mode, base, labels, keys)
         st.rerun()  # redraw with Train disabled and Stop enabled
 b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
+with b3:
+    exports.copy_link(link, "this comparison")
 note.caption(f"{view.describe(base, variants)}; {live.estimate_note(seconds)}")
 for msg in (problem, too_big, live.refusal(P), st.session_state.get(f"{P}_error")):
     if msg:
@@ -61,6 +60,7 @@ elif res is None or meta is None or meta["mode"] != mode:
     st.info(f"Press **Train all** to train {runs}.")
 else:
     view.draw_result(P, res, mode, base)
+    exports.compare_files(P, res.configs, res.labels, summary(res))
 
 st.divider()
 geometry_view.render()  # the weight-plane picture: λ and correlation, trained on top

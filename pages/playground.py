@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui import controls, live, surface_view, views
+from ui import controls, exports, live, surface_view, views
 from ui.messages import say
 
 P = "pg"  # session-state prefix of this page
@@ -22,7 +22,7 @@ st.caption(
 busy = live.running(P)
 seconds = live.estimate(cfg) if cfg is not None else 0.0
 too_big = live.over_budget(seconds)
-c_train, c_stop, c_note = st.columns([1, 1, 5], vertical_alignment="center")
+c_train, c_stop, c_link, c_note = st.columns([1, 1, 1.2, 4], vertical_alignment="center")
 if c_train.button(
     "Train",
     type="primary",
@@ -35,6 +35,9 @@ if c_train.button(
 c_stop.button(
     "Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,), width="stretch"
 )
+if cfg is not None:
+    with c_link:
+        exports.copy_link(controls.link_params(cfg), "these settings")
 if cfg is not None and not busy:
     c_note.caption(
         f"{cfg.optim.epochs} epochs of {cfg.optim.name.upper()} on "
@@ -62,6 +65,7 @@ elif st.session_state.get(f"{P}_result") is not None:
     views.result_panel(P, result)
     if st.session_state.get(f"{P}_run_cfg") == result.config:
         surface_view.draw(P)
+    exports.run_files(P, result)
 elif cfg == controls.TrainConfig():
     st.info(
         "Press **Train**: the default is the textbook weight-decay experiment "
@@ -69,3 +73,4 @@ elif cfg == controls.TrainConfig():
     )
 elif cfg is not None:
     st.info("Press **Train** to train these settings.")
+exports.open_run(P)

@@ -4,7 +4,7 @@ import pandas  # noqa: F401  (plotly imports it lazily; two drawing threads coul
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui import controls, live
+from ui import controls, exports, live
 from ui import sweep_view as view
 from ui.messages import say
 
@@ -12,10 +12,8 @@ P = "sw"  # session-state prefix of this page
 
 live.warm_engine()
 view.warm_figures()
-controls.init_state(P)
+view.seed_from_link(P, controls.init_state(P))
 cfg, problem = controls.controls(P)  # the base config (its λ is replaced by the sweep's)
-if cfg is not None:
-    controls.write_link(P, cfg)  # the address bar holds the base settings, as on the Playground
 live.collect(P)
 st.title("λ sweep")
 st.caption(
@@ -23,17 +21,21 @@ st.caption(
     "Objective: data loss + λ·Ω(w); the sidebar sets everything but λ."
 )
 plan = view.controls(P, cfg)
+if cfg is not None:  # the address bar holds the base config and the sweep's own settings
+    controls.write_link(P, cfg, plan.settings.to_params())
 
 busy = live.running(P)
 seconds = view.estimate(cfg, plan) if cfg is not None else 0.0
 too_big = live.over_budget(seconds)
-b1, b2, note = st.columns([1.4, 1.4, 5], vertical_alignment="center")
+b1, b2, b3, note = st.columns([1.4, 1.4, 1.6, 4], vertical_alignment="center")
 if b1.button("Sweep", type="primary", disabled=busy or cfg is None or bool(too_big), key=f"{P}_go"):
     if live.submit(P, view.job_fn(cfg, plan), label="sweep", estimate_s=seconds):
         st.session_state[f"{P}_plan"] = plan
         st.rerun()
 b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
 if cfg is not None:
+    with b3:
+        exports.copy_link(controls.link_params(cfg, plan.settings.to_params()), "this sweep")
     note.caption(f"{view.describe(cfg, plan)}; {live.estimate_note(seconds)}")
 for msg in (problem, too_big, live.refusal(P), st.session_state.get(f"{P}_error")):
     if msg:
@@ -44,6 +46,7 @@ if busy:
     live.poll(P, view.draw_live, every=view.redraw_every(st.session_state[f"{P}_plan"]))
 elif out is not None:
     view.draw_result(P, out)
+    exports.sweep_files(P, out.sweep, out.settings)
 elif cfg is not None and cfg == controls.TrainConfig():
     st.info(
         "Press **Sweep**: 32 strengths λ from 10⁻⁴ to 10² on the textbook weight-decay "

@@ -7,7 +7,6 @@ with status 2 and one line on stderr; never a traceback.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import sys
@@ -62,6 +61,7 @@ def _build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sweep", help="train one model per λ")
     s.add_argument("config", help="config JSON file")
     s.add_argument("--lambdas", required=True, help="A:B:K log-spaced, or a comma list")
+    s.add_argument("--repeats", type=int, default=1, help="fresh data and init per λ (1-32)")
     s.add_argument("--out", help="write rows here (.csv or .json)")
     d = sub.add_parser("data", help="write the data set as the model sees it")
     d.add_argument("config", help="config JSON file")
@@ -107,6 +107,7 @@ def _write(path: str, text: str) -> None:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
+    from regcore import export
     from regcore.train import fit
 
     result = fit(_load(args.config))
@@ -128,29 +129,25 @@ def _cmd_train(args: argparse.Namespace) -> int:
         f"/{m['n_weights']})  near-zero {m['near_zero_fraction']:.1%}"
     )
     print(f"device {m['device']}  {m['seconds']:.2f} s")
-    if args.out:
-        _write(args.out, json.dumps(result.to_dict()))
+    if args.out:  # the app's export format: the app's "open a run" shows it again
+        _write(args.out, export.run_json(result))
         print(f"result written to {args.out}")
     return 1 if result.diverged else 0
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
+    from regcore import export
     from regcore.sweep import sweep
 
     cfg = _load(args.config)
-    result = sweep(cfg, parse_lambdas(args.lambdas))  # which checks each λ's bounds
+    if not 1 <= args.repeats <= 32:
+        raise UserError(f"--repeats {args.repeats} is out of range: allowed 1 to 32")
+    result = sweep(cfg, parse_lambdas(args.lambdas), repeats=args.repeats)  # checks each λ
     rows = result.rows
-    cols = list(rows[0]) if rows else ["lam"]
     if args.out and args.out.lower().endswith(".json"):
-        _write(args.out, json.dumps(result.to_dict()))
+        _write(args.out, export.sweep_json(result))
     elif args.out:
-        try:
-            with open(args.out, "w", newline="", encoding="utf-8") as fh:
-                writer = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
-                writer.writeheader()
-                writer.writerows(rows)
-        except OSError as exc:
-            raise UserError(f"cannot write {args.out!r}: {exc.strerror}") from None
+        _write(args.out, export.sweep_csv(rows))  # text cells neutralized for spreadsheets
     for row in rows:
         print(
             f"λ={row['lam']:<10.4g} train {row['train_loss']:<10.4g} "

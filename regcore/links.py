@@ -156,11 +156,22 @@ def from_query(query: Query) -> TrainConfig:
         values[key] = _decode(key, str(text), default[key])
     # a data set's default that the link's own fields make moot (hidden widths once the
     # link says model.kind = linear) is dropped; a moot field the link names is refused
+    _check_pages(params)
     given = {k for k in params if k in default}
     for key, _ in ineffective(values, default):
         if key not in given:
             values[key] = default[key]
     return from_flat(values)
+
+
+def _check_pages(params: Mapping[str, str]) -> None:
+    """Settings of a page that are valid alone but not together (λ range upside down)."""
+    from regcore.pagelinks import SweepSettings
+
+    if any(k.startswith("sweep.") for k in params):
+        _, problems = SweepSettings.from_params(params)
+        if problems:
+            raise ValueError(problems[-1])
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,12 @@ from regcore.config import TrainConfig
 from regcore.figures import compare as figs
 from regcore.figures.compare_weights import fig_digit_weights_grid
 from regcore.figures.style import reg_label
+from regcore.links import read_link
+from regcore.pagelinks import CompareSettings
 from regcore.regularizers import L1_SOLVERS, REGULARIZERS
 from ui import present
+from ui.controls import link_problem
+from ui.messages import say
 from ui.runner import Job
 from ui.widgets import LAM_OPTIONS, fmt
 
@@ -38,14 +42,71 @@ def choose_mode(prefix: str) -> str:
     return mode
 
 
+def init_from_link(prefix: str) -> None:
+    """Seed the page from a new link (``compare.mode`` and the comparison's settings);
+    a bad or hostile value is named and dropped, the rest kept."""
+    params = st.query_params.to_dict()
+    if not params or params == st.session_state.get(f"{prefix}_link_seen"):
+        return
+    st.session_state[f"{prefix}_link_seen"] = params
+    if "compare.mode" not in params:
+        say(
+            "info", "This link holds no comparison (compare.mode): the controls below set the runs."
+        )
+        return
+    reading = read_link(params)
+    for text in reading.problems:
+        link_problem(text)
+    if reading.config is None:
+        return
+    s, _ = CompareSettings.from_params(reading.kept)
+    st.session_state[f"{prefix}_mode"] = s.mode
+    st.session_state[f"{prefix}_base_{s.mode}"] = reading.config
+    st.session_state[f"{prefix}_epochs_{s.mode}"] = reading.config.optim.epochs
+    kinds = list(s.runs) if s.mode == "regularizers" else COMPARISONS[s.mode].variants
+    if s.mode == "regularizers":
+        st.session_state[f"{prefix}_kinds"] = list(s.runs)
+        st.session_state[f"{prefix}_solver"] = s.solver
+        kinds = [Variant(kind=k) for k in s.runs]
+    published = bool(COMPARISONS[s.mode].reference)
+    shared = (s.shared or s.mode not in PER_RUN_LAM) and not published
+    st.session_state[f"{prefix}_shared"] = s.shared
+    penalized = [v.kind for v in kinds if v.kind != "none"]
+    for n, (kind, lam) in enumerate(zip(penalized, s.lams, strict=False)):
+        if shared and n > 0:
+            break
+        st.session_state[f"{prefix}_lam_{s.mode}_{'all' if shared else kind}"] = lam
+
+
+def link_settings(prefix: str, mode: str, variants: list[Variant]) -> CompareSettings:
+    """The page's own settings as its link holds them (``regcore.pagelinks``)."""
+    published = bool(COMPARISONS[mode].reference)
+    shared = bool(st.session_state.get(f"{prefix}_shared", True)) and not published
+    lams = tuple(float(v.lam) for v in variants if v.kind != "none" and v.lam is not None)
+    if (shared or mode not in PER_RUN_LAM) and not published:
+        lams = lams[:1]
+    if mode != "regularizers":
+        return CompareSettings(mode=mode, shared=shared, lams=lams)
+    return CompareSettings(
+        mode=mode,
+        runs=tuple(v.kind for v in variants),
+        solver=st.session_state.get(f"{prefix}_solver", "proximal"),
+        shared=shared,
+        lams=lams,
+    )
+
+
 def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
     """Regularizers, solver, λ (shared or per run) and epochs: the base config and runs."""
-    base, variants = COMPARISONS[mode].config(), list(COMPARISONS[mode].variants)
+    base = st.session_state.get(f"{prefix}_base_{mode}") or COMPARISONS[mode].config()
+    variants = list(COMPARISONS[mode].variants)
+    st.session_state.setdefault(f"{prefix}_kinds", ["none", "l1", "l2"])
+    st.session_state.setdefault(f"{prefix}_shared", True)
+    st.session_state.setdefault(f"{prefix}_epochs_{mode}", base.optim.epochs)
     if mode == "regularizers":  # a row of its own: chips stay readable at 1024 px
         kinds = st.multiselect(
             "Regularizers",
             list(REGULARIZERS),
-            default=["none", "l1", "l2"],
             format_func=reg_label,
             key=f"{prefix}_kinds",
             persist_state="session",
@@ -60,10 +121,10 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
             persist_state="session",
         )
         variants = [Variant(kind=k, l1_solver=solver) for k in kinds]
-    published = bool(COMPARISONS[mode].reference)
+    published = bool(COMPARISONS[mode].reference)  # runs keep the source's own λ each
     shared = not published and (
         mode not in PER_RUN_LAM
-        or c3.toggle("one λ for all", value=True, key=f"{prefix}_shared", persist_state="session")
+        or c3.toggle("one λ for all", key=f"{prefix}_shared", persist_state="session")
     )
     penalized = [i for i, v in enumerate(variants) if v.kind != "none"]
     cols = st.columns((1 if shared else len(penalized)) + 1)
@@ -72,12 +133,14 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
             variants[i] = replace(variants[i], lam=variants[penalized[0]].lam)
             continue
         kind = variants[i].kind
+        k = f"{prefix}_lam_{mode}_{'all' if shared else kind}"
+        start = base.reg.lam if variants[i].lam is None else variants[i].lam
+        current = float(st.session_state.setdefault(k, start))
         lam = cols[n].select_slider(
             "λ" if shared else f"λ for {reg_label(kind)}",
-            LAM_OPTIONS,
-            value=base.reg.lam if variants[i].lam is None else variants[i].lam,
+            sorted({*LAM_OPTIONS, current}),
             format_func=fmt,
-            key=f"{prefix}_lam_{mode}_{'all' if shared else kind}",
+            key=k,
             persist_state="session",
         )
         variants[i] = replace(variants[i], lam=lam)
@@ -85,7 +148,6 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
         "epochs",
         1,
         int(BOUNDS["optim.epochs"][1]),
-        base.optim.epochs,
         key=f"{prefix}_epochs_{mode}",
         persist_state="session",
     )

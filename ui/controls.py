@@ -45,16 +45,16 @@ def init_state(prefix: str) -> dict[str, str] | None:
     (:func:`fit_to_server`) is said, and so is every field left out.
 
     Returns:
-        The link's fields when this run brought a new link (the page reads its own
-        settings from them), else None.
+        The link's usable fields when this run brought a new link (the page reads its
+        own settings from them), else None.
     """
     params = st.query_params.to_dict()
     fresh = None
     if params and params != st.session_state.get(f"{prefix}_link_seen"):
         st.session_state[f"{prefix}_link_seen"] = params
-        fresh = params
         reading = read_link(params)
         changes: list[tuple[str, Any, Any, str]] = []
+        fresh = reading.kept
         if reading.config is not None:
             cfg, changes = fit_to_server(reading.config)
             st.session_state[f"{prefix}_cfg"] = cfg

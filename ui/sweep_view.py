@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -12,9 +13,10 @@ from regcore.biasvar import KNOWN_TRUTH, BiasVarianceResult, bias_variance
 from regcore.config import TrainConfig
 from regcore.figures import fig_weight_hist
 from regcore.figures import sweep as figs
+from regcore.pagelinks import SweepSettings
 from regcore.paths import ExactPath
 from regcore.regularizers import l1_share, l2_share, spec
-from regcore.sweep import SweepResult, exact_path, log_grid, run_result, sweep
+from regcore.sweep import SweepResult, exact_path, run_result, sweep
 from ui import live, present
 from ui.runner import Job
 from ui.widgets import fmt, log_options
@@ -35,6 +37,7 @@ class SweepPlan:
     lams: list[float]
     repeats: int
     bias_variance: bool
+    settings: SweepSettings = SweepSettings()  # what the link holds (regcore.pagelinks)
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,38 +53,59 @@ def warm_figures() -> None:
         fig.to_json()
 
 
+def seed_from_link(prefix: str, params: dict[str, str] | None) -> None:
+    """Put a new link's sweep settings (``sweep.*``) into the widgets."""
+    if params is None:
+        return
+    s, _ = SweepSettings.from_params(params)  # bad values were named by the link reader
+    st.session_state.pop(f"{prefix}_range", None)  # the range slider takes it as its value
+    st.session_state[f"{prefix}_range_value"] = (s.lam_min, s.lam_max)
+    st.session_state[f"{prefix}_k"] = s.k
+    st.session_state[f"{prefix}_r"] = s.repeats
+    st.session_state[f"{prefix}_bv"] = s.bias_variance
+
+
 def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
     """The λ range, K, repeats and bias–variance widgets in one row."""
     c1, c2, c3, c4 = st.columns([2.4, 1.6, 1.2, 2.8])  # room for labels at 1024 px
+    for name, value in (("k", 32), ("r", 1)):
+        st.session_state.setdefault(f"{prefix}_{name}", value)
+    start = st.session_state.get(f"{prefix}_range_value", (1e-4, 100.0))
     lo, hi = c1.select_slider(
         "λ range (log)",
-        RANGE,
-        value=(1e-4, 100.0),
+        sorted({*RANGE, *start}),
+        value=start,
         format_func=fmt,
         key=f"{prefix}_range",
         persist_state="session",
     )
-    k = c2.slider("λ points K", 4, 256, 32, key=f"{prefix}_k", persist_state="session")
+    k = c2.slider("λ points K", 4, 256, key=f"{prefix}_k", persist_state="session")
     r = c3.number_input(
         "repeats",
         1,
         32,
-        1,
         key=f"{prefix}_r",
         persist_state="session",
         help="fresh data and init per repeat",
     )
     truth = cfg is not None and cfg.data.name in KNOWN_TRUTH
+    st.session_state.setdefault(f"{prefix}_bv", truth)
     bv = c4.toggle(
         "bias–variance",
-        value=truth,
         disabled=not truth,
         key=f"{prefix}_bv",
         persist_state="session",
         help="retrain on 8 (or R) fresh training sets per λ: linear, sparse, polynomial",
     )
-    lams = log_grid(lo, hi, k)
-    return SweepPlan(lams=lams, repeats=int(r), bias_variance=bool(bv and truth))
+    settings = SweepSettings(
+        lam_min=lo, lam_max=hi, k=int(k), repeats=int(r), bias_variance=bool(bv) or not truth
+    )
+    return SweepPlan(
+        lams=settings.lambdas(),
+        repeats=int(r),
+        bias_variance=bool(bv and truth),
+        settings=settings,
+    )
 
 
 @dataclass(frozen=True)
@@ -92,6 +116,7 @@ class SweepJob:
     exact: ExactPath | None  # None: no exact path for this model / regularizer
     bv: BiasVarianceResult | None = None  # None: not asked for, or stopped
     bv_stopped: bool = False  # the sweep finished but its bias–variance phase was stopped
+    settings: dict[str, Any] = dataclasses.field(default_factory=dict)  # SweepSettings, as a dict
 
 
 def job_fn(cfg: TrainConfig, plan: SweepPlan):
@@ -100,8 +125,9 @@ def job_fn(cfg: TrainConfig, plan: SweepPlan):
     def run(stop, emit) -> SweepJob:
         res = sweep(cfg, plan.lams, stop=stop, repeats=plan.repeats, on_epoch=emit)
         exact = exact_path(cfg, plan.lams)
+        settings = dataclasses.asdict(plan.settings)
         if not (plan.bias_variance and not res.stopped):
-            return SweepJob(sweep=res, exact=exact)
+            return SweepJob(sweep=res, exact=exact, settings=settings)
         bv = bias_variance(
             cfg,
             plan.lams,
@@ -110,8 +136,8 @@ def job_fn(cfg: TrainConfig, plan: SweepPlan):
             on_epoch=lambda ev: emit((BV_PHASE, ev)),
         )
         if bv.stopped:
-            return SweepJob(sweep=res, exact=exact, bv_stopped=True)
-        return SweepJob(sweep=res, exact=exact, bv=bv)
+            return SweepJob(sweep=res, exact=exact, settings=settings, bv_stopped=True)
+        return SweepJob(sweep=res, exact=exact, settings=settings, bv=bv)
 
     return run
 

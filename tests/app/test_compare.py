@@ -6,6 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+import regcore
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
@@ -100,13 +102,50 @@ def test_compare_page_all_regularizers_each_with_its_own_lambda():
     assert len(at.dataframe[0].value) == 5
 
 
-def test_compare_page_says_links_do_not_set_its_runs() -> None:
+def test_compare_page_says_a_link_without_a_comparison_sets_no_runs() -> None:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.query_params["reg.kind"] = "xyz"
     at.switch_page("pages/compare.py").run()
     assert not at.exception
-    assert any("link's settings (reg.kind)" in i.value for i in at.info)
+    assert any("holds no comparison" in i.value for i in at.info)
+
+
+def test_compare_page_link_holds_its_comparison_and_settings() -> None:
+    """A link sets mode, runs, solver, per-run λ and epochs; the page writes it back."""
+    import urllib.parse
+
+    from regcore.compare_presets import COMPARISONS
+    from regcore.pagelinks import CompareSettings
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    query = (
+        "compare.mode=regularizers&compare.runs=l1,l2&compare.solver=subgradient"
+        "&compare.shared=false&compare.lams=0.3,0.01&optim.epochs=7&compare.k=oops"
+    )
+    for k, v in urllib.parse.parse_qsl(query):
+        at.query_params[k] = v
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert any("compare.k" in w.value for w in at.warning)  # the bad field is named
+    assert at.multiselect(key="cmp_kinds").value == ["l1", "l2"]
+    assert at.radio(key="cmp_solver").value == "subgradient"
+    assert at.select_slider(key="cmp_lam_regularizers_l1").value == 0.3
+    assert at.select_slider(key="cmp_lam_regularizers_l2").value == 0.01
+    link = {k: at.query_params[k] for k in at.query_params}
+    link = {k: v[-1] if isinstance(v, list) else v for k, v in link.items()}
+    assert regcore.from_query(link) == COMPARISONS["regularizers"].config().replace(
+        **{"optim.epochs": 7}
+    )
+    settings, problems = CompareSettings.from_params(link)
+    assert problems == [] and settings.lams == (0.3, 0.01) and settings.runs == ("l1", "l2")
+    _train(at)
+    assert not at.exception
+    res = at.session_state["cmp_result"]
+    assert [c.reg.lam for c in res.configs] == [0.3, 0.01]
+    assert res.configs[0].reg.l1_solver == "subgradient"
+    assert len(res.runs[0].history["epoch"]) == 7
 
 
 def test_compare_page_asks_for_a_regularizer_when_none_is_picked() -> None:
