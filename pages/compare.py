@@ -7,6 +7,7 @@ from regcore.compare import plan, summary
 from regcore.links import link_params
 from ui import compare_view as view
 from ui import exports, geometry_view, live
+from ui.messages import say
 
 P = "cmp"  # session-state prefix of this page
 
