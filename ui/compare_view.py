@@ -50,8 +50,11 @@ def init_from_link(prefix: str) -> None:
         return
     st.session_state[f"{prefix}_link_seen"] = params
     if "compare.mode" not in params:
+        names = ", ".join(sorted(params))
         say(
-            "info", "This link holds no comparison (compare.mode): the controls below set the runs."
+            "info",
+            f"This link holds no comparison (compare.mode): its settings ({names}) apply on "
+            "the Playground and the λ sweep; the controls below set the runs here.",
         )
         return
     reading = read_link(params)
