@@ -90,7 +90,7 @@ def test_share_sweep_link_holds_range_k_r_and_command_reproduces(tmp_path):
     wait_for_job(at, "sw")
     assert not at.exception
     out = at.session_state["sw_result"]
-    res = out["sweep"]
+    res = out.sweep
     link = _link(at)
     assert regcore.from_query(link) == res.config
     settings, problems = SweepSettings.from_params(link)
