@@ -6,7 +6,7 @@ import ui  # noqa: F401
 from regcore.presets import PRESETS, preset
 from ui import learn_view
 from ui.controls import link_params
-from ui.messages import say
+from ui.messages import literal, say
 from ui.views import regularizer_table
 
 st.title("Learn: one objective, every page")
@@ -51,6 +51,12 @@ st.markdown(
 | scikit-learn `LogisticRegression(C=c)`, 2 classes | one vector v = w₁ − w₀ of our 2-class softmax | c = 2/(n·λ) for L2, 1/(n·λ) for L1 |
 
 Early stopping watches a validation split carved from the training data, never the test set.
+
+**Why not pick λ on the test set?** The strength with the lowest *test* loss has been fitted to
+the test set: trying many λ and keeping the best makes that loss optimistic (biased low, the more
+so the more values you try), so it no longer tells how the model does on new data. Pick λ (or the
+dropout p, or the epoch) on a validation split carved from the training data, or by
+cross-validation, and report the test loss of that one choice.
 """
 )
 st.subheader("Textbook experiments, one click each")
@@ -58,6 +64,9 @@ for name, item in PRESETS.items():
     with st.container(border=True):
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.markdown(f"**{item['title']}**  \n{item['about']}")
+        if "source" in item:  # a reproduction: its source, both figures and the λ mapping
+            text = f"Source: {item['source']}. Published: {item['published']}. "
+            left.caption(literal(f"{text}Ours: {item['ours']}. λ mapping: {item['mapping']}.", 900))
         query = link_params(preset(name))
         if right.button("Open in Playground", key=f"learn_open_{name}"):
             st.switch_page("pages/playground.py", query_params=query)

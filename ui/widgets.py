@@ -187,12 +187,33 @@ def slider(
 def log_slider(
     prefix: str, field: str, label: str, options: list[float], help: str | None = None
 ) -> float:
-    """A select slider over log-spaced ``options`` (a value from a link is slotted in)."""
-    k = key(prefix, field)
+    """A select slider over log-spaced ``options`` (a value from a link is slotted in), and
+    under it a number input that takes any typed value inside ``BOUNDS[field]`` (λ = 6,
+    lr = 0.0015): the two always show the same value."""
+    k, typed = key(prefix, field), f"{key(prefix, field)}__typed"
     value = float(st.session_state.get(k, options[0]))
     opts = sorted(set(options) | {value})
     st.session_state[k] = value
-    return st.select_slider(label, options=opts, key=k, format_func=fmt, help=help)
+    out = st.select_slider(label, options=opts, key=k, format_func=fmt, help=help)
+    lo, hi = BOUNDS[field]
+    st.session_state[typed] = float(out)  # the slider's value, also when it moved
+    st.number_input(
+        f"{label.split(' (')[0]}, typed",
+        min_value=float(lo),
+        max_value=float(hi),
+        key=typed,
+        format="%g",
+        on_change=_typed_to_slider,
+        args=(typed, k),
+        help=f"type any value from {lo:g} to {hi:g}",
+    )
+    return out
+
+
+def _typed_to_slider(typed: str, k: str) -> None:
+    value = st.session_state.get(typed)
+    if value is not None:  # a cleared box keeps the slider's value
+        st.session_state[k] = float(value)
 
 
 def choice(
