@@ -28,10 +28,10 @@ SMALL_BATCH_BASE = {
     "optim": {"name": "sgd", "lr": 0.05, "batch_size": 2, "epochs": 15},
 }
 BIASVAR_BASE = {
-    "data": {"name": "polynomial", "n_features": 1, "n_train": 30, "n_test": 200, "noise": 0.3},
-    "model": {"kind": "mlp", "hidden": [128], "activation": "tanh"},
+    "data": {"name": "polynomial", "n_features": 1, "n_train": 20, "n_test": 200, "noise": 0.3},
+    "model": {"kind": "mlp", "hidden": [128, 128], "activation": "tanh"},
     "reg": {"kind": "none", "lam": 0.0},
-    "optim": {"name": "adam", "lr": 0.01, "batch_size": 10, "epochs": 100},
+    "optim": {"name": "adam", "lr": 0.01, "batch_size": 10, "epochs": 200},
 }
 RATE_OPTIONS = [round(0.1 * k, 1) for k in range(10)]
 
@@ -251,14 +251,14 @@ def _flat(nested: dict[str, Any]) -> dict[str, Any]:
 def biasvar_tab(prefix: str) -> None:
     """Bias², variance and their sum against the drop probability, by retraining."""
     st.caption(
-        "An MLP (128 tanh units) fits y = sin(πx) + noise from 30 samples. For each p it is "
+        "An MLP (2 × 128 tanh units) fits y = sin(πx) + noise from 20 samples. For each p it is "
         "retrained on R fresh training sets; bias² is how far the average prediction is from "
         "sin(πx), variance how much the R predictions scatter around their average. The "
         "crosses are the test MSE measured on fresh noisy targets: bias² + variance + noise."
     )
     c1, c2 = st.columns([3, 1])
     rates = c1.multiselect(
-        "drop probabilities p", RATE_OPTIONS, [0.0, 0.2, 0.4, 0.6], key=f"{prefix}_rates"
+        "drop probabilities p", RATE_OPTIONS, [0.0, 0.3, 0.6], key=f"{prefix}_rates"
     )
     repeats = int(c2.number_input("fresh training sets R", 2, 32, 8, key=f"{prefix}_repeats"))
     if _run_buttons(prefix, "Measure", bool(rates)):

@@ -47,7 +47,7 @@ def _point_traces(points: dict, first: bool) -> list[go.Scatter]:
                     x=[p[0] for p in xs],
                     y=[p[1] for p in xs],
                     mode="markers",
-                    name=f"{split}, class {c}",
+                    name=f"{split} {c}",
                     legendgroup=f"{split}{c}",
                     showlegend=first,
                     opacity=opacity,
@@ -91,13 +91,15 @@ def fig_surfaces(
     titles = []
     for label, s in zip(labels, surfaces, strict=False):
         done = "" if s is None else f" · epoch {s.epoch}"
-        titles.append(f"{label}{done}")
+        titles.append(f"{label}<br>{done.strip(' ·')}" if done else label)
     fig = make_subplots(
         rows=rows,
         cols=cols,
         subplot_titles=titles,
-        horizontal_spacing=0.06,
-        vertical_spacing=0.12,
+        shared_xaxes=True,
+        shared_yaxes=True,  # tick labels once per row and column: panels stay wide
+        horizontal_spacing=0.03,
+        vertical_spacing=0.1,
     )
     xs, ys = list(grid.xs), list(grid.ys)
     for i in range(len(labels)):
@@ -135,16 +137,21 @@ def fig_surfaces(
             fig.add_trace(trace, row=row, col=col)
         fig.update_xaxes(range=[xs[0], xs[-1]], row=row, col=col, showgrid=False)
         fig.update_yaxes(range=[ys[0], ys[-1]], row=row, col=col, showgrid=False)
-    styled(fig, None, height=height or (380 * rows + 70))
+    styled(fig, None, height=height or (360 * rows + 110))
     fig.update_layout(
-        legend={"orientation": "h", "x": 0.0, "y": -0.06, "yanchor": "top"},
+        legend={"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.07, "yanchor": "top"},
         coloraxis={
             "colorscale": SURFACE_SCALE,
             "cmin": 0.0,
             "cmax": 1.0,
-            "colorbar": {"title": {"text": "P(class 1)"}, "len": 0.8, "thickness": 14},
+            "colorbar": {
+                "title": {"text": "P(1)"},
+                "len": 0.7,
+                "thickness": 10,
+                "tickvals": [0, 0.5, 1],
+            },
         },
-        margin={"t": 50, "b": 80},
+        margin={"t": 70, "b": 90, "l": 45, "r": 10},
     )
     fig.update_annotations(font={"size": FONT_SIZE - 2})
     return fig

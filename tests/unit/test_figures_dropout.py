@@ -47,7 +47,7 @@ def test_fig_surfaces_train_and_test_points_drawn_distinguishably():
     fig = fig_surfaces(GRID, [_surface(0.5)], ["only"], POINTS)
     pts = [t for t in fig.data if t.type == "scatter"]
     names = [t.name for t in pts]
-    assert names == ["train, class 0", "train, class 1", "test, class 0", "test, class 1"]
+    assert names == ["train 0", "train 1", "test 0", "test 1"]
     train1 = pts[1]
     assert list(train1.x) == [1.5, 1.0] and list(train1.y) == [-0.5, 0.0]
     assert pts[0].marker.symbol == "circle" and pts[2].marker.symbol == "circle-open"
