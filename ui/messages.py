@@ -28,6 +28,7 @@ _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")  # "__bold__", n
 _COLON = re.compile(r":(?=\S)")  # ":red[", ":smile:", "https://" (not "allowed: 1")
 _WWW = re.compile(r"(?i)\b(www)\.")  # a GFM autolink without a scheme
 _LEADING = re.compile(r"^(\s*)([#>=+-]|\d+(?=[.)]))")  # heading, quote, list at the start
+_ZWSP = "\u200b"
 _SPACE = re.compile(r"[\s\u2028\u2029\u0085]+")
 _KINDS = {"error": st.error, "warning": st.warning, "info": st.info, "caption": st.caption}
 
@@ -46,8 +47,11 @@ def literal(text: Any, limit: int = LIMIT) -> str:
     no HTML, no formula, no emoji; one line, at most ``limit`` characters (then "…")."""
     out = _ALWAYS.sub(r"\\\1", clip(text, limit))
     out = _UNDERSCORE.sub(r"\\_", out)
-    out = _COLON.sub(r"\\:", out)
-    out = _WWW.sub(r"\1\\.", out)
+    # Streamlit links "https://…", "www.…" and "a@b.co" even when escaped (its autolinking
+    # runs on the text after escapes are resolved): a zero-width space breaks each pattern.
+    out = _COLON.sub("\\\\:" + _ZWSP, out)
+    out = _WWW.sub(r"\1" + _ZWSP + r"\\.", out)
+    out = out.replace("\\@", "\\@" + _ZWSP)
     m = _LEADING.match(out)
     if m and m.group(2)[0].isdigit():  # "1. x" / "1) x": escape the dot or parenthesis
         end = m.end()

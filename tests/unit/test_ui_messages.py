@@ -12,6 +12,11 @@ from ui.messages import changed_note, clip, literal
 LINK = "[log in again](https://evil.example/login)"
 
 
+def _plain(md: str) -> str:
+    """What the reader sees: escapes resolved, zero-width spaces invisible."""
+    return md.replace("\\", "").replace("\u200b", "")
+
+
 def _unescaped(md: str, chars: str) -> list[str]:
     """Characters of ``chars`` in ``md`` not preceded by a backslash escape."""
     return re.findall(rf"(?<!\\)[{re.escape(chars)}]", md)
@@ -20,8 +25,8 @@ def _unescaped(md: str, chars: str) -> list[str]:
 def test_messages_literal_link_is_not_a_link():
     md = literal(f"data.name = {LINK!r} is not allowed")
     assert not _unescaped(md, "[]<")
-    assert "https\\://" in md  # no bare autolink either
-    assert md.replace("\\", "") == f"data.name = {LINK!r} is not allowed"
+    assert "https://" not in md  # no bare autolink either
+    assert _plain(md) == f"data.name = {LINK!r} is not allowed"
 
 
 @pytest.mark.parametrize(
@@ -32,13 +37,15 @@ def test_messages_literal_escapes_markdown(text):
     md = literal(text)
     assert not _unescaped(md, "*~`<>$[]&|")
     assert not re.search(r"(?<![\\A-Za-z0-9])_", md)
-    assert md.replace("\\", "") == text
+    assert _plain(md) == text
 
 
-@pytest.mark.parametrize("text", ["# head", "- item", "1. item", "> quote", "www.evil.example"])
+@pytest.mark.parametrize(
+    "text", ["# head", "- item", "1. item", "> quote", "www.evil.example", "a@b.com"]
+)
 def test_messages_literal_escapes_block_starts_and_bare_domains(text):
     md = literal(text)
-    assert md != text and md.replace("\\", "") == text
+    assert md != text and _plain(md) == text
 
 
 def test_messages_literal_keeps_our_own_wording_readable():

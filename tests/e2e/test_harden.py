@@ -1,0 +1,90 @@
+"""Real browser: user text in messages is never a link; typed numbers; the projector layout.
+
+Run with ``pytest -m e2e tests/e2e/test_harden.py``.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.conftest import Server
+
+pytestmark = pytest.mark.e2e
+ALERT = '[data-testid="stAlert"]'
+ERROR_BOX = '[data-testid="stAlertContentError"]'
+CHART = '[data-testid="stPlotlyChart"]'
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    srv = Server(tmp_path_factory.mktemp("server") / "streamlit.log")
+    try:
+        yield srv.start()
+    finally:
+        srv.stop()
+
+
+def _open(browser, url: str, width: int = 1024, height: int = 768):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+    page.wait_for_timeout(1500)
+    return page
+
+
+@pytest.mark.parametrize("path", ["playground", "sweep", "compare", "learn"])
+def test_link_text_is_shown_literally_never_as_a_link(browser, server, path) -> None:
+    query = urllib.parse.urlencode(
+        {
+            "data.name": "[log in again](https://evil.example/login)",
+            "__proto__": "1",
+            "www.evil.example": "a@evil.example",
+        }
+    )
+    page = _open(browser, f"{server.url}/{path}?{query}")
+    try:
+        page.wait_for_selector(ALERT, timeout=30_000)
+        assert page.locator(f"{ALERT} a").count() == 0  # no link of any kind in a message
+        assert page.locator(f"{ALERT} strong", has_text="proto").count() == 0  # not bold
+        assert "proto" in " ".join(page.locator(ALERT).all_inner_texts())
+    finally:
+        page.close()
+
+
+def test_typed_numbers_read_as_typed_and_refused_with_the_bound(browser, server) -> None:
+    page = _open(browser, f"{server.url}/playground")
+    try:
+        box = page.get_by_role("spinbutton", name="training samples")
+        box.fill("1e3")
+        box.press("Enter")
+        page.wait_for_function("() => location.search.includes('data.n_train=1000')")
+        epochs = page.get_by_role("spinbutton", name="epochs")
+        epochs.fill("2.5")
+        epochs.press("Enter")
+        page.wait_for_selector(f"{ERROR_BOX}:has-text('not a whole number')", timeout=30_000)
+        assert page.get_by_role("button", name="Train", exact=True).is_disabled()
+        epochs.fill("5000")
+        epochs.press("Enter")
+        page.wait_for_selector(f"{ERROR_BOX}:has-text('allowed 1 to 2,000')", timeout=30_000)
+        assert page.get_by_role("button", name="Train", exact=True).is_disabled()
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_projector_main_chart_above_the_fold(browser, server, present) -> None:
+    page = _open(browser, f"{server.url}/playground" + ("?present=1" if present else ""))
+    try:
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.wait_for_selector(CHART, timeout=60_000)
+        page.wait_for_timeout(1500)
+        top = page.locator(CHART).first.bounding_box()["y"]
+        assert top < 768 * 0.6, top  # the loss curves start in the top part of the screen
+        if present:
+            assert "present=1" in page.url
+            assert page.get_by_text("Regularizer").first.is_hidden()  # sidebar collapsed
+    finally:
+        page.close()
