@@ -45,7 +45,7 @@ def test_present_toggle_turns_it_on() -> None:
 
 
 def test_present_regularizer_is_the_first_sidebar_control(playground: AppTest) -> None:
-    labels = [e.label for e in playground.expander]
+    labels = [e.label for e in playground.sidebar.expander]
     assert labels[0] == "Regularizer"
 
 
