@@ -36,7 +36,9 @@ def page_url(params: Mapping[str, str]) -> str:
 def copy_link(params: Mapping[str, str], what: str = "these settings") -> None:
     """A visible "copy link" control: the page's full link in a code box with its copy
     button (the same text is in the address bar)."""
-    with st.popover("🔗 Copy link", help=f"a link that opens {what} in another browser"):
+    with st.popover(
+        "Copy link", icon=":material/link:", help=f"a link that opens {what} in another browser"
+    ):
         st.caption(
             "Copy with the button at the box's right; anyone opening it sees these "
             "settings (and trains the identical run)."
@@ -169,7 +171,7 @@ def open_export(prefix: str, kind: str = "run") -> Any | None:
 def open_run(prefix: str) -> None:
     """ "Open a saved run": a run JSON this app or the CLI wrote is shown again without
     training; its settings go to the controls through the page's link."""
-    with st.expander("Open a saved run (JSON)", icon=":material/upload_file:"):
+    with st.sidebar.expander("Open a saved run (JSON)", icon=":material/upload_file:"):
         result = open_export(prefix, "run")
         token = f"{prefix}_opened"
         if result is None:
