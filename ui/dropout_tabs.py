@@ -17,9 +17,8 @@ from regcore.figures.dropout import (
     fig_small_batches,
 )
 from regcore.layers_probe import LayerProbe
-from ui import live
+from ui import live, present
 from ui.messages import say
-from ui.views import CHART
 
 SMALL_BATCH_BASE = {
     "data": {"name": "moons", "n_train": 64, "n_test": 500, "noise": 0.2},
@@ -188,7 +187,7 @@ def sweep_tab(prefix: str, base: TrainConfig | None) -> None:
         _submit(prefix, fn, "dropout sweep", runs * live.estimate(cfg))
 
     def draw(res) -> None:
-        st.plotly_chart(fig_dropout_sweep(res), config=CHART, key=f"{prefix}_fig")
+        present.chart(fig_dropout_sweep(res), key=f"{prefix}_fig")
         i = res.best_index
         if i is not None:
             acc = "" if res.test_acc is None else f", test accuracy {res.test_acc[i]:.3f}"
@@ -234,7 +233,7 @@ def small_batch_tab(prefix: str, base: TrainConfig | None) -> None:
         _submit(prefix, fn, "small batches", seconds)
 
     def draw(res) -> None:
-        st.plotly_chart(fig_small_batches(res, metric), config=CHART, key=f"{prefix}_fig")
+        present.chart(fig_small_batches(res, metric), key=f"{prefix}_fig")
         rows = [
             {"normalization": k.split("@")[0], "batch": int(k.split("@")[1]), **v}
             for k, v in res.final.items()
@@ -280,7 +279,7 @@ def biasvar_tab(prefix: str) -> None:
         if res.stopped:
             st.warning("Stopped: the measurement is incomplete.")
             return
-        st.plotly_chart(fig_bias_variance_dropout(res), config=CHART, key=f"{prefix}_fig")
+        present.chart(fig_bias_variance_dropout(res), key=f"{prefix}_fig")
         rows = [
             {"p": p, "bias²": b, "variance": v, "noise": res.noise, "sum": t, "measured": m}
             for p, b, v, t, m in zip(

@@ -23,9 +23,8 @@ from regcore.figures.dropout import fig_net_curves
 from regcore.figures.surface import fig_surfaces
 from regcore.results import StepMetrics
 from regcore.surface import Surface, grid_for, is_2d
-from ui import live
+from ui import live, present
 from ui.runner import Job
-from ui.views import CHART
 
 
 def estimate(base: TrainConfig, variants: list[NetVariant]) -> float:
@@ -82,7 +81,7 @@ def draw_live(prefix: str, j: Job, meta: dict[str, Any]) -> None:
     if pts is not None and any(s is not None for s in surfaces):
         grid, points = pts
         fig = fig_surfaces(grid, surfaces + [None] * (n - len(surfaces)), labels, points)
-        st.plotly_chart(fig, config=CHART, key=f"{prefix}_live_surf")
+        present.chart(fig, key=f"{prefix}_live_surf")
     _curves(prefix + "_live", curves, labels, base, [], max_points=200)
 
 
@@ -99,7 +98,7 @@ def _curves(prefix, sources, labels, base, best, max_points=None) -> None:
             best_epochs=best,
             max_points=max_points,
         )
-        col.plotly_chart(fig, config=CHART, key=f"{prefix}_{metric}")
+        present.chart(fig, where=col, key=f"{prefix}_{metric}")
 
 
 def draw_result(prefix: str, res: NetCompareResult) -> None:
@@ -113,7 +112,7 @@ def draw_result(prefix: str, res: NetCompareResult) -> None:
             "boundary P = 0.5; filled discs: training points, rings: test points."
         )
         fig = fig_surfaces(res.grid, list(res.surfaces), labels, res.points)
-        st.plotly_chart(fig, config=CHART, key=f"{prefix}_surf")
+        present.chart(fig, key=f"{prefix}_surf")
     best = [r.best_epoch for r in res.runs]
     st.markdown("**Loss and accuracy** — solid: test, dashed: train")
     if any(b is not None for b in best):

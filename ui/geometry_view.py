@@ -6,7 +6,7 @@ import streamlit as st
 
 from regcore.figures.geometry import fig_geometry
 from regcore.geometry import BOUNDS, GeometryConfig, GeometryResult, run_geometry
-from ui.views import CHART
+from ui import present
 
 P = "geo"  # session-state prefix
 
@@ -66,5 +66,5 @@ def render() -> None:
         return
     with st.spinner("Training three runs on the two-weight regression…"):
         res = cached_geometry(cfg)
-    st.plotly_chart(fig_geometry(res), config=CHART, key=f"{P}_fig")
+    present.chart(fig_geometry(res), key=f"{P}_fig")
     st.markdown(summary(res))

@@ -18,8 +18,7 @@ from regcore.data import make_dataset
 from regcore.dropout import points_of
 from regcore.figures.surface import fig_surfaces
 from regcore.surface import Surface, grid_for, is_2d, surface, surface_epochs
-from ui import live
-from ui.views import CHART
+from ui import live, present
 
 TWO_D_SETS = ("moons", "circles", "xor", "spiral")
 
@@ -65,4 +64,4 @@ def draw(prefix: str, label: str = "decision surface") -> None:
         "points, rings: test points."
     )
     fig = fig_surfaces(state["grid"], [s], [f"epoch {s.epoch}"], state["points"], height=460)
-    st.plotly_chart(fig, config=CHART, key=f"{prefix}_surface")
+    present.chart(fig, key=f"{prefix}_surface")
