@@ -146,7 +146,10 @@ COMPARISONS: dict[str, ComparisonPreset] = {
         "20,000 samples; L2 λ = 0.01 (½·λ·ΣW²) and L1 λ = 1e-4 (λ·Σ|W|, subgradient) on the "
         "weight matrices, our Ω at the same λ. MNIST cannot be downloaded here: the data are "
         "the synthetic MNIST-like set (10 classes of 6 styles on a curved 16-dimensional "
-        "manifold under pixel noise, values in [−1, 1]).",
+        "manifold under pixel noise, values in [−1, 1]). The three runs' 60 epochs take about "
+        "half a minute on an idle CPU core, several times longer on a busy one: where the "
+        "server's time budget refuses them, lower the epochs here or run regcore.compare "
+        "from Python.",
         reference=(0.9188, 0.8514, 0.8947),
         reference_source=MNIST_SOURCE,
         reference_note=(
