@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from regcore.regularizers import REGULARIZERS
+
 
 @dataclass(frozen=True)
 class DataSetInfo:
@@ -198,6 +200,16 @@ def _users(fld: str) -> str:
     return "data.name = " + " or ".join(repr(d.name) for d in _ENTRIES if fld in d.uses)
 
 
+# regularizer facts from regcore.regularizers: kinds that mix L1 and L2 (their α is
+# reg.l1_ratio) and kinds with an L1 share (solved by reg.l1_solver)
+_MIXES = tuple(k for k, r in REGULARIZERS.items() if r.l1_share is None)
+_WITH_L1 = tuple(k for k, r in REGULARIZERS.items() if r.l1_solvers)
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    return "reg.kind = " + " or ".join(f"'{k}'" for k in kinds)
+
+
 _NOT_LINEAR = "mlp and cnn models"
 # (field, does it have an effect given the other settings?, to what it applies)
 _RULES: tuple[tuple[str, Callable[[Mapping[str, Any]], bool], str], ...] = (
@@ -210,12 +222,8 @@ _RULES: tuple[tuple[str, Callable[[Mapping[str, Any]], bool], str], ...] = (
         lambda f: f["model.init"] in ("normal", "auto"),
         "model.init = 'normal' (or 'auto' on a linear regression model)",
     ),
-    ("reg.l1_ratio", lambda f: f["reg.kind"] == "elastic_net", "reg.kind = 'elastic_net'"),
-    (
-        "reg.l1_solver",
-        lambda f: f["reg.kind"] in ("l1", "elastic_net"),
-        "reg.kind = 'l1' or 'elastic_net'",
-    ),
+    ("reg.l1_ratio", lambda f: f["reg.kind"] in _MIXES, _kinds(_MIXES)),
+    ("reg.l1_solver", lambda f: f["reg.kind"] in _WITH_L1, _kinds(_WITH_L1)),
     ("reg.penalize_bias", lambda f: f["reg.kind"] != "none", "a reg.kind other than 'none'"),
     ("optim.momentum", lambda f: f["optim.name"] == "sgd", "optim.name = 'sgd'"),
 )

@@ -33,6 +33,7 @@ from regcore.batched.base import CHUNK_BYTES, BatchedNet
 from regcore.batched.linear import BLOCK_BYTES, initial_layers
 from regcore.config import TrainConfig
 from regcore.data import Dataset
+from regcore.regularizers import l1_share
 
 if TYPE_CHECKING:
     from regcore.batched.update import Rule
@@ -47,7 +48,7 @@ def uses_subspace(cfg: TrainConfig, ds: Dataset) -> bool:
         and ds.task == "regression"
         and o.name == "sgd"
         and o.momentum == 0.0
-        and cfg.reg.kind in ("none", "l2", "weight_decay")
+        and l1_share(cfg.reg) == 0.0  # none, L2 or decoupled decay: no L1 share
         and ds.X_train.shape[0] + 1 < (ds.n_features + 1) // 2
     )
 
