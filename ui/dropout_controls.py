@@ -155,7 +155,7 @@ def variant_controls(prefix: str) -> list[NetVariant]:
     out = []
     for i, (col, slot) in enumerate(zip(st.columns(4), SLOTS, strict=True)):
         with col.container(border=True):
-            on = st.toggle(f"configuration {i + 1}", value=SLOTS_ON[i], key=f"{prefix}_on{i}")
+            on = st.toggle(f"net {i + 1}", value=SLOTS_ON[i], key=f"{prefix}_on{i}")
             p = st.select_slider(
                 "dropout p", DROP_OPTIONS, value=slot.dropout, key=f"{prefix}_p{i}", disabled=not on
             )
