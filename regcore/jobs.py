@@ -83,6 +83,8 @@ class JobQueue:
         self._gone_since: dict[str, float] = {}
         self._closed = threading.Event()
         self.trace = Trace(path=os.environ.get("REGLAB_JOB_LOG") or None)
+        # load tests only: the job with this id raises (a job that fails must not block the line)
+        self._fault_id = int(os.environ.get("REGLAB_FAULT_JOB", "0") or 0)
         self._threads = [
             threading.Thread(target=self._work, name=f"reglab-worker-{i}", daemon=True)
             for i in range(self.limits.max_jobs)
@@ -224,6 +226,7 @@ class JobQueue:
             job.finished_at = time.monotonic()
             self._finished.append(job.record())
             self._cond.notify_all()
+        self.trace.write({"event": "end", **job.record(), "metrics": None, "t": time.time()})
         job.done_event.set()
 
     def shutdown(self, timeout: float = 2.0) -> None:
@@ -271,11 +274,14 @@ class JobQueue:
                 self._running.discard(job)
                 self._finished.append(job.record())
                 self._cond.notify_all()
-            self.trace.write({"event": "end", **job.record(), "t": time.time()})
+            metrics = getattr(job.result, "metrics", None)
+            self.trace.write({"event": "end", **job.record(), "metrics": metrics, "t": time.time()})
             job.done_event.set()
 
     def _run(self, job: Job) -> None:
         try:
+            if job.id == self._fault_id:
+                raise RuntimeError("fault injected by REGLAB_FAULT_JOB")
             job.result = self.backend.execute(job, self.limits.threads_per_job)
             job.status = "stopped" if job.stop_requested else "done"
         except ValueError as exc:

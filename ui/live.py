@@ -10,7 +10,9 @@ moves to ``f"{prefix}_result"`` (a failure's message to ``f"{prefix}_error"``); 
 from __future__ import annotations
 
 import atexit
+import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -67,7 +69,8 @@ def _warm(measure: Callable[[], None]) -> None:
     torch.set_num_threads(1)  # this thread's own setting: leave the cores to the trainings
     for name in ("sgd", "adam", "adamw"):
         regcore.fit(TrainConfig().replace(**{"optim.epochs": 1, "optim.name": name}))
-    measure()  # the estimate constants of this machine
+    if os.environ.get("REGLAB_CALIBRATE", "1").strip() != "0":  # 0: keep the defaults
+        measure()  # the estimate constants of this machine
 
 
 def job(prefix: str) -> Job | None:
@@ -222,7 +225,9 @@ def _waiting(prefix: str) -> None:
         if j.finished:
             collect(prefix)
         st.rerun(scope="app")  # started (or cancelled): the page draws its live view
+    t0 = time.thread_time()
     st.progress(0.0, text=queued_line(j))
+    _log_redraw("queued", t0)
 
 
 def _live(prefix: str, draw: Callable[[Job], None], every: float) -> None:
@@ -234,6 +239,16 @@ def _live(prefix: str, draw: Callable[[Job], None], every: float) -> None:
         if j.finished:
             collect(prefix)
             st.rerun(scope="app")
+        t0 = time.thread_time()
         draw(j)
+        _log_redraw("running", t0)
 
     _running()
+
+
+def _log_redraw(kind: str, t0: float) -> None:
+    """With ``REGLAB_JOB_LOG`` set, log the CPU seconds a redraw took on the script thread."""
+    trace = get_runner().trace
+    if trace.path:
+        cpu = time.thread_time() - t0
+        trace.write({"event": "redraw", "kind": kind, "cpu_s": cpu, "t": time.time()})

@@ -4,7 +4,13 @@ Each page's builders live in their own module; add one re-export line for yours.
 """
 
 from regcore.figures.compare import fig_compare_curves, fig_weight_histograms
-from regcore.figures.curves import as_history, fig_loss_curves, loss_name, run_summary
+from regcore.figures.curves import (
+    as_history,
+    fig_loss_curves,
+    loss_name,
+    refresh_loss_curves,
+    run_summary,
+)
 from regcore.figures.dropout import (
     fig_bias_variance_dropout,
     fig_dropout_sweep,
@@ -36,6 +42,7 @@ __all__ = [
     "fig_net_curves",
     "fig_small_batches",
     "fig_surfaces",
+    "refresh_loss_curves",
     "fig_sweep_loss",
     "fig_sweep_norm",
     "fig_sweep_zeros",

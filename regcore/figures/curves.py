@@ -139,6 +139,28 @@ def fig_loss_curves(
     return fig
 
 
+def refresh_loss_curves(
+    fig: go.Figure, source: HistoryLike, max_points: int | None = None
+) -> go.Figure:
+    """Put the history of ``source`` into ``fig``, a figure made by :func:`fig_loss_curves`.
+
+    The one figure function that changes its input, on purpose: a live redraw that builds
+    the figure anew costs about 35 ms of CPU (plotly validates every property), one that
+    swaps the traces' data about 1 ms, and a server redraws every training session's chart
+    twice a second. The result equals ``fig_loss_curves(source, ...)`` with the same
+    options (tested).
+    """
+    h = as_history(source)
+    if max_points:
+        h = thin(h, max_points)
+    keys = {"train": "train_loss", "test": "test_loss", "penalty λ·Ω(w)": "penalty"}
+    with fig.batch_update():
+        for trace in fig.data:
+            trace.x = h.get("epoch", [])
+            trace.y = _positive(h.get(keys[trace.name], []))
+    return log_axis(fig, "y")  # its ticks follow the data (read after the batch has landed)
+
+
 def loss_name(task: str) -> str:
     """The data loss of a task, as the y axis names it."""
     return "cross-entropy" if task == "classification" else "MSE"

@@ -187,3 +187,17 @@ def test_figures_presented_scales_fonts_and_keeps_the_original():
     assert big.layout.height == round(fig.layout.height * 1.1)
     assert fig.layout.font.size != big.layout.font.size  # a copy: the input is unchanged
     assert len(big.data) == len(fig.data)
+
+
+@pytest.mark.parametrize("penalty", [False, True])
+def test_refresh_loss_curves_equals_a_fresh_figure(penalty: bool) -> None:
+    import regcore
+    from regcore.figures import fig_loss_curves, refresh_loss_curves
+
+    events: list = []
+    regcore.fit(regcore.load_config({"optim": {"epochs": 30}}), on_epoch=events.append)
+    opts = {"epochs": 30, "loss_name": "MSE", "show_penalty": penalty, "max_points": 12}
+    live = fig_loss_curves(events[:3], **opts)
+    for n in (10, 30):  # the figure of a growing run, refreshed twice
+        live = refresh_loss_curves(live, events[:n], max_points=12)
+        assert live.to_plotly_json() == fig_loss_curves(events[:n], **opts).to_plotly_json()

@@ -1,0 +1,76 @@
+"""Load and soak fixtures: a Streamlit server with instrumented limits, and its job log."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ROOT, Server
+
+REPORT = ROOT / "artifacts" / "load"
+
+
+class LoadServer(Server):
+    """``streamlit run app.py`` with ``REGLAB_*`` limits and a JSON-lines job log."""
+
+    def __init__(self, tmp: Path, env: dict[str, str]) -> None:
+        super().__init__(tmp / "streamlit.log")
+        self.job_log = tmp / "jobs.jsonl"
+        self.env = {
+            **os.environ,
+            "REGLAB_JOB_LOG": str(self.job_log),
+            "REGLAB_CALIBRATE": "0",  # the estimate's defaults: no seconds of timing at start
+            **env,
+        }
+
+    def start(self, timeout: float = 60.0) -> LoadServer:
+        saved = dict(os.environ)
+        os.environ.update(self.env)  # Server.start passes the environment on to streamlit
+        try:
+            super().start(timeout)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        return self
+
+    def records(self, event: str | None = None) -> list[dict]:
+        """The job log's records (of one ``event`` kind)."""
+        if not self.job_log.exists():
+            return []
+        rows = [json.loads(line) for line in self.job_log.read_text().splitlines() if line]
+        return [r for r in rows if event is None or r.get("event") == event]
+
+    def proc_status(self) -> dict[str, int]:
+        """VmRSS (kB), thread count and CPU seconds of the server process, from /proc."""
+        pid = self.proc.pid
+        fields = dict(
+            line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        )
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return {
+            "rss_kb": int(fields["VmRSS"].split()[0]),
+            "threads": int(fields["Threads"]),
+            "cpu_s": (int(stat[11]) + int(stat[12])) / ticks,  # utime + stime
+        }
+
+
+@pytest.fixture
+def load_server(tmp_path: Path, request) -> Iterator[LoadServer]:
+    env = getattr(request, "param", {})
+    server = LoadServer(tmp_path, env)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def write_report(name: str, figures: dict) -> None:
+    """Keep a test's measured figures under artifacts/load/ (git-ignored) and print them."""
+    REPORT.mkdir(parents=True, exist_ok=True)
+    (REPORT / f"{name}.json").write_text(json.dumps(figures, indent=2))
+    print(f"\n{name}: {json.dumps(figures)}")

@@ -1,0 +1,148 @@
+"""A headless Streamlit client: one websocket session that speaks the app's protobuf protocol.
+
+It does what a browser tab does for these tests, and no more: opens a session on a page,
+records every element the server draws (with its arrival time), clicks a button by its
+label, and runs the fragments the server asks to rerun (``st.fragment(run_every=…)``), the
+way the frontend's timers do. Closing it closes the websocket, as closing a tab does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+from websockets.asyncio.client import connect
+
+
+@dataclass
+class Seen:
+    """One element the server drew: when (monotonic s), its kind and its text."""
+
+    t: float
+    kind: str
+    text: str
+
+
+@dataclass
+class Session:
+    """One tab: its websocket, what it saw, its buttons and its running fragment timers."""
+
+    url: str
+    page: str
+    seen: list[Seen] = field(default_factory=list)
+    buttons: dict[str, str] = field(default_factory=dict)  # label -> widget id
+    page_hash: str = ""
+    finished_runs: int = 0
+    _ws: object = None
+    _reader: asyncio.Task | None = None
+    _timers: dict[str, asyncio.Task] = field(default_factory=dict)
+
+    async def open(self, timeout: float = 60.0) -> Session:
+        """Connect and run the page once; returns when its first script run has finished."""
+        ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
+        self._ws = await connect(
+            ws_url, subprotocols=["streamlit"], max_size=2**26, open_timeout=timeout
+        )
+        self._reader = asyncio.create_task(self._read())
+        await self._send_rerun(page_name=self.page)
+        await self.wait_for(lambda: self.finished_runs > 0 and "Train" in self.buttons, timeout)
+        return self
+
+    async def click(self, label: str) -> float:
+        """Press the button ``label``; returns the monotonic time of the click."""
+        state = WidgetState(id=self.buttons[label], trigger_value=True)
+        t = time.monotonic()
+        await self._send_rerun(widgets=[state])
+        return t
+
+    async def close(self) -> None:
+        """Close the websocket, as closing the tab does."""
+        for task in self._timers.values():
+            task.cancel()
+        self._timers.clear()
+        if self._ws is not None:
+            await self._ws.close()
+        if self._reader is not None:
+            self._reader.cancel()
+
+    def first(self, after: float, *needles: str) -> Seen | None:
+        """The first element drawn after ``after`` whose text holds one of ``needles``."""
+        for s in self.seen:
+            if s.t >= after and any(n in s.text for n in needles):
+                return s
+        return None
+
+    async def wait_for(self, cond, timeout: float) -> bool:
+        """Poll ``cond()`` until it holds (True) or ``timeout`` s pass (False)."""
+        end = time.monotonic() + timeout
+        while not cond():
+            if time.monotonic() > end:
+                return False
+            await asyncio.sleep(0.02)
+        return True
+
+    async def _send_rerun(self, widgets=(), fragment_id: str = "", page_name: str = "") -> None:
+        state = ClientState(
+            query_string="",
+            widget_states=WidgetStates(widgets=list(widgets)),
+            page_script_hash=self.page_hash,
+            page_name=page_name,
+            fragment_id=fragment_id,
+            is_auto_rerun=bool(fragment_id),
+        )
+        await self._ws.send(BackMsg(rerun_script=state).SerializeToString())
+
+    async def _read(self) -> None:
+        async for raw in self._ws:
+            msg = ForwardMsg()
+            msg.ParseFromString(raw)
+            self._handle(msg, time.monotonic())
+
+    def _handle(self, msg: ForwardMsg, now: float) -> None:
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            if msg.new_session.page_script_hash:
+                self.page_hash = msg.new_session.page_script_hash
+            if not msg.metadata.run.fragment_ids:  # a full run drops the old fragments' timers
+                for task in self._timers.values():
+                    task.cancel()
+                self._timers.clear()
+        elif kind == "navigation" and msg.navigation.page_script_hash:
+            self.page_hash = msg.navigation.page_script_hash
+        elif kind == "script_finished":
+            self.finished_runs += 1
+        elif kind == "auto_rerun":
+            fid, every = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
+            if fid not in self._timers:
+                self._timers[fid] = asyncio.create_task(self._auto_rerun(fid, every))
+        elif kind == "stop_auto_rerun":
+            for fid in msg.stop_auto_rerun.fragment_ids:
+                task = self._timers.pop(fid, None)
+                if task is not None:
+                    task.cancel()
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            self._element(msg.delta.new_element, now)
+
+    def _element(self, el, now: float) -> None:
+        kind = el.WhichOneof("type")
+        if kind == "button":
+            self.buttons[el.button.label] = el.button.id
+            return
+        text = {
+            "progress": lambda: el.progress.text,
+            "alert": lambda: el.alert.body,
+            "markdown": lambda: el.markdown.body,
+            "metric": lambda: f"{el.metric.label}: {el.metric.body}",
+        }.get(kind)
+        if text is not None:
+            self.seen.append(Seen(now, kind, text()))
+
+    async def _auto_rerun(self, fragment_id: str, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            await self._send_rerun(fragment_id=fragment_id)
