@@ -1,5 +1,11 @@
-"""Shared test setup: one torch thread (faster for tiny models, and deterministic)."""
+"""Shared test setup: one torch thread (faster for tiny models, and deterministic), and the
+time estimate's built-in constants (``REGLAB_CALIBRATE=0``): page tests then do not spend
+seconds timing this machine, and whether a run fits the budget does not depend on how busy
+the machine is."""
+
+import os
 
 import torch
 
 torch.set_num_threads(1)
+os.environ.setdefault("REGLAB_CALIBRATE", "0")
