@@ -71,6 +71,6 @@ elif cfg == controls.TrainConfig():
         "Press **Train**: the default is the textbook weight-decay experiment "
         "(200 features, 20 samples, L2 with λ = 3); it trains in about a second."
     )
-elif cfg is not None:
+elif cfg is not None and not too_big:
     st.info("Press **Train** to train these settings.")
 exports.open_run(P)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
@@ -16,6 +16,7 @@ from regcore.figures import sweep as figs
 from regcore.pagelinks import SweepSettings
 from regcore.paths import ExactPath
 from regcore.regularizers import l1_share, l2_share, spec
+from regcore.results import SweepProgress
 from regcore.sweep import SweepResult, exact_path, run_result, sweep
 from ui import live, present
 from ui.runner import Job
@@ -246,6 +247,35 @@ def clicked_index(event: Any, lambdas: list[float]) -> int | None:
 
 
 BV_PHASE = "bias–variance"  # tags the events of the retraining on fresh training sets
+DIVERGING = 1e8  # live: a λ whose train loss is past 10⁸ × the lowest one is diverging
+
+
+def without_diverging(ev: SweepProgress) -> tuple[SweepProgress, int]:
+    """``ev`` with the values of diverging λ (non-finite, or train loss past DIVERGING ×
+    the lowest) replaced by NaN, and how many; a finished sweep flags them itself."""
+    finite = [v for v in ev.train_loss if math.isfinite(v)]
+    limit = DIVERGING * max(min(finite), 1e-12) if finite else math.inf
+    bad = [not (math.isfinite(v) and v <= limit) for v in ev.train_loss]
+    if not any(bad):
+        return ev, 0
+
+    def mask(xs):
+        return tuple(math.nan if b else x for x, b in zip(xs, bad, strict=True))
+
+    coefs = ev.coefs
+    if coefs is not None:
+        coefs = tuple(
+            tuple(math.nan for _ in c) if b else c for c, b in zip(coefs, bad, strict=True)
+        )
+    clean = replace(
+        ev,
+        train_loss=mask(ev.train_loss),
+        test_loss=mask(ev.test_loss),
+        weight_l2=mask(ev.weight_l2),
+        zero_fraction=mask(ev.zero_fraction),
+        coefs=coefs,
+    )
+    return clean, sum(bad)
 
 
 def draw_live(j: Job) -> None:
@@ -266,7 +296,10 @@ def draw_live(j: Job) -> None:
         )
     if ev is not None:
         with_coefs = next((e for e in reversed(events) if e.coefs), ev)
-        _panels(ev if ev.coefs else with_coefs)
+        shown, n = without_diverging(ev if ev.coefs else with_coefs)
+        if n:
+            st.caption(f"{n} λ diverging (loss past 10⁸ × the lowest): left out of the charts")
+        _panels(shown)
 
 
 def draw_result(prefix: str, out: SweepJob) -> None:

@@ -60,3 +60,27 @@ def test_underflow_note_explains_exact_zeros_under_l2():
     none_zero = [{"lam": 1.0, "zero_fraction": 0.0}]
     calm = SweepResult(config=cfg, lambdas=[1.0], rows=none_zero, weights=[])
     assert underflow_note(calm) is None
+
+
+def test_sweep_view_live_leaves_out_diverging_lambdas() -> None:
+    import math
+
+    from regcore.results import SweepProgress
+    from ui.sweep_view import without_diverging
+
+    ev = SweepProgress(
+        epoch=5,
+        epochs=10,
+        lambdas=(0.01, 0.1, 1.0),
+        train_loss=(1e34, 0.02, 0.5),
+        test_loss=(1e35, 0.05, 0.6),
+        weight_l2=(1e17, 1.0, 0.1),
+        zero_fraction=(0.0, 0.0, 0.0),
+        seconds=0.1,
+        coefs=((1e17, -1e17), (0.5, 0.1), (0.01, 0.0)),
+    )
+    shown, n = without_diverging(ev)
+    assert n == 1 and math.isnan(shown.train_loss[0]) and math.isnan(shown.coefs[0][0])
+    assert shown.train_loss[1:] == (0.02, 0.5) and shown.coefs[1] == (0.5, 0.1)
+    calm = ev.__class__(**{**ev.__dict__, "train_loss": (0.01, 0.02, 0.5)})
+    assert without_diverging(calm) == (calm, 0)
