@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.e2e  # a Ray head takes ~1 min: CI runs it, landing runs skip it
 ray = pytest.importorskip("ray")
 
 import regcore  # noqa: E402
