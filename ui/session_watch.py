@@ -19,8 +19,11 @@ log = logging.getLogger("reglab.session_watch")
 def current_session() -> str | None:
     """The id of the session whose script is running on this thread (None outside one)."""
     try:
+        from streamlit.runtime import Runtime
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+        if not Runtime.exists():  # AppTest and scripts share one fixed id and have no tab
+            return None
         ctx = get_script_run_ctx(suppress_warning=True)
     except Exception:  # noqa: BLE001 - a moved internal must not break Train
         log.warning("cannot read the session id; jobs will not follow their tab")
