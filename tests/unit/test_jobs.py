@@ -154,6 +154,7 @@ def test_runner_keeps_finished_jobs_bounded() -> None:
 
 
 def test_limits_read_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REGLAB_MAX_WAITING", raising=False)  # tests/conftest.py sets it
     monkeypatch.setenv("REGLAB_MAX_JOBS", "3")
     monkeypatch.setenv("REGLAB_JOB_BUDGET_S", "12.5")
     lim = Limits.from_env(cpus=6)
