@@ -110,7 +110,7 @@ def test_csv_upload_trains_and_bad_csv_names_the_row(browser, server, tmp_path: 
     bad.write_text("a,b,y\n1,2,3\n4,oops,5\n6,7,8\n")
     page = _open(browser, f"{server.url}/playground?data.name=csv")
     try:
-        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"][accept*=".csv"]')
         uploader.set_input_files(str(bad))
         page.get_by_text("line 3 holds 'oops'").wait_for(timeout=30_000)
         assert page.get_by_role("button", name="Train", exact=True).is_disabled()

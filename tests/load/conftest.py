@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,3 +77,25 @@ def write_report(name: str, figures: dict) -> None:
     REPORT.mkdir(parents=True, exist_ok=True)
     (REPORT / f"{name}.json").write_text(json.dumps(figures, indent=2))
     print(f"\n{name}: {json.dumps(figures)}")
+
+
+def run_clients(coro: Coroutine[Any, Any, Any]) -> Any:
+    """``asyncio.run(coro)`` on a thread of its own.
+
+    The browser tests' sync Playwright keeps an event loop running on the main thread for
+    the whole session, and ``asyncio.run`` refuses to start inside a running loop.
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the test's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="load-clients")
+    worker.start()
+    worker.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]

@@ -34,6 +34,7 @@ class Session:
 
     url: str
     page: str
+    query: str = ""  # the link's query string, e.g. "optim.epochs=2000"
     seen: list[Seen] = field(default_factory=list)
     buttons: dict[str, str] = field(default_factory=dict)  # label -> widget id
     page_hash: str = ""
@@ -88,7 +89,7 @@ class Session:
 
     async def _send_rerun(self, widgets=(), fragment_id: str = "", page_name: str = "") -> None:
         state = ClientState(
-            query_string="",
+            query_string=self.query,
             widget_states=WidgetStates(widgets=list(widgets)),
             page_script_hash=self.page_hash,
             page_name=page_name,

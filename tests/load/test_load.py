@@ -19,7 +19,7 @@ import time
 import pytest
 
 import regcore
-from tests.load.conftest import write_report
+from tests.load.conftest import run_clients, write_report
 from tests.load.stclient import Session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
@@ -28,6 +28,7 @@ FAULT_JOB = 5  # jobs 1 and 2 are the solo runs; 3, 4, 5 … are the load's acce
 RESULT = "trained on"  # the finished run's caption (ui.views.metrics_row)
 BUSY = "the server is busy"  # the refusal beyond K + Q (a queued line says "slots are busy")
 FEEDBACK = ("starting", "epoch", "queued", BUSY, "failed", RESULT)
+LONG_RUN = "optim.epochs=2000"
 KEYS = ("train_loss", "test_loss", "weight_l2", "weight_l1", "zero_fraction")
 ENV = {
     "REGLAB_MAX_JOBS": str(K),
@@ -81,12 +82,14 @@ async def _scenario(server) -> dict:
     out["cpu_per_wall"] = (cpu1 - cpu0) / (wall1 - wall0)
     out["load_wall_s"] = wall1 - wall0
 
-    # closing the tabs: ten train again, then every tab closes while they wait or run
-    again = [await tab.click("Train") for tab in tabs[:10]]
+    # closing the tabs: ten tabs start long runs (seconds each, so they are still running or
+    # waiting when closed, however fast the machine), then every tab closes
+    long = [await Session(url, "playground", query=LONG_RUN).open() for _ in range(10)]
+    again = [await tab.click("Train") for tab in long]
     await asyncio.sleep(0.5)
     n_before = len(server.records("submit"))
     closed_at = time.time()
-    await asyncio.gather(*(tab.close() for tab in tabs))
+    await asyncio.gather(*(tab.close() for tab in [*tabs, *long]))
     out["closed_at"] = closed_at
     out["again_clicks"] = len(again)
     out["submitted_before_close"] = n_before
@@ -95,7 +98,7 @@ async def _scenario(server) -> dict:
 
 @pytest.mark.parametrize("load_server", [ENV], indirect=True)
 def test_load_twenty_sessions_press_train_within_a_second(load_server) -> None:
-    out = asyncio.run(_scenario(load_server))
+    out = run_clients(_scenario(load_server))
     end = time.monotonic() + 15
     while time.monotonic() < end:  # every job of the closed tabs ends: slots freed
         ends = {r["id"] for r in load_server.records("end")}

@@ -7,12 +7,11 @@ Figures go to artifacts/load/soak.json.
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
 
-from tests.load.conftest import write_report
+from tests.load.conftest import run_clients, write_report
 from tests.load.stclient import Session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
@@ -34,7 +33,7 @@ async def _one(url: str) -> float:
 def test_soak_sixty_sessions_in_a_row_leave_nothing_behind(load_server) -> None:
     rss, threads, took = [], [], []
     for _ in range(SESSIONS):
-        took.append(asyncio.run(_one(load_server.url)))
+        took.append(run_clients(_one(load_server.url)))
         time.sleep(0.3)  # let the closed session's disconnect reach the server
         status = load_server.proc_status()
         rss.append(status["rss_kb"])
