@@ -132,3 +132,13 @@ def fresh_server(tmp_path: Path) -> Iterator[Server]:
         yield server.start()
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    """One server shared by the tests of a module (fresh for each module)."""
+    srv = Server(tmp_path_factory.mktemp("server") / "streamlit.log")
+    try:
+        yield srv.start()
+    finally:
+        srv.stop()

@@ -6,25 +6,13 @@ Run with ``pytest -m e2e tests/e2e/test_harden.py``.
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterator
 
 import pytest
-
-from tests.e2e.conftest import Server
 
 pytestmark = pytest.mark.e2e
 ALERT = '[data-testid="stAlert"]'
 ERROR_BOX = '[data-testid="stAlertContentError"]'
 CHART = '[data-testid="stPlotlyChart"]'
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("server") / "streamlit.log")
-    try:
-        yield srv.start()
-    finally:
-        srv.stop()
 
 
 def _open(browser, url: str, width: int = 1024, height: int = 768):

@@ -5,25 +5,15 @@ Run with ``pytest -m e2e tests/e2e``. Screenshots go to artifacts/screenshots/ (
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, Server, app_pages
+from tests.e2e.conftest import SCREENSHOTS, app_pages
 
 pytestmark = pytest.mark.e2e
 ERROR = '[data-testid="stException"]'
 CHART = '[data-testid="stPlotlyChart"]'
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("server") / "streamlit.log")
-    try:
-        yield srv.start()
-    finally:
-        srv.stop()
 
 
 def _open(browser, url: str, width: int = 1400, height: int = 1000):

@@ -5,24 +5,13 @@ Run with ``pytest -m e2e tests/e2e/test_teach.py``; screenshots go to artifacts/
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, Server
+from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 ERROR = '[data-testid="stException"]'
 CHART = '[data-testid="stPlotlyChart"]'
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("server") / "streamlit.log")
-    try:
-        yield srv.start()
-    finally:
-        srv.stop()
 
 
 def _open(browser, url: str, width: int, height: int):
