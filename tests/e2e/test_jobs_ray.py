@@ -7,6 +7,7 @@ Skipped when ``ray`` is not installed (it is in requirements-dev.txt, not requir
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -52,13 +53,40 @@ def ray_queue(tmp_path_factory):
         queue.shutdown(timeout=10)
     finally:
         ray.shutdown()
-        os.killpg(head.pid, signal.SIGTERM)  # the head and every process it started
+        os.killpg(head.pid, signal.SIGTERM)  # the head and the processes in its group
         try:
-            head.wait(30)
+            head.wait(5)
         except subprocess.TimeoutExpired:
             os.killpg(head.pid, signal.SIGKILL)
             head.wait(10)
+        _kill_started_under(temp)  # Ray workers run in process groups of their own
     assert head.poll() is not None
+    assert not _started_under(temp), "a Ray process outlived the test"
+
+
+def _started_under(temp: Path) -> list[int]:
+    """PIDs of the processes whose command line names this test's Ray temp folder."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if str(temp).encode() in cmd:
+            pids.append(int(proc.name))
+    return pids
+
+
+def _kill_started_under(temp: Path, seconds: float = 10.0) -> None:
+    """Kill them until none is left (a dying raylet may have started one more)."""
+    end = time.monotonic() + seconds
+    while (pids := _started_under(temp)) and time.monotonic() < end:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
 
 
 def _connect(address: str, head: subprocess.Popen, log: Path) -> RayBackend:
