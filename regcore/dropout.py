@@ -22,13 +22,14 @@ from typing import Any
 
 import torch
 
+from regcore.autograd_engine import data_loss
 from regcore.config import TrainConfig, load_config
 from regcore.data import Dataset, Stream, make_dataset, make_generator
 from regcore.layers_probe import LayerProbe, dropout_conventions, first_dropout_input, probe_layers
 from regcore.results import RunResult
 from regcore.runtime import StopSignal, stop_requested
 from regcore.surface import Grid, Surface, grid_for, is_2d, surface, surface_epochs
-from regcore.train import data_loss, fit
+from regcore.train import fit
 
 OnEvent = Callable[[tuple[int, Any]], None]
 PROBE_BATCH = 64  # samples in the fixed batch of the train/eval probe

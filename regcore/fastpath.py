@@ -1,11 +1,11 @@
 """Single-run fast path for linear models: the gradient written out, no autograd graph.
 
 A linear (softmax) model out = X·Wᵀ + b has the data gradient in closed form, so one
-step of ``regcore.train`` is a handful of tensor ops instead of a forward graph, a
+step of a single run is a handful of tensor ops instead of a forward graph, a
 backward pass and ``torch.optim``'s bookkeeping. With ``nn.MSELoss()`` on (B, 1)
 outputs, dL/dout = (2/B)·(out − y); with mean cross-entropy, (softmax(out) − onehot)/B;
 then ∇W = dzᵀX and ∇b = Σ dz (what autograd computes). The regularizer enters through
-the same kernel as the generic loop (``regcore.train.regularized_step``), and plain SGD
+the same kernel as the generic loop (``regcore.autograd_engine.regularized_step``), and plain SGD
 folds the L2 share into one factor: w ← (1 − lr·λ(1−α))·w − lr·∇data (regcore.regularizers
 ``sgd_shrink``). Batch order, initial weights, evaluation and every event are those of the
 generic loop, so a run gives the same numbers (to round-off) and the same stream.
@@ -17,19 +17,19 @@ about a fifth of the textbook loop's time, where the generic autograd loop takes
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.nn.functional as F
 
+from regcore import autograd_engine
 from regcore.metrics import model_weight_stats
 from regcore.penalties import omega
 from regcore.regularizers import l1_share, proximal, sgd_shrink, soft_threshold_
+from regcore.run_setup import Engine, RunSetup
 
 if TYPE_CHECKING:
     from regcore.config import TrainConfig
-    from regcore.train import _Setup
 
 
 def applies(cfg: TrainConfig) -> bool:
@@ -38,7 +38,7 @@ def applies(cfg: TrainConfig) -> bool:
     return cfg.model.kind == "linear"
 
 
-def _layer(s: _Setup) -> tuple[torch.nn.Parameter, torch.nn.Parameter]:
+def _layer(s: RunSetup) -> tuple[torch.nn.Parameter, torch.nn.Parameter]:
     """The weight and bias of the model's one ``nn.Linear`` (looked up once per run)."""
     if "layer" not in s.scratch:
         s.scratch["layer"] = (s.model[0].weight, s.model[0].bias)
@@ -52,13 +52,13 @@ def _fusable(cfg: TrainConfig) -> bool:
 
 
 @torch.no_grad()
-def linear_epoch(s: _Setup, regularized_step: Callable[[_Setup], None]) -> bool:
+def linear_epoch(s: RunSetup) -> bool:
     """One epoch of a linear model with written-out gradients.
 
     Args:
-        s: the run's setup (model ``nn.Sequential(nn.Linear)``, splits, generators).
-        regularized_step: the generic loop's step from gradients in ``.grad`` (penalty
-            kernel, decay, ``torch.optim``, proximal map), used unless plain SGD fuses.
+        s: the run's setup (model ``nn.Sequential(nn.Linear)``, splits, generators); the
+            generic loop's step from gradients in ``.grad`` (penalty kernel, decay,
+            ``torch.optim``, proximal map) updates it unless plain SGD fuses.
 
     Returns:
         False if a minibatch loss went non-finite (the run then restores its last
@@ -77,7 +77,7 @@ def linear_epoch(s: _Setup, regularized_step: Callable[[_Setup], None]) -> bool:
             if dz is None:
                 return False
             W.grad, b.grad = torch.mm(dz.t(), xb), dz.sum(0)
-            regularized_step(s)
+            autograd_engine.regularized_step(s)
         W.grad = b.grad = None
         return True
     lr, fold = cfg.optim.lr, sgd_shrink(cfg.reg, cfg.optim.lr, cfg.reg.lam)
@@ -101,7 +101,7 @@ def linear_epoch(s: _Setup, regularized_step: Callable[[_Setup], None]) -> bool:
     return True
 
 
-def _regression_sgd_epoch(s: _Setup, order: torch.Tensor, fold: float | None) -> bool:
+def _regression_sgd_epoch(s: RunSetup, order: torch.Tensor, fold: float | None) -> bool:
     """Plain SGD on a linear regression in three tensor ops a step.
 
     The parameters live in one column P = [w; b] with a row of 1 below it, and every
@@ -155,8 +155,8 @@ def _residual(classify: bool, W, b, xb, yb) -> torch.Tensor | None:
 
 
 @torch.no_grad()
-def measure(s: _Setup) -> dict[str, Any]:
-    """What the generic loop's measure gives (regcore.train), with one matmul for the
+def measure(s: RunSetup) -> dict[str, Any]:
+    """What the generic loop's measure gives (regcore.autograd_engine), with one matmul for the
     outputs of every split and one copy of all values to Python.
 
     Losses and accuracies are means over each split taken as float64 dot products with
@@ -183,7 +183,7 @@ def measure(s: _Setup) -> dict[str, Any]:
     return out_
 
 
-def _stack_splits(s: _Setup) -> None:
+def _stack_splits(s: RunSetup) -> None:
     """The fit, test (and validation) rows in one tensor, and the (splits, N) float64
     matrix whose rows average over one split each."""
     splits = [s.fit, s.test] + ([s.val] if s.val is not None else [])
@@ -200,3 +200,7 @@ def _stack_splits(s: _Setup) -> None:
         avg=avg,
         names=names + (["train_acc", "test_acc"] if s.classify else []),
     )
+
+
+# the optimizer is the autograd engine's (used unless plain SGD fuses the step)
+LINEAR = Engine("linear", autograd_engine.prepare, linear_epoch, measure)
