@@ -24,10 +24,11 @@ import torch
 
 from regcore.autograd_engine import data_loss
 from regcore.config import TrainConfig, load_config
-from regcore.data import Dataset, Stream, make_dataset, make_generator
+from regcore.data import Dataset, make_dataset
 from regcore.layers_probe import LayerProbe, dropout_conventions, first_dropout_input, probe_layers
 from regcore.results import RunResult
 from regcore.runtime import StopSignal, stop_requested
+from regcore.splits import carve_validation  # noqa: F401  (re-exported)
 from regcore.surface import Grid, Surface, grid_for, is_2d, surface, surface_epochs
 from regcore.train import fit
 
@@ -201,35 +202,6 @@ def summary_rows(res: NetCompareResult) -> list[dict[str, Any]]:
         row["seconds"] = m["seconds"]
         rows.append(row)
     return rows
-
-
-def carve_validation(cfg: TrainConfig, ds: Dataset) -> tuple[Dataset, Dataset]:
-    """Split the training data into (fit set, validation set); the test set stays as is.
-
-    The split is the one early stopping holds out (stream ``VALIDATION`` of
-    ``data.seed``): a share ``optim.val_fraction`` (at least one sample). Both
-    returned sets keep ``ds``'s test split; the validation one holds the held-out
-    samples as its training data.
-    """
-    n = ds.X_train.shape[0]
-    n_val = max(1, round(n * cfg.optim.val_fraction))
-    if n - n_val < 1:
-        raise ValueError(f"data.n_train = {n} is too small to hold out a validation split")
-    order = torch.randperm(n, generator=make_generator(cfg.data.seed, Stream.VALIDATION))
-    fit_idx, val_idx = order[n_val:], order[:n_val]
-
-    def part(idx: torch.Tensor) -> Dataset:
-        return Dataset(
-            X_train=ds.X_train[idx],
-            y_train=ds.y_train[idx],
-            X_test=ds.X_test,
-            y_test=ds.y_test,
-            task=ds.task,
-            n_classes=ds.n_classes,
-            image_shape=ds.image_shape,
-        )
-
-    return part(fit_idx), part(val_idx)
 
 
 def val_metrics(model: torch.nn.Module, val: Dataset) -> tuple[float, float | None]:

@@ -21,6 +21,7 @@ from regcore.data import Dataset, Stream, make_dataset, make_generator
 from regcore.models import build_model, penalized_parameters, weight_layers
 from regcore.regularizers import l1_threshold, shrink_factor
 from regcore.runtime import resolve_device
+from regcore.splits import split_val as _holdout  # the one carving (regcore.splits)
 
 
 @dataclass
@@ -72,13 +73,6 @@ def _to(t: torch.Tensor, device: torch.device, dtype: torch.dtype, keep_int: boo
     if keep_int and not t.is_floating_point():
         return t.to(device)
     return t.to(device=device, dtype=dtype)
-
-
-def _holdout(cfg: TrainConfig, ds: Dataset) -> tuple[int, torch.Tensor]:
-    n = ds.X_train.shape[0]
-    n_val = max(1, round(n * cfg.optim.val_fraction))
-    order = torch.randperm(n, generator=make_generator(cfg.data.seed, Stream.VALIDATION))
-    return n_val, order
 
 
 def make_setup(cfg: TrainConfig, engine: Engine, data: Dataset | None = None) -> RunSetup:
