@@ -49,16 +49,9 @@ st.markdown(
 | d2l's from-scratch weight decay | ½·MSE + (λ_d/2)‖w‖² | λ = 2·λ_d (same trajectory with half the lr) |
 | scikit-learn `LogisticRegression(C=c)`, 3+ classes | c·Σᵢ CEᵢ + ½‖W‖² (or ‖W‖₁) | c = 1/(n·λ) |
 | scikit-learn `LogisticRegression(C=c)`, 2 classes | one vector v = w₁ − w₀ of our 2-class softmax | c = 2/(n·λ) for L2, 1/(n·λ) for L1 |
-
-Early stopping watches a validation split carved from the training data, never the test set.
-
-**Why not pick λ on the test set?** The strength with the lowest *test* loss has been fitted to
-the test set: trying many λ and keeping the best makes that loss optimistic (biased low, the more
-so the more values you try), so it no longer tells how the model does on new data. Pick λ (or the
-dropout p, or the epoch) on a validation split carved from the training data, or by
-cross-validation, and report the test loss of that one choice.
 """
 )
+learn_view.choosing_lambda()  # why λ (p, the epoch) is chosen on validation, never on test
 st.subheader("Textbook experiments, one click each")
 for name, item in PRESETS.items():
     with st.container(border=True):

@@ -4,7 +4,7 @@ import pandas  # noqa: F401  (plotly imports it lazily; two drawing threads coul
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui import controls, exports, live
+from ui import controls, exports, live, sweep_open
 from ui import sweep_view as view
 from ui.messages import say
 
@@ -54,3 +54,4 @@ elif cfg is not None and cfg == controls.TrainConfig():
     )
 elif cfg is not None:
     st.info(f"Press **Sweep** to train {len(plan.lams) * plan.repeats} models of these settings.")
+sweep_open.open_sweep(P)  # a saved sweep.json, shown again without retraining

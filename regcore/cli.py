@@ -151,10 +151,23 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     for row in rows:
         print(
             f"λ={row['lam']:<10.4g} train {row['train_loss']:<10.4g} "
-            f"test {row['test_loss']:<10.4g} ‖w‖₂ {row['weight_l2']:<9.4g} "
-            f"zeros {row['zero_fraction']:.1%}"
+            f"val {row['val_loss']:<10.4g} test {row['test_loss']:<10.4g} "
+            f"‖w‖₂ {row['weight_l2']:<9.4g} zeros {row['zero_fraction']:.1%}"
         )
+    print(choice_line(result))
     return 0
+
+
+def choice_line(result: Any) -> str:
+    """The λ a sweep chooses on validation and its test loss, in one line."""
+    c = result.choice()
+    if c is None:
+        return "no λ chosen: every λ diverged"
+    return (
+        f"λ* = {c['lam']:.4g} chosen on validation ({c['n_val']} of the training samples "
+        f"held out, models fit {c['n_fit']}): validation loss {c['val_loss']:.4g}, "
+        f"its test loss {c['test_loss']:.4g}"
+    )
 
 
 def _cmd_data(args: argparse.Namespace) -> int:

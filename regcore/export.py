@@ -228,20 +228,36 @@ def load_sweep_json(data: bytes | str) -> tuple[Any, dict[str, Any]]:
     except ValueError as exc:
         raise ValueError(f"config: {exc}") from None
     lambdas = _numbers(body.get("lambdas"), "lambdas")
+    if not lambdas or any(v is None or v < 0 for v in lambdas):
+        raise ValueError("lambdas must be a non-empty list of strengths λ ≥ 0")
     rows = body.get("rows")
     if not isinstance(rows, list) or len(rows) != len(lambdas):
         raise ValueError("rows must be a list with one row per λ")
-    if not all(isinstance(r, dict) and "test_loss" in r for r in rows):
-        raise ValueError("every row needs a test_loss")
+    for k, row in enumerate(rows):
+        _check_row(row, k, lambdas[k])
     weights = body.get("weights")
     if not isinstance(weights, list) or len(weights) != len(lambdas):
         raise ValueError("weights must hold one set of layers per λ")
+    for k, layers in enumerate(weights):
+        if not isinstance(layers, dict):
+            raise ValueError(f"weights[{k}] must map layer names to lists of numbers")
+        for layer, values in layers.items():
+            _numbers(values, f"weights[{k}].{str(layer)[:40]}")
     history = body.get("history") or {}
+    if not isinstance(history, dict):
+        raise ValueError("history must map a metric to one curve per λ")
     for key, curves in history.items():
         if not isinstance(curves, list) or len(curves) != len(lambdas):
-            raise ValueError(f"history.{key} must hold one curve per λ")
+            raise ValueError(f"history.{str(key)[:40]} must hold one curve per λ")
+        for k, curve in enumerate(curves):
+            _numbers(curve, f"history.{str(key)[:40]}[{k}]")
     rows = [{k: (math.nan if v is None else v) for k, v in r.items()} for r in rows]
+    split = {key: body.get(key, 0) for key in ("n_fit", "n_val")}  # 0: exported before
+    for key, v in split.items():
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= cfg.data.n_train:
+            raise ValueError(f"{key} = {str(v)[:20]!r} must be a count of training samples")
     result = SweepResult(
+        **split,
         config=cfg,
         lambdas=[float(v) for v in lambdas],
         rows=rows,
@@ -255,5 +271,43 @@ def load_sweep_json(data: bytes | str) -> tuple[Any, dict[str, Any]]:
         task=body.get("task", "regression"),
         batched=bool(body.get("batched", True)),
     )
+    _check_choice(body.get("choice"), result)
     settings = body.get("settings") if isinstance(body.get("settings"), dict) else {}
     return result, settings
+
+
+ROW_TEXT = {"device"}  # the only text column of a sweep row
+ROW_FLAGS = {"diverged"}
+
+
+def _check_row(row: Any, k: int, lam: float | None) -> None:
+    """A sweep row: numbers (or null) everywhere but its device and diverged flag."""
+    if not isinstance(row, dict) or "test_loss" not in row:
+        raise ValueError(f"rows[{k}] needs a test_loss")
+    if row.get("lam") != lam:
+        raise ValueError(f"rows[{k}].lam = {str(row.get('lam'))[:20]} differs from lambdas[{k}]")
+    for key, v in row.items():
+        ok = (
+            isinstance(v, str)
+            if key in ROW_TEXT
+            else isinstance(v, bool)
+            if key in ROW_FLAGS
+            else v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+        )
+        if not ok:
+            raise ValueError(f"rows[{k}].{str(key)[:40]} = {str(v)[:20]!r} is not a number")
+
+
+def _check_choice(saved: Any, result: Any) -> None:
+    """The saved choice of λ must be the one its rows give (lowest validation loss)."""
+    if saved is None:
+        return
+    if not isinstance(saved, dict):
+        raise ValueError("choice must be an object with the chosen lam")
+    mine = result.choice()
+    if mine is None or saved.get("lam") != mine["lam"]:
+        want = "none" if mine is None else f"λ = {mine['lam']:.4g}"
+        raise ValueError(
+            f"choice.lam = {str(saved.get('lam'))[:20]} is not the λ with the lowest "
+            f"validation loss in the rows ({want}): the file was edited"
+        )

@@ -89,6 +89,7 @@ class SweepProgress:
     zero_fraction: tuple[float, ...]
     seconds: float
     coefs: tuple[tuple[float, ...], ...] | None = None  # (K, ≤ MAX_COEFS) now and then
+    val_loss: tuple[float, ...] = ()  # on the validation split; empty without one
 
 
 def json_safe(value: Any) -> Any:

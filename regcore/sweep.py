@@ -1,14 +1,24 @@
 """Regularization paths: K strengths λ (× R repeats) trained as one batched computation.
 
 ``sweep(cfg, lambdas)`` trains one model per λ with the same data, initial
-weights and batch order, all at once (see regcore.batched); each λ's row equals
-``regcore.fit(cfg.replace(**{"reg.lam": λ}))`` to round-off. With ``repeats=R``
+weights and batch order, all at once (see regcore.batched). With ``repeats=R``
 repeat r draws fresh data (``data.seed + r``) and a fresh init and batch order
 (``seed + r``); rows then hold means over repeats and ``*_std`` columns.
 
+Choosing λ honestly: every repeat's training split is carved once
+(regcore.splits.carve_validation: a share ``optim.val_fraction``, the same
+samples early stopping and the dropout page hold out); the models train on the
+rest, the held-out samples give a validation loss per λ (``val_loss``, with
+``val_loss_std`` over repeats), and :attr:`SweepResult.best_index` is the λ with
+the lowest mean *validation* loss. Its test loss is then an honest estimate; the
+λ with the lowest test loss is reported only to show how optimistic that choice
+would be. Each λ's row equals ``fit(cfg with λ, data=fit split)`` with the
+validation loss of its final model.
+
 Configs the batched engine does not cover (dropout, normalization layers, CNNs,
 early stopping) fall back to a sequential loop over ``regcore.fit``; the result
-says so (``batched = False``).
+says so (``batched = False``). Early stopping there carves its own hold-out from
+the fit split, so the epoch and λ are never chosen on the same samples.
 
 Exact paths for linear regression, to draw beside a sweep: regcore.paths.
 """
@@ -16,9 +26,8 @@ Exact paths for linear regression, to draw beside a sweep: regcore.paths.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -31,18 +40,21 @@ from regcore.data import Dataset, make_dataset
 from regcore.paths import exact_path  # noqa: F401  (re-exported)
 from regcore.results import RunResult, SweepProgress
 from regcore.runtime import StopSignal, resolve_device, stop_requested
-from regcore.train import fit
+from regcore.splits import carve_validation
 
 STD_KEYS = (
     "train_loss",
+    "val_loss",
     "test_loss",
     "weight_l2",
     "weight_l1",
     "zero_fraction",
     "near_zero_fraction",
     "train_acc",
+    "val_acc",
     "test_acc",
 )
+CHOICE_RULE = "lowest mean validation loss"
 
 
 @dataclass(frozen=True)
@@ -67,12 +79,46 @@ class SweepResult:
     task: str = "regression"
     batched: bool = True
     seconds: float = 0.0
+    n_fit: int = 0  # training samples each model fits (per repeat)
+    n_val: int = 0  # training samples held out for validation (0: none, an old export)
+
+    @property
+    def best_index(self) -> int | None:
+        """The λ chosen on validation: lowest finite mean ``val_loss`` (None without one)."""
+        return _lowest(self.rows, "val_loss")
+
+    @property
+    def test_best_index(self) -> int | None:
+        """The λ with the lowest test loss: what peeking at the test set would pick."""
+        return _lowest(self.rows, "test_loss")
+
+    def choice(self) -> dict[str, Any] | None:
+        """The chosen λ and its numbers, plus what choosing on the test set would give."""
+        k, t = self.best_index, self.test_best_index
+        if k is None:
+            return None
+        row = self.rows[k]
+        out = {
+            "rule": CHOICE_RULE,
+            "index": k,
+            "lam": row["lam"],
+            "val_loss": row["val_loss"],
+            "test_loss": row["test_loss"],
+            "n_fit": self.n_fit,
+            "n_val": self.n_val,
+        }
+        if t is not None:
+            out.update(lam_by_test=self.rows[t]["lam"], test_loss_by_test=self.rows[t]["test_loss"])
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "config": self.config.to_dict(),
             "lambdas": self.lambdas,
             "rows": self.rows,
+            "choice": self.choice(),
+            "n_fit": self.n_fit,
+            "n_val": self.n_val,
             "repeats": self.repeats,
             "history": {key: list(curves) for key, curves in self.history.items()},
             "weights": list(self.weights),
@@ -81,6 +127,24 @@ class SweepResult:
             "stopped": self.stopped,
             "batched": self.batched,
         }
+
+
+def _lowest(rows: Sequence[dict[str, Any]], key: str) -> int | None:
+    vals = [
+        (float(r[key]), i)
+        for i, r in enumerate(rows)
+        if r.get(key) is not None and not r.get("diverged") and math.isfinite(float(r[key]))
+    ]
+    return min(vals)[1] if vals else None
+
+
+def fit_split(cfg: TrainConfig | dict | str | None, repeat: int = 0) -> Dataset:
+    """The data a sweep's models of repeat ``repeat`` fit: the training split minus its
+    validation carve (for an exact path beside the trained one)."""
+    cfg = load_config(cfg)
+    if repeat:
+        cfg = cfg.replace(**{"seed": cfg.seed + repeat, "data.seed": cfg.data.seed + repeat})
+    return carve_validation(cfg, make_dataset(cfg))[0]
 
 
 class CurveRows(Sequence):
@@ -165,19 +229,26 @@ def sweep(
         cfg.replace(**{"seed": cfg.seed + r, "data.seed": cfg.data.seed + r})
         for r in range(1, repeats)
     ]
-    datasets = [make_dataset(c) for c in cfgs]
+    full = [make_dataset(c) for c in cfgs]
+    carved = [carve_validation(c, ds) for c, ds in zip(cfgs, full, strict=True)]
+    fits, vals = [f for f, _ in carved], [v for _, v in carved]
     if not can_batch(cfg):
-        return _sequential(cfg, cfgs, lams, datasets, stop, on_epoch)
-    out = train_batched(
-        cfg,
-        lams,
-        datasets,
-        [c.seed for c in cfgs],
-        resolve_device(cfg.device),
-        stop=lambda: stop_requested(stop),
-        on_epoch=on_epoch,
-    )
-    return _from_batched(cfg, lams, datasets[0], out, repeats)
+        from regcore.sweep_seq import sequential  # imports this module's SweepResult
+
+        res = sequential(cfg, cfgs, lams, fits, vals, stop, on_epoch)
+    else:
+        out = train_batched(
+            cfg,
+            lams,
+            fits,
+            [c.seed for c in cfgs],
+            resolve_device(cfg.device),
+            stop=lambda: stop_requested(stop),
+            on_epoch=on_epoch,
+            val=vals,
+        )
+        res = _from_batched(cfg, lams, full[0], out, repeats)
+    return replace(res, n_fit=fits[0].X_train.shape[0], n_val=vals[0].X_train.shape[0])
 
 
 def _from_batched(cfg, lams, ds: Dataset, out, repeats: int) -> SweepResult:
@@ -230,72 +301,6 @@ def _from_batched(cfg, lams, ds: Dataset, out, repeats: int) -> SweepResult:
 
 def _true_w(ds: Dataset) -> list[float] | None:
     return None if ds.true_w is None else ds.true_w.tolist()
-
-
-HIST = ("train_loss", "test_loss", "weight_l2", "zero_fraction", "train_acc", "test_acc")
-
-
-def _sequential(cfg, cfgs, lams, datasets, stop, on_epoch) -> SweepResult:
-    """The fallback: one ``fit`` per (repeat, λ); rows as in the batched path."""
-    runs: list[list[Any]] = [[None] * len(lams) for _ in cfgs]
-    stopped, done, total, t0 = False, 0, len(cfgs) * len(lams), time.perf_counter()
-    for r, (c, ds) in enumerate(zip(cfgs, datasets, strict=True)):
-        for k, lam in enumerate(lams):
-            if stop_requested(stop):
-                stopped = True
-                break
-            runs[r][k] = fit(c.replace(**{"reg.lam": lam}), stop=stop, data=ds)
-            done += 1
-            if on_epoch is not None:
-                on_epoch(_seq_progress(runs, lams, done, total))
-    rows, weights, history = [], [], {}
-    for k, lam in enumerate(lams):
-        got = [runs[r][k] for r in range(len(cfgs)) if runs[r][k] is not None]
-        if not got:
-            break
-        row = {"lam": lam, **got[0].metrics}
-        for key in STD_KEYS:
-            vals = [g.metrics[key] for g in got if key in g.metrics]
-            if vals and len(cfgs) > 1:
-                row[key] = float(torch.tensor(vals).mean())
-                row[f"{key}_std"] = float(torch.tensor(vals).std()) if len(vals) > 1 else 0.0
-        rows.append(row)
-        weights.append(got[0].weights)
-        for key in HIST:
-            if key in got[0].history:
-                history.setdefault(key, []).append(list(got[0].history[key]))
-    return SweepResult(
-        config=cfg,
-        lambdas=lams,
-        rows=rows,
-        weights=weights,
-        stopped=stopped,
-        repeats=len(cfgs),
-        history=history,
-        true_w=_true_w(datasets[0]),
-        task=datasets[0].task,
-        batched=False,
-        seconds=time.perf_counter() - t0,
-    )
-
-
-def _seq_progress(runs, lams, done: int, total: int) -> SweepProgress:
-    def val(key: str) -> tuple[float, ...]:
-        return tuple(
-            runs[0][k].metrics[key] if runs[0][k] is not None else math.nan
-            for k in range(len(lams))
-        )
-
-    return SweepProgress(
-        epoch=done,
-        epochs=total,
-        lambdas=tuple(lams),
-        train_loss=val("train_loss"),
-        test_loss=val("test_loss"),
-        weight_l2=val("weight_l2"),
-        zero_fraction=val("zero_fraction"),
-        seconds=0.0,
-    )
 
 
 def run_result(result: SweepResult, k: int) -> RunResult:

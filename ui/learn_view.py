@@ -74,6 +74,35 @@ MYTHS: dict[str, Myth] = {
 }
 
 
+CHOOSING_ANCHOR = "choosing-on-the-test-set"  # the λ sweep page links here
+
+
+def choosing_lambda() -> None:
+    """Why a λ (p, epoch) is chosen on validation data, in plain words, with its demo."""
+    st.subheader("Why λ is never chosen on the test set", anchor=CHOOSING_ANCHOR)
+    n = list(MYTHS).index("lambda_on_test") + 1
+    st.markdown(
+        f"""
+The test set has one job: to say how the finished model does on data it has never seen.
+Try many λ and keep the one with the lowest **test** loss, and the test set has helped choose
+the model. Some λ look good on those particular test points by luck, and taking the minimum
+picks out exactly that luck — the more λ you try, the more luck — so the lowest test loss is
+**optimistic**: new data will not confirm it.
+
+So every choice in this app is made on a **validation split** carved from the training data
+(a share `optim.val_fraction`, 20 % by default: the same samples for early stopping, the
+dropout page's p and the λ sweep). The λ sweep trains every λ on the rest, stars the λ with
+the lowest validation loss (λ\*), and only then reads that one λ's test loss — an honest
+estimate, because the test set took no part in the choice. Cross-validation does the same
+with every sample taking a turn in the validation split.
+
+Misconception {n} below (*{MYTHS["lambda_on_test"].myth}*) measures it: **Run demo**
+picks λ on many small test sets and compares what they report with the same models' loss on
+new data, then does the same for λ chosen on validation.
+"""
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def run_demo(key: str) -> DemoResult:
     """Run one demo (deterministic: the same numbers every time, so cached per key)."""

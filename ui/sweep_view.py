@@ -17,14 +17,17 @@ from regcore.pagelinks import SweepSettings
 from regcore.paths import ExactPath
 from regcore.regularizers import l1_share, l2_share, spec
 from regcore.results import SweepProgress
-from regcore.sweep import SweepResult, exact_path, run_result, sweep
+from regcore.sweep import SweepResult, exact_path, fit_split, run_result, sweep
 from ui import live, present
+from ui.messages import say
 from ui.runner import Job
 from ui.widgets import fmt, log_options
 
 RANGE = log_options(1e-4, 100.0)
 EXACT_NOTE = (
-    "Dashed: the exact minimizer of the same objective ({method}). Where the trained ‖w‖₂ "
+    "Dashed: the exact minimizer of the same objective ({method}) on the same {n_fit} "
+    "samples the models fit (the validation samples are held out of it too); it is a "
+    "reference curve and chooses no λ. Where the trained ‖w‖₂ "
     "sits above it (at small λ here), training has not converged: weights in directions the "
     "training samples do not constrain get no gradient from the data, so only the penalty "
     "(a factor 1 − lr·λ per step) shrinks them from their initial values."
@@ -118,6 +121,7 @@ class SweepJob:
     bv: BiasVarianceResult | None = None  # None: not asked for, or stopped
     bv_stopped: bool = False  # the sweep finished but its bias–variance phase was stopped
     settings: dict[str, Any] = dataclasses.field(default_factory=dict)  # SweepSettings, as a dict
+    opened_from: str | None = None  # the file's name when opened from a saved sweep
 
 
 def job_fn(cfg: TrainConfig, plan: SweepPlan):
@@ -125,7 +129,7 @@ def job_fn(cfg: TrainConfig, plan: SweepPlan):
 
     def run(stop, emit) -> SweepJob:
         res = sweep(cfg, plan.lams, stop=stop, repeats=plan.repeats, on_epoch=emit)
-        exact = exact_path(cfg, plan.lams)
+        exact = exact_path(cfg, plan.lams, data=fit_split(cfg))  # what repeat 0's models fit
         settings = dataclasses.asdict(plan.settings)
         if not (plan.bias_variance and not res.stopped):
             return SweepJob(sweep=res, exact=exact, settings=settings)
@@ -162,6 +166,35 @@ def underflow_note(res) -> str | None:
         f"fires) is multiplied by 1 − lr·λ every step; near lr·λ = 1 (λ ≈ {1 / o.lr:.3g} at "
         f"lr {o.lr:g}) it passes below the smallest {res.config.dtype} number and becomes 0."
     )
+
+
+def choice_note(res: SweepResult) -> str | None:
+    """The λ chosen on validation and its test loss, in words (None: nothing to choose)."""
+    c = res.choice()
+    if spec(res.config.reg).role == "none":
+        return None
+    if c is None:
+        if not res.n_val:
+            return "This sweep was saved before sweeps held out a validation split: no λ is chosen."
+        return None
+    band = ""
+    if res.repeats > 1:
+        sd = res.rows[c["index"]].get("val_loss_std")
+        band = f" ± {sd:.3g}" if sd is not None and math.isfinite(sd) else ""
+        band += f" (mean ± std over {res.repeats} repeats)"
+    text = (
+        f"**λ\\* = {c['lam']:.3g}** chosen on validation — the lowest validation loss, "
+        f"{c['val_loss']:.3g}{band}, on {c['n_val']} training samples held out (the models "
+        f"fit the other {c['n_fit']}). **Its test loss: {c['test_loss']:.3g}** — the test "
+        "set played no part in the choice, so this is an honest estimate."
+    )
+    if c.get("lam_by_test") is not None and c["lam_by_test"] != c["lam"]:
+        text += (
+            f" Picking the λ with the lowest *test* loss would give λ = {c['lam_by_test']:.3g} "
+            f"and report {c['test_loss_by_test']:.3g}, a number made optimistic by the choice "
+            "itself ([why](learn#choosing-on-the-test-set))."
+        )
+    return text
 
 
 def diverged_note(res) -> str | None:
@@ -220,7 +253,7 @@ def describe(cfg: TrainConfig, plan: SweepPlan) -> str:
 def _panels(src, exact=None, epochs=None, select_key: str | None = None) -> Any:
     """The four panels; with ``select_key`` the loss chart reports a clicked point."""
     a, b = present.columns(2)
-    loss = figs.fig_sweep_loss(src, "test and train loss")
+    loss = figs.fig_sweep_loss(src, "train, validation and test loss")
     if select_key is None:
         event = present.chart(loss, where=a)
     else:
@@ -273,6 +306,7 @@ def without_diverging(ev: SweepProgress) -> tuple[SweepProgress, int]:
         test_loss=mask(ev.test_loss),
         weight_l2=mask(ev.weight_l2),
         zero_fraction=mask(ev.zero_fraction),
+        val_loss=mask(ev.val_loss) if ev.val_loss else (),
         coefs=coefs,
     )
     return clean, sum(bad)
@@ -305,6 +339,8 @@ def draw_live(j: Job) -> None:
 def draw_result(prefix: str, out: SweepJob) -> None:
     """A finished sweep: the panels, the exact-path note, bias–variance, one λ's histogram."""
     res = out.sweep
+    if out.opened_from:
+        say("info", f"Opened from {out.opened_from}: the saved sweep, shown without retraining.")
     why = st.session_state.get(f"{prefix}_stop_note")
     if res.stopped:
         done = max((r.get("epochs_run", 0) for r in res.rows), default=0)
@@ -321,6 +357,9 @@ def draw_result(prefix: str, out: SweepJob) -> None:
     note = underflow_note(res)
     if note:
         st.caption(note)
+    note = choice_note(res)
+    if note:
+        st.markdown(note)
     event = _panels(res, out.exact, res.config.optim.epochs, select_key=f"{prefix}_loss")
     key, token = f"{prefix}_pick", (len(res.rows), res.lambdas[0], res.lambdas[-1], res.seconds)
     if st.session_state.get(f"{prefix}_pick_for") != token or key not in st.session_state:
@@ -331,7 +370,7 @@ def draw_result(prefix: str, out: SweepJob) -> None:
         st.session_state[key] = clicked  # a new click moves the slider below
     st.session_state[f"{prefix}_clicked"] = clicked
     if out.exact is not None:
-        st.caption(EXACT_NOTE.format(method=out.exact.method))
+        st.caption(EXACT_NOTE.format(method=out.exact.method, n_fit=res.n_fit or "training"))
     bv = out.bv
     if bv is not None and all(bv.diverged or [False]):
         st.caption("bias–variance: training diverged at every λ on the fresh training sets")

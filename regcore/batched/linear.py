@@ -74,17 +74,24 @@ class LinearNet(BatchedNet):
         self.lam[:, :d] = lam_cols
         if cfg.reg.penalize_bias:
             self.lam[:, d] = lam_cols
-        Xtr, ytr, Xte, yte = data
+        Xtr, ytr, Xte, yte, Xva, yva = data
         self.classify = ds.task == "classification"
         one = torch.ones(R, 1, 1, dtype=dt, device=dev)
         self.Xtr = torch.cat([Xtr, one.expand(R, Xtr.shape[1], 1)], dim=2)
         self.ytr = ytr
-        Xall = torch.cat([Xtr, Xte], dim=1)
+        # rows of every evaluated split, in the order of self.splits (test last)
+        parts = [("train", Xtr, ytr), ("val", Xva, yva), ("test", Xte, yte)]
+        parts = [p for p in parts if p[1] is not None]
+        self.splits = [name for name, _, _ in parts]
+        Xall = torch.cat([X for _, X, _ in parts], dim=1)
         self.Xall = torch.cat([Xall, one.expand(R, Xall.shape[1], 1)], dim=2)
-        self.yall = torch.cat([ytr, yte], dim=1)
-        n, nt = Xtr.shape[1], Xte.shape[1]
-        self.avg = torch.zeros(2, n + nt, dtype=dt, device=dev)
-        self.avg[0, :n], self.avg[1, n:] = 1.0 / n, 1.0 / nt
+        self.yall = torch.cat([y for _, _, y in parts], dim=1)
+        self.avg = torch.zeros(len(parts), Xall.shape[1], dtype=dt, device=dev)
+        start = 0
+        for i, (_, X, _) in enumerate(parts):  # row i of avg: the mean over split i
+            self.avg[i, start : start + X.shape[1]] = 1.0 / X.shape[1]
+            start += X.shape[1]
+        self.test_start = Xall.shape[1] - Xte.shape[1]
         self.sub = None
         if self.classify:
             self.eye = torch.eye(C, dtype=dt, device=dev)
@@ -241,7 +248,7 @@ class LinearNet(BatchedNet):
         return a[None, :].pow(steps[:, None]).reshape(-1)
 
     def _predict(self, Pm: torch.Tensor, first_epoch: int) -> torch.Tensor:
-        """Outputs (R, N, T·K·C) of snapshots Pm (R, d+1, T, K·C) on train + test rows."""
+        """Outputs (R, N, T·K·C) of snapshots Pm (R, d+1, T, K·C) on every split's rows."""
         R, d1 = Pm.shape[:2]
         if self.sub is None or first_epoch < 1:
             return torch.bmm(self.Xall, Pm.reshape(R, d1, -1))
@@ -255,7 +262,8 @@ class LinearNet(BatchedNet):
     ) -> dict[str, torch.Tensor]:
         """Data losses (accuracies), ‖w‖₂ and zero share of T snapshots: (T, R, K) each.
 
-        All T·K models are evaluated on train and test rows with one batched matmul.
+        All T·K models are evaluated on train, validation (if any) and test rows with one
+        batched matmul.
         """
         P = self.P[None] if snaps is None else snaps[0]  # (T, R, d+1, K·C)
         Pm = P.permute(1, 2, 0, 3)  # (R, d+1, T, K·C): the buffer's memory layout
@@ -267,13 +275,15 @@ class LinearNet(BatchedNet):
             y = self.yall[:, :, None, None].expand(R, -1, T * K, 1)
             nll = -torch.log_softmax(z, -1).gather(-1, y)[..., 0]
             acc = (z.argmax(-1) == y[..., 0]).to(z.dtype)
-            both = torch.bmm(self.avg.expand(R, -1, -1), torch.cat([nll, acc], dim=2))
-            out["train_acc"], out["test_acc"] = both[:, 0, T * K :], both[:, 1, T * K :]
-            both = both[:, :, : T * K]
+            means = torch.bmm(self.avg.expand(R, -1, -1), torch.cat([nll, acc], dim=2))
+            for i, split in enumerate(self.splits):
+                out[f"{split}_acc"] = means[:, i, T * K :]
+            means = means[:, :, : T * K]
         else:
             z = self._predict(Pm, first)
-            both = torch.bmm(self.avg.expand(R, -1, -1), (z - self.yall[..., None]).square_())
-        out["train_loss"], out["test_loss"] = both[:, 0], both[:, 1]
+            means = torch.bmm(self.avg.expand(R, -1, -1), (z - self.yall[..., None]).square_())
+        for i, split in enumerate(self.splits):
+            out[f"{split}_loss"] = means[:, i]
         out = {k: v.view(R, T, K).transpose(0, 1) for k, v in out.items()}
         w = Pm[:, : self.d].reshape(R, self.d, T, K, C)
         out["weight_l2"] = w.square().sum((1, 4)).sqrt().transpose(0, 1)
@@ -283,9 +293,8 @@ class LinearNet(BatchedNet):
         return out
 
     def outputs_test(self) -> torch.Tensor:
-        n = self.Xtr.shape[1]
         return (
-            torch.bmm(self.Xall[:, n:], self.P)
+            torch.bmm(self.Xall[:, self.test_start :], self.P)
             .view(self.R, -1, self.K, self.C)[..., 0]
             .transpose(1, 2)
         )

@@ -57,14 +57,20 @@ class BatchedOutput:
     outputs_test: torch.Tensor | None  # (R, K, n_test) regression predictions
 
 
-def _stack(datasets: Sequence[Dataset], dev, dt, classify: bool):
+def _stack(datasets: Sequence[Dataset], val: Sequence[Dataset] | None, dev, dt, classify: bool):
+    """[X_train, y_train, X_test, y_test, X_val, y_val] stacked over repeats (R, n, ...);
+    the validation pair is (None, None) without a validation split."""
+
     def cast(t):
         return t.to(dev) if classify and not t.is_floating_point() else t.to(dev, dt)
 
-    return [
+    out = [
         cast(torch.stack([getattr(d, k) for d in datasets]))
         for k in ("X_train", "y_train", "X_test", "y_test")
     ]
+    if val is None:
+        return [*out, None, None]
+    return out + [cast(torch.stack([getattr(v, k) for v in val])) for k in ("X_train", "y_train")]
 
 
 def _orders(seeds: Sequence[int], n: int, epochs: int, dev) -> torch.Tensor:
@@ -82,6 +88,7 @@ def train_batched(
     device: torch.device,
     stop: Callable[[], bool] = lambda: False,
     on_epoch: Callable[[SweepProgress], None] | None = None,
+    val: Sequence[Dataset] | None = None,
 ) -> BatchedOutput:
     """Train R·K models at once: model (r, k) uses λ_k, ``datasets[r]`` and ``seeds[r]``.
 
@@ -90,6 +97,8 @@ def train_batched(
         lambdas: the K strengths. datasets: R data sets of equal shapes. seeds: R run seeds.
         device: where to train. stop: checked before each epoch.
         on_epoch: called after each epoch with a :class:`SweepProgress`.
+        val: R validation sets (their *training* tensors, regcore.splits.carve_validation)
+            evaluated beside train and test: ``val_loss`` (and ``val_acc``) per epoch.
 
     Returns:
         A :class:`BatchedOutput`. A model whose loss goes non-finite is marked with
@@ -99,7 +108,7 @@ def train_batched(
     t0 = time.perf_counter()
     dt = torch.float64 if cfg.dtype == "float64" else torch.float32
     classify = datasets[0].task == "classification"
-    data = _stack(datasets, device, dt, classify)
+    data = _stack(datasets, val, device, dt, classify)
     lams = torch.tensor([float(x) for x in lambdas], dtype=dt, device=device)
     net = _net_class(cfg, datasets[0])(cfg, seeds, datasets[0], lams, data, device, dt)
     rule = Rule(cfg, net.penalty_lams())
@@ -212,6 +221,7 @@ def _progress(epoch, epochs, lambdas, ev, seconds, coefs) -> SweepProgress:
         test_loss=mean(ev["test_loss"]),
         weight_l2=mean(ev["weight_l2"]),
         zero_fraction=mean(ev["zero_fraction"]),
+        val_loss=mean(ev["val_loss"]) if "val_loss" in ev else (),
         seconds=seconds,
         coefs=None if coefs is None else tuple(map(tuple, coefs.tolist())),
     )

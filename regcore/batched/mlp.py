@@ -35,7 +35,7 @@ class MLPNet(BatchedNet):
         self.b = [b.to(dev, dt)[:, None].repeat(1, K, 1).contiguous() for _, b in layers]
         self.act, self.act_name = ACT[cfg.model.activation], cfg.model.activation
         self.classify = ds.task == "classification"
-        self.Xtr, self.ytr, self.Xte, self.yte = data
+        self.Xtr, self.ytr, self.Xte, self.yte, self.Xva, self.yva = data
         self.lamW = lams[None, :, None, None]
         self.lamb = lams[None, :, None] if cfg.reg.penalize_bias else None
         self.R = self.Xtr.shape[0]
@@ -125,6 +125,10 @@ class MLPNet(BatchedNet):
         }
         if self.classify:
             out.update(train_acc=tr_acc, test_acc=te_acc)
+        if self.Xva is not None:
+            out["val_loss"], va_acc = self._loss(self.Xva, self.yva)
+            if self.classify:
+                out["val_acc"] = va_acc
         return {k: v[None] for k, v in out.items()}
 
     def _set(self, params: list[torch.Tensor]) -> None:

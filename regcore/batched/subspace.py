@@ -62,7 +62,7 @@ class SubspaceNet(BatchedNet):
         W, b = initial_layers(cfg, seeds, ds)[0][0]  # (R, 1, d), (R, 1)
         self.names, self.classify = ["linear1"], False
         f64 = torch.float64
-        Xtr, ytr, Xte, yte = (t.to(f64) for t in data)
+        Xtr, ytr, Xte, yte, Xva, yva = (None if t is None else t.to(f64) for t in data)
         R, n, d = Xtr.shape
         K = lams.numel()
         # per repeat, an orthonormal basis of the rows over the features they use
@@ -97,10 +97,17 @@ class SubspaceNet(BatchedNet):
         Ztr, Zte = rows(Xtr, ytr, True), rows(Xte, yte, False)
         self.Ztr = Ztr[..., : m + 2].to(dt)  # the last coordinate s never meets a training row
         self.Zte = Zte.to(dt)
-        # ‖Z·c‖²/N per split as ‖L·c‖² with L = [Z_train/√n; R_test/√n_test], where
-        # Z_test = Q_z·R_test: one matmul of at most n + m + 3 rows evaluates both splits
-        Rte = torch.linalg.qr(Zte, mode="r")[1]
-        self.L = torch.cat([Ztr / n**0.5, Rte / Xte.shape[1] ** 0.5], dim=1)
+        # ‖Z·c‖²/N per split as ‖L·c‖² with L = [Z_train/√n; R_val/√n_val; R_test/√n_test],
+        # where Z_split = Q_z·R_split: one matmul of at most n + 2(m + 3) rows evaluates
+        # every split (validation rows, like test rows, are not training rows: uᵀx ≠ 0)
+        blocks = [Ztr / n**0.5]
+        self.n_val_rows = 0
+        if Xva is not None:
+            Rva = torch.linalg.qr(rows(Xva, yva, False), mode="r")[1]
+            self.n_val_rows = Rva.shape[1]
+            blocks.append(Rva / Xva.shape[1] ** 0.5)
+        blocks.append(torch.linalg.qr(Zte, mode="r")[1] / Xte.shape[1] ** 0.5)
+        self.L = torch.cat(blocks, dim=1)
         self.u2 = u.square().sum(1, keepdim=True)  # (R, 1)
         self.Q, self.u = Q.to(dt), u.to(dt)
         self.fixed = ~used  # features zero in every training row: w_j = s·u_j exactly
@@ -190,22 +197,25 @@ class SubspaceNet(BatchedNet):
     def evaluate(
         self, snaps: list[torch.Tensor] | None = None, first_epoch: int = 0
     ) -> dict[str, torch.Tensor]:
-        """Train and test MSE, ‖w‖₂ and zero share of T snapshots: (T, R, K) each."""
+        """Train, validation (if any) and test MSE, ‖w‖₂ and zero share of T snapshots:
+        (T, R, K) each."""
         A = self.A[None] if snaps is None else snaps[0]  # (T, R, m+3, K)
         T, R, w, K = A.shape
         Cm = A.permute(1, 2, 0, 3).reshape(R, w, T * K)  # the buffer's memory layout
         C = Cm.to(torch.float64)
         Y = torch.bmm(self.L, C).square_()  # (R, rows, T·K)
-        n, m = self.Ztr.shape[1], self.m
+        n, m, nv = self.Ztr.shape[1], self.m, self.n_val_rows
         norm2 = C[:, 2 : m + 2].square().sum(1) + C[:, m + 2].square() * self.u2
         out = {
             "train_loss": Y[:, :n].sum(1).to(A.dtype),
-            "test_loss": Y[:, n:].sum(1).to(A.dtype),
+            "test_loss": Y[:, n + nv :].sum(1).to(A.dtype),
             "weight_l2": norm2.sqrt().to(A.dtype),
             "zero_fraction": torch.zeros(R, T * K, dtype=A.dtype, device=A.device),
         }
         # a row whose squared residual overflows the run's dtype is where the full-space
         # run sees a non-finite loss (the mean itself may still fit)
+        if nv:
+            out["val_loss"] = Y[:, n : n + nv].sum(1).to(A.dtype)
         over = Y[:, :n].amax(1) * n > torch.finfo(A.dtype).max
         out["train_loss"].masked_fill_(over, torch.inf)
         if bool(self.fixed.any()):  # only these weights can be exactly 0: w_j = s·u_j

@@ -1,4 +1,5 @@
-"""Sweep page figures: validation curve, norm and sparsity vs λ, coefficient paths, bias–variance.
+"""Sweep page figures: train/validation/test loss, norm and sparsity vs λ, coefficient
+paths, bias–variance.
 
 Every builder takes a finished :class:`~regcore.sweep.SweepResult` or a live
 :class:`~regcore.results.SweepProgress` (per-λ values after some epoch) and draws
@@ -33,12 +34,14 @@ MAX_PATHS = 200  # coefficient paths drawn (the first ones)
 BEST_COLOR = "#222222"
 DIVERGED_FILL = "rgba(213, 94, 0, 0.13)"
 OTHER_COEF = "#9a9a9a"
+VAL_COLOR = PENALTY_COLOR  # the Playground draws its validation curve in this colour too
 
 
 def series(source: SweepLike, key: str) -> list[float]:
     """Per-λ values of ``key`` (means over repeats); NaN where missing or diverged."""
     if isinstance(source, SweepProgress):
-        return [float(v) for v in getattr(source, key)]
+        values = getattr(source, key)
+        return [float(v) for v in values] if values else [math.nan] * len(source.lambdas)
     out = []
     for row in source.rows:
         v = row.get(key)
@@ -83,8 +86,11 @@ def _mark_diverged(fig: go.Figure, source: SweepLike) -> None:
 
 
 def best_index(source: SweepLike) -> int | None:
-    """The λ with the lowest finite test loss."""
-    vals = [(v, i) for i, v in enumerate(series(source, "test_loss")) if math.isfinite(v)]
+    """The λ chosen on validation: the lowest finite (mean) validation loss; None where
+    there is no validation column (an export from before it) — never the test loss."""
+    if isinstance(source, SweepResult):
+        return source.best_index
+    vals = [(v, i) for i, v in enumerate(series(source, "val_loss")) if math.isfinite(v)]
     return min(vals)[1] if vals else None
 
 
@@ -133,52 +139,82 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+LOSS_CURVES = (  # key, colour, legend name, dash: validation as on the Playground
+    ("train_loss", TRAIN_COLOR, "train", "solid"),
+    ("val_loss", VAL_COLOR, "validation", "dash"),
+    ("test_loss", TEST_COLOR, "test", "solid"),
+)
+
+
 def fig_sweep_loss(source: SweepLike, title: str | None = None) -> go.Figure:
-    """Train and test loss vs λ (log-log), ± 1 std bands over repeats, best λ marked."""
+    """Train, validation and test loss vs λ (log-log), ± 1 std bands over repeats; the
+    λ chosen on validation starred on the validation curve, its test loss marked."""
     lams = list(source.lambdas)
     fig = go.Figure()
     repeats = getattr(source, "repeats", 1)
-    for key, color, name in (
-        ("train_loss", TRAIN_COLOR, "train"),
-        ("test_loss", TEST_COLOR, "test"),
-    ):
+    for key, color, name, dash in LOSS_CURVES:
         ys = series(source, key)
         if repeats > 1 and isinstance(source, SweepResult):
             std = [r.get(f"{key}_std", 0.0) or 0.0 for r in source.rows]
-            for trace in _band(lams[: len(std)], ys[: len(std)], std, color, f"{name} loss"):
+            for trace in _band(lams[: len(std)], ys[: len(std)], std, color, name):
                 fig.add_trace(trace)
         x, y = _xy(lams, ys, positive=True)
+        if not x and key == "val_loss":
+            continue  # an export from before the validation split
         fig.add_trace(
             go.Scatter(
                 x=x,
                 y=y,
                 mode="lines+markers",
-                name=f"{name} loss",
-                line={"color": color, "width": 3},
+                name=name,
+                line={"color": color, "width": 3, "dash": dash},
                 marker={"size": 6},
-                hovertemplate="λ = %{x:.3g}<br>loss = %{y:.4g}<extra></extra>",
+                hovertemplate=f"λ = %{{x:.3g}}<br>{name} loss = %{{y:.4g}}<extra></extra>",
             )
         )
     best = best_index(source)
     if isinstance(source, SweepResult) and source.config.reg.kind == "none":
         best = None  # λ changes nothing without a penalty: no λ is best
     if best is not None and lams[best] > 0:
-        y = series(source, "test_loss")[best]
-        fig.add_trace(
-            go.Scatter(
-                x=[lams[best]],
-                y=[y],
-                mode="markers",
-                name=f"lowest test loss: λ = {lams[best]:.3g}",
-                marker={"symbol": "star", "size": 18, "color": BEST_COLOR},
-                hovertemplate="lowest test loss at λ = %{x:.3g}<br>test loss = %{y:.4g}"
-                "<extra></extra>",
-            )
+        _mark_choice(
+            fig, lams[best], series(source, "val_loss")[best], series(source, "test_loss")[best]
         )
     styled(fig, title, x_title="λ (log scale)", y_title="loss (log scale)")
     log_axis(fig, "y")
     _mark_diverged(fig, source)
     return _log_x(fig)
+
+
+def _mark_choice(fig: go.Figure, lam: float, val: float, test: float) -> None:
+    """★ at the lowest validation loss, ◆ the chosen λ's test loss, a dotted line joining."""
+    fig.add_vline(x=lam, line={"dash": "dot", "color": BEST_COLOR, "width": 1.5})
+    fig.add_trace(
+        go.Scatter(
+            x=[lam],
+            y=[val],
+            mode="markers",
+            name=f"λ* = {lam:.3g} (lowest validation)",
+            marker={"symbol": "star", "size": 20, "color": BEST_COLOR},
+            hovertemplate="λ* = %{x:.3g}, chosen on validation<br>validation loss = "
+            "%{y:.4g}<extra></extra>",
+        )
+    )
+    if math.isfinite(test) and test > 0:
+        fig.add_trace(
+            go.Scatter(
+                x=[lam],
+                y=[test],
+                mode="markers",
+                name=f"its test loss {test:.3g}",
+                marker={
+                    "symbol": "diamond",
+                    "size": 13,
+                    "color": TEST_COLOR,
+                    "line": {"color": BEST_COLOR, "width": 2},
+                },
+                hovertemplate="test loss of λ* = %{x:.3g}: %{y:.4g}<extra></extra>",
+            )
+        )
 
 
 def fig_sweep_norm(

@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import chart_specs
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -34,8 +37,21 @@ def test_sweep_page_default_sweep_draws_curves_paths_and_bias_variance():
     assert out.exact is not None and out.bv is not None
     charts = at.get("plotly_chart")
     assert len(charts) == 6  # loss, paths, norm, zeros, bias–variance, histogram
-    best = min(range(32), key=lambda i: res.rows[i]["test_loss"])
-    assert at.select_slider(key="sw_pick").value == best  # the histogram opens at the best λ
+    best = res.best_index  # chosen on validation, never on the test loss
+    vals = [r["val_loss"] for r in res.rows]
+    assert best == vals.index(min(vals)) and res.n_val == 4 and res.n_fit == 16
+    assert at.select_slider(key="sw_pick").value == best  # the histogram opens at λ*
+    lam, test = res.lambdas[best], res.rows[best]["test_loss"]
+    note = next(m.value for m in at.markdown if "chosen on validation" in m.value)
+    assert f"λ\\* = {lam:.3g}**" in note and f"Its test loss: {test:.3g}**" in note
+    loss = chart_specs(at)[0]
+    names = [t.get("name") for t in loss["data"]]
+    assert names[:3] == ["train", "validation", "test"]
+    star = next(t for t in loss["data"] if t.get("name", "").startswith("λ* ="))
+    assert star["x"] == [lam] and star["y"] == [pytest.approx(vals[best])]
+    assert star["marker"]["symbol"] == "star"
+    mark = next(t for t in loss["data"] if t.get("name", "").startswith("its test loss"))
+    assert mark["x"] == [lam] and mark["y"] == [pytest.approx(test)]
     at.select_slider(key="sw_pick").set_value(0).run()
     assert not at.exception and at.select_slider(key="sw_pick").value == 0
 

@@ -1,4 +1,5 @@
-"""Sweep figures: log λ axis, best-λ marker, ± bands for repeats, exact-path overlay."""
+"""Sweep figures: log λ axis, the λ chosen on validation starred, ± bands for repeats,
+exact-path overlay."""
 
 from __future__ import annotations
 
@@ -32,14 +33,15 @@ def _result(repeats: int = 1, true_w=None) -> SweepResult:
         row = {
             "lam": lam,
             "train_loss": 0.1 * (k + 1),
-            "test_loss": [3.0, 1.0, 0.5, 2.0][k],
+            "val_loss": [2.0, 0.8, 1.2, 3.0][k],  # lowest at λ = 0.1
+            "test_loss": [3.0, 1.0, 0.5, 2.0][k],  # lowest at λ = 1: never starred
             "weight_l2": 1.0 / (k + 1),
             "zero_fraction": k / 4,
             "near_zero_fraction": k / 3,
             "diverged": False,
         }
         if repeats > 1:
-            row.update(train_loss_std=0.01, test_loss_std=0.1)
+            row.update(train_loss_std=0.01, val_loss_std=0.2, test_loss_std=0.1)
         rows.append(row)
     weights = [{"linear1": [1.0 / (k + 1), -0.5, 0.0]} for k in range(len(LAMS))]
     return SweepResult(
@@ -47,23 +49,42 @@ def _result(repeats: int = 1, true_w=None) -> SweepResult:
     )
 
 
-def test_fig_sweep_loss_log_axes_and_best_marker():
+def test_fig_sweep_loss_stars_the_validation_minimum_and_marks_its_test_loss():
     fig = fig_sweep_loss(_result())
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     names = [t.name for t in fig.data]
-    assert names == ["train loss", "test loss", "lowest test loss: λ = 1"]
-    assert list(fig.data[-1].x) == [1.0] and best_index(_result()) == 2
+    assert names == [
+        "train",
+        "validation",
+        "test",
+        "λ* = 0.1 (lowest validation)",
+        "its test loss 1",
+    ]
+    star, test_mark = fig.data[-2], fig.data[-1]
+    assert list(star.x) == [0.1] and list(star.y) == [0.8] and star.marker.symbol == "star"
+    assert list(test_mark.x) == [0.1] and list(test_mark.y) == [1.0]
+    assert best_index(_result()) == 1  # not 2, the lowest test loss
+    (line,) = fig.layout.shapes  # the dotted line joining ★ and its test loss
+    assert line.x0 == line.x1 == 0.1
     assert "λ" in fig.layout.xaxis.title.text
+
+
+def test_fig_sweep_loss_without_a_validation_column_stars_nothing():
+    res = _result()
+    res = replace(res, rows=[{k: v for k, v in r.items() if k != "val_loss"} for r in res.rows])
+    fig = fig_sweep_loss(res)
+    assert [t.name for t in fig.data] == ["train", "test"] and best_index(res) is None
 
 
 def test_fig_sweep_loss_bands_when_repeated():
     fig = fig_sweep_loss(_result(repeats=3))
     bands = [t for t in fig.data if t.fill == "tonexty"]
-    assert len(bands) == 2 and {b.name for b in bands} == {
-        "train loss ± 1 std",
-        "test loss ± 1 std",
+    assert len(bands) == 3 and {b.name for b in bands} == {
+        "train ± 1 std",
+        "validation ± 1 std",
+        "test ± 1 std",
     }
-    assert len(fig.data) == 7
+    assert len(fig.data) == 11
 
 
 def test_fig_sweep_loss_from_live_progress_skips_zero_lambda():
@@ -76,9 +97,14 @@ def test_fig_sweep_loss_from_live_progress_skips_zero_lambda():
         weight_l2=(1, 1, 1),
         zero_fraction=(0, 0, 0),
         seconds=0.1,
+        val_loss=(0.5, 3.0, 2.0),  # its minimum at λ = 0 has no place on the axis
     )
     fig = fig_sweep_loss(ev)
-    assert list(fig.data[1].x) == [1.0] and fig.data[-1].name == "lowest test loss: λ = 1"
+    assert list(fig.data[2].x) == [1.0]  # test: λ = 0 dropped, NaN at λ = 10 dropped
+    assert not any("λ*" in (t.name or "") for t in fig.data)
+    fig = fig_sweep_loss(replace(ev, val_loss=(5.0, 3.0, 2.0)))
+    assert fig.data[-1].name == "λ* = 10 (lowest validation)"  # no test loss to mark
+    assert [t.name for t in fig_sweep_loss(replace(ev, val_loss=())).data] == ["train", "test"]
 
 
 def test_fig_sweep_norm_and_zeros():
@@ -134,7 +160,7 @@ def test_sweep_figures_shade_diverged_lambdas_and_drop_their_points():
     res = replace(res, rows=rows, weights=weights)
     assert diverged_indices(res) == [3]
     for fig in (fig_sweep_loss(res), fig_sweep_norm(res), fig_sweep_zeros(res)):
-        (shape,) = fig.layout.shapes
+        (shape,) = [s for s in fig.layout.shapes if s.label.text == "diverged"]
         assert shape.x0 == pytest.approx(math.sqrt(1.0 * 10.0)) and shape.x1 == 10.0
         assert shape.label.text == "diverged"
         assert all(10.0 not in (tr.x or ()) for tr in fig.data)  # no point at λ = 10
@@ -146,7 +172,7 @@ def test_sweep_figures_shade_diverged_lambdas_and_drop_their_points():
 def test_sweep_loss_has_no_best_marker_without_a_penalty():
     res = _result()
     res = replace(res, config=res.config.replace(**{"reg.kind": "none"}))
-    assert not any("lowest test loss" in (tr.name or "") for tr in fig_sweep_loss(res).data)
+    assert not any("λ*" in (tr.name or "") for tr in fig_sweep_loss(res).data)
 
 
 def test_fig_bias_variance_leaves_out_diverged_points() -> None:

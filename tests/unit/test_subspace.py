@@ -9,7 +9,9 @@ import torch
 import regcore
 from regcore.batched.subspace import uses_subspace
 from regcore.data import make_dataset
-from regcore.sweep import sweep
+from regcore.splits import carve_validation
+from regcore.sweep import fit_split, sweep
+from regcore.sweep_seq import fit_validated
 
 LAMS = [0.0, 0.5, 3.0, 30.0]
 TOL = {"float64": (1e-10, 1e-10), "float32": (1e-4, 1e-5)}
@@ -21,14 +23,12 @@ def _check(cfg: regcore.TrainConfig, lams=LAMS, repeats: int = 1) -> None:
     res = sweep(cfg, lams, repeats=repeats)
     assert res.batched
     for k, lam in enumerate(lams):
-        refs = [
-            regcore.fit(
-                cfg.replace(
-                    **{"reg.lam": lam, "seed": cfg.seed + r, "data.seed": cfg.data.seed + r}
-                )
+        refs = []
+        for r in range(repeats):
+            c = cfg.replace(
+                **{"reg.lam": lam, "seed": cfg.seed + r, "data.seed": cfg.data.seed + r}
             )
-            for r in range(repeats)
-        ]
+            refs.append(fit_validated(c, *carve_validation(c, make_dataset(c))))
         ref = refs[0]
         torch.testing.assert_close(
             torch.tensor(res.weights[k]["linear1"]),
@@ -36,7 +36,7 @@ def _check(cfg: regcore.TrainConfig, lams=LAMS, repeats: int = 1) -> None:
             rtol=rtol,
             atol=atol,
         )
-        for key in ("train_loss", "test_loss", "weight_l2", "zero_fraction"):
+        for key in ("train_loss", "val_loss", "test_loss", "weight_l2", "zero_fraction"):
             mean = torch.tensor([r.history[key] for r in refs], dtype=torch.float64).mean(0)
             torch.testing.assert_close(
                 torch.tensor(res.history[key][k], dtype=torch.float64), mean, rtol=rtol, atol=atol
@@ -61,7 +61,7 @@ def test_subspace_sweep_with_uneven_batches_penalized_bias_and_repeats():
             "dtype": "float64",
             "data": {"seed": 0},
             "reg": {"penalize_bias": True},
-            "optim": {"epochs": 12, "batch_size": 6},  # 20 rows: batches of 6, 6, 6, 2
+            "optim": {"epochs": 12, "batch_size": 6},  # 16 fit rows: batches of 6, 6, 4
         }
     )
     _check(cfg, repeats=3)
@@ -69,7 +69,7 @@ def test_subspace_sweep_with_uneven_batches_penalized_bias_and_repeats():
 
 
 def test_subspace_sweep_keeps_exact_zeros_of_constant_features(tmp_path):
-    # 30 rows (24 train), 60 features of which 10 are constant: their weights only decay,
+    # 30 rows (24 train, 19 fit), 60 features of which 10 are constant: their weights only decay,
     # so from zero initial weights they stay exactly 0, as in the full-space run
     g = torch.Generator().manual_seed(0)
     X = torch.randn(30, 60, generator=g, dtype=torch.float64)
@@ -111,10 +111,10 @@ def test_subspace_sweep_marks_divergence_like_the_full_space_run():
     # float32 overflow: the full-space run checks every minibatch's loss, the sweep each
     # epoch's rows, so a run that grows slowly may be caught one epoch apart
     cfg = regcore.load_config({"reg": {"kind": "l2"}, "optim": {"lr": 0.1, "epochs": 30}})
-    lams = [0.0, 1.0, 5.0]  # the full-space runs diverge in epochs 15, 16 and 22
+    lams = [0.0, 1.0, 5.0]  # the full-space runs diverge in epochs 14, 14 and 18
     res = sweep(cfg, lams)
     for k, lam in enumerate(lams):
-        ref = regcore.fit(cfg.replace(**{"reg.lam": lam}))
+        ref = regcore.fit(cfg.replace(**{"reg.lam": lam}), data=fit_split(cfg))
         assert ref.diverged and res.rows[k]["diverged"]
         run = res.rows[k]["epochs_run"]
         assert abs(run - (ref.diverged_epoch - 1)) <= 1
@@ -128,6 +128,6 @@ def test_subspace_sweep_marks_divergence_like_the_full_space_run():
     fast = cfg.replace(**{"optim.lr": 0.5, "reg.kind": "weight_decay"})
     res = sweep(fast, [0.0, 3.9])  # fast growth: caught in the same epoch
     for k, lam in enumerate([0.0, 3.9]):
-        ref = regcore.fit(fast.replace(**{"reg.lam": lam}))
+        ref = regcore.fit(fast.replace(**{"reg.lam": lam}), data=fit_split(fast))
         assert res.rows[k]["epochs_run"] == ref.diverged_epoch - 1
         assert all(torch.isfinite(torch.tensor(res.weights[k]["linear1"])))

@@ -8,8 +8,11 @@ import pytest
 import torch
 
 import regcore
+from regcore.data import make_dataset
 from regcore.results import SweepProgress
-from regcore.sweep import exact_path, run_result, sweep
+from regcore.splits import carve_validation
+from regcore.sweep import exact_path, fit_split, run_result, sweep
+from regcore.sweep_seq import fit_validated
 
 LAMS = [0.0, 0.03, 0.3]
 TOL = {"float64": (1e-10, 1e-10), "float32": (1e-4, 1e-5)}  # (rtol, atol)
@@ -47,23 +50,28 @@ def _cfg(task: str, reg: str, dtype: str, **optim) -> regcore.TrainConfig:
 
 
 def _assert_matches(cfg: regcore.TrainConfig, lams=LAMS) -> None:
+    """Each λ of the batched sweep equals a sequential fit on the same fit split, with
+    the validation loss of its final model on the same held-out samples."""
     rtol, atol = TOL[cfg.dtype]
     res = sweep(cfg, lams)
     assert res.batched and len(res.rows) == len(lams)
+    fit_set, val = carve_validation(cfg, make_dataset(cfg))
+    assert (res.n_fit, res.n_val) == (len(fit_set.y_train), len(val.y_train))
     for k, lam in enumerate(lams):
-        ref = regcore.fit(cfg.replace(**{"reg.lam": lam}))
+        ref = fit_validated(cfg.replace(**{"reg.lam": lam}), fit_set, val)
         for name, w in ref.weights.items():
             torch.testing.assert_close(
                 torch.tensor(res.weights[k][name]), torch.tensor(w), rtol=rtol, atol=atol
             )
-        for key in ("train_loss", "test_loss"):
+        for key in ("train_loss", "val_loss", "test_loss"):
             torch.testing.assert_close(
                 torch.tensor(res.history[key][k]),
                 torch.tensor(ref.history[key]),
                 rtol=rtol,
                 atol=atol,
             )
-        for key in ("train_loss", "test_loss", "weight_l2", "train_acc", "test_acc"):
+        keys = ("train_loss", "val_loss", "test_loss", "weight_l2")
+        for key in (*keys, "train_acc", "val_acc", "test_acc"):
             if key in ref.metrics:
                 assert res.rows[k][key] == pytest.approx(ref.metrics[key], rel=rtol, abs=atol)
         assert res.rows[k]["zero_fraction"] == ref.metrics["zero_fraction"]
@@ -119,7 +127,7 @@ def test_sweep_stop_returns_the_epochs_computed():
 def test_sweep_marks_a_diverging_lambda_and_keeps_the_others():
     cfg = regcore.load_config({"reg": {"kind": "weight_decay"}, "optim": {"lr": 0.5, "epochs": 20}})
     res = sweep(cfg, [0.0, 3.9])  # lr·λ = 1.95: the decay factor −0.95 alone is stable
-    ref = regcore.fit(cfg.replace(**{"reg.lam": 0.0}))
+    ref = regcore.fit(cfg.replace(**{"reg.lam": 0.0}), data=fit_split(cfg))
     assert ref.diverged
     assert res.rows[0]["diverged"] and res.rows[0]["epochs_run"] == ref.diverged_epoch - 1
     assert all(torch.isfinite(torch.tensor(h)).all() for h in res.history["test_loss"])
@@ -130,20 +138,24 @@ def test_sweep_repeats_give_mean_and_std_per_lambda():
     cfg = regcore.load_config({"optim": {"epochs": 10}})
     res = sweep(cfg, [0.1, 3.0], repeats=3)
     assert res.repeats == 3 and "test_loss_std" in res.rows[0]
-    runs = [
-        regcore.fit(cfg.replace(**{"reg.lam": 3.0, "seed": r, "data.seed": r})) for r in range(3)
-    ]
-    losses = torch.tensor([r.metrics["test_loss"] for r in runs], dtype=torch.float64)
-    assert res.rows[1]["test_loss"] == pytest.approx(float(losses.mean()), rel=1e-4)
-    assert res.rows[1]["test_loss_std"] == pytest.approx(float(losses.std()), rel=1e-3)
+    runs = []
+    for r in range(3):
+        c = cfg.replace(**{"reg.lam": 3.0, "seed": r, "data.seed": r})
+        runs.append(fit_validated(c, *carve_validation(c, make_dataset(c))))
+    for key in ("test_loss", "val_loss"):
+        losses = torch.tensor([r.metrics[key] for r in runs], dtype=torch.float64)
+        assert res.rows[1][key] == pytest.approx(float(losses.mean()), rel=1e-4)
+        assert res.rows[1][f"{key}_std"] == pytest.approx(float(losses.std()), rel=1e-3)
 
 
 def test_sweep_falls_back_to_sequential_runs_for_dropout():
     cfg = _cfg("mlp", "l2", "float32").replace(**{"model.dropout": 0.2, "optim.epochs": 3})
     res = sweep(cfg, [0.0, 0.1])
     assert not res.batched and len(res.rows) == 2
-    ref = regcore.fit(cfg.replace(**{"reg.lam": 0.1}))
-    assert res.rows[1]["test_loss"] == ref.metrics["test_loss"]
+    ref = fit_validated(cfg.replace(**{"reg.lam": 0.1}), *carve_validation(cfg, make_dataset(cfg)))
+    for key in ("test_loss", "val_loss"):
+        assert res.rows[1][key] == ref.metrics[key]
+    assert len(res.history["val_loss"][1]) == 3 and res.best_index is not None
 
 
 def test_sweep_rejects_out_of_range_lambdas():
@@ -165,7 +177,7 @@ def test_exact_ridge_path_meets_a_long_sgd_run():
         {"dtype": "float64", "optim": {"epochs": 2000, "batch_size": 20, "lr": 0.03}}
     )
     lams = [3.0, 10.0]
-    ex = exact_path(cfg, lams)
+    ex = exact_path(cfg, lams, data=fit_split(cfg))  # the samples the sweep's models fit
     res = sweep(cfg, lams)
     for k in range(2):
         gap = torch.tensor(ex.coefs[k]) - torch.tensor(res.weights[k]["linear1"])
