@@ -1,12 +1,17 @@
 """The plain-MLP fast path (regcore.mlp_fast) gives the generic autograd loop's numbers."""
 
+import math
 import sys
 
 import pytest
 import torch
 
 import regcore
-from regcore.mlp_fast import can_fast
+import regcore.mlp_fast as mlp_fast
+from regcore.data import Stream, make_generator
+from regcore.metrics import accuracy
+from regcore.mlp_fast import FastMLP, can_fast
+from regcore.models import build_model
 
 TRAIN = sys.modules["regcore.train"]
 TOL = {"rtol": 1e-9, "atol": 1e-11}
@@ -70,6 +75,8 @@ CASES = {
     "regression_l2": (REGRESS, {"reg": {"kind": "l2", "lam": 0.01}}),
     "regression_relu_l1": (REGRESS, {"model": {"activation": "relu"}, "reg": {"kind": "l1"}}),
     "early_stopping": (CLASSIFY, {"optim": {"epochs": 12, "early_stopping_patience": 2}}),
+    "regression_two_layers": (REGRESS, {"model": {"hidden": [7, 5]}, "reg": {"kind": "l2"}}),
+    "batch_size_one": (CLASSIFY, {"optim": {"batch_size": 1, "epochs": 2}}),
 }
 
 
@@ -169,3 +176,71 @@ def test_mlp_fast_runs_are_estimated_with_the_calibrated_share():
     full = estimate_seconds(fast, replace(cal, fast_share=1.0))
     assert estimate_seconds(fast, cal) == pytest.approx(0.3 * full)
     assert estimate_seconds(slow, cal) == pytest.approx(full)
+
+
+def _model(cfg, in_dim: int, out_dim: int, seed: int = 0):
+    g = make_generator(seed, Stream.INIT)
+    kw = {"init": g, "dropout": g, "regression": out_dim == 1}
+    return build_model(cfg, in_dim, out_dim, **kw).double()
+
+
+@pytest.mark.parametrize("rows", [1, 7, 40, 4096])
+def test_evaluate_in_chunks_gives_the_models_loss_and_accuracy(rows, monkeypatch):
+    """The transposed output layer and the chunking (a last short chunk included) give
+    F.cross_entropy's mean and ``accuracy`` of the model's own forward pass."""
+    monkeypatch.setattr(mlp_fast, "EVAL_ROWS", rows)
+    cfg = regcore.load_config(_merge(CLASSIFY, {"model": {"hidden": [6, 5]}}))
+    model = _model(cfg, 12, 4)
+    X = torch.randn(45, 12, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    y = torch.randint(0, 4, (45,), generator=torch.Generator().manual_seed(2))
+    loss, acc = FastMLP(cfg, model, classify=True).evaluate(X, y)
+    with torch.no_grad():
+        out = model(X)
+    assert loss == pytest.approx(float(torch.nn.functional.cross_entropy(out, y)), rel=1e-12)
+    assert acc == accuracy(out, y)
+
+
+def test_evaluate_regression_is_the_mean_squared_error(monkeypatch):
+    monkeypatch.setattr(mlp_fast, "EVAL_ROWS", 4)
+    cfg = regcore.load_config(REGRESS)
+    model = _model(cfg, 4, 1)
+    X = torch.randn(23, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(3))
+    y = torch.randn(23, dtype=torch.float64, generator=torch.Generator().manual_seed(4))
+    loss, acc = FastMLP(cfg, model, classify=False).evaluate(X, y)
+    with torch.no_grad():
+        expected = float((model(X)[:, 0] - y).pow(2).mean())
+    assert acc is None and loss == pytest.approx(expected, rel=1e-12)
+
+
+def test_evaluate_breaks_ties_as_argmax_does():
+    """All logits equal (zero weights): arg-max picks the first class, as ``accuracy`` does."""
+    cfg = regcore.load_config(CLASSIFY)
+    model = _model(cfg, 12, 3)
+    for p in model.parameters():
+        p.data.zero_()
+    X = torch.randn(30, 12, dtype=torch.float64)
+    y = torch.tensor([0, 1, 2] * 10)
+    loss, acc = FastMLP(cfg, model, classify=True).evaluate(X, y)
+    assert acc == pytest.approx(1 / 3)
+    assert loss == pytest.approx(math.log(3.0))
+
+
+def test_one_step_equals_autograd_on_a_short_batch():
+    """A step on m rows (m not the configured batch size) is one autograd SGD step with
+    the mean loss over those m rows, the L2 share folded into the update."""
+    cfg = regcore.load_config(_merge(CLASSIFY, {"reg": {"kind": "l2", "lam": 0.05}}))
+    model = _model(cfg, 12, 3)
+    ref = _model(cfg, 12, 3)
+    X = torch.randn(9, 12, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
+    y = torch.randint(0, 3, (9,), generator=torch.Generator().manual_seed(6))
+    idx = torch.tensor([4, 0, 7])
+    FastMLP(cfg, model, classify=True).step(X, y, idx)
+    loss = torch.nn.functional.cross_entropy(ref(X[idx]), y[idx])
+    weights = [m.weight for m in ref.modules() if isinstance(m, torch.nn.Linear)]
+    loss = loss + 0.05 * 0.5 * sum(w.pow(2).sum() for w in weights)
+    loss.backward()
+    with torch.no_grad():
+        for p in ref.parameters():
+            p -= cfg.optim.lr * p.grad
+    for a, b in zip(model.parameters(), ref.parameters(), strict=True):
+        torch.testing.assert_close(a, b, **TOL)
