@@ -270,14 +270,14 @@ def _check_number(key: str, value: Any) -> None:
     kind = "a whole number" if want_int else "a number"
     shown = _show(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{key} = {shown} is not {kind}: allowed {_range(key)}")
+        raise ValueError(f"{key} = {shown} is not {kind}: allowed {range_words(key)}")
     if want_int and isinstance(value, float) and not value.is_integer():
-        raise ValueError(f"{key} = {shown} is not {kind}: allowed {_range(key)}")
+        raise ValueError(f"{key} = {shown} is not {kind}: allowed {range_words(key)}")
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{key} = {shown} is not finite: allowed {_range(key)}")
+        raise ValueError(f"{key} = {shown} is not finite: allowed {range_words(key)}")
     too_low = value <= lo if key in OPEN_LOW else value < lo
     if too_low or value > hi:
-        raise ValueError(f"{key} = {shown} is out of range: allowed {_range(key)}")
+        raise ValueError(f"{key} = {shown} is out of range: allowed {range_words(key)}")
 
 
 def _show(value: Any, limit: int = 40) -> str:
@@ -287,12 +287,14 @@ def _show(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _range(key: str) -> str:
+def range_words(key: str) -> str:
+    """The allowed range of a numeric field in words ("from 1 to 2,000", "greater than 0,
+    up to 10"): one wording for the engine's, the links' and the pages' messages."""
     lo, hi = BOUNDS[key]
     if key in OPEN_LOW:
         return f"greater than {lo:g}, up to {hi:g}"
     if key in INT_FIELDS:
-        return f"from {int(lo)} to {int(hi)}"
+        return f"from {int(lo):,} to {int(hi):,}"
     return f"from {lo:g} to {hi:g}"
 
 

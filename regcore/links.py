@@ -21,7 +21,7 @@ from typing import Any
 
 from regcore.bounds import BOUNDS, INT_FIELDS, LINK_FORBIDDEN, NULLABLE, TooLargeError
 from regcore.catalog import CATALOG, drop_ineffective, ineffective
-from regcore.config import TrainConfig, default_flat
+from regcore.config import TrainConfig, default_flat, range_words
 
 Query = str | Mapping[str, str]
 MAX_LINK_FIELDS = 200  # a hostile link with thousands of keys is refused, not parsed
@@ -262,8 +262,7 @@ def _allowed(key: str, like: Any) -> str:
     if isinstance(like, bool):
         return "use true or false"
     if key in BOUNDS:
-        lo, hi = BOUNDS[key]
         kind = "whole numbers" if key in INT_FIELDS else "numbers"
         each = ", comma-separated" if isinstance(like, list) else ""
-        return f"allowed {kind} from {lo:g} to {hi:g}{each}"
+        return f"allowed {kind} {range_words(key)}{each}"
     return "use a text value"

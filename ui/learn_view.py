@@ -92,7 +92,7 @@ picks out exactly that luck — the more λ you try, the more luck — so the lo
 So every choice in this app is made on a **validation split** carved from the training data
 (a share `optim.val_fraction`, 20 % by default: the same samples for early stopping, the
 dropout page's p and the λ sweep). The λ sweep trains every λ on the rest, stars the λ with
-the lowest validation loss (λ\*), and only then reads that one λ's test loss — an honest
+the lowest validation loss (λ\\*), and only then reads that one λ's test loss — an honest
 estimate, because the test set took no part in the choice. Cross-validation does the same
 with every sample taking a turn in the validation split.
 

@@ -189,31 +189,57 @@ def log_slider(
 ) -> float:
     """A select slider over log-spaced ``options`` (a value from a link is slotted in), and
     under it a number input that takes any typed value inside ``BOUNDS[field]`` (λ = 6,
-    lr = 0.0015): the two always show the same value."""
+    lr = 0.0015): the two show the same value. A typed value not allowed (−1, 1e9, 0 for
+    the learning rate) stays in the box with a message naming the bound and is recorded in
+    :func:`problems`, so Train is disabled rather than training the slider's old value; a
+    cleared box goes back to the slider's value."""
     k, typed = key(prefix, field), f"{key(prefix, field)}__typed"
+    bad_key = f"{typed}__problem"
     value = float(st.session_state.get(k, options[0]))
     opts = sorted(set(options) | {value})
     st.session_state[k] = value
-    out = st.select_slider(label, options=opts, key=k, format_func=fmt, help=help)
-    lo, hi = BOUNDS[field]
-    st.session_state[typed] = float(out)  # the slider's value, also when it moved
+    out = st.select_slider(
+        label,
+        options=opts,
+        key=k,
+        format_func=fmt,
+        help=help,
+        on_change=_forget,  # moving the slider replaces a refused typed value
+        args=(bad_key,),
+    )
+    short = label.split(" (")[0]
+    bad = st.session_state.get(bad_key)
+    if bad is None:
+        st.session_state[typed] = float(out)  # the slider's value, also when it moved
     st.number_input(
-        f"{label.split(' (')[0]}, typed",
-        min_value=float(lo),
-        max_value=float(hi),
+        f"{short}, typed",
+        value=None,  # nullable: a cleared box reads None, not the lower bound
         key=typed,
         format="%g",
         on_change=_typed_to_slider,
-        args=(typed, k),
-        help=f"type any value from {lo:g} to {hi:g}",
+        args=(typed, k, field, short),
+        help=f"type any value: allowed {_range(field, BOUNDS[field][1])}",
     )
+    if bad is not None:
+        st.error(bad)
+        st.session_state.setdefault(f"{prefix}__problems", {})[field] = bad
     return out
 
 
-def _typed_to_slider(typed: str, k: str) -> None:
+def _forget(state_key: str) -> None:
+    st.session_state.pop(state_key, None)
+
+
+def _typed_to_slider(typed: str, k: str, field: str, label: str) -> None:
     value = st.session_state.get(typed)
-    if value is not None:  # a cleared box keeps the slider's value
+    st.session_state.pop(f"{typed}__problem", None)
+    if value is None:  # a cleared box goes back to the slider's value
+        return
+    problem = check_number(field, float(value), label)
+    if problem is None:
         st.session_state[k] = float(value)
+    else:
+        st.session_state[f"{typed}__problem"] = problem
 
 
 def choice(

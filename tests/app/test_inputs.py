@@ -137,3 +137,29 @@ def test_inputs_learn_page_says_it_ignores_link_settings() -> None:
 def test_inputs_fuzzed_links_never_raise_on_a_page(page, params) -> None:
     at = _link(params, page)  # asserts no exception
     assert all("Traceback" not in t for t in _texts(at))
+
+
+def test_inputs_typed_lambda_out_of_range_is_refused_not_replaced(playground: AppTest) -> None:
+    at = playground
+    lam = f"{P}_reg.lam__typed"
+    at.number_input(key=lam).set_value(-1.0).run()
+    assert not at.exception
+    assert any("strength λ: -1 is out of range: allowed 0 to 100" in e.value for e in at.error)
+    assert at.button(key=f"{P}_train").disabled  # never trains the slider's old λ instead
+    assert at.number_input(key=lam).value == -1.0  # kept as typed
+    at.number_input(key=lam).set_value(6.0).run()  # a valid value clears the refusal
+    assert not any("strength λ" in e.value for e in at.error)
+    assert not at.button(key=f"{P}_train").disabled
+    assert at.session_state[f"{P}_reg.lam"] == 6.0
+    at.number_input(key=lam).set_value(None).run()  # a cleared box shows the slider's value
+    assert at.number_input(key=lam).value == 6.0
+
+
+def test_inputs_typed_learning_rate_zero_names_the_label(playground: AppTest) -> None:
+    at = playground
+    at.number_input(key=f"{P}_optim.lr__typed").set_value(0.0).run()
+    texts = [e.value for e in at.error]
+    refusal = "learning rate: 0 is out of range: allowed greater than 0"
+    assert any(t.startswith(refusal) for t in texts)
+    assert not any("optim.lr" in t for t in texts)
+    assert at.button(key=f"{P}_train").disabled

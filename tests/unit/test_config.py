@@ -150,7 +150,7 @@ def test_config_query_rejects_unknown_and_bad_values():
         from_query("foo=1")
     with pytest.raises(ValueError, match="reg.lam = 'abc' .* allowed numbers from 0 to 100"):
         from_query("reg.lam=abc")
-    with pytest.raises(ValueError, match="optim.epochs = '1e308' .* whole numbers from 1 to 2000"):
+    with pytest.raises(ValueError, match="optim.epochs = '1e308' .* whole numbers from 1 to 2,000"):
         from_query("optim.epochs=1e308")
     with pytest.raises(ValueError, match="use true or false"):
         from_query("reg.penalize_bias=maybe")
