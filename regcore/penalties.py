@@ -27,14 +27,25 @@ from regcore.config import RegConfig
 from regcore.regularizers import l1_share, l2_share
 
 
+def _total(terms: list[torch.Tensor]) -> torch.Tensor:
+    """The sum of per-tensor terms (0 for none), without adding a zero first: a run
+    measures its penalty every epoch, and each tensor op counts at this size."""
+    if not terms:
+        return torch.zeros(())
+    out = terms[0]
+    for t in terms[1:]:
+        out = out + t
+    return out
+
+
 def l1(params: Sequence[torch.Tensor]) -> torch.Tensor:
     """‖w‖₁ summed over all entries of all tensors."""
-    return sum((p.abs().sum() for p in params), torch.zeros(()))
+    return _total([p.abs().sum() for p in params])
 
 
 def l2(params: Sequence[torch.Tensor]) -> torch.Tensor:
     """½‖w‖² summed over all entries of all tensors."""
-    return sum((0.5 * p.pow(2).sum() for p in params), torch.zeros(()))
+    return _total([0.5 * p.pow(2).sum() for p in params])
 
 
 def elastic_net(params: Sequence[torch.Tensor], l1_ratio: float) -> torch.Tensor:
@@ -50,4 +61,6 @@ def omega(reg: RegConfig, params: Sequence[torch.Tensor]) -> torch.Tensor:
         return torch.zeros(())
     if a and b:
         return a * l1(params) + b * l2(params)
-    return a * l1(params) if a else b * l2(params)
+    if a:
+        return l1(params) if a == 1.0 else a * l1(params)
+    return l2(params) if b == 1.0 else b * l2(params)

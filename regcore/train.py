@@ -131,14 +131,14 @@ def _call_probe(probe: Probe | None, model: nn.Module, epoch: int, final: bool) 
 
 class _Copy:
     """A copy of the model's parameters and buffers, updated in place (no new tensors per
-    epoch) and restored into the model. Engines train the model's tensors in place."""
+    epoch) and restored into the model. Engines train the model's tensors in place, so
+    the detached views of ``state_dict()`` taken once follow them."""
 
     def __init__(self, model: nn.Module) -> None:
         self.model = model
-        self.live = model.state_dict(keep_vars=True)
-        self.saved = {k: v.detach().clone() for k, v in self.live.items()}
+        self.live = model.state_dict()
+        self.saved = {k: v.clone() for k, v in self.live.items()}
 
-    @torch.no_grad()
     def update(self) -> None:
         for k, v in self.live.items():
             self.saved[k].copy_(v)

@@ -108,3 +108,29 @@ def test_run_record_finite_flags_a_non_finite_loss():
     ev = next(iter(regcore.train(_cfg())))
     assert finite(ev)
     assert not finite(ev.__class__(**{**vars(ev), "test_loss": float("nan")}))
+
+
+@pytest.mark.parametrize("reg", ["l2", "l1", "elastic_net", "weight_decay", "none"])
+def test_linear_fast_measure_equals_the_autograd_measure_on_crafted_weights(reg):
+    cfg = regcore.load_config(
+        {
+            "data": {"name": "sparse_linear", "n_train": 12, "n_test": 7, "n_features": 8},
+            "reg": {"kind": reg, "lam": 0.2},
+            "optim": {"early_stopping_patience": 3},
+            "dtype": "float64",
+            "device": "cpu",
+        }
+    )
+    # exact zeros (both signs), the smallest subnormal, just under and at NEAR_ZERO
+    w = torch.tensor([[0.0, -0.0, 5e-324, -9.99e-4, 1e-3, 0.5, -2.0, 0.0]], dtype=torch.float64)
+    fast, slow = make_setup(cfg, fastpath.LINEAR), make_setup(cfg, AUTOGRAD)
+    for s in (fast, slow):
+        with torch.no_grad():
+            s.model[0].weight.copy_(w)
+    a, b = fastpath.measure(fast), AUTOGRAD.measure(slow)
+    assert a.keys() == b.keys()
+    for key in ("weight_l2", "weight_l1", "zero_fraction", "near_zero_fraction", "penalty"):
+        assert a[key] == b[key], key
+    assert (a["zero_fraction"], a["near_zero_fraction"]) == (3 / 8, 5 / 8)
+    for key in ("train_loss", "test_loss", "val_loss"):
+        assert a[key] == pytest.approx(b[key], rel=1e-12), key
