@@ -35,17 +35,19 @@ except ValueError as exc:
 else:
     problem = None
 seconds = sum(live.estimate(c) for c in configs)
-too_big = live.over_budget(seconds)
+preset = view.is_published(mode, base)  # the source's own size: the preset allowance
+too_big = live.over_budget(seconds, preset)
 b1, b2, b3, note = st.columns([1.6, 1.2, 1.5, 4], vertical_alignment="center")
 go = not (busy or problem or too_big or not variants)
 if b1.button("Train all", type="primary", disabled=not go, key=f"{P}_train"):
-    if live.submit(P, view.job_fn(base, variants), label="compare", estimate_s=seconds):
+    job = view.job_fn(base, variants)
+    if live.submit(P, job, label="compare", estimate_s=seconds, preset=preset):
         st.session_state[f"{P}_meta"] = view.meta(P, mode, base, labels, keys)
         st.rerun()  # redraw with Train disabled and Stop enabled
 b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
 with b3:
     exports.copy_link(link, "this comparison")
-note.caption(f"{view.describe(base, variants)}; {live.estimate_note(seconds)}")
+note.caption(f"{view.describe(base, variants)}; {view.budget_note(seconds, preset)}")
 for msg in (problem, too_big, live.refusal(P), st.session_state.get(f"{P}_error")):
     if msg:
         say("error", msg)

@@ -6,37 +6,46 @@ import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from ui import dropout_controls as controls
 from ui import dropout_tabs as tabs
 from ui import dropout_view as view
-from ui import live
+from ui import exports, live
 from ui.messages import say
 
 P = "dn"  # session-state prefix of this page (side by side)
 
 live.warm_engine()
 live.collect(P)
+controls.init_from_link(P)
+with st.sidebar:  # beside the charts, not above them: they stay above a projector's fold
+    st.markdown("**Data, network and optimizer** (shared by every network)")
+    base, problem = controls.base_controls(P)
+    st.markdown("**Networks** (only these settings differ)")
+    variants = controls.variant_controls(P)
+link = controls.write_link(P, base, variants) if base is not None and variants else None
 st.title("Dropout & norm")
 st.caption(
-    "Up to four networks trained on the same data, from the same initial weights, seeing the "
-    "minibatches in the same order: only dropout, normalization or the penalty differ."
+    "Up to four networks (set in the sidebar) trained on the same data, from the same initial "
+    "weights, seeing the minibatches in the same order: only dropout, normalization or the "
+    "penalty differ."
 )
-view.mnist_link(P)
 side, sweep, small, bv = st.tabs(
     ["Side by side", "Dropout-rate sweep", "Small batches", "Bias–variance"]
 )
 with side:
-    base, problem = controls.base_controls(P)
-    variants = controls.variant_controls(P)
     busy = live.running(P)
-    b1, b2, note = st.columns([1.4, 1, 5], vertical_alignment="center")
-    if b1.button(
-        "Train all", type="primary", disabled=busy or base is None or not variants, key=f"{P}_train"
-    ):
+    seconds = view.estimate(base, variants) if base is not None else 0.0
+    too_big = live.over_budget(seconds)
+    b1, b2, b3, note = st.columns([1.4, 1, 1.3, 4], vertical_alignment="center")
+    ready = not (busy or base is None or not variants or too_big)
+    if b1.button("Train all", type="primary", disabled=not ready, key=f"{P}_train"):
         problem = view.submit(P, base, variants)
         if problem is None:
             st.rerun()  # redraw with Train disabled and Stop enabled
     b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
+    if link is not None:
+        with b3:
+            exports.copy_link(link, "these networks")
     if base is not None:
         note.caption(view.describe(base, variants))
-    for msg in (problem, live.refusal(P), st.session_state.get(f"{P}_error")):
+    for msg in (problem, too_big, live.refusal(P), st.session_state.get(f"{P}_error")):
         if msg:
             say("error", msg)
     res = st.session_state.get(f"{P}_result")
@@ -47,13 +56,13 @@ with side:
         if view.is_stale(res, base, variants):
             st.info("These results are from earlier settings: **Train all** trains the new ones.")
         view.draw_result(P, res)
+        view.files(P, res)
         tabs.draw_probe(P, res)
+    elif not variants:
+        st.info("Switch on at least one network in the sidebar.")
     else:
-        st.info(
-            "Press **Train all**: the default trains a wide MLP on 30 noisy moons "
-            "without and with dropout 0.5 (a few seconds). XOR shows the boundaries' shapes "
-            "most clearly."
-        )
+        st.info(view.DEFAULT_HINT)
+    view.mnist_link(P)
 with sweep:
     tabs.sweep_tab(f"{P}s", base)
 with small:

@@ -104,6 +104,7 @@ class JobQueue:
         key: str | None = None,
         estimate_s: float | None = None,
         gpu: bool = False,
+        budget_s: float | None = None,
     ) -> Job:
         """Put ``fn(stop, emit)`` in line and return its :class:`Job`, or raise :class:`Refused`.
 
@@ -114,12 +115,15 @@ class JobQueue:
             key: the owner's slot (a page): one unfinished job per (owner, key).
             estimate_s: the run's estimated seconds alone on this machine (budget, waits).
             gpu: whether it trains on CUDA (takes one of ``limits.gpu_jobs`` slots).
+            budget_s: this job's own allowance (``limits.preset_budget_s`` for a named
+                preset), else ``limits.budget_s``; refused above it, stopped past it.
         """
         lim, now = self.limits, time.monotonic()
+        budget = lim.budget_s if budget_s is None else budget_s
         if owner is None and self.default_owner is not None:
             owner = self.default_owner()
-        if estimate_s is not None and estimate_s > lim.budget_s:
-            raise Refused("budget", budget_message(estimate_s, lim.budget_s))
+        if estimate_s is not None and estimate_s > budget:
+            raise Refused("budget", budget_message(estimate_s, budget))
         with self._cond:
             if self._closed.is_set():
                 raise Refused("busy", "the server is shutting down; try again in a moment")
@@ -138,6 +142,7 @@ class JobQueue:
                 retry = self._free_in()
                 raise Refused("busy", busy_message(len(self._running), len(self._queue), retry))
             job = Job(next(self._ids), fn, label, owner, key, estimate_s, gpu, self)
+            job.budget_s = budget_s
             if owner is not None:
                 self._starts[owner].append(now)
             self._queue.append(job)
@@ -304,7 +309,8 @@ class JobQueue:
                 running = list(self._running)
                 owners = {j.owner for j in (*self._queue, *running) if j.owner is not None}
             for job in running:
-                if job.elapsed() > self.limits.budget_s and not job.stop_requested:
+                limit = self.limits.budget_s if job.budget_s is None else job.budget_s
+                if job.elapsed() > limit and not job.stop_requested:
                     job.stop("budget")
             if self.owner_alive is not None:
                 self._reap(owners)

@@ -36,9 +36,17 @@ def dataset_config(name: str) -> TrainConfig:
 
 def start_config(params: Mapping[str, str]) -> TrainConfig:
     """What a link's fields are written over: its data set's defaults, or, in a link of
-    the L1 vs L2 page (``compare.mode``) on that comparison's data set, its base config."""
+    the L1 vs L2 page (``compare.mode``) on that comparison's data set, its base config,
+    or, in a link of the Dropout & norm page (``dropout.*``), that page's base config of
+    its data set (``regcore.dropout_links``; moons when the link names none)."""
     from regcore.compare_presets import COMPARISONS
 
+    if any(str(k).startswith("dropout.") for k in params):  # the Dropout & norm page's link
+        from regcore.dropout_links import SET_DEFAULTS, page_config
+
+        page_name = params.get("data.name", "moons")
+        if page_name in SET_DEFAULTS:
+            return page_config(page_name)
     name = params.get("data.name", "linear")
     mode = COMPARISONS.get(params.get("compare.mode", ""))
     if mode is not None:
@@ -170,6 +178,12 @@ def _check_pages(params: Mapping[str, str]) -> None:
 
     if any(k.startswith("sweep.") for k in params):
         _, problems = SweepSettings.from_params(params)
+        if problems:
+            raise ValueError(problems[-1])
+    if any(k.startswith("dropout.") for k in params):
+        from regcore.dropout_links import DropoutSettings
+
+        _, problems = DropoutSettings.from_params(params)
         if problems:
             raise ValueError(problems[-1])
 

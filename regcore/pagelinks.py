@@ -18,8 +18,10 @@ from regcore.bounds import BOUNDS, CHOICES
 
 _KINDS = CHOICES["reg.kind"]
 _LAM_LO, _LAM_HI = 1e-6, BOUNDS["reg.lam"][1]
+NET_REGS = ("none", "l2", "weight_decay")  # what a network of the Dropout & norm page adds
 
-# key: ("float" | "int" | "bool" | "choice" | "kinds" | "floats", low or choices, high)
+# key: ("float" | "int" | "bool" | "choice" | "kinds" | "choices" | "floats", low or
+# choices, high); "kinds" are distinct, "choices" one per network (repeats allowed)
 PAGE_KEYS: dict[str, tuple[str, Any, Any]] = {
     "sweep.lam_min": ("float", _LAM_LO, _LAM_HI),
     "sweep.lam_max": ("float", _LAM_LO, _LAM_HI),
@@ -31,6 +33,11 @@ PAGE_KEYS: dict[str, tuple[str, Any, Any]] = {
     "compare.solver": ("choice", CHOICES["reg.l1_solver"], None),
     "compare.shared": ("bool", None, None),
     "compare.lams": ("floats", 0.0, _LAM_HI),
+    # the Dropout & norm page's networks, one entry each (regcore.dropout_links)
+    "dropout.p": ("floats", 0.0, BOUNDS["model.dropout"][1]),
+    "dropout.norm": ("choices", CHOICES["model.norm"], None),
+    "dropout.reg": ("choices", NET_REGS, None),
+    "dropout.lam": ("floats", 0.0, _LAM_HI),
 }
 
 
@@ -59,6 +66,14 @@ def check_page_value(key: str, text: str) -> Any:
                 f"{key} = {shown} in the link is not allowed: choose one of {', '.join(options)}"
             )
         return text
+    if kind == "choices":
+        parts = text.split(",")
+        if not 1 <= len(parts) <= 4 or any(p not in lo for p in parts):
+            raise ValueError(
+                f"{key} = {shown} in the link is not valid: one to four comma-separated "
+                f"values from {', '.join(lo)}"
+            )
+        return parts
     if kind == "kinds":
         parts = [p for p in text.split(",") if p]
         bad = [p for p in parts if p not in lo]

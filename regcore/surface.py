@@ -100,3 +100,39 @@ def surface_epochs(epochs: int, max_frames: int = 20) -> set[int]:
     """
     step = max(1, -(-epochs // max_frames))
     return {e for e in range(step, epochs + 1, step)} | {epochs}
+
+
+def boundary_crossings(s: Surface) -> int:
+    """How often the predicted class (P ≥ 0.5) changes between neighbouring grid points,
+    along every row and every column: the decision boundary's length in grid steps.
+
+    A straight boundary across an n × n grid crosses about n rows and n columns; every
+    island or finger around a single training point adds its perimeter.
+    """
+    cls = torch.tensor(s.prob) >= 0.5
+    return int((cls[1:] != cls[:-1]).sum() + (cls[:, 1:] != cls[:, :-1]).sum())
+
+
+def class_regions(s: Surface) -> int:
+    """The number of connected regions (4-neighbour) of the predicted classes on the grid.
+
+    Two half-planes make 2; each island of one class inside the other adds one.
+    """
+    cls = (torch.tensor(s.prob) >= 0.5).tolist()
+    ny, nx = len(cls), len(cls[0]) if cls else 0
+    seen = [[False] * nx for _ in range(ny)]
+    regions = 0
+    for i0 in range(ny):
+        for j0 in range(nx):
+            if seen[i0][j0]:
+                continue
+            regions += 1
+            seen[i0][j0] = True
+            todo = [(i0, j0)]
+            while todo:
+                i, j = todo.pop()
+                for a, b in ((i + 1, j), (i - 1, j), (i, j + 1), (i, j - 1)):
+                    if 0 <= a < ny and 0 <= b < nx and not seen[a][b] and cls[a][b] == cls[i][j]:
+                        seen[a][b] = True
+                        todo.append((a, b))
+    return regions

@@ -18,7 +18,7 @@ from regcore.figures.style import reg_label
 from regcore.links import read_link
 from regcore.pagelinks import CompareSettings
 from regcore.regularizers import L1_SOLVERS, REGULARIZERS
-from ui import present
+from ui import live, present
 from ui.controls import link_problem
 from ui.messages import say
 from ui.runner import Job
@@ -155,6 +155,24 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
         persist_state="session",
     )
     return base.replace(**{"optim.epochs": int(epochs)}), variants
+
+
+def is_published(mode: str, base: TrainConfig) -> bool:
+    """Whether the page trains a published experiment at its source's size (its preset
+    config unchanged): such a run gets the server's preset allowance, not the everyday one."""
+    preset = COMPARISONS[mode]
+    return bool(preset.reference) and base == preset.config()
+
+
+def budget_note(seconds: float, preset: bool) -> str:
+    """The estimate, and for a published experiment the allowance it runs under."""
+    text = live.estimate_note(seconds)
+    if preset and seconds > live.budget():
+        text += (
+            f" — over the everyday {live.budget():.0f} s a run may take, but a published "
+            f"experiment at its source's size may take up to {live.budget(True):.0f} s here"
+        )
+    return text
 
 
 def job_fn(base: TrainConfig, variants: list[Variant]):

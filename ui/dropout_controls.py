@@ -8,9 +8,21 @@ import streamlit as st
 
 from regcore.config import TrainConfig
 from regcore.dropout import NetVariant
-from ui.widgets import LAM_OPTIONS, LR_OPTIONS, choice, fmt, key, log_slider, number
+from regcore.dropout_links import DATA_SETS, SLOTS, SLOTS_ON, DropoutSettings, page_config
+from regcore.links import link_params, read_link
+from ui.controls import link_problem
+from ui.widgets import (
+    LAM_OPTIONS,
+    LR_OPTIONS,
+    choice,
+    clear_problems,
+    fmt,
+    key,
+    log_slider,
+    number,
+    problems,
+)
 
-DATA_SETS = ("moons", "circles", "xor", "spiral", "classification", "digits")
 SET_LABELS = {
     "moons": "two moons (2-D)",
     "circles": "circles (2-D)",
@@ -19,78 +31,70 @@ SET_LABELS = {
     "classification": "Gaussian classes (d features)",
     "digits": "digits 8×8",
 }
-# The default teaches at a glance: a wide MLP (2 × 256 ReLU) on 30 noisy moons, Adam for
-# 300 full-batch epochs. Without dropout it fits every noisy point (train loss ≈ 0.01, a
-# sharp, fully confident boundary); with p = 0.5 the test loss and the generalization gap
-# are about halved (measured on 6 data seeds × 2 run seeds, every one in that direction).
-_BASE = {
-    "data.name": "moons",
-    "data.n_train": 30,
-    "data.n_test": 500,
-    "data.noise": 0.35,
-    "model.kind": "mlp",
-    "model.hidden": [256, 256],
-    "model.activation": "relu",
-    "reg.kind": "none",
-    "reg.lam": 0.0,
-    "optim.name": "adam",
-    "optim.lr": 0.001,
-    "optim.batch_size": 30,
-    "optim.epochs": 300,
-}
-SET_DEFAULTS: dict[str, dict[str, Any]] = {
-    "moons": {},
-    "circles": {"data.n_train": 40, "data.noise": 0.2, "optim.batch_size": 40},
-    "xor": {"data.n_train": 40, "data.noise": 0.2, "optim.batch_size": 40},
-    "spiral": {"data.n_train": 100, "data.noise": 0.12, "optim.batch_size": 100},
-    "classification": {
-        "data.n_train": 200,
-        "data.n_test": 1000,
-        "data.n_features": 20,
-        "data.n_classes": 4,
-        "data.noise": 0.2,
-        "optim.batch_size": 50,
-        "optim.epochs": 100,
-    },
-    "digits": {
-        "data.n_train": 300,
-        "data.n_test": 1000,
-        "optim.batch_size": 50,
-        "optim.epochs": 60,
-    },
-}
-SLOTS = (
-    NetVariant(),
-    NetVariant(dropout=0.5),
-    NetVariant(norm="batch"),
-    NetVariant(reg="weight_decay", lam=0.001),
-)
-SLOTS_ON = (True, True, False, False)
 DROP_OPTIONS = [round(0.1 * k, 1) for k in range(10)]
 NORMS = ("none", "batch", "layer", "group")
 REGS = {"none": "none", "l2": "L2 penalty", "weight_decay": "weight decay"}
 
 
 def set_config(name: str) -> TrainConfig:
-    """The starting network config of a data set on this page."""
-    fields = {**_BASE, "data.name": name, **SET_DEFAULTS[name]}
-    if name == "digits":  # real images: no synthetic noise to set
-        fields.pop("data.noise")
-    return TrainConfig().replace(**fields)
+    """The starting network config of a data set on this page (regcore.dropout_links)."""
+    return page_config(name)
 
 
-def _seed(prefix: str, name: str, overwrite: bool) -> None:
-    cfg = set_config(name)
+def _seed(prefix: str, cfg: TrainConfig, overwrite: bool) -> None:
     for field, value in cfg.flat().items():
         if field == "model.hidden":
             value = ", ".join(str(h) for h in value)
         if overwrite or key(prefix, field) not in st.session_state:
             st.session_state[key(prefix, field)] = value
-    st.session_state.setdefault(key(prefix, "patience"), 0)
+    patience = cfg.optim.early_stopping_patience or 0
+    if overwrite or key(prefix, "patience") not in st.session_state:
+        st.session_state[key(prefix, "patience")] = patience
+
+
+def _seed_nets(prefix: str, nets: tuple[NetVariant, ...] | None, overwrite: bool) -> None:
+    """Slots 1..k hold the link's networks (on), the rest the slots' own defaults (off)."""
+    for i, slot in enumerate(SLOTS):
+        on = SLOTS_ON[i] if nets is None else i < len(nets)
+        net = nets[i] if nets is not None and i < len(nets) else slot
+        values = {"on": on, "p": net.dropout, "norm": net.norm, "reg": net.reg}
+        values["lam"] = net.lam if net.reg != "none" else (slot.lam or 1e-3)
+        for name, value in values.items():
+            if overwrite or f"{prefix}_{name}{i}" not in st.session_state:
+                st.session_state[f"{prefix}_{name}{i}"] = value
+
+
+def init_from_link(prefix: str) -> None:
+    """Seed the controls from a new link of this page (its base config and networks);
+    a bad or hostile value is named and dropped, the rest kept."""
+    params = st.query_params.to_dict()
+    if params and params != st.session_state.get(f"{prefix}_link_seen"):
+        st.session_state[f"{prefix}_link_seen"] = params
+        reading = read_link(params)
+        for text in reading.problems:
+            link_problem(text)
+        cfg = reading.config
+        if cfg is not None and cfg.data.name in DATA_SETS:
+            _seed(prefix, cfg, overwrite=True)
+            nets, _ = DropoutSettings.from_params(reading.kept)
+            _seed_nets(prefix, nets.nets, overwrite=True)
+        elif cfg is not None:
+            link_problem(f"data.name = {cfg.data.name} is not on this page: {', '.join(DATA_SETS)}")
+    _seed(prefix, set_config("moons"), overwrite=False)
+    _seed_nets(prefix, None, overwrite=False)
+
+
+def write_link(prefix: str, base: TrainConfig, variants: list[NetVariant]) -> dict[str, str]:
+    """Put the base config and the networks in the address bar; returns the link's fields."""
+    params = link_params(base, DropoutSettings(nets=tuple(variants)).to_params())
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+    st.session_state[f"{prefix}_link_seen"] = params
+    return params
 
 
 def _on_set(prefix: str) -> None:
-    _seed(prefix, st.session_state[key(prefix, "data.name")], overwrite=True)
+    _seed(prefix, set_config(st.session_state[key(prefix, "data.name")]), overwrite=True)
 
 
 def _widths(text: str) -> list[Any]:
@@ -102,48 +106,58 @@ def _widths(text: str) -> list[Any]:
 
 
 def base_controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
-    """Data, network and optimizer shared by every configuration: (config, problem)."""
-    _seed(prefix, "moons", overwrite=False)
-    c = st.columns(4)
-    with c[0]:
-        name = choice(prefix, "data.name", "data set", DATA_SETS, SET_LABELS, on_change=_on_set)
+    """Data, network and optimizer shared by every configuration (draw in the sidebar):
+    (config, problem)."""
+    clear_problems(prefix)
+    name = choice(prefix, "data.name", "data set", DATA_SETS, SET_LABELS, on_change=_on_set)
     values: dict[str, Any] = {"data.name": name}
-    with c[1]:
+    c = st.columns(2)
+    with c[0]:
         values["data.n_train"] = number(prefix, "data.n_train", "training samples")
-    with c[2]:
+    with c[1]:
         if name != "digits":
             values["data.noise"] = number(prefix, "data.noise", "noise", step=0.05)
-    with c[3]:
-        values["optim.epochs"] = number(prefix, "optim.epochs", "epochs")
-    c = st.columns(4)
+    kinds = ("mlp", "cnn") if name == "digits" else ("mlp",)
+    c = st.columns(2)
     with c[0]:
-        kinds = ("mlp", "cnn") if name == "digits" else ("mlp",)
         values["model.kind"] = choice(prefix, "model.kind", "network", kinds)
+    with c[1]:
         if values["model.kind"] == "mlp":
             text = st.text_input("hidden widths", key=key(prefix, "model.hidden"))
             values["model.hidden"] = _widths(text)
         else:  # the small CNN: two 3×3 conv layers (8, 16 channels), no hidden widths
             values["model.hidden"] = []
             st.caption("conv 3×3 ×8 → pool → conv 3×3 ×16 → pool → linear")
-    with c[1]:
+    c = st.columns(2)
+    with c[0]:
         values["model.activation"] = choice(prefix, "model.activation", "activation")
+    with c[1]:
         values["optim.name"] = choice(prefix, "optim.name", "optimizer")
-    with c[2]:
-        values["optim.lr"] = log_slider(prefix, "optim.lr", "learning rate", LR_OPTIONS)
+    values["optim.lr"] = log_slider(prefix, "optim.lr", "learning rate", LR_OPTIONS)
+    c = st.columns(2)
+    with c[0]:
+        values["optim.epochs"] = number(prefix, "optim.epochs", "epochs")
+    with c[1]:
         bs = number(prefix, "optim.batch_size", "batch size")
         values["optim.batch_size"] = min(bs, values["data.n_train"])
-    with c[3]:
+    c = st.columns(2)
+    with c[0]:
         patience = st.number_input(
-            "early-stopping patience (0 = off)",
+            "early stopping (0 = off)",
             0,
             1000,
             key=key(prefix, "patience"),
-            help="Stop after this many epochs without a better validation loss and keep the "
-            "best epoch's weights. The validation split (20 %) is carved from the training "
-            "data, never the test set.",
+            help="Patience: stop after this many epochs without a better validation loss and "
+            "keep the best epoch's weights. The validation split (20 %) is carved from the "
+            "training data, never the test set.",
         )
         values["optim.early_stopping_patience"] = int(patience) or None
-        values["seed"] = number(prefix, "seed", "run seed (init, batch order, masks)")
+    with c[1]:
+        values["seed"] = number(prefix, "seed", "run seed", help="init, batch order, masks")
+    if problems(prefix):
+        return None, "Fix the fields marked above in the sidebar: " + "; ".join(
+            problems(prefix).values()
+        )
     try:
         return set_config(name).replace(**values), None
     except ValueError as exc:
@@ -151,39 +165,30 @@ def base_controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
 
 
 def variant_controls(prefix: str) -> list[NetVariant]:
-    """Up to four configurations, one column each: on/off, dropout p, norm, L2 or decay."""
+    """Up to four configurations (draw in the sidebar): on/off, dropout p, norm, L2 or decay."""
     out = []
-    for i, (col, slot) in enumerate(zip(st.columns(4), SLOTS, strict=True)):
-        with col.container(border=True):
-            on = st.toggle(f"net {i + 1}", value=SLOTS_ON[i], key=f"{prefix}_on{i}")
+    for i in range(len(SLOTS)):
+        with st.container(border=True):
+            on = st.toggle(f"net {i + 1}", key=f"{prefix}_on{i}")
+            if not on:
+                continue
+            current = float(st.session_state[f"{prefix}_p{i}"])
             p = st.select_slider(
-                "dropout p", DROP_OPTIONS, value=slot.dropout, key=f"{prefix}_p{i}", disabled=not on
+                "dropout p", sorted({*DROP_OPTIONS, current}), key=f"{prefix}_p{i}"
             )
-            norm = st.selectbox(
-                "normalization",
-                NORMS,
-                index=NORMS.index(slot.norm),
-                key=f"{prefix}_norm{i}",
-                disabled=not on,
+            c = st.columns(2)
+            norm = c[0].selectbox("normalization", NORMS, key=f"{prefix}_norm{i}")
+            reg = c[1].selectbox(
+                "penalty / decay", list(REGS), format_func=REGS.get, key=f"{prefix}_reg{i}"
             )
-            reg = st.selectbox(
-                "penalty / decay",
-                list(REGS),
-                index=list(REGS).index(slot.reg),
-                format_func=REGS.get,
-                key=f"{prefix}_reg{i}",
-                disabled=not on,
-            )
-            lam = slot.lam
+            lam = 0.0
             if reg != "none":
+                current = float(st.session_state[f"{prefix}_lam{i}"])
                 lam = st.select_slider(
                     "λ",
-                    LAM_OPTIONS[1:],
-                    value=slot.lam or 1e-3,
+                    sorted({*LAM_OPTIONS[1:], current}),
                     format_func=fmt,
                     key=f"{prefix}_lam{i}",
-                    disabled=not on,
                 )
-            if on:
-                out.append(NetVariant(dropout=p, norm=norm, reg=reg, lam=lam))
+            out.append(NetVariant(dropout=p, norm=norm, reg=reg, lam=lam))
     return out

@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from regcore import export
 from regcore.compare_presets import COMPARISONS
 from regcore.config import TrainConfig
 from regcore.data import make_dataset
@@ -23,8 +24,14 @@ from regcore.figures.dropout import fig_net_curves
 from regcore.figures.surface import fig_surfaces
 from regcore.results import StepMetrics
 from regcore.surface import Surface, grid_for, is_2d
-from ui import live, present
+from ui import exports, live, present
 from ui.runner import Job
+
+DEFAULT_HINT = (
+    "Press **Train all**: the default trains a wide MLP (2 × 256 ReLU) on 30 noisy moons "
+    "without and with dropout 0.5. Without dropout the boundary bends around single noisy "
+    "training points; with it, it stays one smooth curve."
+)
 
 
 def estimate(base: TrainConfig, variants: list[NetVariant]) -> float:
@@ -169,3 +176,26 @@ def mnist_link(prefix: str) -> None:
     if button.button("Open it", key=f"{prefix}_mnist"):
         st.session_state["cmp_mode"] = "mnist_mlp"  # the L1 vs L2 page's comparison radio
         st.switch_page("pages/compare.py")
+
+
+def files(prefix: str, res: NetCompareResult) -> None:
+    """Each run's config and command, the table as CSV, and each run's curves and JSON."""
+    labels = res.labels[: len(res.runs)]
+    exports.compare_files(prefix, res.configs[: len(res.runs)], labels, summary_rows(res))
+    cols = st.columns(max(len(res.runs), 1))
+    for i, (col, run) in enumerate(zip(cols, res.runs, strict=False)):
+        col.caption(labels[i])
+        col.download_button(
+            f"run {i + 1} (JSON)",
+            export.run_json(run),
+            f"run{i + 1}.json",
+            mime="application/json",
+            key=f"{prefix}_dl_run{i}",
+        )
+        col.download_button(
+            f"run {i + 1} curves (CSV)",
+            export.run_curves_csv(run),
+            f"curves{i + 1}.csv",
+            mime="text/csv",
+            key=f"{prefix}_dl_curves{i}",
+        )

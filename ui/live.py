@@ -94,10 +94,16 @@ def estimate_note(seconds: float) -> str:
     return f"estimated time here: {describe_seconds(seconds)}"
 
 
-def over_budget(seconds: float) -> str | None:
+def budget(preset: bool = False) -> float:
+    """Seconds a run may take here (``preset``: a named preset of a published experiment)."""
+    lim = get_runner().limits
+    return lim.preset_budget_s if preset else lim.budget_s
+
+
+def over_budget(seconds: float, preset: bool = False) -> str | None:
     """The refusal a run of ``seconds`` would get (what to reduce), or None if it fits."""
-    budget = get_runner().limits.budget_s
-    return budget_message(seconds, budget) if seconds > budget else None
+    limit = budget(preset)
+    return budget_message(seconds, limit) if seconds > limit else None
 
 
 def submit(
@@ -107,14 +113,23 @@ def submit(
     label: str,
     estimate_s: float,
     gpu: bool = False,
+    preset: bool = False,
 ) -> Job | None:
     """Queue ``fn`` as this session's job for this page; None (and a message under
-    ``f"{prefix}_refused"``) when the queue refuses it."""
+    ``f"{prefix}_refused"``) when the queue refuses it. ``preset``: a named preset of a
+    published experiment, allowed the server's preset budget instead of the everyday one."""
     if running(prefix):
         st.session_state[f"{prefix}_refused"] = "a run of this page is already going: stop it first"
         return None
     try:
-        new = get_runner().submit(fn, label=label, key=prefix, estimate_s=estimate_s, gpu=gpu)
+        new = get_runner().submit(
+            fn,
+            label=label,
+            key=prefix,
+            estimate_s=estimate_s,
+            gpu=gpu,
+            budget_s=budget(True) if preset else None,
+        )
     except Refused as exc:
         st.session_state[f"{prefix}_refused"] = str(exc)
         return None
@@ -172,7 +187,8 @@ def collect(prefix: str) -> None:
 def stop_note(j: Job) -> str | None:
     """Why a job stopped when nobody pressed Stop (its time budget), else None."""
     why = STOP_WHY.get(j.stop_reason or "")
-    return why.format(budget=get_runner().limits.budget_s) if why else None
+    limit = j.budget_s if getattr(j, "budget_s", None) is not None else budget()
+    return why.format(budget=limit) if why else None
 
 
 def queued_line(j: Job) -> str:
