@@ -22,9 +22,8 @@ with st.sidebar:  # beside the charts, not above them: they stay above a project
 link = controls.write_link(P, base, variants) if base is not None and variants else None
 st.title("Dropout & norm")
 st.caption(
-    "Up to four networks (set in the sidebar) trained on the same data, from the same initial "
-    "weights, seeing the minibatches in the same order: only dropout, normalization or the "
-    "penalty differ."
+    "Up to four networks (sidebar) on the same data, initial weights and minibatch order: "
+    "only dropout, normalization or the penalty differ."
 )
 side, sweep, small, bv = st.tabs(
     ["Side by side", "Dropout-rate sweep", "Small batches", "Bias–variance"]
@@ -33,7 +32,7 @@ with side:
     busy = live.running(P)
     seconds = view.estimate(base, variants) if base is not None else 0.0
     too_big = live.over_budget(seconds)
-    b1, b2, b3, note = st.columns([1.4, 1, 1.3, 4], vertical_alignment="center")
+    b1, b2, b3, note = st.columns([1.3, 1, 1.6, 3.8], vertical_alignment="center")
     ready = not (busy or base is None or not variants or too_big)
     if b1.button("Train all", type="primary", disabled=not ready, key=f"{P}_train"):
         problem = view.submit(P, base, variants)

@@ -29,7 +29,16 @@ from regcore.layers_probe import LayerProbe, dropout_conventions, first_dropout_
 from regcore.results import RunResult
 from regcore.runtime import StopSignal, stop_requested
 from regcore.splits import carve_validation  # noqa: F401  (re-exported)
-from regcore.surface import Grid, Surface, grid_for, is_2d, surface, surface_epochs
+from regcore.surface import (
+    Grid,
+    Surface,
+    boundary_crossings,
+    class_regions,
+    grid_for,
+    is_2d,
+    surface,
+    surface_epochs,
+)
 from regcore.train import fit
 
 OnEvent = Callable[[tuple[int, Any]], None]
@@ -186,9 +195,11 @@ def compare_nets(
 
 
 def summary_rows(res: NetCompareResult) -> list[dict[str, Any]]:
-    """One row per run: final train/test loss and accuracy and the generalization gap."""
+    """One row per run: final train/test loss and accuracy, the generalization gap and, for
+    2-D sets, the boundary's length in grid steps and the number of class regions
+    (``regcore.surface``: islands around single points make both larger)."""
     rows = []
-    for label, run in zip(res.labels, res.runs, strict=False):
+    for i, (label, run) in enumerate(zip(res.labels, res.runs, strict=False)):
         m = run.metrics
         row: dict[str, Any] = {"configuration": label}
         row.update({"train loss": m["train_loss"], "test loss": m["test_loss"]})
@@ -196,6 +207,9 @@ def summary_rows(res: NetCompareResult) -> list[dict[str, Any]]:
         if run.task == "classification":
             row.update({"train acc": m["train_acc"], "test acc": m["test_acc"]})
             row["acc gap (train − test)"] = m["train_acc"] - m["test_acc"]
+        if i < len(res.surfaces):  # 2-D sets: how long and broken up the boundary is
+            row["boundary length"] = boundary_crossings(res.surfaces[i])
+            row["class regions"] = class_regions(res.surfaces[i])
         if run.best_epoch is not None:
             row["kept epoch"] = run.best_epoch
         row["epochs run"] = m["epochs_run"]

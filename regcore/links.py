@@ -38,13 +38,13 @@ def start_config(params: Mapping[str, str]) -> TrainConfig:
     """What a link's fields are written over: its data set's defaults, or, in a link of
     the L1 vs L2 page (``compare.mode``) on that comparison's data set, its base config,
     or, in a link of the Dropout & norm page (``dropout.*``), that page's base config of
-    its data set (``regcore.dropout_links``; moons when the link names none)."""
+    its data set (``regcore.dropout_links``; its default set when the link names none)."""
     from regcore.compare_presets import COMPARISONS
 
     if any(str(k).startswith("dropout.") for k in params):  # the Dropout & norm page's link
-        from regcore.dropout_links import SET_DEFAULTS, page_config
+        from regcore.dropout_links import DEFAULT_SET, SET_DEFAULTS, page_config
 
-        page_name = params.get("data.name", "moons")
+        page_name = params.get("data.name", DEFAULT_SET)
         if page_name in SET_DEFAULTS:
             return page_config(page_name)
     name = params.get("data.name", "linear")

@@ -8,7 +8,14 @@ import streamlit as st
 
 from regcore.config import TrainConfig
 from regcore.dropout import NetVariant
-from regcore.dropout_links import DATA_SETS, SLOTS, SLOTS_ON, DropoutSettings, page_config
+from regcore.dropout_links import (
+    DATA_SETS,
+    DEFAULT_SET,
+    SLOTS,
+    SLOTS_ON,
+    DropoutSettings,
+    page_config,
+)
 from regcore.links import link_params, read_link
 from ui.controls import link_problem
 from ui.widgets import (
@@ -80,7 +87,7 @@ def init_from_link(prefix: str) -> None:
             _seed_nets(prefix, nets.nets, overwrite=True)
         elif cfg is not None:
             link_problem(f"data.name = {cfg.data.name} is not on this page: {', '.join(DATA_SETS)}")
-    _seed(prefix, set_config("moons"), overwrite=False)
+    _seed(prefix, set_config(DEFAULT_SET), overwrite=False)
     _seed_nets(prefix, None, overwrite=False)
 
 

@@ -28,12 +28,12 @@ def panel_layout(n: int) -> tuple[int, int]:
     return 2, 2
 
 
-MAX_TEST_POINTS = 200  # test rings drawn per panel: enough to see, few enough not to hide
+MAX_TEST_POINTS = 120  # test rings drawn per panel: enough to see, few enough not to hide
 
 
 def _point_traces(points: dict, first: bool) -> list[go.Scatter]:
     traces = []
-    styles = (("train", 12, "circle", 1.0), ("test", 6, "circle-open", 0.55))
+    styles = (("train", 12, "circle", 1.0), ("test", 5, "circle-open", 0.45))
     for split, size, symbol, opacity in styles:
         X, y = points.get(f"{split}_x", []), points.get(f"{split}_y", [])
         if split == "test" and len(X) > MAX_TEST_POINTS:  # an even thinning, deterministic

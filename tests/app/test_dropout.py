@@ -24,16 +24,16 @@ def _train(at: AppTest, prefix: str) -> AppTest:
 def test_dropout_page_side_by_side_draws_surfaces_curves_table_and_probe():
     at = _open()
     assert at.title[0].value == "Dropout & norm"
-    assert at.selectbox(key="dn_data.name").value == "moons"
+    assert at.selectbox(key="dn_data.name").value == "xor"
     at.number_input(key="dn_optim.epochs").set_value(20).run()
     _train(at, "dn")
     assert not at.exception
     res = at.session_state["dn_result"]
-    assert res.labels == ("no dropout", "dropout 0.5") and len(res.surfaces) == 2
+    assert res.labels == ("no dropout", "dropout 0.8") and len(res.surfaces) == 2
     charts = at.get("plotly_chart")
     assert len(charts) == 3  # decision surfaces, loss curves, accuracy curves
     table = at.dataframe[0].value
-    assert list(table["configuration"]) == ["no dropout", "dropout 0.5"]
+    assert list(table["configuration"]) == ["no dropout", "dropout 0.8"]
     assert "loss gap (test − train)" in table.columns
     probe = at.dataframe[1].value  # the train/eval expander's table of the first config
     assert any("Linear" in name for name in probe["layer"])

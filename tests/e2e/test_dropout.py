@@ -1,4 +1,5 @@
-"""Real browser: the Dropout & norm page trains its default and shows two decision surfaces.
+"""Real browser: the Dropout & norm page trains its default and shows the decision surfaces
+and the gap table; a shared link of the page opens the same networks in a fresh browser.
 
 Run with ``pytest -m e2e tests/e2e/test_dropout.py``; screenshots go to artifacts/screenshots/.
 """
@@ -12,6 +13,7 @@ from tests.e2e.conftest import SCREENSHOTS
 pytestmark = pytest.mark.e2e
 ERROR = '[data-testid="stException"]'
 CHART = '[data-testid="stPlotlyChart"]'
+TABLE = '[data-testid="stDataFrame"]'
 
 
 @pytest.mark.parametrize("width,height", [(1400, 1000), (1024, 768)])
@@ -20,14 +22,38 @@ def test_dropout_default_trains_and_draws_surfaces(browser, server, width, heigh
     try:
         page.goto(f"{server.url}/dropout")
         page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+        assert "dropout.p=" in page.url  # the page's state is in its link from the start
         page.get_by_role("button", name="Train all", exact=True).click()
-        page.get_by_text("Decision surfaces").wait_for(timeout=120_000)
+        page.get_by_text("Decision surfaces").wait_for(timeout=180_000)
         page.wait_for_function(
             f"() => document.querySelectorAll('{CHART}').length >= 3", timeout=60_000
         )
         assert page.locator(ERROR).count() == 0
+        top = page.locator(CHART).first.bounding_box()["y"]
+        assert top < height, top  # the surfaces start above the fold
+        table = page.locator(TABLE).first
+        table.wait_for(timeout=30_000)
+        assert table.is_visible()
+        assert page.get_by_text("solid: test, dashed: train").is_visible()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.wait_for_timeout(800)
         page.screenshot(path=str(SCREENSHOTS / f"dropout_default_{width}.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_dropout_shared_link_opens_the_same_networks(browser, server) -> None:
+    query = "data.name=xor&optim.epochs=5&dropout.p=0.0,0.3,0.0&dropout.norm=none,batch,none"
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/dropout?{query}")
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+        page.get_by_text("3 configurations × 5 epochs").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Train all", exact=True).click()
+        page.get_by_text("Decision surfaces").wait_for(timeout=120_000)
+        text = page.locator(TABLE).first.inner_text()
+        assert "dropout 0.3 + batch norm" in text
+        assert page.locator(ERROR).count() == 0
+    finally:
+        context.close()

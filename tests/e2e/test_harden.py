@@ -62,12 +62,20 @@ def test_typed_numbers_read_as_typed_and_refused_with_the_bound(browser, server)
         page.close()
 
 
-@pytest.mark.parametrize("present", [False, True])
-def test_projector_main_chart_above_the_fold(browser, server, present) -> None:
-    page = _open(browser, f"{server.url}/playground" + ("?present=1" if present else ""))
+@pytest.mark.parametrize(
+    ("path", "button", "present"),
+    [
+        ("playground", "Train", False),
+        ("playground", "Train", True),
+        ("dropout?optim.epochs=60", "Train all", False),  # a short run of the default
+    ],
+)
+def test_projector_main_chart_above_the_fold(browser, server, path, button, present) -> None:
+    sep = "&" if "?" in path else "?"
+    page = _open(browser, f"{server.url}/{path}" + (f"{sep}present=1" if present else ""))
     try:
-        page.get_by_role("button", name="Train", exact=True).click()
-        page.wait_for_selector(CHART, timeout=60_000)
+        page.get_by_role("button", name=button, exact=True).click()
+        page.wait_for_selector(CHART, timeout=120_000)
         page.wait_for_timeout(1500)
         top = page.locator(CHART).first.bounding_box()["y"]
         assert top < 768 * 0.6, top  # the loss curves start in the top part of the screen

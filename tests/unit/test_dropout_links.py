@@ -8,6 +8,7 @@ import regcore
 from regcore.dropout import NetVariant, plan_nets
 from regcore.dropout_links import (
     DATA_SETS,
+    DEFAULT_SET,
     DropoutSettings,
     configs_from_query,
     page_config,
@@ -29,7 +30,7 @@ def _link(base, nets) -> str:
 @pytest.mark.parametrize("name", DATA_SETS)
 def test_dropout_links_default_link_is_short_and_decodes_to_the_page_config(name):
     query = _link(page_config(name), NETS[:2])
-    assert query.startswith("data.name=") == (name != "moons")
+    assert query.startswith("data.name=") == (name != DEFAULT_SET)
     assert "optim" not in query and "model" not in query  # relative to the page's defaults
     assert from_query(query) == page_config(name)
     assert configs_from_query(query) == plan_nets(page_config(name), NETS[:2])[0]
@@ -50,7 +51,7 @@ def test_dropout_links_default_link_is_short_and_decodes_to_the_page_config(name
     ],
 )
 def test_dropout_links_each_base_change_round_trips(changes):
-    base = page_config("moons").replace(**changes)
+    base = page_config("moons").replace(**changes)  # not the default set
     query = _link(base, NETS)
     assert from_query(query) == base
     assert configs_from_query(query) == plan_nets(base, NETS)[0]
@@ -94,4 +95,4 @@ def test_dropout_links_hostile_values_are_named_and_the_rest_kept(bad, needle):
 
 def test_dropout_links_other_pages_links_are_untouched():
     assert regcore.from_query("data.name=moons") == regcore.dataset_config("moons")
-    assert from_query("dropout.p=0.0") == page_config("moons")
+    assert from_query("dropout.p=0.0") == page_config(DEFAULT_SET)

@@ -249,6 +249,22 @@ def test_jobs_budget_refuses_up_front_and_stops_a_run_past_it() -> None:
     assert 0.3 <= job.elapsed() < 0.3 + 1.0
 
 
+def test_jobs_preset_allowance_admits_and_bounds_a_named_preset() -> None:
+    """A published experiment at its source's size gets its own (larger) allowance: it is
+    admitted where the everyday budget refuses it, and still stopped past its own."""
+    runner = Runner(max_jobs=1, budget_s=0.05)
+    with pytest.raises(Refused):
+        runner.submit(lambda stop, emit: 1, estimate_s=0.4)
+    assert runner.submit(lambda stop, emit: "ok", estimate_s=0.4, budget_s=0.5).wait(5)
+    with pytest.raises(Refused) as info:
+        runner.submit(lambda stop, emit: 1, estimate_s=0.9, budget_s=0.5)
+    assert "over the 0.5 s a run may take" in str(info.value)
+    job = runner.submit(lambda stop, emit: stop.wait(10), estimate_s=0.1, budget_s=0.4)
+    assert job.wait(5) and job.stop_reason == "budget"
+    assert 0.4 <= job.elapsed() < 0.4 + 1.0  # its own allowance, not the everyday 0.05 s
+    assert Limits.from_env().preset_budget_s >= Limits.from_env().budget_s
+
+
 def test_jobs_owner_gone_cancels_queued_and_running_jobs() -> None:
     alive = {"s1": True, "s2": True}
     runner = JobQueue(Limits(max_jobs=1, cpus=1, grace_s=0.2), owner_alive=lambda o: alive[o])

@@ -1,0 +1,90 @@
+"""AppTest: the Dropout & norm page's link holds its full state. For a link written after
+changing each control, ``configs_from_query(link)`` equals the configs the page trains;
+a shared link seeds the controls; hostile values are named and dropped, the rest kept."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from streamlit.testing.v1 import AppTest
+
+import regcore
+from regcore.dropout_links import configs_from_query
+from tests.app.conftest import APP, wait_for_job
+
+P = "dn"
+
+
+def _open(query: str = "") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    for k, v in urllib.parse.parse_qsl(query):
+        at.query_params[k] = v
+    at.switch_page("pages/dropout.py").run()
+    assert not at.exception
+    return at
+
+
+def _link(at: AppTest) -> dict[str, str]:
+    out = {}
+    for k in at.query_params:
+        v = at.query_params[k]
+        out[k] = v[-1] if isinstance(v, list) else v
+    return out
+
+
+def _trained(at: AppTest) -> tuple:
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P, timeout=120)
+    assert not at.exception
+    res = at.session_state[f"{P}_result"]
+    return res.configs
+
+
+CHANGES = [
+    ("number_input", "data.n_train", 24),
+    ("number_input", "data.noise", 0.3),
+    ("text_input", "model.hidden", "16, 8"),
+    ("selectbox", "model.activation", "tanh"),
+    ("number_input", "optim.batch_size", 8),
+    ("number_input", "patience", 2),
+    ("number_input", "seed", 5),
+    ("toggle", "on2", True),
+    ("select_slider", "p1", 0.3),
+    ("selectbox", "norm2", "layer"),
+    ("selectbox", "reg0", "weight_decay"),
+]
+
+
+def test_dropout_link_after_each_control_decodes_to_what_the_page_trains():
+    at = _open()
+    at.number_input(key=f"{P}_optim.epochs").set_value(3).run()
+    assert configs_from_query(_link(at)) == _trained(at)
+    for kind, name, value in CHANGES:
+        getattr(at, kind)(key=f"{P}_{name}").set_value(value).run()
+        assert not at.exception, name
+        link = _link(at)
+        assert configs_from_query(link) == _trained(at), name
+    assert regcore.from_query(link).model.hidden == (16, 8)
+    assert "dropout.reg" in link and "dropout.norm" in link
+
+
+def test_dropout_link_opens_its_networks_and_names_hostile_values():
+    query = (
+        "data.name=xor&optim.epochs=4&model.hidden=12&optim.lr=evil"
+        "&dropout.p=0.0,0.25,0.0&dropout.reg=none,none,l2&dropout.lam=0,0,0.0015"
+        "&dropout.norm=none,<script>,none"
+    )
+    at = _open(query)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "optim.lr = 'evil'" in warnings and "dropout.norm" in warnings
+    assert at.selectbox(key=f"{P}_data.name").value == "xor"
+    assert at.toggle(key=f"{P}_on2").value and not at.toggle(key=f"{P}_on3").value
+    assert at.select_slider(key=f"{P}_p1").value == 0.25
+    assert at.select_slider(key=f"{P}_lam2").value == 0.0015
+    configs = _trained(at)
+    assert [c.model.dropout for c in configs] == [0.0, 0.25, 0.0]
+    assert configs[2].reg.kind == "l2" and configs[2].reg.lam == 0.0015
+    assert configs[0].optim.epochs == 4 and configs[0].model.hidden == (12,)
+    assert configs_from_query(_link(at)) == configs
+    assert "evil" not in urllib.parse.urlencode(_link(at))
