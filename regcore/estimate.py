@@ -11,9 +11,12 @@ on the test split, which dominates a batched sweep). :func:`calibrate` times two
 on this machine — one dominated by steps, one by arithmetic — and two small sweeps likewise,
 and solves for the four constants. Linear sweeps of n ≪ d train in the span of the
 training rows (much faster than their work says): for them the estimate is an upper bound.
-A single plain-SGD MLP trains on the written-out fast path (regcore.mlp_fast): a third
-probe times its epochs, and ``fast_share`` (its time over what the single-run constants
-predict) scales the estimate of such runs.
+A single plain-SGD MLP trains on the written-out fast path (regcore.mlp_fast), with its
+own constants: ``per_step_mlp`` from a small step-bound MLP, and ``fast_share`` (its
+arithmetic over what ``per_unit`` predicts) from the MNIST-size MLP's epochs. The
+linear step-bound probe trains on its fast path (regcore.fastpath), whose steps cost a
+fraction of an autograd step (an MLP with dropout, normalization or Adam): a small
+dropout MLP, steps dominating, measures ``per_step_autograd`` for those runs.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from regcore.autograd_engine import AUTOGRAD
 from regcore.config import TrainConfig, work
-from regcore.mlp_fast import can_fast
+from regcore.mlp_engine import MLP
+from regcore.train import pick_engine
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,9 @@ class Calibration:
     per_unit: float = 2.0e-9
     per_step_batched: float = 1.0e-4
     per_unit_batched: float = 2.0e-9
-    fast_share: float = 0.25  # fast-path run (regcore.mlp_fast) over the single-run estimate
+    fast_share: float = 0.25  # fast-path arithmetic (regcore.mlp_fast) over per_unit's
+    per_step_mlp: float = 1.0e-3  # one fast-path step of a small MLP
+    per_step_autograd: float = 2.5e-3  # one autograd step of a small MLP
     measured: bool = False
 
 
@@ -53,8 +60,12 @@ def estimate_seconds(cfg: TrainConfig, cal: Calibration | None = None, models: i
     """
     cal = cal or Calibration()
     if models == 1:
-        share = cal.fast_share if can_fast(cfg) else 1.0
-        return share * (cal.per_step * steps(cfg) + cal.per_unit * work(cfg))
+        engine = pick_engine(cfg)
+        if engine is AUTOGRAD:
+            return cal.per_step_autograd * steps(cfg) + cal.per_unit * work(cfg)
+        if engine is MLP:
+            return cal.per_step_mlp * steps(cfg) + cal.fast_share * cal.per_unit * work(cfg)
+        return cal.per_step * steps(cfg) + cal.per_unit * work(cfg)
     return cal.per_step_batched * steps(cfg) + cal.per_unit_batched * work_eval(cfg) * models
 
 
@@ -108,15 +119,19 @@ def calibrate(stop: Callable[[], bool] | None = None) -> Calibration:
     per_step_b, per_unit_b = _solve(lambda cfg: sweep(cfg, lams), c, d, len(lams), stop)
     if stop is not None and stop():
         raise Interrupted
+    per_step_mlp = _per_step(fit, {**AUTOGRAD_PROBE, "model.dropout": 0.0}, per_unit, stop)
+    per_step_autograd = _per_step(fit, AUTOGRAD_PROBE, per_unit, stop)
     e = TrainConfig().replace(**FAST_PROBE)
-    single = per_step * steps(e) + per_unit * work(e)
-    share = min(max(_epoch_seconds(e) * e.optim.epochs / single, 0.01), 1.0)
+    arithmetic = _epoch_seconds(e) * e.optim.epochs - per_step_mlp * steps(e)
+    share = min(max(arithmetic / (per_unit * work(e)), 0.01), 1.0)
     return Calibration(
         per_step=per_step,
         per_unit=per_unit,
         per_step_batched=per_step_b,
         per_unit_batched=per_unit_b,
         fast_share=share,
+        per_step_mlp=per_step_mlp,
+        per_step_autograd=per_step_autograd,
         measured=True,
     )
 
@@ -135,6 +150,31 @@ FAST_PROBE = {
     "optim.lr": 0.1,
     "optim.batch_size": 64,
     "optim.epochs": 3,
+    "device": "cpu",
+}
+
+
+def _per_step(fit, probe: dict, per_unit: float, stop) -> float:
+    """Seconds per step of a step-bound ``probe``: the time of 3× its epochs less its time
+    (so the set-up — data, model — cancels), its small arithmetic taken out."""
+    short = TrainConfig().replace(**probe)
+    long = short.replace(**{"optim.epochs": 3 * short.optim.epochs})
+    seconds = _timed(lambda: fit(long), stop) - _timed(lambda: fit(short), stop)
+    extra_work = work(long) - work(short)
+    return max((seconds - per_unit * extra_work) / (steps(long) - steps(short)), 1e-7)
+
+
+# A small dropout MLP on moons, 150 and 450 autograd steps: per-step cost dominates (without the
+# dropout, the same MLP is the fast path's step-bound probe).
+AUTOGRAD_PROBE = {
+    "data.name": "moons",
+    "data.n_features": 2,
+    "data.n_train": 200,
+    "model.kind": "mlp",
+    "model.hidden": [32, 32],
+    "model.dropout": 0.1,
+    "optim.batch_size": 20,
+    "optim.epochs": 15,
     "device": "cpu",
 }
 

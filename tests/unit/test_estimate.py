@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import regcore
 import regcore.estimate as est
 from regcore.config import TrainConfig, work
 
@@ -47,6 +48,16 @@ def test_estimate_calibrate_measures_positive_constants() -> None:
     assert cal.measured
     assert cal.per_step > 0 and cal.per_unit > 0
     assert cal.per_step_batched > 0 and cal.per_unit_batched > 0
+    assert cal.per_step_autograd >= cal.per_step  # a dropout MLP's step is never cheaper
+
+
+def test_estimate_autograd_runs_use_their_own_step_cost() -> None:
+    cal = est.Calibration(per_step=1e-4, per_unit=1e-9, per_step_autograd=1e-3)
+    plain = regcore.links.dataset_config("moons")
+    dropout = plain.replace(**{"model.dropout": 0.2})
+    assert est.estimate_seconds(dropout, cal) == pytest.approx(
+        1e-3 * est.steps(dropout) + 1e-9 * work(dropout)
+    )
 
 
 def test_estimate_calibrate_stops_when_asked() -> None:

@@ -168,14 +168,15 @@ def test_mlp_fast_float32_agrees_with_the_autograd_loop(monkeypatch):
 def test_mlp_fast_runs_are_estimated_with_the_calibrated_share():
     from dataclasses import replace
 
-    from regcore.estimate import Calibration, estimate_seconds
+    from regcore.config import work
+    from regcore.estimate import Calibration, estimate_seconds, steps
 
-    cal = Calibration(fast_share=0.3)
+    cal = Calibration(per_step=1e-4, per_unit=1e-9, per_step_mlp=3e-4, per_step_autograd=1e-3)
+    cal = replace(cal, fast_share=0.3)
     fast = regcore.load_config(CLASSIFY)
-    slow = fast.replace(**{"model.dropout": 0.5})
-    full = estimate_seconds(fast, replace(cal, fast_share=1.0))
-    assert estimate_seconds(fast, cal) == pytest.approx(0.3 * full)
-    assert estimate_seconds(slow, cal) == pytest.approx(full)
+    slow = fast.replace(**{"model.dropout": 0.5})  # autograd: its own, dearer step
+    assert estimate_seconds(fast, cal) == pytest.approx(3e-4 * steps(fast) + 0.3e-9 * work(fast))
+    assert estimate_seconds(slow, cal) == pytest.approx(1e-3 * steps(slow) + 1e-9 * work(slow))
 
 
 def _model(cfg, in_dim: int, out_dim: int, seed: int = 0):
