@@ -37,7 +37,7 @@ else:
 seconds = sum(live.estimate(c) for c in configs)
 preset = view.is_published(mode, base)  # the source's own size: the preset allowance
 too_big = live.over_budget(seconds, preset)
-b1, b2, b3, note = st.columns([1.6, 1.2, 1.5, 4], vertical_alignment="center")
+b1, b2, b3, note = st.columns([1.6, 1.2, 1.8, 2.8], vertical_alignment="center")
 go = not (busy or problem or too_big or not variants)
 if b1.button("Train all", type="primary", disabled=not go, key=f"{P}_train"):
     job = view.job_fn(base, variants)

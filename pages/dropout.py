@@ -32,7 +32,7 @@ with side:
     busy = live.running(P)
     seconds = view.estimate(base, variants) if base is not None else 0.0
     too_big = live.over_budget(seconds)
-    b1, b2, b3, note = st.columns([1.3, 1, 1.6, 3.8], vertical_alignment="center")
+    b1, b2, b3, note = st.columns([1.3, 1, 1.8, 2.8], vertical_alignment="center")
     ready = not (busy or base is None or not variants or too_big)
     if b1.button("Train all", type="primary", disabled=not ready, key=f"{P}_train"):
         problem = view.submit(P, base, variants)

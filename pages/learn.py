@@ -55,7 +55,7 @@ learn_view.choosing_lambda()  # why λ (p, the epoch) is chosen on validation, n
 st.subheader("Textbook experiments, one click each")
 for name, item in PRESETS.items():
     with st.container(border=True):
-        left, right = st.columns([4, 1], vertical_alignment="center")
+        left, right = st.columns([3.3, 1.7], vertical_alignment="center")
         left.markdown(f"**{item['title']}**  \n{item['about']}")
         if "source" in item:  # a reproduction: its source, both figures and the λ mapping
             text = f"Source: {item['source']}. Published: {item['published']}. "

@@ -22,7 +22,7 @@ st.caption(
 busy = live.running(P)
 seconds = live.estimate(cfg) if cfg is not None else 0.0
 too_big = live.over_budget(seconds)
-c_train, c_stop, c_link, c_note = st.columns([1, 1, 1.2, 4], vertical_alignment="center")
+c_train, c_stop, c_link, c_note = st.columns([1, 1, 1.6, 2.8], vertical_alignment="center")
 if c_train.button(
     "Train",
     type="primary",

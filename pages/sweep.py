@@ -27,7 +27,7 @@ if cfg is not None:  # the address bar holds the base config and the sweep's own
 busy = live.running(P)
 seconds = view.estimate(cfg, plan) if cfg is not None else 0.0
 too_big = live.over_budget(seconds)
-b1, b2, b3, note = st.columns([1.4, 1.4, 1.6, 4], vertical_alignment="center")
+b1, b2, b3, note = st.columns([1.4, 1.4, 1.8, 2.8], vertical_alignment="center")
 if b1.button("Sweep", type="primary", disabled=busy or cfg is None or bool(too_big), key=f"{P}_go"):
     if live.submit(P, view.job_fn(cfg, plan), label="sweep", estimate_s=seconds):
         st.session_state[f"{P}_plan"] = plan
