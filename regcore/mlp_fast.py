@@ -146,7 +146,8 @@ class FastMLP:
         return [*self.W, *self.b]
 
     def _new_buffers(self, y: torch.Tensor, m: int) -> _Buffers:
-        self._buffers[m] = bufs = _Buffers(self.W, y, m)
+        with torch.inference_mode(False):  # normal tensors: usable outside ``epoch`` too
+            self._buffers[m] = bufs = _Buffers(self.W, y, m)
         return bufs
 
     def _hidden(self, h: torch.Tensor, outs: list[torch.Tensor]) -> torch.Tensor:
@@ -212,17 +213,18 @@ class FastMLP:
             g.add_(p, alpha=l2)
         v = self.velocity.get(id(p))
         if v is None:
-            self.velocity[id(p)] = v = g.clone()
+            with torch.inference_mode(False):  # kept across epochs: a normal tensor
+                self.velocity[id(p)] = v = g.clone()
         else:
             v.mul_(self.momentum).add_(g)
         p.add_(v, alpha=-self.lr)
 
     def epoch(self, X: torch.Tensor, y: torch.Tensor, order: torch.Tensor, stop: int) -> None:
-        """Steps over ``order[:stop]`` in minibatches of the configured size."""
-        bs = self.batch_size
-        with torch.no_grad():
-            for start in range(0, stop, bs):
-                self.step(X, y, order[start : min(start + bs, stop)])
+        """Steps over ``order[:stop]`` in minibatches of the configured size (under
+        ``inference_mode``: no version-counter or grad-mode work per op)."""
+        with torch.inference_mode():
+            for idx in order[:stop].split(self.batch_size):
+                self.step(X, y, idx)
 
     @torch.no_grad()
     def evaluate(self, X: torch.Tensor, y: torch.Tensor) -> tuple[float, float | None]:

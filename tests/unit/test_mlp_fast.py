@@ -245,3 +245,19 @@ def test_one_step_equals_autograd_on_a_short_batch():
             p -= cfg.optim.lr * p.grad
     for a, b in zip(model.parameters(), ref.parameters(), strict=True):
         torch.testing.assert_close(a, b, **TOL)
+
+
+def test_step_works_outside_epoch_after_an_epoch_made_its_state():
+    """Buffers and momentum made inside ``epoch`` (inference mode) stay usable by a plain
+    ``step`` call, and the model's weights still train with autograd afterwards."""
+    cfg = regcore.load_config(_merge(CLASSIFY, {"optim": {"momentum": 0.5}}))
+    model = _model(cfg, 12, 3)
+    fast = FastMLP(cfg, model, classify=True)
+    X = torch.randn(16, 12, dtype=torch.float64, generator=torch.Generator().manual_seed(7))
+    y = torch.randint(0, 3, (16,), generator=torch.Generator().manual_seed(8))
+    fast.epoch(X, y, torch.arange(16), 16)
+    before = [p.clone() for p in fast.parameters()]
+    fast.step(X, y, torch.arange(8))
+    assert all(not torch.equal(a, b) for a, b in zip(before, fast.parameters(), strict=True))
+    torch.nn.functional.cross_entropy(model(X), y).backward()
+    assert all(p.grad is not None for p in model.parameters())
