@@ -18,6 +18,7 @@ from regcore.figures.style import reg_label
 from regcore.links import read_link
 from regcore.pagelinks import CompareSettings
 from regcore.regularizers import L1_SOLVERS, REGULARIZERS
+from regcore.results import RunResult
 from ui import live, present
 from ui.controls import link_problem
 from ui.messages import say
@@ -74,6 +75,8 @@ def init_from_link(prefix: str) -> None:
     published = bool(COMPARISONS[s.mode].reference)
     shared = (s.shared or s.mode not in PER_RUN_LAM) and not published
     st.session_state[f"{prefix}_shared"] = s.shared
+    if COMPARISONS[s.mode].fixed_lam:  # the source's λ, mapped: nothing to set
+        return
     penalized = [v.kind for v in kinds if v.kind != "none"]
     for n, (kind, lam) in enumerate(zip(penalized, s.lams, strict=False)):
         if shared and n > 0:
@@ -86,7 +89,9 @@ def link_settings(prefix: str, mode: str, variants: list[Variant]) -> CompareSet
     published = bool(COMPARISONS[mode].reference)
     shared = bool(st.session_state.get(f"{prefix}_shared", True)) and not published
     lams = tuple(float(v.lam) for v in variants if v.kind != "none" and v.lam is not None)
-    if (shared or mode not in PER_RUN_LAM) and not published:
+    if COMPARISONS[mode].fixed_lam:
+        lams = ()
+    elif (shared or mode not in PER_RUN_LAM) and not published:
         lams = lams[:1]
     if mode != "regularizers":
         return CompareSettings(mode=mode, shared=shared, lams=lams)
@@ -130,6 +135,8 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
         or c3.toggle("one λ for all", key=f"{prefix}_shared", persist_state="session")
     )
     penalized = [i for i, v in enumerate(variants) if v.kind != "none"]
+    if COMPARISONS[mode].fixed_lam:  # each run's λ is the source's, mapped (see its caption)
+        penalized = []
     cols = st.columns((1 if shared else len(penalized)) + 1)
     for n, i in enumerate(penalized):
         if shared and n > 0:
@@ -268,9 +275,13 @@ def draw_result(prefix: str, res: CompareResult, mode: str, base: TrainConfig) -
     rows = summary(res)
     preset = COMPARISONS[mode]
     if preset.reference and len(rows) == len(preset.reference):
-        rows = [_with_reference(r, acc) for r, acc in zip(rows, preset.reference, strict=True)]
+        metric = preset.reference_metric
+        rows = [
+            _with_reference(r, run, ref, metric)
+            for r, run, ref in zip(rows, res.runs, preset.reference, strict=True)
+        ]
         st.caption(
-            f"**source's test acc**: {preset.reference_source}. Why ours differ: "
+            f"**source's {metric}**: {preset.reference_source}. Why ours differ: "
             f"{preset.reference_note}"
         )
     numbers = [k for k, v in rows[0].items() if isinstance(v, float)] if rows else []
@@ -278,8 +289,11 @@ def draw_result(prefix: str, res: CompareResult, mode: str, base: TrainConfig) -
     st.dataframe(rows, hide_index=True, column_config=fmt4)
 
 
-def _with_reference(row: dict[str, Any], acc: float | None) -> dict[str, Any]:
-    """The table row led by the accuracies, the published one beside ours (narrow screens
-    show the first columns)."""
-    lead = {"run": row["run"], "test acc": row.get("test acc"), "source's test acc": acc}
+def _with_reference(
+    row: dict[str, Any], run: RunResult, ref: float | None, metric: str
+) -> dict[str, Any]:
+    """The table row led by ``metric`` (``test acc`` or ``% exact zeros``), the published
+    figure beside ours (narrow screens show the first columns)."""
+    ours = 100.0 * run.metrics["zero_fraction"] if metric == "% exact zeros" else row.get(metric)
+    lead = {"run": row["run"], metric: ours, f"source's {metric}": ref}
     return {**lead, "train acc": row.get("train acc"), **row}

@@ -23,7 +23,9 @@ from regcore.figures.compare_weights import (
     fig_zero_counts,
 )
 from regcore.figures.curves import HistoryLike, as_history, loss_name, thin
+from regcore.figures.sparsity import fig_coefficient_grid, fig_zero_shares
 from regcore.figures.style import FONT_SIZE, TRUTH_COLOR, log_axis, reg_color, styled
+from regcore.sklearn_sparsity import PUBLISHED, by_run
 
 HALF_BINS = 25  # histogram bins on each side of the zero bin (wide enough to see a spike)
 
@@ -208,6 +210,15 @@ def compare_panels(
             (f"Train and test curves{same}", curves),
             ("‖w‖₂ per epoch", norms),
             ("Final weights, run against run", fig_weight_pair(result)),
+        ]
+    if mode == "sklearn_sparsity":
+        return [
+            (
+                "% of weights exactly 0: ours and the source's",
+                fig_zero_shares(result, by_run(PUBLISHED)),
+            ),
+            ("Coefficients v = w₁ − w₀ (grey: exactly 0)", fig_coefficient_grid(result)),
+            ("Train and test curves", curves),
         ]
     panels = [
         ("Weight histograms (same bins, one centred on 0)", fig_weight_histograms(result)),

@@ -5,6 +5,7 @@ import pytest
 from sklearn.linear_model import ElasticNet, LogisticRegression, Ridge
 
 import regcore
+from regcore.mappings import from_sklearn_logistic
 from regcore.paths import exact_path
 
 
@@ -58,20 +59,23 @@ def test_mapping_elastic_net_alpha_is_lambda_over_two(l1_ratio):
 
 
 def test_mapping_logistic_regression_c():
-    """Binary: sklearn's one vector is v = w₁ − w₀ of our two-class softmax, C = 2/(nλ).
-    Multinomial: the same parametrization as ours, C = 1/(nλ)."""
-    lam = 0.05
+    """regcore.mappings.from_sklearn_logistic, L2. Binary: sklearn's one vector is
+    v = w₁ − w₀ of our two-class softmax, λ = 2/(n·C). Multinomial: the same parametrization
+    as ours, λ = 1/(n·C). (L1 and elastic net, binary: tests/unit/test_sklearn_sparsity.py.)"""
     data = {"name": "breast_cancer", "n_train": 400, "n_test": 169}
-    cfg = _full_batch(data, {"kind": "l2", "lam": lam}, 1.0, 1000)
-    W = np.array(regcore.fit(cfg).weights["linear1"]).reshape(2, -1)
-    ds = regcore.make_dataset(cfg)
-    binary = LogisticRegression(C=2 / (400 * lam), tol=1e-12, max_iter=10_000)
+    s = from_sklearn_logistic(0.1, 400, "l2")
+    assert s.lam == pytest.approx(0.05)
+    W = np.array(regcore.fit(_full_batch(data, s.reg(), 1.0, 1000)).weights["linear1"])
+    W = W.reshape(2, -1)
+    ds = regcore.make_dataset(_full_batch(data, s.reg(), 1.0, 1))
+    binary = LogisticRegression(C=0.1, tol=1e-12, max_iter=10_000)
     binary.fit(ds.X_train, ds.y_train)
     np.testing.assert_allclose(W[1] - W[0], binary.coef_[0], rtol=0, atol=1e-4)
     data = {"name": "digits", "n_train": 300, "n_test": 100}
-    cfg = _full_batch(data, {"kind": "l2", "lam": lam}, 1.0, 800)
-    W = np.array(regcore.fit(cfg).weights["linear1"]).reshape(10, -1)
-    ds = regcore.make_dataset(cfg)
-    multi = LogisticRegression(C=1 / (300 * lam), tol=1e-12, max_iter=20_000)
+    s = from_sklearn_logistic(1 / 15, 300, "l2", n_classes=10)
+    assert s.lam == pytest.approx(0.05)
+    W = np.array(regcore.fit(_full_batch(data, s.reg(), 1.0, 800)).weights["linear1"])
+    ds = regcore.make_dataset(_full_batch(data, s.reg(), 1.0, 1))
+    multi = LogisticRegression(C=1 / 15, tol=1e-12, max_iter=20_000)
     multi.fit(ds.X_train, ds.y_train)
-    np.testing.assert_allclose(W, multi.coef_, rtol=0, atol=1e-4)
+    np.testing.assert_allclose(W.reshape(10, -1), multi.coef_, rtol=0, atol=1e-4)
