@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui  # noqa: F401
+from regcore.compare_presets import COMPARISONS
 from regcore.presets import PRESETS, preset
 from ui import learn_view
 from ui.controls import link_params
@@ -48,7 +49,7 @@ st.markdown(
 | scikit-learn `ElasticNet(alpha=a, l1_ratio=r)` | | a = λ/2, r = α |
 | d2l's from-scratch weight decay | ½·MSE + (λ_d/2)‖w‖² | λ = 2·λ_d (same trajectory with half the lr) |
 | scikit-learn `LogisticRegression(C=c)`, 3+ classes | c·Σᵢ CEᵢ + ½‖W‖² (or ‖W‖₁) | c = 1/(n·λ) |
-| scikit-learn `LogisticRegression(C=c)`, 2 classes | one vector v = w₁ − w₀ of our 2-class softmax | c = 2/(n·λ) for L2, 1/(n·λ) for L1 |
+| scikit-learn `LogisticRegression(C=c)`, 2 classes | one vector v = w₁ − w₀ of our 2-class softmax | c = 2/(n·λ) for L2, 1/(n·λ) for L1; elastic net r: λ = (2−r)/(n·c), α = r/(2−r) |
 """
 )
 learn_view.choosing_lambda()  # why λ (p, the epoch) is chosen on validation, never on test
@@ -60,8 +61,17 @@ for name, item in PRESETS.items():
         if "source" in item:  # a reproduction: its source, both figures and the λ mapping
             text = f"Source: {item['source']}. Published: {item['published']}. "
             left.caption(literal(f"{text}Ours: {item['ours']}. λ mapping: {item['mapping']}.", 900))
+        checks = "; ".join(c.describe() for c in item.get("checks", ()))
+        left.caption(literal(f"Reproduced by the tests within: {checks}", 400))
         query = link_params(preset(name))
         if right.button("Open in Playground", key=f"learn_open_{name}"):
             st.switch_page("pages/playground.py", query_params=query)
+
+for mode in ("sklearn_sparsity", "mnist_mlp"):  # sourced comparisons: on the L1 vs L2 page
+    with st.container(border=True):
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.markdown(f"**{COMPARISONS[mode].title}**  \n{COMPARISONS[mode].about}")
+        if right.button("Open in L1 vs L2", key=f"learn_open_{mode}"):
+            st.switch_page("pages/compare.py", query_params={"compare.mode": mode})
 
 learn_view.render()  # misconceptions, each with a one-click live demo

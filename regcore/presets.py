@@ -18,6 +18,14 @@ from typing import Any, NamedTuple
 
 from regcore.config import TrainConfig, load_config
 
+_SHOWN = {
+    "weight_l2": "‖w‖₂",
+    "test_loss": "test loss",
+    "train_loss": "train loss",
+    "zero_fraction": "share of exact zeros",
+    "test_acc": "test accuracy",
+}
+
 
 class Check(NamedTuple):
     """A figure a preset states: ``metric`` of its run (with ``changes``) is ``value``,
@@ -34,10 +42,11 @@ class Check(NamedTuple):
         return abs(got - self.value) <= self.rtol * abs(self.value) + self.atol
 
     def describe(self) -> str:
-        """``test_loss = 210 ± 10 %`` (with the changes, if any)."""
+        """``test loss = 210 ± 10 %`` (with the changes, if any)."""
         tol = f"± {100 * self.rtol:g} %" if self.rtol else f"± {self.atol:g}"
         run = ", ".join(f"{k} = {v}" for k, v in self.changes.items())
-        return f"{self.metric} = {self.value:g} {tol}" + (f" with {run}" if run else "")
+        name = _SHOWN.get(self.metric, self.metric)
+        return f"{name} = {self.value:g} {tol}" + (f" with {run}" if run else "")
 
 
 PRESETS: dict[str, dict[str, Any]] = {

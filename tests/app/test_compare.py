@@ -176,3 +176,30 @@ def test_compare_page_geometry_puts_l1_on_an_axis_as_lambda_grows():
     assert "**L1** at λ = 3: (" in text and "0 exactly" in text and "on an axis from" in text
     l2_line = next(line for line in text.split("- ") if line.startswith("**L2**"))
     assert "0 exactly" not in l2_line
+
+
+def test_compare_page_sklearn_sparsity_states_source_and_ours() -> None:
+    """scikit-learn's example: nine runs at λ mapped from C, no λ control, our % of exact
+    zeros beside the published one; its link holds no λ (they are the source's)."""
+    from regcore.compare_presets import COMPARISONS
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.query_params["compare.mode"] = "sklearn_sparsity"
+    at.query_params["optim.epochs"] = "5"
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert at.radio(key="cmp_mode").value == "sklearn_sparsity"
+    assert not [s for s in at.select_slider if s.key.startswith("cmp_lam_sklearn")]
+    assert "λ = 1/(n·C) for L1" in " ".join(c.value for c in at.caption)
+    assert "compare.lams" not in at.query_params
+    _train(at)
+    assert not at.exception
+    res = at.session_state["cmp_result"]
+    assert len(res.runs) == 9 and len(res.runs[0].history["epoch"]) == 5
+    table = at.dataframe[0].value
+    assert list(table.columns[:3]) == ["run", "% exact zeros", "source's % exact zeros"]
+    assert list(table["source's % exact zeros"]) == list(COMPARISONS["sklearn_sparsity"].reference)
+    assert list(table["% exact zeros"])[2] == 100 * 3 / 64  # L2: the 3 constant pixels
+    assert len(_charts(at)) == 3  # zero shares, coefficient images, curves
+    assert any("exactly our shares" in c.value for c in at.caption)

@@ -19,7 +19,9 @@ def test_learn_page_renders_objective_mappings_and_presets():
     assert "Lasso(alpha=a)" in text and "a = λ/2" in text and "a = n·λ/2" in text
     assert len(at.latex) == 1
     buttons = [b for b in at.button if b.key and b.key.startswith("learn_open_")]
-    assert len(buttons) == len(PRESETS)
+    assert len(buttons) == len(PRESETS) + 2  # and two sourced comparisons of L1 vs L2
+    captions = " ".join(c.value for c in at.caption)
+    assert "Reproduced by the tests within: ‖w‖₂ = 13.32 ± 5 %" in captions
 
 
 def test_learn_page_preset_button_opens_the_playground_with_its_config():
@@ -30,6 +32,16 @@ def test_learn_page_preset_button_opens_the_playground_with_its_config():
     assert not at.exception
     assert at.query_params.get("data.name") == "sparse_linear"
     assert at.title[0].value == "Playground"
+
+
+def test_learn_page_sklearn_button_opens_the_comparison():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/learn.py").run()
+    at.button(key="learn_open_sklearn_sparsity").click().run()
+    assert not at.exception
+    assert at.title[0].value == "L1 vs L2"
+    assert at.radio(key="cmp_mode").value == "sklearn_sparsity"
 
 
 def test_learn_page_misconception_demos_show_their_numbers():
