@@ -74,6 +74,17 @@ def variants() -> tuple[Variant, ...]:
     return tuple(out)
 
 
+COLUMN_TITLES = tuple(_NAMES[p] for p in PENALTIES)
+ROW_TITLES = tuple(f"C = {c:g}" for c in CS)
+
+
+def axis_groups() -> tuple[list[str], list[str]]:
+    """Two rows of axis labels per run, in the order of :func:`variants`: C, penalty
+    (EN: elastic net)."""
+    short = [{"elasticnet": "EN"}.get(p, _NAMES[p]) for p in PENALTIES]
+    return [r for r in ROW_TITLES for _ in PENALTIES], short * len(CS)
+
+
 def by_run(table: dict[str, tuple[float, ...]]) -> tuple[float, ...]:
     """A per-(penalty, C) table in the order of :func:`variants`."""
     return tuple(table[p][k] for k in range(len(CS)) for p in PENALTIES)

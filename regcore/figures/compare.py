@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from regcore import sklearn_sparsity as skl
 from regcore.compare import CompareResult
 from regcore.figures.compare_weights import (
     fig_coef_scatter,
@@ -25,7 +26,6 @@ from regcore.figures.compare_weights import (
 from regcore.figures.curves import HistoryLike, as_history, loss_name, thin
 from regcore.figures.sparsity import fig_coefficient_grid, fig_zero_shares
 from regcore.figures.style import FONT_SIZE, TRUTH_COLOR, log_axis, reg_color, styled
-from regcore.sklearn_sparsity import PUBLISHED, by_run
 
 HALF_BINS = 25  # histogram bins on each side of the zero bin (wide enough to see a spike)
 
@@ -215,11 +215,13 @@ def compare_panels(
         return [
             (
                 "% of weights exactly 0: ours and the source's",
-                fig_zero_shares(result, by_run(PUBLISHED)),
+                fig_zero_shares(result, skl.by_run(skl.PUBLISHED), skl.axis_groups()),
             ),
-            ("Coefficients v = w₁ − w₀ (grey: exactly 0)", fig_coefficient_grid(result)),
-            ("Train and test curves", curves),
-        ]
+            (
+                "Coefficients v = w₁ − w₀ (grey: exactly 0)",
+                fig_coefficient_grid(result, skl.COLUMN_TITLES, skl.ROW_TITLES),
+            ),
+        ]  # nine runs' curves would be a tangle: the table holds their accuracies
     panels = [
         ("Weight histograms (same bins, one centred on 0)", fig_weight_histograms(result)),
         ("Train and test curves", curves),

@@ -8,15 +8,17 @@ v = w₁ − w₀ laid out as the source's figure (one row per C, one column per
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from regcore.compare import CompareResult
-from regcore.figures.style import FONT_SIZE, reg_color, styled
+from regcore.figures.style import FONT_SIZE, styled
 
-SOURCE_COLOR = "#999999"
+OURS_COLOR = "#0072B2"
+SOURCE_COLOR = "#b0b0b0"
 ZERO_COLOR = "#d9d9d9"  # background: exactly-zero pixels are left undrawn and show it
 
 
@@ -39,67 +41,78 @@ def zero_percent(result: CompareResult, i: int) -> float:
 
 
 def fig_zero_shares(
-    result: CompareResult, published: Sequence[float | None], title: str | None = None
+    result: CompareResult,
+    published: Sequence[float | None],
+    groups: tuple[Sequence[str], Sequence[str]] | None = None,
+    title: str | None = None,
 ) -> go.Figure:
-    """Grouped bars per run: our % of exactly-zero weights and the source's published one."""
-    labels = list(result.labels[: len(result.runs)])
-    ours = [zero_percent(result, i) for i in range(len(result.runs))]
+    """Grouped bars per run: our % of exactly-zero weights and the source's published one.
+
+    Args:
+        result: the comparison. published: the source's % per run (None: none).
+        groups: two rows of axis labels per run (e.g. C and penalty) for a two-level axis;
+            None: the runs' labels.
+    """
+    n = len(result.runs)
+    x: Any = [list(g[:n]) for g in groups] if groups else list(result.labels[:n])
+    ours = [zero_percent(result, i) for i in range(n)]
+    ref = [p if p is not None else float("nan") for p in published[:n]]
     fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=labels,
-            y=ours,
-            name="ours",
-            marker_color=[reg_color(k) for k in result.keys[: len(labels)]],
-            text=[f"{v:.1f}" for v in ours],
-            textposition="outside",
-            hovertemplate="%{x}<br>ours: %{y:.2f} % exactly 0<extra></extra>",
+    for name, values, color in (
+        ("ours", ours, OURS_COLOR),
+        ("source (published)", ref, SOURCE_COLOR),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=values,
+                name=name,
+                marker_color=color,
+                text=[f"{v:.1f}" for v in values],
+                textposition="outside",
+                textangle=-90,
+                textfont={"size": FONT_SIZE - 6},
+                cliponaxis=False,
+                hovertemplate=f"{name}: %{{y:.2f}} % exactly 0<extra></extra>",
+            )
         )
-    )
-    ref = [p if p is not None else float("nan") for p in published[: len(labels)]]
-    fig.add_trace(
-        go.Bar(
-            x=labels,
-            y=ref,
-            name="source (published)",
-            marker_color=SOURCE_COLOR,
-            text=[f"{v:.1f}" for v in ref],
-            textposition="outside",
-            hovertemplate="%{x}<br>source: %{y:.2f} % exactly 0<extra></extra>",
-        )
-    )
     styled(fig, title, y_title="% of weights exactly 0", height=470)
-    fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_yaxes(range=[0, 105])
-    fig.update_xaxes(tickangle=-35, tickfont={"size": FONT_SIZE - 4})
+    fig.update_layout(
+        barmode="group", bargap=0.2, bargroupgap=0.05, uniformtext={"minsize": 12, "mode": "show"}
+    )
+    fig.update_yaxes(range=[0, 112])
+    fig.update_xaxes(tickfont={"size": FONT_SIZE - 4})
     return fig
 
 
 def fig_coefficient_grid(
-    result: CompareResult, n_cols: int = 3, title: str | None = None
+    result: CompareResult,
+    col_titles: Sequence[str],
+    row_titles: Sequence[str] = (),
+    title: str | None = None,
 ) -> go.Figure:
-    """Each run's coefficient image v (8×8), ``n_cols`` runs per row, one colour scale.
+    """Each run's coefficient image v (8×8), one column per ``col_titles`` entry, rows
+    labelled by ``row_titles``, one colour scale; each image's share of zeros beneath it.
 
     Exactly-zero pixels are not drawn, so they show the grey background; tiny non-zero
-    ones are near-white. Each panel is titled with its run and its share of zeros.
+    ones are near-white.
     """
-    n = len(result.runs)
+    n, n_cols = len(result.runs), max(1, len(col_titles))
     h, w = result.runs[0].image_shape or (8, 8)
     vs = [coefficient_vector(result.flat_weights(i), h * w) for i in range(n)]
     zmax = max((float(np.abs(v).max()) for v in vs), default=1.0) or 1.0
-    rows = -(-n // n_cols)
-    titles = [
-        f"{result.labels[i]}: {100.0 * float((v == 0).mean()):.1f}% zeros" for i, v in enumerate(vs)
-    ]
+    rows = max(-(-n // n_cols), 1)
     fig = make_subplots(
         rows=rows,
         cols=n_cols,
-        subplot_titles=titles,
-        horizontal_spacing=0.04,
+        column_titles=list(col_titles),
+        horizontal_spacing=0.03,
         vertical_spacing=0.1,
     )
+    styled(fig, title, height=110 + 200 * rows, legend="none")  # first: it sets axis titles
     for i, v in enumerate(vs):
         image = np.where(v == 0, np.nan, v).reshape(h, w)
+        r, c = i // n_cols + 1, i % n_cols + 1
         fig.add_trace(
             go.Heatmap(
                 z=[[None if np.isnan(x) else float(x) for x in row] for row in image],
@@ -112,14 +125,29 @@ def fig_coefficient_grid(
                 hovertemplate=f"{result.labels[i]}<br>row %{{y}}, col %{{x}}"
                 "<br>v = %{z:.3g}<extra></extra>",
             ),
-            row=i // n_cols + 1,
-            col=i % n_cols + 1,
+            row=r,
+            col=c,
         )
-    styled(fig, title, height=140 + 230 * rows, legend="none")
-    fig.update_annotations(font={"size": FONT_SIZE - 4})
-    fig.update_layout(plot_bgcolor=ZERO_COLOR)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
+        share = 100.0 * float((v == 0).mean())
+        fig.update_xaxes(title_text=f"{share:.1f} % zeros", row=r, col=c)
+        if c == 1 and r <= len(row_titles):
+            fig.update_yaxes(title_text=row_titles[r - 1], row=r, col=c)
+    fig.update_annotations(font={"size": FONT_SIZE - 2})
+    fig.update_layout(plot_bgcolor=ZERO_COLOR, margin={"l": 60, "r": 20})
+    fig.update_xaxes(
+        showticklabels=False,
+        showgrid=False,
+        zeroline=False,
+        title_font={"size": FONT_SIZE - 4},
+        title_standoff=4,
+    )
+    fig.update_yaxes(
+        showticklabels=False,
+        showgrid=False,
+        zeroline=False,
+        autorange="reversed",
+        title_font={"size": FONT_SIZE - 2},
+    )
     for k in range(1, n + 1):
         suffix = "" if k == 1 else str(k)
         fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", constrain="domain")

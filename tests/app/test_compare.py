@@ -201,5 +201,5 @@ def test_compare_page_sklearn_sparsity_states_source_and_ours() -> None:
     assert list(table.columns[:3]) == ["run", "% exact zeros", "source's % exact zeros"]
     assert list(table["source's % exact zeros"]) == list(COMPARISONS["sklearn_sparsity"].reference)
     assert list(table["% exact zeros"])[2] == 100 * 3 / 64  # L2: the 3 constant pixels
-    assert len(_charts(at)) == 3  # zero shares, coefficient images, curves
+    assert len(_charts(at)) == 2  # zero shares beside the source's, coefficient images
     assert any("exactly our shares" in c.value for c in at.caption)

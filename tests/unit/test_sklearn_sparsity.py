@@ -116,3 +116,58 @@ def test_sklearn_example_as_published_is_its_unconverged_solver():
             assert abs(got[p, c] - skl.PUBLISHED[p][k]) <= skl.TOLERANCE_PP, (p, c)
     # L1 at C = 0.1: 19 zeros stopped early, 25 at convergence (CONVERGED_ALL)
     assert skl.CONVERGED_ALL["l1"][1] - got["l1", 0.1] > 5 * ONE
+
+
+def _hand_made(n_runs: int = 3):
+    from regcore.compare import CompareResult
+    from regcore.config import load_config
+    from regcore.results import RunResult
+
+    runs = []
+    for i in range(n_runs):
+        v = np.arange(64, dtype=float) - 32.0
+        v[: 8 * i] = 0.0  # run i: 8·i pixels exactly 0 (and pixel 32 is 0 in every run)
+        w = np.concatenate([-v / 2, v / 2])
+        runs.append(
+            RunResult(
+                config=load_config({}),
+                history={"epoch": [1]},
+                weights={"linear1": w.tolist()},
+                metrics={"zero_fraction": float((w == 0).mean())},
+                task="classification",
+                image_shape=(8, 8),
+            )
+        )
+    return CompareResult(
+        base=load_config({}),
+        configs=(load_config({}),) * n_runs,
+        labels=tuple(f"run {i}" for i in range(n_runs)),
+        keys=("l1", "elastic_net", "l2")[:n_runs],
+        runs=tuple(runs),
+    )
+
+
+def test_fig_zero_shares_bars_ours_beside_the_source():
+    from regcore.figures.sparsity import fig_zero_shares
+
+    res = _hand_made()
+    fig = fig_zero_shares(res, (6.25, None, 4.69), (["C = 1"] * 3, ["L1", "EN", "L2"]))
+    ours, source = fig.data
+    assert [round(v, 4) for v in ours.y] == [1.5625, 14.0625, 26.5625]  # (8i + 1) / 64
+    assert source.y[0] == 6.25 and np.isnan(source.y[1])
+    assert list(ours.x) == [["C = 1"] * 3, ["L1", "EN", "L2"]]
+    assert fig.layout.yaxis.title.text == "% of weights exactly 0"
+
+
+def test_fig_coefficient_grid_leaves_exact_zeros_undrawn():
+    from regcore.figures.sparsity import coefficient_vector, fig_coefficient_grid
+
+    res = _hand_made()
+    v = coefficient_vector(res.flat_weights(1), 64)
+    assert (v == 0).sum() == 9
+    fig = fig_coefficient_grid(res, ("L1", "EN", "L2"), ("C = 1",))
+    assert len(fig.data) == 3
+    z = [x for row in fig.data[1].z for x in row]
+    assert sum(x is None for x in z) == 9  # exactly-0 pixels show the grey background
+    assert fig.layout.xaxis2.title.text == "14.1 % zeros"
+    assert fig.layout.yaxis.title.text == "C = 1"
