@@ -218,7 +218,7 @@ def compare_panels(
                 fig_zero_shares(result, skl.by_run(skl.PUBLISHED), skl.axis_groups()),
             ),
             (
-                "Coefficients v = w₁ − w₀ (grey: exactly 0)",
+                "Coefficients v = w₁ − w₀ (grey: exactly 0; beneath: % of them 0)",
                 fig_coefficient_grid(result, skl.COLUMN_TITLES, skl.ROW_TITLES),
             ),
         ]  # nine runs' curves would be a tangle: the table holds their accuracies

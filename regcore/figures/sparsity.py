@@ -92,7 +92,8 @@ def fig_coefficient_grid(
     title: str | None = None,
 ) -> go.Figure:
     """Each run's coefficient image v (8×8), one column per ``col_titles`` entry, rows
-    labelled by ``row_titles``, one colour scale; each image's share of zeros beneath it.
+    labelled by ``row_titles``, one colour scale (a bar beneath); each image's % of exactly-0
+    coefficients beneath it.
 
     Exactly-zero pixels are not drawn, so they show the grey background; tiny non-zero
     ones are near-white.
@@ -109,7 +110,7 @@ def fig_coefficient_grid(
         horizontal_spacing=0.03,
         vertical_spacing=0.1,
     )
-    styled(fig, title, height=110 + 200 * rows, legend="none")  # first: it sets axis titles
+    styled(fig, title, height=170 + 160 * rows, legend="none")  # first: it sets axis titles
     for i, v in enumerate(vs):
         image = np.where(v == 0, np.nan, v).reshape(h, w)
         r, c = i // n_cols + 1, i % n_cols + 1
@@ -121,7 +122,14 @@ def fig_coefficient_grid(
                 zmid=0,
                 colorscale="RdBu_r",
                 showscale=i == 0,
-                colorbar={"title": "v", "len": 0.6},
+                colorbar={
+                    "title": {"text": "v", "side": "top"},
+                    "orientation": "h",
+                    "y": -0.12,
+                    "yanchor": "top",
+                    "len": 0.9,
+                    "thickness": 12,
+                },
                 hovertemplate=f"{result.labels[i]}<br>row %{{y}}, col %{{x}}"
                 "<br>v = %{z:.3g}<extra></extra>",
             ),
@@ -129,11 +137,11 @@ def fig_coefficient_grid(
             col=c,
         )
         share = 100.0 * float((v == 0).mean())
-        fig.update_xaxes(title_text=f"{share:.1f} % zeros", row=r, col=c)
+        fig.update_xaxes(title_text=f"{share:.1f} %", row=r, col=c)
         if c == 1 and r <= len(row_titles):
             fig.update_yaxes(title_text=row_titles[r - 1], row=r, col=c)
     fig.update_annotations(font={"size": FONT_SIZE - 2})
-    fig.update_layout(plot_bgcolor=ZERO_COLOR, margin={"l": 60, "r": 20})
+    fig.update_layout(plot_bgcolor=ZERO_COLOR, margin={"l": 60, "r": 20, "b": 110})
     fig.update_xaxes(
         showticklabels=False,
         showgrid=False,
