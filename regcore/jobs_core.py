@@ -52,7 +52,7 @@ class Limits:
     budget_s: float = 60.0  # seconds a run may take, estimated up front and enforced
     # seconds a named preset of a published experiment may take (the MNIST-size MLP: its
     # source's size is the point, so it is not cut to the everyday budget)
-    preset_budget_s: float = 300.0
+    preset_budget_s: float = 600.0
     starts_per_minute: int = 20  # per owner (session)
     gpu_jobs: int = 1  # CUDA trainings at once
     grace_s: float = 1.0  # seconds an owner may be gone before its jobs are cancelled
@@ -72,7 +72,7 @@ class Limits:
             max_jobs=k,
             max_waiting=_env_number("REGLAB_MAX_WAITING", 4 * k),
             budget_s=_env_number("REGLAB_JOB_BUDGET_S", 60.0, float),
-            preset_budget_s=_env_number("REGLAB_PRESET_BUDGET_S", 300.0, float),
+            preset_budget_s=_env_number("REGLAB_PRESET_BUDGET_S", 600.0, float),
             starts_per_minute=_env_number("REGLAB_STARTS_PER_MIN", 20),
             gpu_jobs=_env_number("REGLAB_GPU_JOBS", 1),
             grace_s=_env_number("REGLAB_GRACE_S", 1.0, float),

@@ -112,7 +112,8 @@ def _curves(prefix, sources, labels, base, best, max_points=None) -> None:
 def draw_result(prefix: str, res: NetCompareResult) -> None:
     """A finished comparison: surfaces, curves, the table and the train/eval numbers."""
     if res.stopped:
-        st.warning("Stopped: the figures and the table show what was computed.")
+        why = st.session_state.get(f"{prefix}_stop_note") or "stopped"
+        st.warning(f"{why[0].upper()}{why[1:]}: the figures and the table show what was computed.")
     labels = res.labels[: len(res.runs)]
     if res.grid is not None:
         st.markdown(
