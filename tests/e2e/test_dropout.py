@@ -29,7 +29,7 @@ def test_dropout_default_trains_and_draws_surfaces(browser, server, width, heigh
             f"() => document.querySelectorAll('{CHART}').length >= 3", timeout=60_000
         )
         assert page.locator(ERROR).count() == 0
-        top = page.locator(CHART).first.bounding_box()["y"]
+        top = page.locator(f"{CHART} >> visible=true").first.bounding_box()["y"]
         assert top < height, top  # the surfaces start above the fold
         table = page.locator(TABLE).first
         table.wait_for(timeout=30_000)
@@ -52,8 +52,9 @@ def test_dropout_shared_link_opens_the_same_networks(browser, server) -> None:
         page.get_by_text("3 configurations × 5 epochs").wait_for(timeout=30_000)
         page.get_by_role("button", name="Train all", exact=True).click()
         page.get_by_text("Decision surfaces").wait_for(timeout=120_000)
-        text = page.locator(TABLE).first.inner_text()
-        assert "dropout 0.3 + batch norm" in text
+        page.locator(TABLE).first.wait_for(timeout=30_000)
+        titles = page.locator(CHART).first.inner_text()  # the panels' titles (SVG text)
+        assert "dropout 0.3 + batch norm" in titles and "no dropout" in titles
         assert page.locator(ERROR).count() == 0
     finally:
         context.close()
