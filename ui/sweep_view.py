@@ -62,11 +62,20 @@ def seed_from_link(prefix: str, params: dict[str, str] | None) -> None:
     if params is None:
         return
     s, _ = SweepSettings.from_params(params)  # bad values were named by the link reader
-    st.session_state.pop(f"{prefix}_range", None)  # the range slider takes it as its value
-    st.session_state[f"{prefix}_range_value"] = (s.lam_min, s.lam_max)
+    if st.session_state.pop(range_key(prefix), None) is not None:
+        # drawn before: a new widget key, or the browser brings the old range back
+        gen = st.session_state.get(f"{prefix}_range_gen", 0)
+        st.session_state[f"{prefix}_range_gen"] = gen + 1
+    st.session_state[f"{prefix}_range_value"] = (s.lam_min, s.lam_max)  # the slider's value
     st.session_state[f"{prefix}_k"] = s.k
     st.session_state[f"{prefix}_r"] = s.repeats
     st.session_state[f"{prefix}_bv"] = s.bias_variance
+
+
+def range_key(prefix: str) -> str:
+    """The λ range slider's key: ``{prefix}_range``, renewed by each new link."""
+    gen = st.session_state.get(f"{prefix}_range_gen", 0)
+    return f"{prefix}_range_{gen}" if gen else f"{prefix}_range"
 
 
 def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
@@ -80,7 +89,7 @@ def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
         sorted({*RANGE, *start}),
         value=start,
         format_func=fmt,
-        key=f"{prefix}_range",
+        key=range_key(prefix),
         persist_state="session",
     )
     k = c2.slider("λ points K", 4, 256, key=f"{prefix}_k", persist_state="session")

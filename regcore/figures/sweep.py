@@ -139,10 +139,11 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-LOSS_CURVES = (  # key, colour, legend name, dash: validation as on the Playground
-    ("train_loss", TRAIN_COLOR, "train", "solid"),
-    ("val_loss", VAL_COLOR, "validation", "dash"),
-    ("test_loss", TEST_COLOR, "test", "solid"),
+LOSS_CURVES = (  # key, colour, legend name, dash, legend rank: validation as on the
+    # Playground, drawn last so its dashes stay visible where it runs along the test curve
+    ("train_loss", TRAIN_COLOR, "train", "solid", 1),
+    ("test_loss", TEST_COLOR, "test", "solid", 3),
+    ("val_loss", VAL_COLOR, "validation", "dash", 2),
 )
 
 
@@ -152,7 +153,7 @@ def fig_sweep_loss(source: SweepLike, title: str | None = None) -> go.Figure:
     lams = list(source.lambdas)
     fig = go.Figure()
     repeats = getattr(source, "repeats", 1)
-    for key, color, name, dash in LOSS_CURVES:
+    for key, color, name, dash, rank in LOSS_CURVES:
         ys = series(source, key)
         if repeats > 1 and isinstance(source, SweepResult):
             std = [r.get(f"{key}_std", 0.0) or 0.0 for r in source.rows]
@@ -169,6 +170,7 @@ def fig_sweep_loss(source: SweepLike, title: str | None = None) -> go.Figure:
                 name=name,
                 line={"color": color, "width": 3, "dash": dash},
                 marker={"size": 6},
+                legendrank=rank,
                 hovertemplate=f"λ = %{{x:.3g}}<br>{name} loss = %{{y:.4g}}<extra></extra>",
             )
         )
@@ -179,14 +181,15 @@ def fig_sweep_loss(source: SweepLike, title: str | None = None) -> go.Figure:
         _mark_choice(
             fig, lams[best], series(source, "val_loss")[best], series(source, "test_loss")[best]
         )
-    styled(fig, title, x_title="λ (log scale)", y_title="loss (log scale)")
+    # five entries: on top they would stack over the plot at half a projector's width
+    styled(fig, title, x_title="λ (log scale)", y_title="loss (log scale)", legend="bottom")
     log_axis(fig, "y")
     _mark_diverged(fig, source)
     return _log_x(fig)
 
 
 def _mark_choice(fig: go.Figure, lam: float, val: float, test: float) -> None:
-    """★ at the lowest validation loss, ◆ the chosen λ's test loss, a dotted line joining."""
+    """★ at the lowest validation loss, ◇ the chosen λ's test loss, a dotted line joining."""
     fig.add_vline(x=lam, line={"dash": "dot", "color": BEST_COLOR, "width": 1.5})
     fig.add_trace(
         go.Scatter(
@@ -194,7 +197,8 @@ def _mark_choice(fig: go.Figure, lam: float, val: float, test: float) -> None:
             y=[val],
             mode="markers",
             name=f"λ* = {lam:.3g} (lowest validation)",
-            marker={"symbol": "star", "size": 20, "color": BEST_COLOR},
+            marker={"symbol": "star", "size": 18, "color": BEST_COLOR},
+            legendrank=4,
             hovertemplate="λ* = %{x:.3g}, chosen on validation<br>validation loss = "
             "%{y:.4g}<extra></extra>",
         )
@@ -206,12 +210,10 @@ def _mark_choice(fig: go.Figure, lam: float, val: float, test: float) -> None:
                 y=[test],
                 mode="markers",
                 name=f"its test loss {test:.3g}",
-                marker={
-                    "symbol": "diamond",
-                    "size": 13,
-                    "color": TEST_COLOR,
-                    "line": {"color": BEST_COLOR, "width": 2},
-                },
+                # an open diamond: still seen around the star where the two losses meet
+                marker={"symbol": "diamond-open", "size": 22, "line": {"width": 3}},
+                marker_color=TEST_COLOR,
+                legendrank=5,
                 hovertemplate="test loss of λ* = %{x:.3g}: %{y:.4g}<extra></extra>",
             )
         )

@@ -53,13 +53,14 @@ def test_fig_sweep_loss_stars_the_validation_minimum_and_marks_its_test_loss():
     fig = fig_sweep_loss(_result())
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     names = [t.name for t in fig.data]
-    assert names == [
+    assert names == [  # validation drawn over test; the legend lists it second
         "train",
-        "validation",
         "test",
+        "validation",
         "λ* = 0.1 (lowest validation)",
         "its test loss 1",
     ]
+    assert [t.legendrank for t in fig.data] == [1, 3, 2, 4, 5]
     star, test_mark = fig.data[-2], fig.data[-1]
     assert list(star.x) == [0.1] and list(star.y) == [0.8] and star.marker.symbol == "star"
     assert list(test_mark.x) == [0.1] and list(test_mark.y) == [1.0]
@@ -100,7 +101,7 @@ def test_fig_sweep_loss_from_live_progress_skips_zero_lambda():
         val_loss=(0.5, 3.0, 2.0),  # its minimum at λ = 0 has no place on the axis
     )
     fig = fig_sweep_loss(ev)
-    assert list(fig.data[2].x) == [1.0]  # test: λ = 0 dropped, NaN at λ = 10 dropped
+    assert list(fig.data[1].x) == [1.0]  # test: λ = 0 dropped, NaN at λ = 10 dropped
     assert not any("λ*" in (t.name or "") for t in fig.data)
     fig = fig_sweep_loss(replace(ev, val_loss=(5.0, 3.0, 2.0)))
     assert fig.data[-1].name == "λ* = 10 (lowest validation)"  # no test loss to mark

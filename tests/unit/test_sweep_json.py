@@ -12,7 +12,7 @@ import pytest
 
 import regcore
 from regcore import export
-from regcore.cli import choice_line
+from regcore.cli import choice_line, main
 
 TINY = {"optim": {"epochs": 4}, "data": {"n_features": 30}}
 DROPOUT = {  # the sequential fallback (dropout), classification
@@ -108,3 +108,17 @@ def test_cli_choice_line_names_the_validation_choice_and_its_test_loss(res):
     assert line.startswith(f"λ* = {c['lam']:.4g} chosen on validation")
     assert f"its test loss {c['test_loss']:.4g}" in line and f"{res.n_val} of the" in line
     assert math.isfinite(c["test_loss"])
+
+
+def test_cli_sweep_prints_and_writes_the_validation_choice(tmp_path, capsys):
+    cfg = tmp_path / "config.json"
+    cfg.write_text('{"optim": {"epochs": 5}}')
+    out = tmp_path / "rows.json"
+    assert main(["sweep", str(cfg), "--lambdas", "0.01:1:3", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    back, _ = export.load_sweep_json(out.read_text())
+    assert back.n_val == 4 and back.best_index is not None
+    assert " val " in printed.splitlines()[0] and choice_line(back) in printed
+    assert main(["sweep", str(cfg), "--lambdas", "0.01,1", "--out", str(tmp_path / "r.csv")]) == 0
+    header = (tmp_path / "r.csv").read_text().splitlines()[0].split(",")
+    assert "val_loss" in header
