@@ -128,9 +128,23 @@ def _band(lams, mean, std, color: str, name: str) -> list[go.Scatter]:
             fill="tonexty",
             opacity=0.25,
             fillcolor=_rgba(color, 0.2),
+            showlegend=False,  # one legend entry says what every band is (_band_key)
             **common,
         ),
     ]
+
+
+def _band_key(repeats: int) -> go.Scatter:
+    """A legend entry only: what the shaded bands are."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        name=f"shaded: ± 1 std over {repeats} repeats",
+        line={"color": "rgba(120,120,120,0.35)", "width": 12},
+        legendrank=6,
+        hoverinfo="skip",
+    )
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -174,6 +188,8 @@ def fig_sweep_loss(source: SweepLike, title: str | None = None) -> go.Figure:
                 hovertemplate=f"λ = %{{x:.3g}}<br>{name} loss = %{{y:.4g}}<extra></extra>",
             )
         )
+    if repeats > 1 and isinstance(source, SweepResult):
+        fig.add_trace(_band_key(repeats))
     best = best_index(source)
     if isinstance(source, SweepResult) and source.config.reg.kind == "none":
         best = None  # λ changes nothing without a penalty: no λ is best
@@ -183,6 +199,7 @@ def fig_sweep_loss(source: SweepLike, title: str | None = None) -> go.Figure:
         )
     # five entries: on top they would stack over the plot at half a projector's width
     styled(fig, title, x_title="λ (log scale)", y_title="loss (log scale)", legend="bottom")
+    fig.update_layout(legend_traceorder="normal")  # fill bands would reverse it otherwise
     log_axis(fig, "y")
     _mark_diverged(fig, source)
     return _log_x(fig)

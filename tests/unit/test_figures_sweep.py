@@ -85,7 +85,10 @@ def test_fig_sweep_loss_bands_when_repeated():
         "validation ± 1 std",
         "test ± 1 std",
     }
-    assert len(fig.data) == 11
+    assert not any(b.showlegend for b in bands)  # one entry says what the shading is:
+    (key,) = [t for t in fig.data if (t.name or "").startswith("shaded")]
+    assert key.name == "shaded: ± 1 std over 3 repeats"
+    assert len(fig.data) == 12
 
 
 def test_fig_sweep_loss_from_live_progress_skips_zero_lambda():
