@@ -107,3 +107,10 @@ def test_sweep_choice_on_the_default_experiment_uses_the_validation_column():
     assert res.best_index == vals.index(min(vals))
     assert all("val_loss_std" in r for r in res.rows)
     assert len(res.history["val_loss"][0]) == 20
+
+
+def test_live_progress_carries_the_validation_loss():
+    seen = []
+    res = sweep({"optim": {"epochs": 5}}, [0.1, 3.0], on_epoch=seen.append)
+    assert len(seen) == 5 and len(seen[-1].val_loss) == 2
+    assert list(seen[-1].val_loss) == pytest.approx([h[-1] for h in res.history["val_loss"]])
