@@ -14,6 +14,7 @@ from regcore.dropout_links import (
     SLOTS,
     SLOTS_ON,
     DropoutSettings,
+    is_page_link,
     page_config,
 )
 from regcore.links import link_params, read_link
@@ -72,10 +73,19 @@ def _seed_nets(prefix: str, nets: tuple[NetVariant, ...] | None, overwrite: bool
 
 
 def init_from_link(prefix: str) -> None:
-    """Seed the controls from a new link of this page (its base config and networks);
-    a bad or hostile value is named and dropped, the rest kept."""
+    """Seed the controls from a new link of this page (its base config and networks), or
+    from the page's last link when coming back from another page; a bad or hostile value
+    is named and dropped, the rest kept."""
     params = st.query_params.to_dict()
-    if params and params != st.session_state.get(f"{prefix}_link_seen"):
+    if not is_page_link(params):  # another page's link (left over from a page switch)
+        params = {}
+    seen = st.session_state.get(f"{prefix}_link_seen")
+    # back from another page, Streamlit has dropped the widgets' state: the page's last
+    # link (kept in session state) brings it back
+    lost = bool(seen) and f"{prefix}_on0" not in st.session_state
+    if lost and not params:
+        params = dict(seen)
+    if params and (params != seen or lost):
         st.session_state[f"{prefix}_link_seen"] = params
         reading = read_link(params)
         for text in reading.problems:

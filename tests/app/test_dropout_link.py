@@ -88,3 +88,17 @@ def test_dropout_link_opens_its_networks_and_names_hostile_values():
     assert configs[0].optim.epochs == 4 and configs[0].model.hidden == (12,)
     assert configs_from_query(_link(at)) == configs
     assert "evil" not in urllib.parse.urlencode(_link(at))
+
+
+def test_dropout_link_settings_survive_a_page_switch():
+    at = _open()
+    at.number_input(key=f"{P}_optim.epochs").set_value(7).run()
+    at.toggle(key=f"{P}_on2").set_value(True).run()
+    at.select_slider(key=f"{P}_p1").set_value(0.4).run()
+    before = _link(at)
+    at.switch_page("pages/playground.py").run()  # the Playground writes its own link
+    at.switch_page("pages/dropout.py").run()
+    assert not at.exception
+    assert at.toggle(key=f"{P}_on2").value and at.select_slider(key=f"{P}_p1").value == 0.4
+    assert at.number_input(key=f"{P}_optim.epochs").value == 7
+    assert _link(at) == before

@@ -96,3 +96,16 @@ def test_dropout_links_hostile_values_are_named_and_the_rest_kept(bad, needle):
 def test_dropout_links_other_pages_links_are_untouched():
     assert regcore.from_query("data.name=moons") == regcore.dataset_config("moons")
     assert from_query("dropout.p=0.0") == page_config(DEFAULT_SET)
+
+
+def test_dropout_links_each_shown_config_reproduces_the_page_numbers():
+    """The page shows each network's config and `python -m regcore train` (regcore.fit):
+    that reproduces the side-by-side run's numbers exactly."""
+    from regcore.dropout import compare_nets
+
+    base = page_config("moons").replace(**{"optim.epochs": 4, "model.hidden": [16]})
+    res = compare_nets(base, NETS[:3])
+    for cfg, run in zip(res.configs, res.runs, strict=True):
+        again = regcore.fit(regcore.load_config(cfg.to_json()))
+        for key in ("train_loss", "test_loss", "train_acc", "test_acc", "weight_l2"):
+            assert again.metrics[key] == run.metrics[key], key
