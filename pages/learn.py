@@ -69,8 +69,14 @@ for name, item in PRESETS.items():
 
 for mode in ("sklearn_sparsity", "mnist_mlp"):  # sourced comparisons: on the L1 vs L2 page
     with st.container(border=True):
-        left, right = st.columns([4, 1], vertical_alignment="center")
-        left.markdown(f"**{COMPARISONS[mode].title}**  \n{COMPARISONS[mode].about}")
+        left, right = st.columns([3.3, 1.7], vertical_alignment="center")
+        c = COMPARISONS[mode]
+        left.markdown(f"**{c.title}**  \n{c.about}")
+        ref = " / ".join(f"{v:g}" for v in c.reference) if len(c.reference) <= 3 else ""
+        text = f"Source: {c.reference_source}" + (
+            f", its {c.reference_metric}: {ref}" if ref else ""
+        )
+        left.caption(literal(f"{text}. Ours, and why they differ: {c.reference_note}", 1200))
         if right.button("Open in L1 vs L2", key=f"learn_open_{mode}"):
             st.switch_page("pages/compare.py", query_params={"compare.mode": mode})
 
