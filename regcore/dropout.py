@@ -201,15 +201,19 @@ def summary_rows(res: NetCompareResult) -> list[dict[str, Any]]:
     rows = []
     for i, (label, run) in enumerate(zip(res.labels, res.runs, strict=False)):
         m = run.metrics
+        # what the comparison is about first (gaps, the boundary's shape): at 1024 px
+        # the table's right-hand columns need scrolling
         row: dict[str, Any] = {"configuration": label}
-        row.update({"train loss": m["train_loss"], "test loss": m["test_loss"]})
         row["loss gap (test − train)"] = m["test_loss"] - m["train_loss"]
-        if run.task == "classification":
-            row.update({"train acc": m["train_acc"], "test acc": m["test_acc"]})
+        classify = run.task == "classification"
+        if classify:
             row["acc gap (train − test)"] = m["train_acc"] - m["test_acc"]
         if i < len(res.surfaces):  # 2-D sets: how long and broken up the boundary is
             row["boundary length"] = boundary_crossings(res.surfaces[i])
             row["class regions"] = class_regions(res.surfaces[i])
+        row.update({"train loss": m["train_loss"], "test loss": m["test_loss"]})
+        if classify:
+            row.update({"train acc": m["train_acc"], "test acc": m["test_acc"]})
         if run.best_epoch is not None:
             row["kept epoch"] = run.best_epoch
         row["epochs run"] = m["epochs_run"]
