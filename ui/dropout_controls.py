@@ -77,9 +77,11 @@ def init_from_link(prefix: str) -> None:
     from the page's last link when coming back from another page; a bad or hostile value
     is named and dropped, the rest kept."""
     params = st.query_params.to_dict()
-    if not is_page_link(params):  # another page's link (left over from a page switch)
-        params = {}
     seen = st.session_state.get(f"{prefix}_link_seen")
+    if seen is not None and not is_page_link(params):  # another page's, left by a switch
+        params = {}
+    elif params and not is_page_link(params):  # config fields alone: the default networks
+        params = {**DropoutSettings().to_params(), **params}
     # back from another page, Streamlit has dropped the widgets' state: the page's last
     # link (kept in session state) brings it back
     lost = bool(seen) and f"{prefix}_on0" not in st.session_state

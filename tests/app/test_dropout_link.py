@@ -102,3 +102,10 @@ def test_dropout_link_settings_survive_a_page_switch():
     assert at.toggle(key=f"{P}_on2").value and at.select_slider(key=f"{P}_p1").value == 0.4
     assert at.number_input(key=f"{P}_optim.epochs").value == 7
     assert _link(at) == before
+
+
+def test_dropout_link_with_config_fields_only_opens_on_a_fresh_visit():
+    at = _open("optim.epochs=9&seed=2")
+    assert at.number_input(key=f"{P}_optim.epochs").value == 9
+    assert at.number_input(key=f"{P}_seed").value == 2
+    assert _link(at)["dropout.p"] == "0.0,0.8"

@@ -67,7 +67,7 @@ def test_typed_numbers_read_as_typed_and_refused_with_the_bound(browser, server)
     [
         ("playground", "Train", False),
         ("playground", "Train", True),
-        ("dropout?optim.epochs=60", "Train all", False),  # a short run of the default
+        ("dropout?optim.epochs=60&dropout.p=0.0,0.8", "Train all", False),  # a short default
     ],
 )
 def test_projector_main_chart_above_the_fold(browser, server, path, button, present) -> None:
