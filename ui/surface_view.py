@@ -63,5 +63,5 @@ def draw(prefix: str, label: str = "decision surface") -> None:
         f"**{title}** — colour: P(class 1); black line: P = 0.5; filled discs: training "
         "points, rings: test points."
     )
-    fig = fig_surfaces(state["grid"], [s], [f"epoch {s.epoch}"], state["points"], height=460)
+    fig = fig_surfaces(state["grid"], [s], [""], state["points"], height=480)
     present.chart(fig, key=f"{prefix}_surface")

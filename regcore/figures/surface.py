@@ -90,8 +90,8 @@ def fig_surfaces(
     rows, cols = panel_layout(len(labels))
     titles = []
     for label, s in zip(labels, surfaces, strict=False):
-        done = "" if s is None else f" · epoch {s.epoch}"
-        titles.append(f"{label}<br>{done.strip(' ·')}" if done else label)
+        done = "" if s is None else f"epoch {s.epoch}"
+        titles.append("<br>".join(t for t in (label, done) if t))
     fig = make_subplots(
         rows=rows,
         cols=cols,
@@ -137,9 +137,17 @@ def fig_surfaces(
             fig.add_trace(trace, row=row, col=col)
         fig.update_xaxes(range=[xs[0], xs[-1]], row=row, col=col, showgrid=False)
         fig.update_yaxes(range=[ys[0], ys[-1]], row=row, col=col, showgrid=False)
-    styled(fig, None, height=height or (360 * rows + 110))
+    total = height or (360 * rows + 130)
+    styled(fig, None, height=total)
+    for i in range(len(labels)):
+        row, col = i // cols + 1, i % cols + 1
+        if row == rows:
+            fig.update_xaxes(title={"text": "x₁", "standoff": 4}, row=row, col=col)
+        if col == 1:
+            fig.update_yaxes(title={"text": "x₂", "standoff": 4}, row=row, col=col)
+    below = -52 / max(total - 70 - 110, 100)  # under the tick labels and x₁, in px
     fig.update_layout(
-        legend={"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.07, "yanchor": "top"},
+        legend={"orientation": "h", "x": 0.0, "xanchor": "left", "y": below, "yanchor": "top"},
         coloraxis={
             "colorscale": SURFACE_SCALE,
             "cmin": 0.0,
@@ -151,7 +159,7 @@ def fig_surfaces(
                 "tickvals": [0, 0.5, 1],
             },
         },
-        margin={"t": 70, "b": 90, "l": 45, "r": 10},
+        margin={"t": 70, "b": 110, "l": 55, "r": 10},
     )
     fig.update_annotations(font={"size": FONT_SIZE - 2})
     return fig

@@ -114,9 +114,10 @@ def fig_weight_hist(
             fig.add_trace(trace)
     zeros = sum(1 for v in w if v == 0.0)
     default_title = f"{zeros} of {len(w)} weights exactly 0"
+    x_title = "weight value"
     if len(result.weights) > 1:  # ‖w‖ counts every layer; this histogram shows one
-        default_title += f" (layer {name})"
-    styled(fig, title or default_title, x_title="weight value", y_title="count", height=400)
+        x_title += f" (layer {name})"
+    styled(fig, title or default_title, x_title=x_title, y_title="count", height=400)
     fig.update_layout(bargap=0.02, barmode="overlay")
     if log_count:  # start below 1 so a bar of one weight is visible; ticks at powers of 10
         top = float(max(bar.y.max(), 1))

@@ -112,7 +112,7 @@ def test_fig_weight_hist_marks_true_weights_and_counts_zeros() -> None:
     assert [t.name for t in fig.data] == ["final weights", "true weights"]
     assert sum(fig.data[0].y) == 4
     assert "2 of 4 weights exactly 0" in fig.layout.title.text
-    assert fig.layout.xaxis.title.text == "weight value"
+    assert fig.layout.xaxis.title.text == "weight value (layer linear1)"  # ‖w‖ counts 2 layers
     assert fig.layout.yaxis.type != "log"
     log = fig_weight_hist(_result(), "linear1", log_count=True)
     assert log.layout.yaxis.type == "log" and len(log.data) == 1  # no truth known

@@ -33,7 +33,7 @@ def test_links_hand_written_moons_link_means_the_same_run_everywhere():
     """The issue's example: `?data.name=moons` is the catalog's MLP in the engine too."""
     cfg = from_query("data.name=moons&reg.lam=0.01")
     assert cfg.model.kind == "mlp" and cfg.model.hidden == (32, 32)
-    assert cfg.optim.lr == 0.1 and cfg.reg.lam == 0.01
+    assert cfg.optim.lr == 0.03 and cfg.reg.lam == 0.01  # the catalog's, not TrainConfig's 0.003
     assert regcore.from_query(to_query(cfg)) == cfg
 
 
