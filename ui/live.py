@@ -171,17 +171,19 @@ def stop(prefix: str) -> None:
         j.stop()
 
 
-def collect(prefix: str) -> None:
-    """Move a finished job's result (or its error) into the page's state."""
+def collect(prefix: str) -> bool:
+    """Move a finished job's result (or its error) into the page's state; True if this
+    call moved it (False: no job, not finished yet, or already collected)."""
     j = job(prefix)
     if j is None or not j.finished or st.session_state.get(f"{prefix}_collected") is j:
-        return
+        return False
     st.session_state[f"{prefix}_collected"] = j
     st.session_state[f"{prefix}_stop_note"] = stop_note(j)
     if j.status == "failed":
         st.session_state[f"{prefix}_error"] = j.error
     elif j.result is not None:
         st.session_state[f"{prefix}_result"] = j.result
+    return True
 
 
 def stop_note(j: Job) -> str | None:
@@ -222,9 +224,17 @@ def poll(prefix: str, draw: Callable[[Job], None], every: float = POLL_S) -> Non
     Waiting costs nothing: a queued job's fragment draws one line, once a second, so a
     class in line does not take CPU from the trainings. A heavy redraw (a sweep of
     hundreds of models) asks for a longer ``every``.
+
+    A job that finished after the page checked :func:`running` (it drew Train disabled
+    and Stop enabled) and before this call is collected here and the page reruns: no
+    fragment is registered for it, so nothing else would ever redraw the page.
     """
     j = job(prefix)
-    if j is None or j.finished:
+    if j is None:
+        return
+    if j.finished:
+        if collect(prefix):
+            st.rerun(scope="app")
         return
     if j.status == "queued":
         _waiting(prefix)
