@@ -30,7 +30,7 @@ PAGE_SETS_2D = ("moons", "circles", "xor", "spiral")
 MAX_NETS = 4
 
 # The default teaches at a glance (measured over data and run seeds 0-7; the README row
-# and tests/unit/test_dropout_default.py): a wide MLP (2 × 128 ReLU) on 40 noisy XOR
+# and tests/repro/test_dropout_default.py): a wide MLP (2 × 128 ReLU) on 40 noisy XOR
 # points, Adam lr 0.005, full batch, 500 epochs. Without dropout it fits every training
 # point, pushing fingers of one class into the other around single noisy points; with
 # p = 0.8 the four quadrants stay straight and soft, and the generalization gap (test −

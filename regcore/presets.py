@@ -5,7 +5,7 @@ and a sentence saying what it shows. Presets that reproduce a source also state 
 source's setting, its published figure, ours, and how its λ maps to ours. Every figure a
 preset states is in its ``checks``: (metric, value, relative tolerance) of the preset's
 run, or (metric, value, relative tolerance, changes) of the run with those dotted-field
-changes ("set the dropout to 0 to see"); ``tests/unit/test_presets.py`` reproduces each.
+changes ("set the dropout to 0 to see"); ``tests/repro/test_presets.py`` reproduces each.
 The MNIST-size MLP experiment (none / L2 0.01 / L1 1e-4) is a comparison of the
 L1 vs L2 page (``regcore.compare_presets``).
 """

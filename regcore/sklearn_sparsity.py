@@ -13,7 +13,7 @@ c mapped to λ by :func:`regcore.mappings.from_sklearn_logistic` with n = 1,617.
 Why the published shares differ from ours: tol = 0.01 stops saga after 16–28 passes, before
 it converges. Run to convergence, scikit-learn itself gives other shares (``CONVERGED_ALL``
 on all 1,797 images, ``CONVERGED_OURS`` on our 1,617), and ours equal the latter
-(``tests/unit/test_sklearn_sparsity.py`` checks both, weight for weight).
+(``tests/repro/test_sklearn_sparsity.py`` checks both, weight for weight).
 """
 
 from __future__ import annotations
