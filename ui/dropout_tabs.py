@@ -126,6 +126,7 @@ def draw_probe(prefix: str, res: NetCompareResult) -> None:
 
 
 def _run_buttons(prefix: str, label: str, ready: bool) -> bool:
+    live.collect(prefix)  # before running(): a job finished since the last run is not busy
     busy = live.running(prefix)
     b1, b2 = st.columns([1.4, 6], vertical_alignment="center")
     go = b1.button(label, type="primary", disabled=busy or not ready, key=f"{prefix}_train")

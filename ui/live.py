@@ -79,9 +79,12 @@ def job(prefix: str) -> Job | None:
 
 
 def running(prefix: str) -> bool:
-    """True while this page's job is queued or training."""
+    """True while this page's job is queued or training, or has finished and its outcome
+    is not collected yet (it finished after this run's :func:`collect`): the page then
+    draws its busy state and :func:`poll` collects it and reruns, instead of drawing
+    neither the job nor its result with nothing left to redraw the page."""
     j = job(prefix)
-    return j is not None and not j.finished
+    return j is not None and st.session_state.get(f"{prefix}_collected") is not j
 
 
 def estimate(cfg: TrainConfig, models: int = 1) -> float:
@@ -118,7 +121,8 @@ def submit(
     """Queue ``fn`` as this session's job for this page; None (and a message under
     ``f"{prefix}_refused"``) when the queue refuses it. ``preset``: a named preset of a
     published experiment, allowed the server's preset budget instead of the everyday one."""
-    if running(prefix):
+    j = job(prefix)
+    if j is not None and not j.finished:
         st.session_state[f"{prefix}_refused"] = "a run of this page is already going: stop it first"
         return None
     try:
@@ -225,8 +229,8 @@ def poll(prefix: str, draw: Callable[[Job], None], every: float = POLL_S) -> Non
     class in line does not take CPU from the trainings. A heavy redraw (a sweep of
     hundreds of models) asks for a longer ``every``.
 
-    A job that finished after the page checked :func:`running` (it drew Train disabled
-    and Stop enabled) and before this call is collected here and the page reruns: no
+    A job that finished after the page's :func:`collect` (it drew Train disabled and
+    Stop enabled) and before this call is collected here and the page reruns: no
     fragment is registered for it, so nothing else would ever redraw the page.
     """
     j = job(prefix)
