@@ -27,6 +27,15 @@ def wait_for_job(at: AppTest, prefix: str, timeout: float = 60.0) -> None:
     at.run()
 
 
+def link_of(at: AppTest) -> dict[str, str]:
+    """The page's query string as the link it shares: one value per key."""
+    out = {}
+    for k in at.query_params:
+        v = at.query_params[k]
+        out[k] = v[-1] if isinstance(v, list) else v
+    return out
+
+
 def chart_specs(at: AppTest) -> list[dict[str, Any]]:
     """The plotly figure JSON of every chart on the page."""
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import regcore
 from regcore.dropout_links import configs_from_query
-from tests.app.conftest import APP, wait_for_job
+from tests.app.conftest import APP, link_of, wait_for_job
 
 P = "dn"
 
@@ -23,14 +23,6 @@ def _open(query: str = "") -> AppTest:
     at.switch_page("pages/dropout.py").run()
     assert not at.exception
     return at
-
-
-def _link(at: AppTest) -> dict[str, str]:
-    out = {}
-    for k in at.query_params:
-        v = at.query_params[k]
-        out[k] = v[-1] if isinstance(v, list) else v
-    return out
 
 
 def _trained(at: AppTest) -> tuple:
@@ -59,11 +51,11 @@ CHANGES = [
 def test_dropout_link_after_each_control_decodes_to_what_the_page_trains():
     at = _open()
     at.number_input(key=f"{P}_optim.epochs").set_value(3).run()
-    assert configs_from_query(_link(at)) == _trained(at)
+    assert configs_from_query(link_of(at)) == _trained(at)
     for kind, name, value in CHANGES:
         getattr(at, kind)(key=f"{P}_{name}").set_value(value).run()
         assert not at.exception, name
-        link = _link(at)
+        link = link_of(at)
         assert configs_from_query(link) == _trained(at), name
     assert regcore.from_query(link).model.hidden == (16, 8)
     assert "dropout.reg" in link and "dropout.norm" in link
@@ -86,8 +78,8 @@ def test_dropout_link_opens_its_networks_and_names_hostile_values():
     assert [c.model.dropout for c in configs] == [0.0, 0.25, 0.0]
     assert configs[2].reg.kind == "l2" and configs[2].reg.lam == 0.0015
     assert configs[0].optim.epochs == 4 and configs[0].model.hidden == (12,)
-    assert configs_from_query(_link(at)) == configs
-    assert "evil" not in urllib.parse.urlencode(_link(at))
+    assert configs_from_query(link_of(at)) == configs
+    assert "evil" not in urllib.parse.urlencode(link_of(at))
 
 
 def test_dropout_link_settings_survive_a_page_switch():
@@ -95,17 +87,17 @@ def test_dropout_link_settings_survive_a_page_switch():
     at.number_input(key=f"{P}_optim.epochs").set_value(7).run()
     at.toggle(key=f"{P}_on2").set_value(True).run()
     at.select_slider(key=f"{P}_p1").set_value(0.4).run()
-    before = _link(at)
+    before = link_of(at)
     at.switch_page("pages/playground.py").run()  # the Playground writes its own link
     at.switch_page("pages/dropout.py").run()
     assert not at.exception
     assert at.toggle(key=f"{P}_on2").value and at.select_slider(key=f"{P}_p1").value == 0.4
     assert at.number_input(key=f"{P}_optim.epochs").value == 7
-    assert _link(at) == before
+    assert link_of(at) == before
 
 
 def test_dropout_link_with_config_fields_only_opens_on_a_fresh_visit():
     at = _open("optim.epochs=9&seed=2")
     assert at.number_input(key=f"{P}_optim.epochs").value == 9
     assert at.number_input(key=f"{P}_seed").value == 2
-    assert _link(at)["dropout.p"] == "0.0,0.8"
+    assert link_of(at)["dropout.p"] == "0.0,0.8"

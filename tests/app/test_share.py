@@ -15,17 +15,9 @@ from streamlit.testing.v1 import AppTest
 import regcore
 from regcore import export
 from regcore.pagelinks import SweepSettings
-from tests.app.conftest import APP, wait_for_job
+from tests.app.conftest import APP, link_of, wait_for_job
 
 ROOT = Path(APP).parent
-
-
-def _link(at: AppTest) -> dict[str, str]:
-    out = {}
-    for k in at.query_params:
-        v = at.query_params[k]
-        out[k] = v[-1] if isinstance(v, list) else v
-    return out
 
 
 def _open(page: str, query: str = "") -> AppTest:
@@ -62,7 +54,7 @@ def test_share_playground_link_and_command_reproduce_the_page(tmp_path):
     wait_for_job(at, "pg")
     assert not at.exception
     result = at.session_state["pg_result"]
-    assert regcore.from_query(_link(at)) == result.config  # page → link → same config
+    assert regcore.from_query(link_of(at)) == result.config  # page → link → same config
     shown = [c.value for c in at.code]
     assert result.config.to_json() in shown
     assert any(c.startswith("python -m regcore train config.json") for c in shown)
@@ -79,7 +71,7 @@ def test_share_playground_bad_link_values_are_named_and_the_rest_kept():
     assert "optim.lr = 'abc'" in warnings and "model.dropout applies to" in warnings
     cfg = at.session_state["pg_cfg"]
     assert cfg.reg.lam == 0.5 and cfg.seed == 4 and cfg.optim.lr == 0.003
-    assert regcore.from_query(_link(at)) == cfg
+    assert regcore.from_query(link_of(at)) == cfg
 
 
 def test_share_sweep_link_holds_range_k_r_and_command_reproduces(tmp_path):
@@ -91,7 +83,7 @@ def test_share_sweep_link_holds_range_k_r_and_command_reproduces(tmp_path):
     assert not at.exception
     out = at.session_state["sw_result"]
     res = out.sweep
-    link = _link(at)
+    link = link_of(at)
     assert regcore.from_query(link) == res.config
     settings, problems = SweepSettings.from_params(link)
     assert not problems and settings.lambdas() == res.lambdas and len(res.lambdas) == 5
@@ -113,4 +105,4 @@ def test_share_lambda_and_lr_take_typed_values_inside_bounds():
     cfg = at.session_state["pg_cfg"]
     assert (cfg.reg.lam, cfg.optim.lr) == (6.0, 0.0015)
     assert at.select_slider(key="pg_reg.lam").value == 6.0
-    assert regcore.from_query(_link(at)) == cfg
+    assert regcore.from_query(link_of(at)) == cfg
