@@ -8,7 +8,6 @@ from typing import Any
 
 import streamlit as st
 
-from regcore import export
 from regcore.compare_presets import COMPARISONS
 from regcore.config import TrainConfig
 from regcore.data import make_dataset
@@ -195,17 +194,4 @@ def files(prefix: str, res: NetCompareResult) -> None:
     cols = st.columns(max(len(res.runs), 1))
     for i, (col, run) in enumerate(zip(cols, res.runs, strict=False)):
         col.caption(labels[i])
-        col.download_button(
-            f"run {i + 1} (JSON)",
-            export.run_json(run),
-            f"run{i + 1}.json",
-            mime="application/json",
-            key=f"{prefix}_dl_run{i}",
-        )
-        col.download_button(
-            f"run {i + 1} curves (CSV)",
-            export.run_curves_csv(run),
-            f"curves{i + 1}.csv",
-            mime="text/csv",
-            key=f"{prefix}_dl_curves{i}",
-        )
+        exports.run_downloads([col, col], prefix, run, i + 1, weights=False)

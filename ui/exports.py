@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -67,7 +67,7 @@ def run_files(prefix: str, result: RunResult) -> None:
     """A finished run's config, its command and its downloads, in one expander."""
     with st.expander("Config, command and downloads", icon=":material/download:"):
         _config_box(result.config, TRAIN_COMMAND)
-        a, b, c, d = st.columns(4)
+        a, *rest = st.columns(4)
         a.download_button(
             "config.json",
             result.config.to_json(),
@@ -75,27 +75,35 @@ def run_files(prefix: str, result: RunResult) -> None:
             mime="application/json",
             key=f"{prefix}_dl_cfg",
         )
-        b.download_button(
-            "run (JSON)",
-            export.run_json(result),
-            "run.json",
-            mime="application/json",
-            key=f"{prefix}_dl_json",
-        )
-        c.download_button(
-            "curves (CSV)",
-            export.run_curves_csv(result),
-            "curves.csv",
-            mime="text/csv",
-            key=f"{prefix}_dl_curves",
-        )
-        d.download_button(
-            "weights (CSV)",
-            export.run_weights_csv(result),
-            "weights.csv",
-            mime="text/csv",
-            key=f"{prefix}_dl_weights",
-        )
+        run_downloads(rest, prefix, result, weights=True)
+
+
+# A run's files: (label, file name, what makes it, mime, key stem).
+RUN_FILES = (
+    ("run (JSON)", "run.json", export.run_json, "application/json", "json"),
+    ("curves (CSV)", "curves.csv", export.run_curves_csv, "text/csv", "curves"),
+    ("weights (CSV)", "weights.csv", export.run_weights_csv, "text/csv", "weights"),
+)
+
+
+def run_downloads(
+    places: Sequence[Any], prefix: str, result: RunResult, n: int | None = None, *, weights: bool
+) -> None:
+    """A run's JSON and curves CSV (and weights CSV) as download buttons, one per place.
+
+    Args:
+        places: the containers (columns, or the same column repeated) to draw them in.
+        n: the run's number among several ("run 2 (JSON)", ``run2.json``); None for one run.
+        weights: also the final weights as CSV.
+    """
+    for place, (label, name, make, mime, stem) in zip(
+        places, RUN_FILES if weights else RUN_FILES[:2], strict=False
+    ):
+        if n is not None:
+            label = f"run {n} {label}" if stem != "json" else f"run {n} (JSON)"
+            base, ext = name.split(".")
+            name, stem = f"{base}{n}.{ext}", f"{stem}{n}"
+        place.download_button(label, make(result), name, mime=mime, key=f"{prefix}_dl_{stem}")
 
 
 def sweep_files(prefix: str, result: Any, settings: Mapping[str, Any]) -> None:
