@@ -10,8 +10,8 @@ from pathlib import Path
 import streamlit as st
 
 import ui  # noqa: F401  (first: a deep link on a fresh server reruns through this file)
-from ui import present
-from ui.live import warm_engine
+from ui.kit import present
+from ui.live.stream import warm_engine
 
 
 def _page(path: str, title: str, icon: str) -> st.Page:

@@ -50,7 +50,7 @@ import torch  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
 import regcore  # noqa: E402
-from regcore.data import make_dataset  # noqa: E402
+from regcore.data.datasets import make_dataset  # noqa: E402
 
 SIZES = (784, 200, 10)
 TARGET_NUMPY = 0.5  # engine / numpy, issue 11

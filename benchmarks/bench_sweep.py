@@ -37,8 +37,8 @@ from torch.utils.data import DataLoader, TensorDataset
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
 import regcore  # noqa: E402
-from regcore import fastpath  # noqa: E402
-from regcore.data import make_dataset  # noqa: E402
+from regcore.data.datasets import make_dataset  # noqa: E402
+from regcore.engine import linear as fastpath  # noqa: E402
 
 LAMBDAS = (1e-3, 1e2)
 

@@ -3,11 +3,13 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from regcore.compare import plan, summary
+from regcore.experiments import plan, summary
 from regcore.links import link_params
-from ui import compare_view as view
-from ui import exports, geometry_view, live
-from ui.messages import say
+from ui.compare import geometry as geometry_view
+from ui.compare import view
+from ui.kit import exports
+from ui.kit.messages import say
+from ui.live import stream as live
 
 P = "cmp"  # session-state prefix of this page
 

@@ -3,11 +3,10 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui import dropout_controls as controls
-from ui import dropout_tabs as tabs
-from ui import dropout_view as view
-from ui import exports, live
-from ui.messages import say
+from ui.dropout import controls, tabs, view
+from ui.kit import exports
+from ui.kit.messages import say
+from ui.live import stream as live
 
 P = "dn"  # session-state prefix of this page (side by side)
 

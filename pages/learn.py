@@ -3,12 +3,11 @@
 import streamlit as st
 
 import ui  # noqa: F401
-from regcore.compare_presets import COMPARISONS
-from regcore.presets import PRESETS, preset
-from ui import learn_view
-from ui.controls import link_params
-from ui.messages import literal, say
-from ui.views import regularizer_table
+from regcore.experiments import COMPARISONS, PRESETS, preset
+from ui.kit.controls import link_params
+from ui.kit.messages import literal, say
+from ui.learn import view as learn_view
+from ui.playground.views import regularizer_table
 
 st.title("Learn: one objective, every page")
 if st.query_params:  # this page trains nothing: say so rather than drop the link silently

@@ -3,8 +3,11 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui import controls, exports, live, surface_view, views
-from ui.messages import say
+from ui.kit import controls, exports
+from ui.kit.messages import say
+from ui.live import stream as live
+from ui.playground import surface as surface_view
+from ui.playground import views
 
 P = "pg"  # session-state prefix of this page
 

@@ -4,9 +4,11 @@ import pandas  # noqa: F401  (plotly imports it lazily; two drawing threads coul
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui import controls, exports, live, sweep_open
-from ui import sweep_view as view
-from ui.messages import say
+from ui.kit import controls, exports
+from ui.kit.messages import say
+from ui.live import stream as live
+from ui.sweep import saved as sweep_open
+from ui.sweep import view
 
 P = "sw"  # session-state prefix of this page
 

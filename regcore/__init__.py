@@ -8,15 +8,21 @@ sweep = regcore.sweep(cfg, lambdas)       # one row per λ
 data = regcore.make_dataset(cfg)          # X_train, y_train, X_test, y_test, true_w
 """
 
-from regcore.bounds import BOUNDS, CHOICES
-from regcore.catalog import CATALOG
-from regcore.config import TrainConfig, load_config
+from regcore.core import (
+    BOUNDS,
+    CATALOG,
+    CHOICES,
+    RunResult,
+    StepMetrics,
+    TrainConfig,
+    available_devices,
+    load_config,
+    resolve_device,
+)
 from regcore.data import Dataset, make_dataset
+from regcore.engine import fit, train
 from regcore.links import dataset_config, from_query, read_link, to_query
-from regcore.results import RunResult, StepMetrics
-from regcore.runtime import available_devices, resolve_device
-from regcore.sweep import SweepResult, sweep
-from regcore.train import fit, train
+from regcore.sweeps import SweepResult, sweep
 
 __all__ = [
     "BOUNDS",

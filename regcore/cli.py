@@ -32,7 +32,7 @@ def parse_lambdas(spec: str) -> list[float]:
     Raises:
         UserError: naming what is wrong and the accepted forms.
     """
-    from regcore.sweep import log_grid
+    from regcore.sweeps import log_grid
 
     try:
         if ":" in spec:
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _load(path: str | None):
-    from regcore.config import load_config
+    from regcore.core import load_config
 
     if path is None:
         return load_config({})
@@ -107,8 +107,8 @@ def _write(path: str, text: str) -> None:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from regcore import export
-    from regcore.train import fit
+    from regcore.engine import fit
+    from regcore.links import export
 
     result = fit(_load(args.config))
     m = result.metrics
@@ -136,8 +136,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from regcore import export
-    from regcore.sweep import sweep
+    from regcore.links import export
+    from regcore.sweeps import sweep
 
     cfg = _load(args.config)
     if not 1 <= args.repeats <= 32:
@@ -184,8 +184,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 def schema() -> dict[str, Any]:
     """The config's JSON schema: every field with its type, default, bounds or choices."""
-    from regcore.bounds import BOUNDS, CHOICES, NULLABLE, OPEN_LOW
-    from regcore.config import SECTIONS, TrainConfig
+    from regcore.core import BOUNDS, CHOICES, NULLABLE, OPEN_LOW, SECTIONS, TrainConfig
 
     def field_schema(key: str, default: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"default": default}
@@ -228,7 +227,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_presets(args: argparse.Namespace) -> int:
-    from regcore.presets import PRESETS, preset
+    from regcore.experiments import PRESETS, preset
 
     if args.name:
         print(preset(args.name).to_json())
@@ -240,7 +239,7 @@ def _cmd_presets(args: argparse.Namespace) -> int:
 
 
 def _cmd_datasets(args: argparse.Namespace) -> int:
-    from regcore.catalog import CATALOG
+    from regcore.core import CATALOG
     from regcore.links import dataset_config
 
     if args.name:

@@ -5,6 +5,6 @@ page imports ``ui``, so importing it first makes sure a deep link on a fresh ser
 runs through ``app.py`` (see ``ui.shell``).
 """
 
-from ui.shell import ensure_navigation
+from ui.kit.shell import ensure_navigation
 
 ensure_navigation()

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 import torch
 
 from regcore.batched.base import BatchedNet
-from regcore.config import TrainConfig
+from regcore.core import TrainConfig
 from regcore.data import Dataset, Stream, make_generator
-from regcore.models import build_model, weight_layers
+from regcore.engine import build_model, weight_layers
 
 if TYPE_CHECKING:
     from regcore.batched.update import Rule

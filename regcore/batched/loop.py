@@ -24,10 +24,9 @@ from regcore.batched.linear import LinearNet
 from regcore.batched.mlp import MLPNet
 from regcore.batched.subspace import SubspaceNet, uses_subspace
 from regcore.batched.update import Rule
-from regcore.config import TrainConfig
+from regcore.core import MAX_COEFS, SweepProgress, TrainConfig
 from regcore.data import Dataset, Stream, make_generator
-from regcore.metrics import model_weight_stats
-from regcore.results import MAX_COEFS, SweepProgress
+from regcore.engine import model_weight_stats
 
 
 def can_batch(cfg: TrainConfig) -> bool:

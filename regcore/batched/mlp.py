@@ -20,7 +20,7 @@ import torch
 from regcore.batched.base import BatchedNet
 from regcore.batched.linear import initial_layers
 from regcore.data import Dataset
-from regcore.metrics import model_weight_stats
+from regcore.engine import model_weight_stats
 
 ACT = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
 

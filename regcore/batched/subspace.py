@@ -31,9 +31,8 @@ import torch
 
 from regcore.batched.base import CHUNK_BYTES, BatchedNet
 from regcore.batched.linear import BLOCK_BYTES, initial_layers
-from regcore.config import TrainConfig
+from regcore.core import TrainConfig, l1_share
 from regcore.data import Dataset
-from regcore.regularizers import l1_share
 
 if TYPE_CHECKING:
     from regcore.batched.update import Rule

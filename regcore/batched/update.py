@@ -22,8 +22,8 @@ from __future__ import annotations
 import torch
 
 from regcore.batched.base import BatchedNet
-from regcore.config import TrainConfig
-from regcore.regularizers import (
+from regcore.core import (
+    TrainConfig,
     l1_share,
     l1_threshold,
     penalty_grad,

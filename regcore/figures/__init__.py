@@ -3,7 +3,9 @@
 Each page's builders live in their own module; add one re-export line for yours.
 """
 
+from regcore.figures import compare, sweep
 from regcore.figures.compare import fig_compare_curves, fig_weight_histograms
+from regcore.figures.compare_weights import fig_digit_weights_grid
 from regcore.figures.curves import (
     as_history,
     fig_loss_curves,
@@ -17,7 +19,16 @@ from regcore.figures.dropout import (
     fig_net_curves,
     fig_small_batches,
 )
-from regcore.figures.style import REG_COLORS, REG_LABELS, base_layout, reg_color, reg_label, styled
+from regcore.figures.geometry import fig_geometry
+from regcore.figures.style import (
+    REG_COLORS,
+    REG_LABELS,
+    base_layout,
+    presented,
+    reg_color,
+    reg_label,
+    styled,
+)
 from regcore.figures.surface import fig_surfaces
 from regcore.figures.sweep import (
     fig_bias_variance,
@@ -33,16 +44,18 @@ __all__ = [
     "REG_LABELS",
     "as_history",
     "base_layout",
+    "compare",
     "fig_bias_variance",
     "fig_bias_variance_dropout",
     "fig_coef_paths",
     "fig_compare_curves",
+    "fig_digit_weights_grid",
     "fig_dropout_sweep",
+    "fig_geometry",
     "fig_loss_curves",
     "fig_net_curves",
     "fig_small_batches",
     "fig_surfaces",
-    "refresh_loss_curves",
     "fig_sweep_loss",
     "fig_sweep_norm",
     "fig_sweep_zeros",
@@ -51,8 +64,11 @@ __all__ = [
     "fig_weight_histograms",
     "layer_names",
     "loss_name",
+    "presented",
+    "refresh_loss_curves",
     "reg_color",
     "reg_label",
     "run_summary",
     "styled",
+    "sweep",
 ]

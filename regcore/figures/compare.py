@@ -15,8 +15,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from regcore import sklearn_sparsity as skl
-from regcore.compare import CompareResult
+from regcore.experiments import CompareResult
+from regcore.experiments import sklearn_sparsity as skl
 from regcore.figures.compare_weights import (
     fig_coef_scatter,
     fig_sorted_magnitudes,

@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from regcore.compare import CompareResult, support_recovery
+from regcore.experiments import CompareResult, support_recovery
 from regcore.figures.style import FONT_SIZE, TRUTH_COLOR, log_axis, reg_color, styled
 
 ZERO_FLOOR_NOTE = "exactly 0"

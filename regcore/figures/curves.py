@@ -12,8 +12,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from regcore.core import HISTORY_KEYS, RunResult, StepMetrics
 from regcore.figures.style import PENALTY_COLOR, TEST_COLOR, TRAIN_COLOR, log_axis, styled
-from regcore.results import HISTORY_KEYS, RunResult, StepMetrics
 
 HistoryLike = RunResult | Mapping[str, Sequence[float]] | Sequence[StepMetrics]
 

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from regcore.biasvar import BiasVarianceResult
-from regcore.dropout_sweep import DropoutSweepResult, SmallBatchResult
+from regcore.experiments import DropoutSweepResult, SmallBatchResult
 from regcore.figures.curves import HistoryLike, as_history, loss_name, thin
 from regcore.figures.style import FONT_SIZE, log_axis, styled
+from regcore.sweeps import BiasVarianceResult
 
 # One colour per configuration slot (Okabe–Ito), the first the un-regularized grey.
 NET_COLORS = ("#555555", "#E69F00", "#0072B2", "#CC79A7")

@@ -6,8 +6,8 @@ import math
 
 import plotly.graph_objects as go
 
+from regcore.experiments import KINDS, GeometryResult, penalty
 from regcore.figures.style import FONT_SIZE, base_layout, reg_color, reg_label
-from regcore.geometry import KINDS, GeometryResult, penalty
 
 BALL_POINTS = 361
 MAX_TRAJ_POINTS = 400  # points drawn per trajectory (the first and last always)

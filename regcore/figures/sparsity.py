@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from regcore.compare import CompareResult
+from regcore.experiments import CompareResult
 from regcore.figures.style import FONT_SIZE, styled
 
 OURS_COLOR = "#0072B2"

@@ -11,7 +11,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from regcore.regularizers import REGULARIZERS
+from regcore.core import REGULARIZERS
 
 # One colour per regularizer kind (and per variant a page may contrast), colour-blind safe
 # (Okabe–Ito palette), so "L1" is the same orange on every page.

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from regcore.experiments import Grid, Surface
 from regcore.figures.style import FONT_SIZE, styled
-from regcore.surface import Grid, Surface
 
 CLASS_COLORS = ("#0072B2", "#D55E00")  # class 0 blue, class 1 vermilion (Okabe–Ito)
 # light blue at P = 0 through white at 0.5 to light vermilion at 1: points stay visible on top

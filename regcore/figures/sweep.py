@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 import plotly.graph_objects as go
 
-from regcore.biasvar import BiasVarianceResult
+from regcore.core import SweepProgress
 from regcore.figures.style import (
     PENALTY_COLOR,
     TEST_COLOR,
@@ -25,9 +25,7 @@ from regcore.figures.style import (
     reg_color,
     styled,
 )
-from regcore.paths import ExactPath
-from regcore.results import SweepProgress
-from regcore.sweep import SweepResult
+from regcore.sweeps import BiasVarianceResult, ExactPath, SweepResult
 
 SweepLike = SweepResult | SweepProgress
 MAX_PATHS = 200  # coefficient paths drawn (the first ones)

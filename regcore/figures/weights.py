@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from regcore.core import RunResult
 from regcore.figures.style import TRUTH_COLOR, reg_color, styled
-from regcore.results import RunResult
 
 MAX_TRUE_MARKS = 8  # distinct true values drawn as lines; more become an overlay histogram
 

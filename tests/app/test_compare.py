@@ -115,8 +115,8 @@ def test_compare_page_link_holds_its_comparison_and_settings() -> None:
     """A link sets mode, runs, solver, per-run λ and epochs; the page writes it back."""
     import urllib.parse
 
-    from regcore.compare_presets import COMPARISONS
-    from regcore.pagelinks import CompareSettings
+    from regcore.experiments.compare_presets import COMPARISONS
+    from regcore.links.pages import CompareSettings
 
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
@@ -181,7 +181,7 @@ def test_compare_page_geometry_puts_l1_on_an_axis_as_lambda_grows():
 def test_compare_page_sklearn_sparsity_states_source_and_ours() -> None:
     """scikit-learn's example: nine runs at λ mapped from C, no λ control, our % of exact
     zeros beside the published one; its link holds no λ (they are the source's)."""
-    from regcore.compare_presets import COMPARISONS
+    from regcore.experiments.compare_presets import COMPARISONS
 
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()

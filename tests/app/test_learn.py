@@ -4,8 +4,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from regcore.presets import PRESETS
-from ui.learn_view import MYTHS
+from regcore.experiments.presets import PRESETS
+from ui.learn.view import MYTHS
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

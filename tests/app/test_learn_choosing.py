@@ -5,7 +5,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ui.learn_view import CHOOSING_ANCHOR, MYTHS
+from ui.learn.view import CHOOSING_ANCHOR, MYTHS
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

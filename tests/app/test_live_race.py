@@ -21,7 +21,7 @@ def _page(finish: str) -> None:
 
     import streamlit as st
 
-    from ui import live
+    from ui.live import stream as live
 
     def _finish() -> None:
         if "t_job" not in st.session_state:

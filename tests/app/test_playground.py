@@ -223,7 +223,7 @@ def test_playground_takes_a_learn_preset_after_an_earlier_visit(playground: AppT
 def test_playground_shows_its_place_in_line_when_the_runner_is_full(playground: AppTest) -> None:
     import threading
 
-    from ui.runner import get_runner
+    from ui.live.runner import get_runner
 
     at = playground
     runner = get_runner()  # the same process-wide runner the page uses

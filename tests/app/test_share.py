@@ -13,8 +13,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 import regcore
-from regcore import export
-from regcore.pagelinks import SweepSettings
+from regcore.links import export
+from regcore.links.pages import SweepSettings
 from tests.app.conftest import APP, link_of, wait_for_job
 
 ROOT = Path(APP).parent

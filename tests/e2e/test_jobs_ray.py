@@ -22,9 +22,9 @@ pytestmark = pytest.mark.e2e  # a Ray head takes ~1 min: CI runs it, landing run
 ray = pytest.importorskip("ray")
 
 import regcore  # noqa: E402
-from regcore.jobs import JobQueue  # noqa: E402
-from regcore.jobs_core import Limits  # noqa: E402
-from regcore.jobs_ray import RayBackend  # noqa: E402
+from regcore.serve.job import Limits  # noqa: E402
+from regcore.serve.queue import JobQueue  # noqa: E402
+from regcore.serve.ray_backend import RayBackend  # noqa: E402
 
 
 def _free_port() -> int:

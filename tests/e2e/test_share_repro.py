@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 import regcore
-from regcore.compare import Variant, compare, summary
-from regcore.compare_presets import COMPARISONS
-from regcore.export import compare_csv, sweep_csv
-from regcore.pagelinks import CompareSettings, SweepSettings
+from regcore.experiments.compare_presets import COMPARISONS
+from regcore.experiments.comparison import Variant, compare, summary
+from regcore.links.export import compare_csv, sweep_csv
+from regcore.links.pages import CompareSettings, SweepSettings
 from tests.e2e.conftest import SCREENSHOTS, Server
 
 pytestmark = pytest.mark.e2e

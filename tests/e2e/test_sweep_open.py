@@ -9,8 +9,8 @@ import re
 import pytest
 
 import regcore
-from regcore import export
-from regcore.sweep import log_grid
+from regcore.links import export
+from regcore.sweeps.lambda_sweep import log_grid
 from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.e2e

@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from regcore.dropout import compare_nets
-from regcore.dropout_links import DropoutSettings, page_config
-from regcore.surface import Surface, boundary_crossings, class_regions
+from regcore.experiments.dropout.networks import compare_nets
+from regcore.experiments.surfaces import Surface, boundary_crossings, class_regions
+from regcore.links.dropout import DropoutSettings, page_config
 
 DEFAULT_SET = "xor"
 

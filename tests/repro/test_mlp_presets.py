@@ -2,8 +2,8 @@
 
 import pytest
 
-from regcore.compare import compare, summary
-from regcore.compare_presets import COMPARISONS
+from regcore.experiments.compare_presets import COMPARISONS
+from regcore.experiments.comparison import compare, summary
 
 
 @pytest.mark.parametrize("name", ["mnist_mlp", "digits_mlp"])

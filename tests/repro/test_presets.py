@@ -3,7 +3,7 @@
 import pytest
 
 import regcore
-from regcore.presets import PRESETS, Check, preset
+from regcore.experiments.presets import PRESETS, Check, preset
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))

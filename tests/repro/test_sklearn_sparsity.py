@@ -12,11 +12,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 import regcore
-from regcore import sklearn_sparsity as skl
-from regcore.compare import compare
-from regcore.compare_presets import COMPARISONS
+from regcore.experiments import sklearn_sparsity as skl
+from regcore.experiments.compare_presets import COMPARISONS
+from regcore.experiments.comparison import compare
+from regcore.experiments.mappings import from_sklearn_logistic
 from regcore.figures.sparsity import coefficient_vector, zero_percent
-from regcore.mappings import from_sklearn_logistic
 
 PRESET = COMPARISONS["sklearn_sparsity"]
 ONE = 100 / 64  # one coefficient of 64, in percentage points
@@ -119,9 +119,9 @@ def test_sklearn_example_as_published_is_its_unconverged_solver():
 
 
 def _hand_made(n_runs: int = 3):
-    from regcore.compare import CompareResult
-    from regcore.config import load_config
-    from regcore.results import RunResult
+    from regcore.core.config import load_config
+    from regcore.core.results import RunResult
+    from regcore.experiments.comparison import CompareResult
 
     runs = []
     for i in range(n_runs):

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import regcore
-from regcore.biasvar import bias_variance, fresh_datasets
+from regcore.sweeps.biasvar import bias_variance, fresh_datasets
 
 CASES = {
     "linear": {"data": {"noise": 1.0, "n_train": 40, "n_features": 20}, "optim": {"epochs": 30}},
@@ -68,7 +68,7 @@ NET = {
 
 
 def test_biasvar_identity_holds_for_an_mlp_with_dropout():
-    from regcore.biasvar import bias_variance_dropout
+    from regcore.sweeps.biasvar import bias_variance_dropout
 
     done = []
     bv = bias_variance_dropout(NET, [0.0, 0.5], repeats=6, on_progress=lambda a, b: done.append(a))
@@ -90,7 +90,7 @@ def test_biasvar_over_lambda_accepts_normalized_mlps_sequentially():
 
 def test_bias_variance_marks_diverged_lambdas() -> None:
     import regcore
-    from regcore.biasvar import bias_variance
+    from regcore.sweeps.biasvar import bias_variance
 
     # 5 features: the data loss is stable at lr 0.1; the penalty's own step lr·λ = 10 > 2 is not
     cfg = regcore.load_config({"data": {"n_features": 5}, "optim": {"lr": 0.1}})

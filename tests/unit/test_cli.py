@@ -88,7 +88,7 @@ def test_cli_data_writes_split_features_and_target(tmp_path):
 
 
 def test_cli_schema_shows_every_bound(capsys):
-    from regcore.bounds import BOUNDS
+    from regcore.core.bounds import BOUNDS
 
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
@@ -103,7 +103,7 @@ def test_cli_schema_shows_every_bound(capsys):
 
 
 def test_cli_presets_list_and_show(capsys):
-    from regcore.presets import PRESETS
+    from regcore.experiments.presets import PRESETS
 
     assert main(["presets"]) == 0
     listing = capsys.readouterr().out

@@ -6,15 +6,15 @@ import threading
 
 import pytest
 
-import regcore.compare as rc
-from regcore.compare import (
+import regcore.experiments.comparison as rc
+from regcore.experiments.compare_presets import COMPARISONS
+from regcore.experiments.comparison import (
     Variant,
     compare,
     max_difference,
     summary,
     support_recovery,
 )
-from regcore.compare_presets import COMPARISONS
 
 # Tiny, minibatched (batch order matters), float64 so equivalences hold to rounding.
 TINY = {

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from regcore.bounds import BOUNDS, INT_FIELDS, OPEN_LOW
-from regcore.config import TrainConfig, load_config
-from regcore.links import from_query, to_query
+from regcore.core.bounds import BOUNDS, INT_FIELDS, OPEN_LOW
+from regcore.core.config import TrainConfig, load_config
+from regcore.links.codec import from_query, to_query
 
 
 def _set(key: str, value) -> dict:

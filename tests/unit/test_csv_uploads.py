@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import regcore
-from regcore.csvdata import read_csv_table, sniff_delimiter
-from ui import upload
+from regcore.data.tables import read_csv_table, sniff_delimiter
+from ui.kit import upload
 
 REFUSED = {
     "one row": (b"a,b,y\n1,2,3\n", "1 data row under its header: it needs at least 2"),

@@ -5,8 +5,8 @@ import pytest
 import torch
 
 import regcore
-from regcore.bounds import DATASETS
-from regcore.catalog import CATALOG
+from regcore.core.bounds import DATASETS
+from regcore.core.catalog import CATALOG
 
 
 def _cfg(**data):
@@ -97,14 +97,14 @@ def test_data_csv_without_file_or_target_says_which_field():
 
 
 def test_data_csv_accepts_bytes():
-    from regcore.csvdata import read_csv_table
+    from regcore.data.tables import read_csv_table
 
     table = read_csv_table(b"x,y\n1,0.1\n2,0.3\n3,0.2\n", "y")
     np.testing.assert_allclose(table.X[:, 0], [1, 2, 3])
 
 
 def test_data_frame_matches_what_the_model_sees():
-    from regcore.data import dataset_frame
+    from regcore.data.datasets import dataset_frame
 
     cfg = _cfg(name="polynomial", n_train=10, n_test=5, n_features=3)
     frame = dataset_frame(cfg)

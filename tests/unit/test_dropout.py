@@ -6,11 +6,17 @@ import pytest
 import torch
 
 import regcore
-from regcore.data import make_dataset
-from regcore.dropout import NetVariant, carve_validation, compare_nets, net_label, summary_rows
-from regcore.dropout_sweep import dropout_sweep, small_batches
-from regcore.results import StepMetrics
-from regcore.surface import Surface, class1_probability, grid_for, surface_epochs
+from regcore.core.results import StepMetrics
+from regcore.data.datasets import make_dataset
+from regcore.experiments.dropout.networks import (
+    NetVariant,
+    carve_validation,
+    compare_nets,
+    net_label,
+    summary_rows,
+)
+from regcore.experiments.dropout.rate_sweep import dropout_sweep, small_batches
+from regcore.experiments.surfaces import Surface, class1_probability, grid_for, surface_epochs
 
 MOONS = {
     "data": {"name": "moons", "n_train": 24, "n_test": 60, "noise": 0.25},

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 import regcore
-from regcore.dropout import NetVariant, plan_nets
-from regcore.dropout_links import (
+from regcore.experiments.dropout.networks import NetVariant, plan_nets
+from regcore.links.codec import from_query, read_link, to_query
+from regcore.links.dropout import (
     DATA_SETS,
     DEFAULT_SET,
     DropoutSettings,
     configs_from_query,
     page_config,
 )
-from regcore.links import from_query, read_link, to_query
 
 NETS = (
     NetVariant(),
@@ -101,7 +101,7 @@ def test_dropout_links_other_pages_links_are_untouched():
 def test_dropout_links_each_shown_config_reproduces_the_page_numbers():
     """The page shows each network's config and `python -m regcore train` (regcore.fit):
     that reproduces the side-by-side run's numbers exactly."""
-    from regcore.dropout import compare_nets
+    from regcore.experiments.dropout.networks import compare_nets
 
     base = page_config("moons").replace(**{"optim.epochs": 4, "model.hidden": [16]})
     res = compare_nets(base, NETS[:3])

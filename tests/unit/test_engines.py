@@ -7,14 +7,14 @@ import pytest
 import torch
 
 import regcore
-from regcore import fastpath
-from regcore.autograd_engine import AUTOGRAD
-from regcore.mlp_engine import MLP
-from regcore.run_record import History, finite
-from regcore.run_setup import make_setup
-from regcore.snapshots import MAX_SNAPSHOTS, SNAPSHOT_SAMPLE, Snapshots, snapshot_epochs
+from regcore.engine import linear as fastpath
+from regcore.engine.autograd import AUTOGRAD
+from regcore.engine.mlp import MLP
+from regcore.engine.record import History, finite
+from regcore.engine.setup import make_setup
+from regcore.engine.snapshots import MAX_SNAPSHOTS, SNAPSHOT_SAMPLE, Snapshots, snapshot_epochs
 
-TRAIN = sys.modules["regcore.train"]
+TRAIN = sys.modules["regcore.engine.loop"]
 MLP_CFG = {
     "data": {"name": "moons", "n_train": 30, "n_test": 10},
     "model": {"kind": "mlp", "hidden": [6]},

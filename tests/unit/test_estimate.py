@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import regcore
-import regcore.estimate as est
-from regcore.config import TrainConfig, work
+import regcore.serve.estimate as est
+from regcore.core.config import TrainConfig, work
 
 
 def test_estimate_solve_recovers_the_constants(monkeypatch: pytest.MonkeyPatch) -> None:

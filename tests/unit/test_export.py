@@ -9,7 +9,7 @@ import json
 import pytest
 
 import regcore
-from regcore import export
+from regcore.links import export
 
 TINY = {"optim": {"epochs": 4}}
 

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import regcore
-from regcore import fastpath
+from regcore.engine import linear as fastpath
 
 REGRESSION = {
     "data": {"name": "sparse_linear", "n_train": 23, "n_test": 11, "n_features": 9},

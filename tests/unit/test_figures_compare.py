@@ -5,8 +5,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from regcore.compare import CompareResult
-from regcore.config import load_config
+from regcore.core.config import load_config
+from regcore.core.results import RunResult, StepMetrics
+from regcore.experiments.comparison import CompareResult
 from regcore.figures.compare import fig_compare_curves, fig_weight_histograms, histogram_bins
 from regcore.figures.compare_weights import (
     fig_coef_scatter,
@@ -16,7 +17,6 @@ from regcore.figures.compare_weights import (
     fig_zero_counts,
 )
 from regcore.figures.style import REG_COLORS
-from regcore.results import RunResult, StepMetrics
 
 TRUE_W = (1.0, 0.0, 0.0, -1.0)
 

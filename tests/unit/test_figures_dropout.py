@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from regcore.biasvar import BiasVarianceResult
-from regcore.dropout_sweep import DropoutSweepResult, SmallBatchResult
+from regcore.experiments.dropout.rate_sweep import DropoutSweepResult, SmallBatchResult
+from regcore.experiments.surfaces import Grid, Surface
 from regcore.figures.dropout import (
     fig_bias_variance_dropout,
     fig_dropout_sweep,
@@ -14,7 +14,7 @@ from regcore.figures.dropout import (
     net_color,
 )
 from regcore.figures.surface import SURFACE_SCALE, fig_surfaces, panel_layout
-from regcore.surface import Grid, Surface
+from regcore.sweeps.biasvar import BiasVarianceResult
 
 GRID = Grid(xs=(0.0, 1.0, 2.0), ys=(-1.0, 1.0))
 POINTS = {

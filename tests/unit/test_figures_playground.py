@@ -7,7 +7,8 @@ import math
 import plotly.graph_objects as go
 import pytest
 
-from regcore.config import TrainConfig
+from regcore.core.config import TrainConfig
+from regcore.core.results import RunResult, StepMetrics
 from regcore.figures import (
     REG_COLORS,
     REG_LABELS,
@@ -18,7 +19,6 @@ from regcore.figures import (
     fig_weight_hist_over_epochs,
     run_summary,
 )
-from regcore.results import RunResult, StepMetrics
 
 
 def _result(kind: str = "l1", true_w: list[float] | None = None) -> RunResult:

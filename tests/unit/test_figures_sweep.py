@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 import regcore
-from regcore.biasvar import BiasVarianceResult
+from regcore.core.results import SweepProgress
 from regcore.figures.sweep import (
     best_index,
     diverged_indices,
@@ -19,9 +19,9 @@ from regcore.figures.sweep import (
     fig_sweep_norm,
     fig_sweep_zeros,
 )
-from regcore.paths import ExactPath
-from regcore.results import SweepProgress
-from regcore.sweep import SweepResult
+from regcore.sweeps.biasvar import BiasVarianceResult
+from regcore.sweeps.lambda_sweep import SweepResult
+from regcore.sweeps.paths import ExactPath
 
 LAMS = [0.01, 0.1, 1.0, 10.0]
 
@@ -180,8 +180,8 @@ def test_sweep_loss_has_no_best_marker_without_a_penalty():
 
 
 def test_fig_bias_variance_leaves_out_diverged_points() -> None:
-    from regcore.biasvar import BiasVarianceResult
     from regcore.figures.sweep import fig_bias_variance
+    from regcore.sweeps.biasvar import BiasVarianceResult
 
     bv = BiasVarianceResult(
         lambdas=[0.01, 0.1, 1.0],

@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import regcore
-from regcore.bounds import BOUNDS, CHOICES, INT_FIELDS
-from regcore.config import TrainConfig, _check_number, default_flat, load_config
-from regcore.csvdata import read_csv_table
-from regcore.links import from_query, read_link, to_query
-from ui.messages import LIMIT, literal
-from ui.widgets import check_number
+from regcore.core.bounds import BOUNDS, CHOICES, INT_FIELDS
+from regcore.core.config import TrainConfig, _check_number, default_flat, load_config
+from regcore.data.tables import read_csv_table
+from regcore.links.codec import from_query, read_link, to_query
+from ui.kit.messages import LIMIT, literal
+from ui.kit.widgets import check_number
 
 FIELDS = sorted(default_flat())
 FAST = settings(max_examples=100, deadline=2000, suppress_health_check=[HealthCheck.too_slow])

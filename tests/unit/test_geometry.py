@@ -8,8 +8,7 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from regcore.figures.geometry import ball, fig_geometry, loss_ellipse
-from regcore.geometry import (
+from regcore.experiments.geometry import (
     GeometryConfig,
     make_data,
     penalty,
@@ -17,6 +16,7 @@ from regcore.geometry import (
     run_geometry,
     solve,
 )
+from regcore.figures.geometry import ball, fig_geometry, loss_ellipse
 
 
 @pytest.fixture(scope="module")

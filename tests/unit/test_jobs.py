@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from regcore.jobs import FINISHED_KEPT, JobQueue, Refused
-from regcore.jobs_core import OOM_ERROR, Limits
+from regcore.serve.job import OOM_ERROR, Limits
+from regcore.serve.queue import FINISHED_KEPT, JobQueue, Refused
 
 
 def Runner(max_jobs: int = 1, cpu_count: int = 2, **kw) -> JobQueue:  # noqa: N802
@@ -165,7 +165,7 @@ def test_limits_read_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_progress_reports_place_in_line_then_epochs_and_time_left() -> None:
-    from ui.live import progress
+    from ui.live.stream import progress
 
     runner = Runner(max_jobs=1)
     gate = threading.Event()
@@ -303,7 +303,7 @@ def test_jobs_gpu_has_its_own_limit() -> None:
 def test_jobs_cuda_oom_frees_memory_and_the_next_job_runs(monkeypatch) -> None:
     import torch
 
-    import regcore.jobs as jobs
+    import regcore.serve.queue as jobs
 
     freed = []
     monkeypatch.setattr(jobs, "free_gpu_memory", lambda: freed.append(1))

@@ -6,8 +6,12 @@ import pytest
 import torch
 from torch import nn
 
-from regcore.layers_probe import dropout_conventions, first_dropout_input, probe_layers
-from regcore.models import SeededDropout
+from regcore.engine.models import SeededDropout
+from regcore.experiments.dropout.layers_probe import (
+    dropout_conventions,
+    first_dropout_input,
+    probe_layers,
+)
 
 
 def _by_kind(probes, kind):

@@ -7,10 +7,10 @@ import urllib.parse
 import pytest
 
 import regcore
-from regcore.bounds import CHOICES, DATASETS
-from regcore.catalog import CATALOG
-from regcore.links import dataset_config, effective, flat, from_query, read_link, to_query
-from regcore.pagelinks import CompareSettings, SweepSettings
+from regcore.core.bounds import CHOICES, DATASETS
+from regcore.core.catalog import CATALOG
+from regcore.links.codec import dataset_config, effective, flat, from_query, read_link, to_query
+from regcore.links.pages import CompareSettings, SweepSettings
 
 
 @pytest.mark.parametrize("name", list(CATALOG))
@@ -24,7 +24,7 @@ def test_links_each_data_set_link_is_its_name_alone(name):
 
 def test_links_catalog_is_the_one_list_of_data_sets():
     assert DATASETS == tuple(CATALOG) == CHOICES["data.name"]
-    from ui.widgets import DATASET_LABELS
+    from ui.kit.widgets import DATASET_LABELS
 
     assert DATASET_LABELS == {n: d.label for n, d in CATALOG.items()}
 
@@ -121,7 +121,7 @@ def test_links_sweep_settings_round_trip_and_stay_out_of_the_config():
 
 
 def test_links_compare_link_is_written_over_its_comparison_base():
-    from regcore.compare_presets import COMPARISONS
+    from regcore.experiments.compare_presets import COMPARISONS
 
     base = COMPARISONS["digits"].config().replace(**{"optim.epochs": 7})
     s = CompareSettings(mode="digits", shared=False, lams=(0.01, 0.1))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from regcore import misconceptions as m
-from regcore import misconceptions_layers as ml
-from regcore.data import make_generator
-from regcore.models import SeededDropout
+from regcore.data.datasets import make_generator
+from regcore.engine.models import SeededDropout
+from regcore.experiments import misconceptions as m
+from regcore.experiments import misconceptions_layers as ml
 
 
 def test_misconception_weight_decay_equals_l2_not_l1():

@@ -7,13 +7,13 @@ import pytest
 import torch
 
 import regcore
-import regcore.mlp_fast as mlp_fast
-from regcore.data import Stream, make_generator
-from regcore.metrics import accuracy
-from regcore.mlp_fast import FastMLP, can_fast
-from regcore.models import build_model
+import regcore.engine.mlp_step as mlp_fast
+from regcore.data.datasets import Stream, make_generator
+from regcore.engine.metrics import accuracy
+from regcore.engine.mlp_step import FastMLP, can_fast
+from regcore.engine.models import build_model
 
-TRAIN = sys.modules["regcore.train"]
+TRAIN = sys.modules["regcore.engine.loop"]
 TOL = {"rtol": 1e-9, "atol": 1e-11}
 
 CLASSIFY = {
@@ -168,8 +168,8 @@ def test_mlp_fast_float32_agrees_with_the_autograd_loop(monkeypatch):
 def test_mlp_fast_runs_are_estimated_with_the_calibrated_share():
     from dataclasses import replace
 
-    from regcore.config import work
-    from regcore.estimate import Calibration, estimate_seconds, steps
+    from regcore.core.config import work
+    from regcore.serve.estimate import Calibration, estimate_seconds, steps
 
     cal = Calibration(per_step=1e-4, per_unit=1e-9, per_step_mlp=3e-4, per_step_autograd=1e-3)
     cal = replace(cal, fast_share=0.3)

@@ -5,8 +5,8 @@ import torch
 from torch import nn
 
 import regcore
-from regcore.data import Stream, make_generator
-from regcore.models import SeededDropout, build_model, penalized_parameters
+from regcore.data.datasets import Stream, make_generator
+from regcore.engine.models import SeededDropout, build_model, penalized_parameters
 
 
 def _model(**model):

@@ -3,11 +3,9 @@
 import pytest
 import torch
 
-from regcore.bounds import CHOICES
-from regcore.config import RegConfig
-from regcore.figures.style import REG_COLORS, reg_color, reg_label
-from regcore.penalties import omega
-from regcore.regularizers import (
+from regcore.core.bounds import CHOICES
+from regcore.core.config import RegConfig
+from regcore.core.regularizers import (
     REGULARIZERS,
     l1_threshold,
     penalty_grad,
@@ -15,6 +13,8 @@ from regcore.regularizers import (
     shrink_factor,
     soft_threshold_,
 )
+from regcore.engine.penalties import omega
+from regcore.figures.style import REG_COLORS, reg_color, reg_label
 
 CASES = [
     RegConfig(kind=k, lam=0.7, l1_ratio=0.3, l1_solver=s)

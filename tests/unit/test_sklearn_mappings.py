@@ -5,8 +5,8 @@ import pytest
 from sklearn.linear_model import ElasticNet, LogisticRegression, Ridge
 
 import regcore
-from regcore.mappings import from_sklearn_logistic
-from regcore.paths import exact_path
+from regcore.experiments.mappings import from_sklearn_logistic
+from regcore.sweeps.paths import exact_path
 
 
 def _full_batch(data: dict, reg: dict, lr: float, epochs: int) -> regcore.TrainConfig:

@@ -9,12 +9,12 @@ import pytest
 import torch
 
 import regcore
-from regcore import dropout
-from regcore.data import make_dataset
-from regcore.run_setup import make_setup
-from regcore.splits import carve_validation, split_val
-from regcore.sweep import SweepResult, sweep
-from regcore.train import pick_engine
+from regcore.data.datasets import make_dataset
+from regcore.data.splits import carve_validation, split_val
+from regcore.engine.loop import pick_engine
+from regcore.engine.setup import make_setup
+from regcore.experiments.dropout import networks as dropout
+from regcore.sweeps.lambda_sweep import SweepResult, sweep
 
 
 def _rows(ds) -> set[tuple[float, ...]]:

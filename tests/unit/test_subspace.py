@@ -8,10 +8,10 @@ import torch
 
 import regcore
 from regcore.batched.subspace import uses_subspace
-from regcore.data import make_dataset
-from regcore.splits import carve_validation
-from regcore.sweep import fit_split, sweep
-from regcore.sweep_seq import fit_validated
+from regcore.data.datasets import make_dataset
+from regcore.data.splits import carve_validation
+from regcore.sweeps.lambda_sweep import fit_split, sweep
+from regcore.sweeps.sequential import fit_validated
 
 LAMS = [0.0, 0.5, 3.0, 30.0]
 TOL = {"float64": (1e-10, 1e-10), "float32": (1e-4, 1e-5)}

@@ -8,11 +8,11 @@ import pytest
 import torch
 
 import regcore
-from regcore.data import make_dataset
-from regcore.results import SweepProgress
-from regcore.splits import carve_validation
-from regcore.sweep import exact_path, fit_split, run_result, sweep
-from regcore.sweep_seq import fit_validated
+from regcore.core.results import SweepProgress
+from regcore.data.datasets import make_dataset
+from regcore.data.splits import carve_validation
+from regcore.sweeps.lambda_sweep import exact_path, fit_split, run_result, sweep
+from regcore.sweeps.sequential import fit_validated
 
 LAMS = [0.0, 0.03, 0.3]
 TOL = {"float64": (1e-10, 1e-10), "float32": (1e-4, 1e-5)}  # (rtol, atol)

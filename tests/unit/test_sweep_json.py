@@ -11,8 +11,8 @@ import math
 import pytest
 
 import regcore
-from regcore import export
 from regcore.cli import choice_line, main
+from regcore.links import export
 
 TINY = {"optim": {"epochs": 4}, "data": {"n_features": 30}}
 DROPOUT = {  # the sequential fallback (dropout), classification

@@ -9,8 +9,8 @@ import torch
 from sklearn.linear_model import Lasso
 
 import regcore
-from regcore.data import Stream, make_generator
-from regcore.models import build_model
+from regcore.data.datasets import Stream, make_generator
+from regcore.engine.models import build_model
 
 
 def _cfg(**sections):

@@ -1,6 +1,6 @@
 """Hidden widths typed on the Playground: numbers parse, so the config names the range."""
 
-from ui.controls import _widths
+from ui.kit.controls import _widths
 
 
 def test_widths_parse_signed_numbers_brackets_and_empty_parts():

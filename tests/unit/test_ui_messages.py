@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from regcore.bounds import TooLargeError
-from regcore.links import read_link
-from ui.controls import fit_to_server
-from ui.messages import changed_note, clip, literal
+from regcore.core.bounds import TooLargeError
+from regcore.links.codec import read_link
+from ui.kit.controls import fit_to_server
+from ui.kit.messages import changed_note, clip, literal
 
 LINK = "[log in again](https://evil.example/login)"
 

@@ -1,6 +1,6 @@
 """The sweep page's click on the loss curve maps to the nearest λ on the log scale."""
 
-from ui.sweep_view import clicked_index
+from ui.sweep.view import clicked_index
 
 LAMS = [1e-3, 1e-2, 1e-1, 1.0]
 
@@ -26,8 +26,8 @@ def test_clicked_index_ignores_no_click_and_odd_points():
 
 def test_diverged_note_names_the_lambdas_and_the_sgd_limit():
     import regcore
-    from regcore.sweep import SweepResult
-    from ui.sweep_view import diverged_note
+    from regcore.sweeps.lambda_sweep import SweepResult
+    from ui.sweep.view import diverged_note
 
     cfg = regcore.load_config({"optim": {"lr": 0.1, "momentum": 0.9}})
     lams = [1.0, 10.0, 41.0, 64.0]
@@ -46,8 +46,8 @@ def test_diverged_note_names_the_lambdas_and_the_sgd_limit():
 
 def test_underflow_note_explains_exact_zeros_under_l2():
     import regcore
-    from regcore.sweep import SweepResult
-    from ui.sweep_view import underflow_note
+    from regcore.sweeps.lambda_sweep import SweepResult
+    from ui.sweep.view import underflow_note
 
     cfg = regcore.load_config({"optim": {"lr": 0.1}})
     rows = [{"lam": 1.0, "zero_fraction": 0.0}, {"lam": 10.0, "zero_fraction": 0.4}]
@@ -65,8 +65,8 @@ def test_underflow_note_explains_exact_zeros_under_l2():
 def test_sweep_view_live_leaves_out_diverging_lambdas() -> None:
     import math
 
-    from regcore.results import SweepProgress
-    from ui.sweep_view import without_diverging
+    from regcore.core.results import SweepProgress
+    from ui.sweep.view import without_diverging
 
     ev = SweepProgress(
         epoch=5,

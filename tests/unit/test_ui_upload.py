@@ -2,9 +2,9 @@
 
 import pytest
 
-from regcore.bounds import CHOICES
-from ui import upload
-from ui.widgets import dataset_config
+from regcore.core.bounds import CHOICES
+from ui.kit import upload
+from ui.kit.widgets import dataset_config
 
 
 @pytest.mark.parametrize("name", CHOICES["data.name"])

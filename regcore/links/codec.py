@@ -1,0 +1,292 @@
+"""The one link codec: a config (and a page's own settings) as a URL query string.
+
+A link holds ``data.name`` and the fields that differ from *that data set's* defaults
+in ``regcore.catalog`` (``dataset_config``), so ``?data.name=moons`` means the same
+run in the app, in a notebook and on the command line. Lists are comma-separated and
+None is ``null``. ``from_query`` reads a link through the same validation as any
+config, so a hand-edited link gets the same field-naming messages; ``read_link``
+keeps every usable field of a partly bad link and names the ones it leaves out.
+``data.path`` never travels in a link (LINK_FORBIDDEN): a link cannot name a file.
+
+Pages add their own settings under their own prefix (``sweep.*``, ``compare.*``; see
+``regcore.pagelinks``); ``from_query`` checks them and returns the run config alone.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from regcore.core import (
+    BOUNDS,
+    CATALOG,
+    INT_FIELDS,
+    LINK_FORBIDDEN,
+    NULLABLE,
+    TooLargeError,
+    TrainConfig,
+    default_flat,
+    drop_ineffective,
+    ineffective,
+    range_words,
+)
+
+Query = str | Mapping[str, str]
+MAX_LINK_FIELDS = 200  # a hostile link with thousands of keys is refused, not parsed
+
+
+def dataset_config(name: str) -> TrainConfig:
+    """The starting config of data set ``name``: its catalog defaults over TrainConfig's."""
+    if name not in CATALOG:
+        raise ValueError(f"data.name = {name!r} is not allowed: choose one of {', '.join(CATALOG)}")
+    return TrainConfig().replace(**{"data.name": name, **CATALOG[name].defaults})
+
+
+def start_config(params: Mapping[str, str]) -> TrainConfig:
+    """What a link's fields are written over: its data set's defaults, or, in a link of
+    the L1 vs L2 page (``compare.mode``) on that comparison's data set, its base config,
+    or, in a link of the Dropout & norm page (``dropout.*``), that page's base config of
+    its data set (``regcore.dropout_links``; its default set when the link names none)."""
+    from regcore.experiments import COMPARISONS
+
+    if any(str(k).startswith("dropout.") for k in params):  # the Dropout & norm page's link
+        from regcore.links.dropout import DEFAULT_SET, SET_DEFAULTS, page_config
+
+        page_name = params.get("data.name", DEFAULT_SET)
+        if page_name in SET_DEFAULTS:
+            return page_config(page_name)
+    name = params.get("data.name", "linear")
+    mode = COMPARISONS.get(params.get("compare.mode", ""))
+    if mode is not None:
+        base = mode.config()
+        if "data.name" not in params or base.data.name == name:
+            return base
+    return dataset_config(name)
+
+
+def flat(cfg: TrainConfig) -> dict[str, Any]:
+    """A config as ``{dotted.field: value}`` (``TrainConfig.flat``)."""
+    return cfg.flat()
+
+
+def from_flat(values: Mapping[str, Any]) -> TrainConfig:
+    """The validated config of ``{dotted.field: value}`` (``TrainConfig.from_flat``)."""
+    return TrainConfig.from_flat(dict(values))
+
+
+def effective(values: Mapping[str, Any]) -> TrainConfig:
+    """Like :func:`from_flat`, but settings with no effect on the run (a dropout rate on
+    a linear model, momentum under Adam) are put back to their defaults, not refused:
+    what a page builds from widgets it hides."""
+    full = {**default_flat(), **values}
+    return from_flat(drop_ineffective(full, default_flat()))
+
+
+def to_query(cfg: TrainConfig, page: Mapping[str, str] | None = None) -> str:
+    """A short URL query string: ``data.name`` and the fields that differ from that data
+    set's defaults, then a page's own settings ``page`` (already encoded, see
+    ``regcore.pagelinks``)."""
+    return urllib.parse.urlencode(list(link_params(cfg, page).items()))
+
+
+def link_params(cfg: TrainConfig, page: Mapping[str, str] | None = None) -> dict[str, str]:
+    """:func:`to_query` as a dict of strings (what ``st.query_params`` holds)."""
+    start = start_config({"data.name": cfg.data.name, **(page or {})})
+    mine, base, default = flat(cfg), flat(start), default_flat()
+    implied = start_config(dict(page or {})).data.name  # what a link without data.name means
+    out = {"data.name": cfg.data.name} if cfg.data.name != implied else {}
+    for key, value in mine.items():
+        if value == base[key] or key in LINK_FORBIDDEN or key == "data.name":
+            continue
+        if value == default[key] and _moot(key, {**mine, key: base[key]}):
+            continue  # from_query drops the data set's moot default by itself
+        out[key] = encode_value(value)
+    out.update(page or {})
+    return out
+
+
+def _moot(key: str, values: Mapping[str, Any]) -> bool:
+    return any(k == key for k, _ in ineffective(values, default_flat()))
+
+
+def encode_value(value: Any) -> str:
+    """A config value as it is written in a link (lists comma-separated, None as null)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value) if not isinstance(value, float) else repr(value)
+
+
+def _pairs(query: Query) -> dict[str, str]:
+    if isinstance(query, str):
+        pairs = urllib.parse.parse_qsl(query.lstrip("?"))
+    else:
+        pairs = [(str(k), v if isinstance(v, str) else _last(v)) for k, v in query.items()]
+    if len(pairs) > MAX_LINK_FIELDS:
+        raise ValueError(f"the link has {len(pairs)} fields: allowed at most {MAX_LINK_FIELDS}")
+    return dict(pairs)
+
+
+def _last(v: Any) -> str:
+    return str(v[-1]) if isinstance(v, list | tuple) and v else str(v)
+
+
+def is_page_key(key: str) -> bool:
+    """Whether ``key`` is a page's own setting (``sweep.*``, ``compare.*``), not a field."""
+    from regcore.links.pages import PAGE_KEYS
+
+    return key in PAGE_KEYS
+
+
+def from_query(query: Query) -> TrainConfig:
+    """The config of a link written by :func:`to_query` (or by hand).
+
+    The link's data set's defaults come first, then its fields. A page's own settings
+    (``sweep.k``, ...) are checked and left out of the config.
+
+    Raises:
+        ValueError: naming the first bad field and what is allowed.
+    """
+    from regcore.links.pages import check_page_value
+
+    params = _pairs(query)
+    name = params.get("data.name", "linear")
+    if name not in CATALOG:
+        raise ValueError(
+            f"data.name = {name[:40]!r} in the link is not allowed: choose one of "
+            f"{', '.join(CATALOG)}"
+        )
+    default = default_flat()
+    values = flat(start_config(params))
+    for key, text in params.items():
+        if is_page_key(key):
+            check_page_value(key, text)
+            continue
+        if key not in default:
+            raise ValueError(f"unknown field {key[:60]} in the link")
+        if key in LINK_FORBIDDEN:
+            raise ValueError(f"{key} cannot come from a link: upload the file on the page")
+        values[key] = _decode(key, str(text), default[key])
+    # a data set's default that the link's own fields make moot (hidden widths once the
+    # link says model.kind = linear) is dropped; a moot field the link names is refused
+    _check_pages(params)
+    given = {k for k in params if k in default}
+    for key, _ in ineffective(values, default):
+        if key not in given:
+            values[key] = default[key]
+    return from_flat(values)
+
+
+def _check_pages(params: Mapping[str, str]) -> None:
+    """Settings of a page that are valid alone but not together (λ range upside down)."""
+    from regcore.links.pages import SweepSettings
+
+    if any(k.startswith("sweep.") for k in params):
+        _, problems = SweepSettings.from_params(params)
+        if problems:
+            raise ValueError(problems[-1])
+    if any(k.startswith("dropout.") for k in params):
+        from regcore.links.dropout import DropoutSettings
+
+        _, problems = DropoutSettings.from_params(params)
+        if problems:
+            raise ValueError(problems[-1])
+
+
+@dataclass(frozen=True)
+class LinkReading:
+    """What a possibly bad link gives: the config of its usable fields and the problems."""
+
+    config: TrainConfig | None  # None when not even the data set could be used
+    kept: dict[str, str] = field(default_factory=dict)  # the fields used
+    problems: list[str] = field(default_factory=list)  # one message per field left out
+
+
+def read_link(query: Query) -> LinkReading:
+    """The config of a link, keeping every field that is valid when one is not.
+
+    Each bad or hostile field is named in ``problems`` and dropped; the rest is kept.
+    """
+    try:
+        params = _pairs(query)
+    except ValueError as exc:
+        return LinkReading(None, {}, [str(exc)])
+    try:
+        return LinkReading(from_query(params), dict(params), [])
+    except TooLargeError as exc:  # the real reason, never a smaller run the link did not ask
+        return LinkReading(None, {}, [str(exc)])
+    except ValueError as exc:
+        whole = str(exc)
+    kept: dict[str, str] = {}
+    if "data.name" in params:  # the data set first: the other fields' defaults follow it
+        try:
+            from_query({"data.name": params["data.name"]})
+            kept["data.name"] = params["data.name"]
+        except ValueError:
+            pass
+    waiting = [k for k in params if k not in kept]
+    added = True
+    while added:  # a field refused alone may fit beside others (model.kind with its hidden)
+        added = False
+        sections = {
+            k.split(".")[0]: [w for w in waiting if w.split(".")[0] == k.split(".")[0]]
+            for k in waiting
+        }
+        for group in [[k] for k in waiting] + [g for g in sections.values() if len(g) > 1]:
+            if not set(group) <= set(waiting):
+                continue
+            try:
+                from_query({**kept, **{k: params[k] for k in group}})
+            except ValueError:
+                continue
+            kept.update({k: params[k] for k in group})
+            waiting = [w for w in waiting if w not in group]
+            added = True
+    problems: list[str] = []
+    for k in waiting:
+        try:
+            from_query({**kept, k: params[k]})
+        except ValueError as exc:
+            problems.append(str(exc))
+    try:
+        return LinkReading(from_query(kept), kept, problems or [whole])
+    except ValueError:  # fields valid alone but not together
+        return LinkReading(None, {}, [whole])
+
+
+def _decode(key: str, text: str, like: Any) -> Any:
+    if text == "null" and key in NULLABLE:
+        return None
+    try:
+        if isinstance(like, bool):
+            if text not in ("true", "false"):
+                raise ValueError
+            return text == "true"
+        if isinstance(like, list):
+            return [int(v) for v in text.strip("[] ").split(",") if v.strip()]
+        if key in INT_FIELDS:
+            return int(text)
+        if isinstance(like, float) or key in BOUNDS:
+            return float(text)
+    except ValueError:
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        raise ValueError(
+            f"{key} = {shown!r} in the link is not valid: {_allowed(key, like)}"
+        ) from None
+    return text
+
+
+def _allowed(key: str, like: Any) -> str:
+    """What a link may give for ``key``, in words."""
+    if isinstance(like, bool):
+        return "use true or false"
+    if key in BOUNDS:
+        kind = "whole numbers" if key in INT_FIELDS else "numbers"
+        each = ", comma-separated" if isinstance(like, list) else ""
+        return f"allowed {kind} {range_words(key)}{each}"
+    return "use a text value"

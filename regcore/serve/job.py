@@ -1,0 +1,270 @@
+"""The parts of the job queue every backend shares: limits, a job, a refusal (no threads here).
+
+Limits come from the environment so a deployment sets them in one place:
+
+| variable | meaning | default |
+|---|---|---|
+| ``REGLAB_MAX_JOBS`` | K, trainings at once | the CPU count |
+| ``REGLAB_MAX_WAITING`` | Q, queued jobs beyond which the server is busy | 4·K |
+| ``REGLAB_JOB_BUDGET_S`` | seconds a run may take (refused above, stopped past) | 60 |
+| ``REGLAB_STARTS_PER_MIN`` | runs a session may start per minute | 20 |
+| ``REGLAB_GPU_JOBS`` | CUDA trainings at once | 1 |
+| ``REGLAB_GRACE_S`` | seconds a session may be gone before its jobs are cancelled | 1 |
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from regcore.serve.queue import JobQueue
+
+JobFn = Callable[[threading.Event, Callable[[Any], None]], Any]
+GENERIC_ERROR = "the run failed on the server ({name}); the details are in the server log"
+OOM_ERROR = (
+    "the GPU ran out of memory for this run; its memory was freed and the next run goes on: "
+    "reduce the training samples, the batch size or the model's widths, or use device = cpu"
+)
+STOP_REASONS = ("user", "owner_gone", "budget", "shutdown")
+
+
+def _env_number(name: str, default: float, cast: type = int) -> Any:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = cast(raw)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+@dataclass(frozen=True, kw_only=True)
+class Limits:
+    """What one server allows (see the module's table for the environment variables)."""
+
+    max_jobs: int = 2  # K: trainings at once
+    max_waiting: int = 8  # Q: queued jobs at most
+    budget_s: float = 60.0  # seconds a run may take, estimated up front and enforced
+    # seconds a named preset of a published experiment may take (the MNIST-size MLP: its
+    # source's size is the point, so it is not cut to the everyday budget)
+    preset_budget_s: float = 600.0
+    starts_per_minute: int = 20  # per owner (session)
+    gpu_jobs: int = 1  # CUDA trainings at once
+    grace_s: float = 1.0  # seconds an owner may be gone before its jobs are cancelled
+    cpus: int = 2  # cores shared by the K trainings
+
+    @property
+    def threads_per_job(self) -> int:
+        """torch intra-op threads per training: K of them never oversubscribe the cores."""
+        return max(1, self.cpus // self.max_jobs)
+
+    @classmethod
+    def from_env(cls, cpus: int | None = None) -> Limits:
+        """Limits from ``REGLAB_*`` variables, defaults from the CPU count."""
+        cpus = cpus or os.cpu_count() or 1
+        k = _env_number("REGLAB_MAX_JOBS", cpus)
+        return cls(
+            max_jobs=k,
+            max_waiting=_env_number("REGLAB_MAX_WAITING", 4 * k),
+            budget_s=_env_number("REGLAB_JOB_BUDGET_S", 60.0, float),
+            preset_budget_s=_env_number("REGLAB_PRESET_BUDGET_S", 600.0, float),
+            starts_per_minute=_env_number("REGLAB_STARTS_PER_MIN", 20),
+            gpu_jobs=_env_number("REGLAB_GPU_JOBS", 1),
+            grace_s=_env_number("REGLAB_GRACE_S", 1.0, float),
+            cpus=cpus,
+        )
+
+
+class Backend(Protocol):
+    """Runs one job to its end on the calling thread and returns ``fn``'s result."""
+
+    def execute(self, job: Job, threads: int) -> Any: ...
+
+
+class InProcessBackend:
+    """Runs ``job.fn(stop, emit)`` on the queue's worker thread, with ``threads`` torch threads."""
+
+    def execute(self, job: Job, threads: int) -> Any:
+        import torch
+
+        torch.set_num_threads(threads)  # OpenMP's setting is per calling thread
+        return job.fn(job.stop_event, job.emit)
+
+
+class Refused(Exception):
+    """A run the queue will not take now; ``str(exc)`` is the message for the user.
+
+    ``reason`` is ``busy`` (the line is full), ``rate`` (too many starts this minute),
+    ``budget`` (estimated over the per-run budget) or ``duplicate`` (one per page);
+    ``retry_s`` says when trying again makes sense (None: not by waiting).
+    """
+
+    def __init__(self, reason: str, message: str, retry_s: float | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.retry_s = retry_s
+        self.retry_at = time.time() + retry_s if retry_s is not None else None
+
+
+class Job:
+    """One unit of work: its status, what it emitted so far and its outcome."""
+
+    def __init__(
+        self,
+        job_id: int,
+        fn: JobFn,
+        label: str,
+        owner: str | None,
+        key: str | None,
+        estimate_s: float | None,
+        gpu: bool,
+        queue: JobQueue,
+    ) -> None:
+        self.id, self.fn, self.label = job_id, fn, label
+        self.owner, self.key, self.estimate_s, self.gpu = owner, key, estimate_s, gpu
+        self.budget_s: float | None = None  # its own allowance (a named preset), else the queue's
+        self.status = "queued"  # queued | running | done | stopped | failed
+        self.stop_reason: str | None = None  # one of STOP_REASONS once stop() was called
+        self.events: list[Any] = []
+        self.result: Any = None
+        self.error: str | None = None
+        self.submitted_at = time.monotonic()
+        self.started_at: float | None = None
+        self.finished_at: float | None = None
+        self.stop_event = threading.Event()
+        self.done_event = threading.Event()
+        self._queue = queue
+
+    @property
+    def finished(self) -> bool:
+        """True once the job is done, stopped or failed."""
+        return self.status in ("done", "stopped", "failed")
+
+    @property
+    def stop_requested(self) -> bool:
+        """True once someone asked the job to stop."""
+        return self.stop_event.is_set()
+
+    def elapsed(self) -> float:
+        """Seconds since the job started running (0 while queued)."""
+        if self.started_at is None:
+            return 0.0
+        end = self.finished_at if self.finished_at is not None else time.monotonic()
+        return end - self.started_at
+
+    def remaining_s(self) -> float:
+        """Estimated seconds left (the estimate less the time run; 1 s if none)."""
+        return max((self.estimate_s or 1.0) - self.elapsed(), 0.1)
+
+    def position(self) -> int:
+        """Place in line while queued (1 = next to start); 0 once running or finished."""
+        return self._queue.position(self)
+
+    def wait_s(self) -> float:
+        """Estimated seconds until this queued job starts (0 once it runs)."""
+        return self._queue.wait_s(self)
+
+    def stop(self, reason: str = "user") -> None:
+        """Ask the job to end: a queued job never starts; a running one sees its Event."""
+        if self.stop_reason is None:
+            self.stop_reason = reason
+        self.stop_event.set()
+        self._queue.cancel_queued(self)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job has finished (tests and scripts only; pages poll)."""
+        return self.done_event.wait(timeout)
+
+    def emit(self, event: Any) -> None:
+        """Append one progress event (called by the backend, from the training)."""
+        self.events.append(event)
+
+    def record(self) -> dict[str, Any]:
+        """A small summary (no events, no result) kept once the job is over."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "status": self.status,
+            "stop_reason": self.stop_reason,
+            "error": self.error,
+            "waited_s": (self.started_at or self.finished_at or 0.0) - self.submitted_at,
+            "ran_s": self.elapsed(),
+        }
+
+    def __repr__(self) -> str:
+        return f"Job(id={self.id}, label={self.label!r}, status={self.status!r})"
+
+
+@dataclass
+class Trace:
+    """Instrumentation: peak concurrency, and a JSON-lines log when ``REGLAB_JOB_LOG`` is set."""
+
+    peak_running: int = 0
+    path: str | None = None
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Append ``record`` as one JSON line (only when a path is set)."""
+        if self.path:
+            import json
+
+            with open(self.path, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(record, default=str) + "\n")
+
+
+def is_oom(exc: BaseException) -> bool:
+    """Whether ``exc`` is a CUDA (or other device) out-of-memory error."""
+    import torch
+
+    oom = getattr(torch, "OutOfMemoryError", None) or torch.cuda.OutOfMemoryError
+    return isinstance(exc, oom) or "out of memory" in str(exc).lower()
+
+
+def free_gpu_memory() -> None:
+    """Release what a failed CUDA run left: its tensors (garbage) and the allocator's cache."""
+    gc.collect()
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def _fmt_s(seconds: float) -> str:
+    if seconds < 10:
+        return f"{seconds:.2g} s"
+    if seconds < 100:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.1f} min" if seconds < 600 else f"{seconds / 60:.0f} min"
+
+
+def budget_message(estimate_s: float, budget_s: float) -> str:
+    """The refusal of a run estimated at ``estimate_s`` over a ``budget_s`` budget."""
+    return (
+        f"this run is too large for this server: about {_fmt_s(estimate_s)} here, over the "
+        f"{_fmt_s(budget_s)} a run may take; reduce the epochs, the training samples or the "
+        f"model's widths (about {_ratio(estimate_s / budget_s)}× less work fits)"
+    )
+
+
+def rate_message(per_minute: int, retry_s: float) -> str:
+    """The refusal of a start beyond ``per_minute``, saying when the next is allowed."""
+    return (
+        f"at most {per_minute} runs a minute per visitor: the next is allowed in "
+        f"{max(retry_s, 1):.0f} s"
+    )
+
+
+def busy_message(running: int, queued: int, retry_s: float) -> str:
+    """The refusal when the line is full."""
+    return (
+        f"the server is busy ({running} training, {queued} waiting, the most it holds): "
+        f"try again in a moment (about {_fmt_s(max(retry_s, 1))})"
+    )
+
+
+def _ratio(x: float) -> str:
+    return f"{x:.1f}" if x < 10 else f"{x:,.0f}"

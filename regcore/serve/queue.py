@@ -1,0 +1,333 @@
+"""The job queue every front end shares: K running, Q waiting, runs that die with their owner.
+
+    queue = JobQueue(Limits.from_env())
+    job = queue.submit(fn, owner=session_id, key="pg", estimate_s=1.2)  # fn(stop, emit) -> result
+    job.status, job.events, job.result, job.error, job.position(), job.wait_s(), job.stop()
+
+Admission (``submit`` raises :class:`Refused` with a message for the user): one unfinished
+job per (owner, key); at most ``starts_per_minute`` starts per owner; a run estimated above
+``budget_s`` is refused up front; beyond ``max_waiting`` queued jobs the server is busy.
+A watchdog stops a running job past ``budget_s`` (its partial result is kept,
+``stop_reason = "budget"``) and cancels every job of an owner that ``owner_alive`` reports
+gone for ``grace_s`` (a closed tab). Jobs run through a :class:`Backend`: in this process
+(:class:`InProcessBackend`, torch threads per job = cores // K) or on Ray
+(``regcore.jobs_ray``). CUDA jobs also take one of ``gpu_jobs`` GPU slots; a CUDA
+out-of-memory error frees the cached memory and fails only that job.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import logging
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from regcore.serve.job import (
+    GENERIC_ERROR,
+    OOM_ERROR,
+    Backend,
+    InProcessBackend,
+    Job,
+    JobFn,
+    Limits,
+    Refused,
+    Trace,
+    budget_message,
+    busy_message,
+    free_gpu_memory,
+    is_oom,
+    rate_message,
+)
+
+__all__ = [
+    "Backend",
+    "InProcessBackend",
+    "Job",
+    "JobQueue",
+    "Limits",
+    "Refused",
+    "GENERIC_ERROR",
+    "budget_message",
+    "free_gpu_memory",
+]
+log = logging.getLogger("reglab.jobs")
+FINISHED_KEPT = 200  # finished jobs remembered, as small records (no events, no result)
+WATCH_S = 0.25  # watchdog period: owner checks and wall-clock budgets
+
+
+class JobQueue:
+    """One FIFO line of jobs served by ``limits.max_jobs`` worker threads."""
+
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        backend: Backend | None = None,
+        owner_alive: Callable[[str], bool] | None = None,
+        default_owner: Callable[[], str | None] | None = None,
+    ) -> None:
+        self.limits = limits or Limits.from_env()
+        self.backend = backend or InProcessBackend()
+        self.owner_alive = owner_alive  # owner -> still there? (a session's tab is open)
+        self.default_owner = default_owner  # the submitter's owner when submit names none
+        self._ids = itertools.count(1)
+        self._cond = threading.Condition()
+        self._queue: deque[Job] = deque()
+        self._running: set[Job] = set()
+        self._finished: deque[dict[str, Any]] = deque(maxlen=FINISHED_KEPT)
+        self._starts: dict[str, deque[float]] = {}
+        self._gone_since: dict[str, float] = {}
+        self._closed = threading.Event()
+        self.trace = Trace(path=os.environ.get("REGLAB_JOB_LOG") or None)
+        # load tests only: the job with this id raises (a job that fails must not block the line)
+        self._fault_id = int(os.environ.get("REGLAB_FAULT_JOB", "0") or 0)
+        self._threads = [
+            threading.Thread(target=self._work, name=f"reglab-worker-{i}", daemon=True)
+            for i in range(self.limits.max_jobs)
+        ]
+        self._threads.append(threading.Thread(target=self._watch, name="reglab-watch", daemon=True))
+        for t in self._threads:
+            t.start()
+        atexit.register(self.shutdown)
+
+    # -- admission ---------------------------------------------------------------------
+    def submit(
+        self,
+        fn: JobFn,
+        label: str = "",
+        *,
+        owner: str | None = None,
+        key: str | None = None,
+        estimate_s: float | None = None,
+        gpu: bool = False,
+        budget_s: float | None = None,
+    ) -> Job:
+        """Put ``fn(stop, emit)`` in line and return its :class:`Job`, or raise :class:`Refused`.
+
+        Args:
+            fn: the work; ``stop`` is a ``threading.Event``, ``emit(event)`` streams progress.
+            label: a name for logs. owner: the session it belongs to (None: the
+                queue's ``default_owner()``, e.g. the calling script's session).
+            key: the owner's slot (a page): one unfinished job per (owner, key).
+            estimate_s: the run's estimated seconds alone on this machine (budget, waits).
+            gpu: whether it trains on CUDA (takes one of ``limits.gpu_jobs`` slots).
+            budget_s: this job's own allowance (``limits.preset_budget_s`` for a named
+                preset), else ``limits.budget_s``; refused above it, stopped past it.
+        """
+        lim, now = self.limits, time.monotonic()
+        budget = lim.budget_s if budget_s is None else budget_s
+        if owner is None and self.default_owner is not None:
+            owner = self.default_owner()
+        if estimate_s is not None and estimate_s > budget:
+            raise Refused("budget", budget_message(estimate_s, budget))
+        with self._cond:
+            if self._closed.is_set():
+                raise Refused("busy", "the server is shutting down; try again in a moment")
+            if owner is not None and key is not None:
+                for other in (*self._queue, *self._running):
+                    if other.owner == owner and other.key == key:
+                        raise Refused("duplicate", "a run of this page is already going")
+            if owner is not None:
+                starts = self._starts.setdefault(owner, deque())
+                while starts and now - starts[0] >= 60.0:
+                    starts.popleft()
+                if len(starts) >= lim.starts_per_minute:
+                    retry = starts[0] + 60.0 - now
+                    raise Refused("rate", rate_message(lim.starts_per_minute, retry), retry)
+            if len(self._queue) >= lim.max_waiting:
+                retry = self._free_in()
+                raise Refused("busy", busy_message(len(self._running), len(self._queue), retry))
+            job = Job(next(self._ids), fn, label, owner, key, estimate_s, gpu, self)
+            job.budget_s = budget_s
+            if owner is not None:
+                self._starts[owner].append(now)
+            self._queue.append(job)
+            self._cond.notify_all()
+        self.trace.write({"event": "submit", "id": job.id, "label": label, "t": time.time()})
+        return job
+
+    # -- queries -----------------------------------------------------------------------
+    @property
+    def max_jobs(self) -> int:
+        """K, the trainings at once."""
+        return self.limits.max_jobs
+
+    @property
+    def threads_per_job(self) -> int:
+        """torch threads each training uses."""
+        return self.limits.threads_per_job
+
+    def stats(self) -> dict[str, int]:
+        """Counts of running and queued jobs, the limits, and the peak number running."""
+        with self._cond:
+            return {
+                "running": len(self._running),
+                "queued": len(self._queue),
+                "max_jobs": self.limits.max_jobs,
+                "max_waiting": self.limits.max_waiting,
+                "threads_per_job": self.limits.threads_per_job,
+                "peak_running": self.trace.peak_running,
+            }
+
+    def history(self) -> list[dict[str, Any]]:
+        """Records of the most recently finished jobs, oldest first (at most FINISHED_KEPT)."""
+        with self._cond:
+            return list(self._finished)
+
+    def jobs_of(self, owner: str) -> list[Job]:
+        """The unfinished jobs of ``owner``."""
+        with self._cond:
+            return [j for j in (*self._queue, *self._running) if j.owner == owner]
+
+    def position(self, job: Job) -> int:
+        """Place in line while queued (1 = next to start); 0 once running or finished."""
+        with self._cond:
+            for i, queued in enumerate(self._queue):
+                if queued is job:
+                    return i + 1
+        return 0
+
+    def wait_s(self, job: Job) -> float:
+        """Estimated seconds until ``job`` starts: the running jobs' and the queued jobs'
+        ahead remaining estimates spread over the K slots (0 once it runs)."""
+        with self._cond:
+            if job not in self._queue:
+                return 0.0
+            free = sorted(j.remaining_s() for j in self._running)
+            free += [0.0] * (self.limits.max_jobs - len(free))
+            for ahead in self._queue:
+                if ahead is job:
+                    return free[0]
+                free[0] += ahead.estimate_s or 1.0
+                free.sort()
+        return 0.0
+
+    def _free_in(self) -> float:
+        """Seconds until the first slot is expected to free (for the busy message)."""
+        rem = [j.remaining_s() for j in self._running]
+        return min(rem) + sum(j.estimate_s or 1.0 for j in self._queue) / len(rem) if rem else 1.0
+
+    # -- cancellation ------------------------------------------------------------------
+    def cancel_owner(self, owner: str, reason: str = "owner_gone") -> int:
+        """Stop every unfinished job of ``owner`` (a closed tab); returns how many."""
+        jobs = self.jobs_of(owner)
+        for job in jobs:
+            job.stop(reason)
+        with self._cond:
+            self._starts.pop(owner, None)
+        return len(jobs)
+
+    def cancel_queued(self, job: Job) -> None:
+        """Take a queued job out of line; it finishes as stopped and never starts."""
+        with self._cond:
+            if job not in self._queue:
+                return
+            self._queue.remove(job)
+            job.status = "stopped"
+            job.finished_at = time.monotonic()
+            self._finished.append(job.record())
+            self._cond.notify_all()
+        self.trace.write({"event": "end", **job.record(), "metrics": None, "t": time.time()})
+        job.done_event.set()
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """Stop every job and the workers (at interpreter exit, so no torch op is cut)."""
+        self._closed.set()
+        with self._cond:
+            jobs = [*self._queue, *self._running]
+            self._cond.notify_all()
+        for job in jobs:
+            job.stop("shutdown")
+        end = time.monotonic() + timeout
+        for job in jobs:
+            job.wait(max(0.0, end - time.monotonic()))
+        for t in self._threads:
+            t.join(max(0.0, end - time.monotonic()))
+
+    def threads_alive(self) -> int:
+        """How many of the queue's own threads are alive (a soak test checks none leak)."""
+        return sum(t.is_alive() for t in self._threads)
+
+    # -- workers -----------------------------------------------------------------------
+    def _next(self) -> Job | None:
+        """The first queued job that may start now (a CUDA job waits for a GPU slot)."""
+        gpus = sum(j.gpu for j in self._running)
+        for job in self._queue:
+            if not job.gpu or gpus < self.limits.gpu_jobs:
+                return job
+        return None
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                while not self._closed.is_set() and (job := self._next()) is None:
+                    self._cond.wait()
+                if self._closed.is_set():
+                    return
+                self._queue.remove(job)
+                job.status, job.started_at = "running", time.monotonic()
+                self._running.add(job)
+                self.trace.peak_running = max(self.trace.peak_running, len(self._running))
+                running = len(self._running)
+            self.trace.write({"event": "start", "id": job.id, "running": running, "t": time.time()})
+            self._run(job)
+            with self._cond:
+                self._running.discard(job)
+                self._finished.append(job.record())
+                self._cond.notify_all()
+            metrics = getattr(job.result, "metrics", None)
+            self.trace.write({"event": "end", **job.record(), "metrics": metrics, "t": time.time()})
+            job.done_event.set()
+
+    def _run(self, job: Job) -> None:
+        try:
+            if job.id == self._fault_id:
+                raise RuntimeError("fault injected by REGLAB_FAULT_JOB")
+            job.result = self.backend.execute(job, self.limits.threads_per_job)
+            job.status = "stopped" if job.stop_requested else "done"
+        except ValueError as exc:
+            job.error, job.status = str(exc), "failed"
+        except Exception as exc:  # noqa: BLE001 - reported to the user without internals
+            if is_oom(exc):
+                free_gpu_memory()
+                job.error = OOM_ERROR
+            else:
+                log.exception("job %s (%s) failed", job.id, job.label)
+                job.error = GENERIC_ERROR.format(name=type(exc).__name__)
+            job.status = "failed"
+        finally:
+            job.finished_at = time.monotonic()
+
+    def _watch(self) -> None:
+        """Every WATCH_S: stop jobs past the budget and jobs whose owner has gone."""
+        while not self._closed.wait(WATCH_S):
+            with self._cond:
+                running = list(self._running)
+                owners = {j.owner for j in (*self._queue, *running) if j.owner is not None}
+            for job in running:
+                limit = self.limits.budget_s if job.budget_s is None else job.budget_s
+                if job.elapsed() > limit and not job.stop_requested:
+                    job.stop("budget")
+            if self.owner_alive is not None:
+                self._reap(owners)
+
+    def _reap(self, owners: set[str]) -> None:
+        now = time.monotonic()
+        for owner in owners:
+            try:
+                alive = self.owner_alive(owner)
+            except Exception:  # noqa: BLE001 - a failing check must never kill the watchdog
+                log.exception("owner check failed")
+                alive = True
+            if alive:
+                self._gone_since.pop(owner, None)
+            elif now - self._gone_since.setdefault(owner, now) >= self.limits.grace_s:
+                n = self.cancel_owner(owner)
+                self._gone_since.pop(owner, None)
+                self.trace.write({"event": "owner_gone", "jobs": n, "t": time.time()})
+        for owner in set(self._gone_since) - owners:
+            self._gone_since.pop(owner, None)

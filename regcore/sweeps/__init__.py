@@ -1,0 +1,34 @@
+"""Many λ at once: the batched λ sweep and its sequential fallback, exact paths, bias–variance.
+
+Other rooms import from here only; every other module is internal to this one.
+"""
+
+from regcore.sweeps.biasvar import (
+    KNOWN_TRUTH,
+    BiasVarianceResult,
+    bias_variance,
+    bias_variance_dropout,
+)
+from regcore.sweeps.lambda_sweep import (
+    SweepResult,
+    exact_path,
+    fit_split,
+    log_grid,
+    run_result,
+    sweep,
+)
+from regcore.sweeps.paths import ExactPath
+
+__all__ = [
+    "BiasVarianceResult",
+    "ExactPath",
+    "KNOWN_TRUTH",
+    "SweepResult",
+    "bias_variance",
+    "bias_variance_dropout",
+    "exact_path",
+    "fit_split",
+    "log_grid",
+    "run_result",
+    "sweep",
+]

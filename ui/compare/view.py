@@ -1,0 +1,300 @@
+"""The L1 vs L2 page's parts: its controls, the job it submits and how results are drawn."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import streamlit as st
+
+from regcore.core import BOUNDS, CATALOG, L1_SOLVERS, REGULARIZERS, RunResult, TrainConfig
+from regcore.experiments import (
+    COMPARISONS,
+    CompareResult,
+    Variant,
+    compare,
+    max_difference,
+    summary,
+)
+from regcore.figures import compare as figs
+from regcore.figures import fig_digit_weights_grid, reg_label
+from regcore.links import CompareSettings, read_link
+from ui.kit import present
+from ui.kit.controls import link_problem
+from ui.kit.messages import say
+from ui.kit.widgets import LAM_OPTIONS, fmt
+from ui.live import stream as live
+from ui.live.runner import Job
+
+PER_RUN_LAM = ("regularizers", "digits")  # modes where each run may have its own λ
+# Modes with published figures (COMPARISONS[mode].reference) keep each run's own λ.
+
+
+def choose_mode(prefix: str) -> str:
+    """The comparison radio and its explanation."""
+    mode = st.radio(
+        "Comparison",
+        list(COMPARISONS),
+        format_func=lambda m: COMPARISONS[m].title,
+        horizontal=True,
+        key=f"{prefix}_mode",
+        persist_state="session",
+    )
+    st.caption(COMPARISONS[mode].about)
+    return mode
+
+
+def init_from_link(prefix: str) -> None:
+    """Seed the page from a new link (``compare.mode`` and the comparison's settings);
+    a bad or hostile value is named and dropped, the rest kept."""
+    params = st.query_params.to_dict()
+    if not params or params == st.session_state.get(f"{prefix}_link_seen"):
+        return
+    st.session_state[f"{prefix}_link_seen"] = params
+    if "compare.mode" not in params:
+        names = ", ".join(sorted(params))
+        say(
+            "info",
+            f"This link holds no comparison (compare.mode): its settings ({names}) apply on "
+            "the Playground and the λ sweep; the controls below set the runs here.",
+        )
+        return
+    reading = read_link(params)
+    for text in reading.problems:
+        link_problem(text)
+    if reading.config is None:
+        return
+    s, _ = CompareSettings.from_params(reading.kept)
+    st.session_state[f"{prefix}_mode"] = s.mode
+    st.session_state[f"{prefix}_base_{s.mode}"] = reading.config
+    st.session_state[f"{prefix}_epochs_{s.mode}"] = reading.config.optim.epochs
+    kinds = list(s.runs) if s.mode == "regularizers" else COMPARISONS[s.mode].variants
+    if s.mode == "regularizers":
+        st.session_state[f"{prefix}_kinds"] = list(s.runs)
+        st.session_state[f"{prefix}_solver"] = s.solver
+        kinds = [Variant(kind=k) for k in s.runs]
+    published = bool(COMPARISONS[s.mode].reference)
+    shared = (s.shared or s.mode not in PER_RUN_LAM) and not published
+    st.session_state[f"{prefix}_shared"] = s.shared
+    if COMPARISONS[s.mode].fixed_lam:  # the source's λ, mapped: nothing to set
+        return
+    penalized = [v.kind for v in kinds if v.kind != "none"]
+    for n, (kind, lam) in enumerate(zip(penalized, s.lams, strict=False)):
+        if shared and n > 0:
+            break
+        st.session_state[f"{prefix}_lam_{s.mode}_{'all' if shared else kind}"] = lam
+
+
+def link_settings(prefix: str, mode: str, variants: list[Variant]) -> CompareSettings:
+    """The page's own settings as its link holds them (``regcore.pagelinks``)."""
+    published = bool(COMPARISONS[mode].reference)
+    shared = bool(st.session_state.get(f"{prefix}_shared", True)) and not published
+    lams = tuple(float(v.lam) for v in variants if v.kind != "none" and v.lam is not None)
+    if COMPARISONS[mode].fixed_lam:
+        lams = ()
+    elif (shared or mode not in PER_RUN_LAM) and not published:
+        lams = lams[:1]
+    if mode != "regularizers":
+        return CompareSettings(mode=mode, shared=shared, lams=lams)
+    return CompareSettings(
+        mode=mode,
+        runs=tuple(v.kind for v in variants),
+        solver=st.session_state.get(f"{prefix}_solver", "proximal"),
+        shared=shared,
+        lams=lams,
+    )
+
+
+def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
+    """Regularizers, solver, λ (shared or per run) and epochs: the base config and runs."""
+    base = st.session_state.get(f"{prefix}_base_{mode}") or COMPARISONS[mode].config()
+    variants = list(COMPARISONS[mode].variants)
+    st.session_state.setdefault(f"{prefix}_kinds", ["none", "l1", "l2"])
+    st.session_state.setdefault(f"{prefix}_shared", True)
+    st.session_state.setdefault(f"{prefix}_epochs_{mode}", base.optim.epochs)
+    if mode == "regularizers":  # a row of its own: chips stay readable at 1024 px
+        kinds = st.multiselect(
+            "Regularizers",
+            list(REGULARIZERS),
+            format_func=reg_label,
+            key=f"{prefix}_kinds",
+            persist_state="session",
+        )
+    c2, c3 = st.columns(2)
+    if mode == "regularizers":
+        solver = c2.radio(
+            "L1 solver",
+            list(L1_SOLVERS),
+            horizontal=True,
+            key=f"{prefix}_solver",
+            persist_state="session",
+        )
+        variants = [Variant(kind=k, l1_solver=solver) for k in kinds]
+    published = bool(COMPARISONS[mode].reference)  # runs keep the source's own λ each
+    shared = not published and (
+        mode not in PER_RUN_LAM
+        or c3.toggle("one λ for all", key=f"{prefix}_shared", persist_state="session")
+    )
+    penalized = [i for i, v in enumerate(variants) if v.kind != "none"]
+    if COMPARISONS[mode].fixed_lam:  # each run's λ is the source's, mapped (see its caption)
+        penalized = []
+    cols = st.columns((1 if shared else len(penalized)) + 1)
+    for n, i in enumerate(penalized):
+        if shared and n > 0:
+            variants[i] = replace(variants[i], lam=variants[penalized[0]].lam)
+            continue
+        kind = variants[i].kind
+        k = f"{prefix}_lam_{mode}_{'all' if shared else kind}"
+        start = base.reg.lam if variants[i].lam is None else variants[i].lam
+        current = float(st.session_state.setdefault(k, start))
+        lam = cols[n].select_slider(
+            "λ" if shared else f"λ for {reg_label(kind)}",
+            sorted({*LAM_OPTIONS, current}),
+            format_func=fmt,
+            key=k,
+            persist_state="session",
+        )
+        variants[i] = replace(variants[i], lam=lam)
+    epochs = cols[-1].number_input(
+        "epochs",
+        1,
+        int(BOUNDS["optim.epochs"][1]),
+        key=f"{prefix}_epochs_{mode}",
+        persist_state="session",
+    )
+    return base.replace(**{"optim.epochs": int(epochs)}), variants
+
+
+def is_published(mode: str, base: TrainConfig) -> bool:
+    """Whether the page trains a published experiment at its source's size (its preset
+    config unchanged): such a run gets the server's preset allowance, not the everyday one."""
+    preset = COMPARISONS[mode]
+    return bool(preset.reference) and base == preset.config()
+
+
+def budget_note(seconds: float, preset: bool) -> str:
+    """The estimate, and for a published experiment the allowance it runs under."""
+    text = live.estimate_note(seconds)
+    if preset and seconds > live.budget():
+        text += (
+            f" — over the everyday {live.budget():.0f} s a run may take, but a published "
+            f"experiment at its source's size may take up to {live.budget(True):.0f} s here"
+        )
+    return text
+
+
+def job_fn(base: TrainConfig, variants: list[Variant]):
+    """The job the runner trains: every variant, streaming ``(run index, StepMetrics)``."""
+    frozen = tuple(variants)
+
+    def run(stop, emit) -> CompareResult:
+        return compare(base, frozen, stop=stop, on_epoch=lambda i, ev: emit((i, ev)))
+
+    return run
+
+
+def describe(base: TrainConfig, variants: list[Variant]) -> str:
+    """One line under the buttons: how many runs of what."""
+    o = base.optim
+    runs = f"{len(variants)} run" + ("" if len(variants) == 1 else "s")
+    return (
+        f"{runs} × {o.epochs} epochs, {base.data.name}, "
+        f"{o.name.upper()} lr {o.lr:g}, batch {o.batch_size}"
+    )
+
+
+def meta(
+    prefix: str, mode: str, base: TrainConfig, labels: tuple[str, ...], keys: tuple[str, ...]
+) -> dict[str, Any]:
+    """What the live and finished views need to know about a submitted comparison."""
+    metric, task = task_of(base)
+    return {
+        "prefix": prefix,
+        "mode": mode,
+        "labels": labels,
+        "keys": keys,
+        "epochs": base.optim.epochs,
+        "metric": metric,
+        "task": task,
+    }
+
+
+def task_of(base: TrainConfig) -> tuple[str, str]:
+    """(metric, task) for the figures: accuracy for classification sets, loss otherwise."""
+    classify = CATALOG[base.data.name].task == "classification"
+    return ("accuracy", "classification") if classify else ("loss", "regression")
+
+
+def draw_live(j: Job, meta: dict[str, Any]) -> None:
+    """Progress and the overlaid curves of the runs trained so far."""
+    n, epochs = len(meta["labels"]), meta["epochs"]
+    events = list(j.events)
+    runs = [[ev for i, ev in events if i == k] for k in range(n)]
+    k = max((i for i, _ in events), default=0)
+    text = f"run {k + 1} of {n} ({meta['labels'][k]}) · epoch {len(runs[k])} / {epochs}"
+    st.progress(min(len(events) / (n * epochs), 1.0), text=text if events else "starting…")
+    present.chart(
+        figs.fig_compare_curves(
+            runs[: k + 1],
+            meta["labels"],
+            meta["keys"],
+            metric=meta["metric"],
+            task=meta["task"],
+            epochs=epochs,
+            max_points=300,
+        ),
+        key=f"{meta['prefix']}_live_curves",
+    )
+
+
+def draw_result(prefix: str, res: CompareResult, mode: str, base: TrainConfig) -> None:
+    """A finished comparison: the difference tile, the panels, digits' images, the table."""
+    metric, task = task_of(base)
+    if res.stopped:
+        last = res.runs[-1].metrics.get("epochs_run", 0) if res.runs else 0
+        text = (
+            f"stopped at epoch {last} of {base.optim.epochs} of run {len(res.runs)}: "
+            "the table and figures show what was computed"
+        )
+        why = st.session_state.get(f"{prefix}_stop_note")
+        st.warning(f"{why}; {text}" if why else text)
+    if mode in figs.OPTIMIZER_MODES and len(res.runs) == 2:
+        diff = max_difference(*res.runs)
+        st.metric(
+            "max |difference| of the final weights",
+            f"{diff['weights']:.2g}",
+            help=f"test-loss curves differ by at most {diff['test_loss']:.2g}",
+        )
+    for n, (heading, fig) in enumerate(figs.compare_panels(res, mode, metric=metric, task=task)):
+        if n % 2 == 0:
+            cols = present.columns(2)
+        cols[n % 2].markdown(f"**{heading}**")
+        present.chart(fig, where=cols[n % 2], key=f"{prefix}_fig_{n}")
+    if mode == "digits":
+        st.markdown("**Pixel weights per class** (red positive, blue negative, white 0)")
+        present.chart(fig_digit_weights_grid(res), key=f"{prefix}_digits")
+    rows = summary(res)
+    preset = COMPARISONS[mode]
+    if preset.reference and len(rows) == len(preset.reference):
+        metric = preset.reference_metric
+        rows = [
+            _with_reference(r, run, ref, metric)
+            for r, run, ref in zip(rows, res.runs, preset.reference, strict=True)
+        ]
+        st.caption(
+            f"**source's {metric}**: {preset.reference_source}. Why ours differ: "
+            f"{preset.reference_note}"
+        )
+    numbers = [k for k, v in rows[0].items() if isinstance(v, float)] if rows else []
+    fmt4 = {k: st.column_config.NumberColumn(format="%.4g") for k in numbers}
+    st.dataframe(rows, hide_index=True, column_config=fmt4)
+
+
+def _with_reference(
+    row: dict[str, Any], run: RunResult, ref: float | None, metric: str
+) -> dict[str, Any]:
+    """The table row led by ``metric`` (``test acc`` or ``% exact zeros``), the published
+    figure beside ours (narrow screens show the first columns)."""
+    ours = 100.0 * run.metrics["zero_fraction"] if metric == "% exact zeros" else row.get(metric)
+    lead = {"run": row["run"], metric: ours, f"source's {metric}": ref}
+    return {**lead, "train acc": row.get("train acc"), **row}

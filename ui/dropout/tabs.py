@@ -1,0 +1,287 @@
+"""The Dropout & norm page's other parts: train vs eval numbers, the dropout-rate sweep,
+small batches and bias–variance against p. Each tab owns its job under its own prefix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from regcore.core import TrainConfig
+from regcore.experiments import LayerProbe, NetCompareResult, dropout_sweep, small_batches
+from regcore.figures import fig_bias_variance_dropout, fig_dropout_sweep, fig_small_batches
+from regcore.sweeps import bias_variance_dropout
+from ui.kit import present
+from ui.kit.messages import say
+from ui.live import stream as live
+
+SMALL_BATCH_BASE = {
+    "data": {"name": "moons", "n_train": 64, "n_test": 500, "noise": 0.2},
+    "model": {"kind": "mlp", "hidden": [32, 32]},
+    "reg": {"kind": "none", "lam": 0.0},
+    "optim": {"name": "sgd", "lr": 0.05, "batch_size": 2, "epochs": 15},
+}
+BIASVAR_BASE = {
+    "data": {"name": "polynomial", "n_features": 1, "n_train": 20, "n_test": 200, "noise": 0.3},
+    "model": {"kind": "mlp", "hidden": [128, 128], "activation": "tanh"},
+    "reg": {"kind": "none", "lam": 0.0},
+    "optim": {"name": "adam", "lr": 0.01, "batch_size": 10, "epochs": 200},
+}
+RATE_OPTIONS = [round(0.1 * k, 1) for k in range(10)]
+
+
+def _note(p: LayerProbe) -> str:
+    e = p.extra
+    if p.kind == "dropout":
+        return (
+            f"zeroed {100 * e['zero_fraction']:.1f} % of active units (p = {e['p']:g}); "
+            f"survivors × {e['survivor_scale']:.4f} (1/(1−p) = {e['formula_scale']:.4f}); "
+            "eval: identity"
+        )
+    if p.kind == "batch":
+        return (
+            f"train: batch mean {e['batch_mean_avg']:.3g}, var {e['batch_var_avg']:.3g} "
+            f"(batch of {int(e['batch_size'])}); eval: running mean "
+            f"{e['running_mean_avg']:.3g}, var {e['running_var_avg']:.3g} (averages over units)"
+        )
+    if p.kind in ("layer", "group"):
+        same = "identical in both modes" if p.max_abs_diff == 0 else "differs (!)"
+        return f"per-sample statistics: {same}"
+    return "same in both modes" if p.max_abs_diff == 0 else ""
+
+
+def probe_rows(probes: tuple[LayerProbe, ...]) -> list[dict[str, Any]]:
+    """One table row per layer: both modes' mean and std, their max difference, a note."""
+    return [
+        {
+            "layer": f"{p.index}: {p.name}",
+            "train mean": p.train_mean,
+            "train std": p.train_std,
+            "eval mean": p.eval_mean,
+            "eval std": p.eval_std,
+            "max |train − eval|": p.max_abs_diff,
+            "what the mode changes": _note(p),
+        }
+        for p in probes
+    ]
+
+
+def _table(rows: list[dict[str, Any]]) -> None:
+    nums = [k for k, v in rows[0].items() if isinstance(v, float)] if rows else []
+    cfg = {k: st.column_config.NumberColumn(format="%.4g") for k in nums}
+    st.dataframe(rows, hide_index=True, column_config=cfg)
+
+
+def draw_probe(prefix: str, res: NetCompareResult) -> None:
+    """Train vs eval mode per layer of one trained configuration, and the two conventions."""
+    if not res.probes:
+        return
+    with st.expander("Train vs eval mode, layer by layer (with numbers)", expanded=False):
+        i = st.selectbox(
+            "configuration",
+            range(len(res.probes)),
+            format_func=lambda k: res.labels[k],
+            key=f"{prefix}_probe_pick",
+        )
+        st.caption(
+            "One fixed batch of training inputs goes through the trained network; each layer "
+            "gets the same input in both modes (the eval-mode output of the layers before it)."
+        )
+        _table(probe_rows(res.probes[i]))
+        conv = res.conventions[i] if i < len(res.conventions) else None
+        if conv is None:
+            st.caption("This configuration has no dropout layer.")
+            return
+        st.markdown(
+            f"**Two conventions, one expectation** (first dropout layer, p = {conv['p']:g}, "
+            "averaged over 4,000 random masks):"
+        )
+        st.dataframe(
+            [
+                {
+                    "convention": "inverted (PyTorch): ×1/(1−p) in training, identity at test",
+                    "E[training activation]": conv["inverted_train_mc"],
+                    "test activation": conv["inverted_test"],
+                    "max per-unit gap": conv["inverted_max_err"],
+                },
+                {
+                    "convention": "original (Srivastava et al.): no scaling, ×(1−p) at test",
+                    "E[training activation]": conv["original_train_mc"],
+                    "test activation": conv["original_test"],
+                    "max per-unit gap": conv["original_max_err"],
+                },
+            ],
+            hide_index=True,
+        )
+        st.caption(
+            f"Mean over units; the per-unit gaps are Monte-Carlo error (≤ a few × "
+            f"{conv['mc_se']:.2g}). Both give the next layer, in expectation, what it sees at "
+            "test time; they differ only in where the factor 1−p is applied."
+        )
+
+
+def _run_buttons(prefix: str, label: str, ready: bool) -> bool:
+    live.collect(prefix)  # before running(): a job finished since the last run is not busy
+    busy = live.running(prefix)
+    b1, b2 = st.columns([1.4, 6], vertical_alignment="center")
+    go = b1.button(label, type="primary", disabled=busy or not ready, key=f"{prefix}_train")
+    b2.button("Stop", disabled=not busy, key=f"{prefix}_stop", on_click=live.stop, args=(prefix,))
+    return go
+
+
+def _submit(prefix: str, fn, label: str, seconds: float) -> None:
+    if live.submit(prefix, fn, label=label, estimate_s=seconds) is not None:
+        st.rerun()
+
+
+def _progress(j) -> None:
+    ev = j.events[-1] if j.events else None
+    if ev is None:
+        st.progress(0.0, text="starting…")
+        return
+    done, total = ev["runs_done"], ev["runs_total"]
+    st.progress(done / total, text=f"run {done} / {total} · {j.elapsed():.1f} s")
+
+
+def _show_state(prefix: str, draw, hint: str) -> None:
+    live.collect(prefix)
+    for msg in (live.refusal(prefix), st.session_state.get(f"{prefix}_error")):
+        if msg:
+            say("error", msg)
+    res = st.session_state.get(f"{prefix}_result")
+    if live.running(prefix):
+        live.poll(prefix, _progress)
+    elif res is not None:
+        draw(res)
+    else:
+        st.info(hint)
+
+
+def sweep_tab(prefix: str, base: TrainConfig | None) -> None:
+    """Test and validation loss against p with R repeats; the best p by validation loss."""
+    st.caption(
+        "The network, data and optimizer of **Side by side**, retrained for each drop "
+        "probability p with R seeds (init, batch order, masks). 20 % of the training data is "
+        "held out as a validation split; the best p is the one with the lowest mean "
+        "*validation* loss, and its test loss is reported beside it."
+    )
+    c1, c2, c3 = st.columns([3, 1, 1])
+    rates = c1.multiselect(
+        "drop probabilities p", RATE_OPTIONS, [0.0, 0.2, 0.4, 0.6, 0.8], key=f"{prefix}_rates"
+    )
+    repeats = int(c2.number_input("repeats R", 1, 20, 3, key=f"{prefix}_repeats"))
+    epochs = int(c3.number_input("epochs", 1, 2000, 150, key=f"{prefix}_epochs"))
+    runs = len(rates) * repeats
+    st.caption(f"{runs} runs of {epochs} epochs each.")
+    if _run_buttons(prefix, "Run sweep", base is not None and bool(rates)):
+        cfg = base.replace(**{"optim.epochs": epochs, "optim.early_stopping_patience": None})
+        ps = sorted(rates)
+
+        def fn(stop, emit):
+            return dropout_sweep(cfg, ps, repeats, stop=stop, on_progress=emit)
+
+        _submit(prefix, fn, "dropout sweep", runs * live.estimate(cfg))
+
+    def draw(res) -> None:
+        present.chart(fig_dropout_sweep(res), key=f"{prefix}_fig")
+        i = res.best_index
+        if i is not None:
+            acc = "" if res.test_acc is None else f", test accuracy {res.test_acc[i]:.3f}"
+            st.success(
+                f"Best p by validation loss: **{res.rates[i]:g}** (validation loss "
+                f"{res.val_loss[i]:.4g}); its test loss {res.test_loss[i]:.4g}{acc}. "
+                f"Runs fit {res.n_fit} samples; {res.n_val} held out for validation."
+            )
+
+    _show_state(prefix, draw, "Press **Run sweep** to retrain the network for each p.")
+
+
+def small_batch_tab(prefix: str, base: TrainConfig | None) -> None:
+    """BatchNorm against GroupNorm and LayerNorm at batch sizes 2, 4 and 32."""
+    st.caption(
+        "The same MLP (2 × 32 units) with BatchNorm, GroupNorm or LayerNorm, trained on the "
+        "same 64 moons from the same seed, for the same number of epochs at batch sizes 2, 4 "
+        "and 32. BatchNorm normalizes with the statistics of the batch: from 2 samples they "
+        "are noise, and the running averages it uses at test time no longer match what it "
+        "trained with. GroupNorm and LayerNorm normalize each sample by itself and do not care "
+        "about the batch size — the reason GroupNorm exists (Wu & He, 2018)."
+    )
+    c1, c2 = st.columns(2)
+    epochs = int(c1.number_input("epochs", 1, 200, 15, key=f"{prefix}_epochs"))
+    metric = c2.radio(
+        "show",
+        ["test_loss", "test_acc"],
+        horizontal=True,
+        format_func={"test_loss": "test loss", "test_acc": "test accuracy"}.get,
+        key=f"{prefix}_metric",
+    )
+    if _run_buttons(prefix, "Train 9 runs", True):
+        cfg = TrainConfig().replace(**{**_flat(SMALL_BATCH_BASE), "optim.epochs": epochs})
+
+        def fn(stop, emit):
+            return small_batches(cfg, stop=stop, on_progress=emit)
+
+        seconds = sum(
+            live.estimate(cfg.replace(**{"model.norm": n, "optim.batch_size": b}))
+            for n in ("batch", "group", "layer")
+            for b in (2, 4, 32)
+        )
+        _submit(prefix, fn, "small batches", seconds)
+
+    def draw(res) -> None:
+        present.chart(fig_small_batches(res, metric), key=f"{prefix}_fig")
+        rows = [
+            {"normalization": k.split("@")[0], "batch": int(k.split("@")[1]), **v}
+            for k, v in res.final.items()
+        ]
+        _table(rows)
+
+    _show_state(prefix, draw, "Press **Train 9 runs** (a few seconds).")
+
+
+def _flat(nested: dict[str, Any]) -> dict[str, Any]:
+    return {f"{s}.{k}": v for s, fields in nested.items() for k, v in fields.items()}
+
+
+def biasvar_tab(prefix: str) -> None:
+    """Bias², variance and their sum against the drop probability, by retraining."""
+    st.caption(
+        "An MLP (2 × 128 tanh units) fits y = sin(πx) + noise from 20 samples. For each p it is "
+        "retrained on R fresh training sets; bias² is how far the average prediction is from "
+        "sin(πx), variance how much the R predictions scatter around their average. The "
+        "crosses are the test MSE measured on fresh noisy targets: bias² + variance + noise."
+    )
+    c1, c2 = st.columns([3, 1])
+    rates = c1.multiselect(
+        "drop probabilities p", RATE_OPTIONS, [0.0, 0.3, 0.6], key=f"{prefix}_rates"
+    )
+    repeats = int(c2.number_input("fresh training sets R", 2, 32, 8, key=f"{prefix}_repeats"))
+    if _run_buttons(prefix, "Measure", bool(rates)):
+        cfg = TrainConfig().replace(**_flat(BIASVAR_BASE))
+        ps = sorted(rates)
+
+        def fn(stop, emit):
+            return bias_variance_dropout(
+                cfg,
+                ps,
+                repeats,
+                stop=stop,
+                on_progress=lambda a, b: emit({"runs_done": a, "runs_total": b}),
+            )
+
+        _submit(prefix, fn, "bias-variance", len(ps) * repeats * live.estimate(cfg))
+
+    def draw(res) -> None:
+        if res.stopped:
+            st.warning("Stopped: the measurement is incomplete.")
+            return
+        present.chart(fig_bias_variance_dropout(res), key=f"{prefix}_fig")
+        rows = [
+            {"p": p, "bias²": b, "variance": v, "noise": res.noise, "sum": t, "measured": m}
+            for p, b, v, t, m in zip(
+                res.rates, res.bias2, res.variance, res.total, res.measured, strict=True
+            )
+        ]
+        _table(rows)
+
+    _show_state(prefix, draw, "Press **Measure** to retrain the network R times for each p.")

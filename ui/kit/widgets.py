@@ -1,0 +1,265 @@
+"""Widgets built from regcore's BOUNDS / CHOICES / CATALOG, so the UI and validation agree.
+
+Widget values live in ``st.session_state`` under ``f"{prefix}_{dotted.field}"``
+(e.g. ``pg_reg.lam``). The last valid config of a page is kept under
+``f"{prefix}_cfg"`` and re-seeds the widgets when the user comes back to the page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from regcore.core import BOUNDS, CATALOG, CHOICES, INT_FIELDS, OPEN_LOW, TrainConfig
+from regcore.links import dataset_config
+
+DATASET_LABELS = {name: d.label for name, d in CATALOG.items()}  # menus read the catalog
+REAL_SIZES = {name: d.n_available for name, d in CATALOG.items() if d.n_available}
+
+
+def log_options(lo: float, hi: float, *, zero: bool = False) -> list[float]:
+    """1-3-10 steps from ``lo`` to ``hi`` (both powers of ten), with 0 first if asked."""
+    out = [0.0] if zero else []
+    e = round(math.log10(lo))
+    while 10.0**e <= hi * 1.0001:
+        out += [float(f"{m * 10.0**e:.12g}") for m in (1, 3) if m * 10.0**e <= hi * 1.0001]
+        e += 1
+    return out
+
+
+LAM_OPTIONS = log_options(1e-4, 100.0, zero=True)
+LR_OPTIONS = log_options(1e-5, 10.0)
+
+
+def fmt(x: float) -> str:
+    """A short label for a number on a log slider."""
+    return "0" if x == 0 else f"{x:g}"
+
+
+def _bound(x: float) -> str:
+    return f"{x:,}" if isinstance(x, int) else f"{x:g}"
+
+
+def key(prefix: str, field: str) -> str:
+    """The session-state key of a widget."""
+    return f"{prefix}_{field}"
+
+
+def seed_state(prefix: str, cfg: TrainConfig, *, overwrite: bool = False) -> None:
+    """Write a config into the page's widget keys (only missing keys unless ``overwrite``)."""
+    for field, value in cfg.flat().items():
+        if field == "model.hidden":
+            value = ", ".join(str(h) for h in value)
+        if overwrite or key(prefix, field) not in st.session_state:
+            st.session_state[key(prefix, field)] = value
+
+
+def on_dataset_change(prefix: str) -> None:
+    """Callback of the data-set select: load that data set's defaults (seeds and device kept)."""
+    name = st.session_state[key(prefix, "data.name")]
+    seed_state(prefix, dataset_config(name).replace(**_keep(prefix)), overwrite=True)
+
+
+def _keep(prefix: str) -> dict[str, Any]:
+    # what a data-set switch should not reset: seeds and device
+    return {
+        f: st.session_state[key(prefix, f)]
+        for f in ("seed", "data.seed", "device")
+        if key(prefix, f) in st.session_state
+    }
+
+
+def number(
+    prefix: str,
+    field: str,
+    label: str,
+    *,
+    hi: float | None = None,
+    hi_why: str | None = None,
+    step: float | None = None,
+    help: str | None = None,
+) -> float | int:
+    """A number field checked against ``BOUNDS[field]`` (and ``hi`` when smaller).
+
+    The browser field is a decimal one even for whole numbers, so "1e3" reads 1000 (an
+    integer field would read it as 1) and "2.5" reaches :func:`check_number`, which
+    refuses it instead of rounding. A value out of range is not clamped: it stays on
+    screen with a message naming the bound, recorded by :func:`problems` so the page
+    disables Train, and the last valid value is returned for the fields that depend on
+    it. A cleared field keeps its last value (Streamlit reports None).
+
+    Args:
+        hi: a tighter upper bound than BOUNDS (e.g. the rows a data set has).
+        hi_why: why ``hi`` applies, for the message (e.g. "digits has 1,797 samples").
+    """
+    lo, top = BOUNDS[field]
+    if hi is not None and hi < top:
+        top = hi
+    else:
+        hi_why = None
+    is_int = field in INT_FIELDS
+    k = key(prefix, field)
+    cast: Callable[[Any], Any] = int if is_int else float
+    last = st.session_state.get(f"{k}__last")
+    current = st.session_state.get(k)
+    if current is None or isinstance(current, bool) or not isinstance(current, int | float):
+        current = last if last is not None else lo
+    st.session_state[k] = float(current)
+    allowed = f"allowed {_bound(cast(lo))} to {_bound(cast(top))}"
+    typed = st.number_input(
+        label,
+        value=None,  # nullable: a cleared field reads None here, not the lower bound
+        key=k,
+        help=f"{help} ({allowed})" if help else allowed.capitalize(),
+        step=float(step if step is not None else 1 if is_int else 0.01),
+        format="%.10g",
+    )
+    value = float(current) if typed is None else typed
+    problem = check_number(field, value, label, top, hi_why)
+    if problem is None:
+        st.session_state[f"{k}__last"] = cast(value)
+        return cast(value)
+    st.error(problem)
+    st.session_state.setdefault(f"{prefix}__problems", {})[field] = problem
+    fallback = last if last is not None and lo <= last <= top else min(max(lo, 0), top)
+    return cast(max(lo, fallback))
+
+
+def check_number(
+    field: str, value: float, label: str, hi: float | None = None, hi_why: str | None = None
+) -> str | None:
+    """None when ``value`` is allowed for ``field``, else a message naming label and bound."""
+    lo, top = BOUNDS[field]
+    top = min(top, hi) if hi is not None else top
+    is_int = field in INT_FIELDS
+    shown = f"{value:.10g}"
+    if not math.isfinite(value):
+        return f"{label}: {shown} is not a finite number: allowed {_range(field, top)}"
+    if is_int and not float(value).is_integer():
+        return f"{label}: {shown} is not a whole number: allowed {_range(field, top)}"
+    low = value <= lo if field in OPEN_LOW else value < lo
+    if low or value > top:
+        why = f" ({hi_why})" if hi_why and value > top else ""
+        return f"{label}: {shown} is out of range{why}: allowed {_range(field, top)}"
+    return None
+
+
+def _range(field: str, top: float) -> str:
+    lo = BOUNDS[field][0]
+    cast: Callable[[Any], Any] = int if field in INT_FIELDS else float
+    if field in OPEN_LOW:
+        return f"greater than {_bound(cast(lo))}, up to {_bound(cast(top))}"
+    return f"{_bound(cast(lo))} to {_bound(cast(top))}"
+
+
+def problems(prefix: str) -> dict[str, str]:
+    """The number fields of this page's current run that hold a value not allowed."""
+    return st.session_state.get(f"{prefix}__problems", {})
+
+
+def clear_problems(prefix: str) -> None:
+    """Forget last run's field problems (call before drawing the fields)."""
+    st.session_state[f"{prefix}__problems"] = {}
+
+
+def slider(
+    prefix: str,
+    field: str,
+    label: str,
+    *,
+    step: float,
+    hi: float | None = None,
+    help: str | None = None,
+) -> float:
+    """A slider bounded by ``BOUNDS[field]`` (and ``hi`` when smaller)."""
+    lo, top = BOUNDS[field]
+    top = min(top, hi) if hi is not None else top
+    k = key(prefix, field)
+    st.session_state[k] = float(min(max(float(st.session_state.get(k, lo)), lo), top))
+    return st.slider(label, float(lo), float(top), step=step, key=k, help=help)
+
+
+def log_slider(
+    prefix: str, field: str, label: str, options: list[float], help: str | None = None
+) -> float:
+    """A select slider over log-spaced ``options`` (a value from a link is slotted in), and
+    under it a number input that takes any typed value inside ``BOUNDS[field]`` (λ = 6,
+    lr = 0.0015): the two show the same value. A typed value not allowed (−1, 1e9, 0 for
+    the learning rate) stays in the box with a message naming the bound and is recorded in
+    :func:`problems`, so Train is disabled rather than training the slider's old value; a
+    cleared box goes back to the slider's value."""
+    k, typed = key(prefix, field), f"{key(prefix, field)}__typed"
+    bad_key = f"{typed}__problem"
+    value = float(st.session_state.get(k, options[0]))
+    opts = sorted(set(options) | {value})
+    st.session_state[k] = value
+    out = st.select_slider(
+        label,
+        options=opts,
+        key=k,
+        format_func=fmt,
+        help=help,
+        on_change=_forget,  # moving the slider replaces a refused typed value
+        args=(bad_key,),
+    )
+    short = label.split(" (")[0]
+    bad = st.session_state.get(bad_key)
+    if bad is None:
+        st.session_state[typed] = float(out)  # the slider's value, also when it moved
+    st.number_input(
+        f"{short}, typed",
+        value=None,  # nullable: a cleared box reads None, not the lower bound
+        key=typed,
+        format="%g",
+        on_change=_typed_to_slider,
+        args=(typed, k, field, short),
+        help=f"type any value: allowed {_range(field, BOUNDS[field][1])}",
+    )
+    if bad is not None:
+        st.error(bad)
+        st.session_state.setdefault(f"{prefix}__problems", {})[field] = bad
+    return out
+
+
+def _forget(state_key: str) -> None:
+    st.session_state.pop(state_key, None)
+
+
+def _typed_to_slider(typed: str, k: str, field: str, label: str) -> None:
+    value = st.session_state.get(typed)
+    st.session_state.pop(f"{typed}__problem", None)
+    if value is None:  # a cleared box goes back to the slider's value
+        return
+    problem = check_number(field, float(value), label)
+    if problem is None:
+        st.session_state[k] = float(value)
+    else:
+        st.session_state[f"{typed}__problem"] = problem
+
+
+def choice(
+    prefix: str,
+    field: str,
+    label: str,
+    options: tuple[str, ...] | None = None,
+    labels: Mapping[str, str] | None = None,
+    on_change: Callable | None = None,
+    help: str | None = None,
+) -> str:
+    """A selectbox over ``CHOICES[field]`` (or the subset ``options``)."""
+    opts = list(options or CHOICES[field])
+    k = key(prefix, field)
+    if st.session_state.get(k) not in opts:
+        st.session_state[k] = opts[0]
+    return st.selectbox(
+        label,
+        opts,
+        key=k,
+        help=help,
+        on_change=on_change,
+        args=(prefix,) if on_change else None,
+        format_func=(lambda v: labels.get(v, v)) if labels else str,
+    )

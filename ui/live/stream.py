@@ -1,0 +1,282 @@
+"""The glue that streams a regcore run into a page: submit, poll, collect.
+
+A page keeps its Job under ``f"{prefix}_job"``; while it waits in line a fragment redraws
+only its place and estimated wait (every ``QUEUED_POLL_S``); while it trains the page's
+``draw(job)`` runs every ``POLL_S`` seconds; once finished the page reruns. The result
+moves to ``f"{prefix}_result"`` (a failure's message to ``f"{prefix}_error"``); a refusal
+(busy, rate, budget) is under ``f"{prefix}_refused"`` until the next submit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+import regcore
+from regcore.core import TrainConfig, resolve_device
+from regcore.serve import budget_message, describe_seconds, estimate_seconds
+from ui.live.runner import Job, Refused, calibration, calibration_box, get_runner
+
+POLL_S = 0.5  # a running job's redraw period: progress well within a second of the click
+QUEUED_POLL_S = 1.0  # a queued job redraws one line, once a second
+STOP_WHY = {
+    "budget": "stopped at the server's limit of {budget:.0f} s per run",
+    "owner_gone": "stopped: its browser tab was closed",
+    "shutdown": "stopped: the server was restarting",
+}
+
+
+@st.cache_resource(show_spinner=False)
+def warm_engine() -> threading.Thread:
+    """Once per process, in the background: first torch ops, optimizers, scikit-learn's loaders.
+
+    A fresh process spends ~1.5 s on its first torch step and ~2 s importing scikit-learn's
+    data sets; doing it here, off the script thread, keeps the first page view and the
+    first Train click quick.
+    """
+    # pandas and plotly first, on this thread: importing pandas in the warm thread while a
+    # redraw imports it through plotly left it "partially initialized" for the redraw.
+    import pandas  # noqa: F401
+    import plotly.graph_objects  # noqa: F401
+
+    box = calibration_box()
+    thread = threading.Thread(target=_warm, args=(box.measure,), name="reglab-warm", daemon=True)
+    thread.start()
+    atexit.register(_join_warm, thread, box.closing)
+    return thread
+
+
+def _join_warm(thread: threading.Thread, closing: threading.Event) -> None:
+    """At exit, let the warm thread finish its current torch op (a daemon thread killed
+    inside one aborts the interpreter: "terminate called without an active exception")."""
+    closing.set()
+    thread.join(10)
+
+
+def _warm(measure: Callable[[], None]) -> None:
+    import sklearn.datasets  # noqa: F401  (digits, breast_cancer, diabetes)
+    import torch
+    import torch.optim  # noqa: F401
+
+    torch.set_num_threads(1)  # this thread's own setting: leave the cores to the trainings
+    for name in ("sgd", "adam", "adamw"):
+        regcore.fit(TrainConfig().replace(**{"optim.epochs": 1, "optim.name": name}))
+    if os.environ.get("REGLAB_CALIBRATE", "1").strip() != "0":  # 0: keep the defaults
+        measure()  # the estimate constants of this machine
+
+
+def job(prefix: str) -> Job | None:
+    """This page's current job in this session (None if it has none)."""
+    return st.session_state.get(f"{prefix}_job")
+
+
+def running(prefix: str) -> bool:
+    """True while this page's job is queued or training, or has finished and its outcome
+    is not collected yet (it finished after this run's :func:`collect`): the page then
+    draws its busy state and :func:`poll` collects it and reruns, instead of drawing
+    neither the job nor its result with nothing left to redraw the page."""
+    j = job(prefix)
+    return j is not None and st.session_state.get(f"{prefix}_collected") is not j
+
+
+def estimate(cfg: TrainConfig, models: int = 1) -> float:
+    """Estimated seconds of ``cfg`` alone here (``models`` > 1: one batched sweep)."""
+    return estimate_seconds(cfg, calibration(), models=models)
+
+
+def estimate_note(seconds: float) -> str:
+    """What the page says before Train: "estimated time here: about 3 s"."""
+    return f"estimated time here: {describe_seconds(seconds)}"
+
+
+def budget(preset: bool = False) -> float:
+    """Seconds a run may take here (``preset``: a named preset of a published experiment)."""
+    lim = get_runner().limits
+    return lim.preset_budget_s if preset else lim.budget_s
+
+
+def over_budget(seconds: float, preset: bool = False) -> str | None:
+    """The refusal a run of ``seconds`` would get (what to reduce), or None if it fits."""
+    limit = budget(preset)
+    return budget_message(seconds, limit) if seconds > limit else None
+
+
+def submit(
+    prefix: str,
+    fn: Callable[[Any, Callable[[Any], None]], Any],
+    *,
+    label: str,
+    estimate_s: float,
+    gpu: bool = False,
+    preset: bool = False,
+) -> Job | None:
+    """Queue ``fn`` as this session's job for this page; None (and a message under
+    ``f"{prefix}_refused"``) when the queue refuses it. ``preset``: a named preset of a
+    published experiment, allowed the server's preset budget instead of the everyday one."""
+    j = job(prefix)
+    if j is not None and not j.finished:
+        st.session_state[f"{prefix}_refused"] = "a run of this page is already going: stop it first"
+        return None
+    try:
+        new = get_runner().submit(
+            fn,
+            label=label,
+            key=prefix,
+            estimate_s=estimate_s,
+            gpu=gpu,
+            budget_s=budget(True) if preset else None,
+        )
+    except Refused as exc:
+        st.session_state[f"{prefix}_refused"] = str(exc)
+        return None
+    st.session_state[f"{prefix}_job"] = new
+    st.session_state[f"{prefix}_refused"] = None
+    st.session_state[f"{prefix}_error"] = None
+    return new
+
+
+def refusal(prefix: str) -> str | None:
+    """Why the last Train on this page was refused (None if it was not)."""
+    return st.session_state.get(f"{prefix}_refused")
+
+
+def uses_gpu(cfg: TrainConfig) -> bool:
+    """Whether ``cfg`` trains on CUDA here (such jobs share the GPU's own limit)."""
+    try:
+        return resolve_device(cfg.device).type == "cuda"
+    except ValueError:
+        return False
+
+
+def start(prefix: str, cfg: TrainConfig, label: str = "") -> Job | None:
+    """Submit a fit of ``cfg``; None when refused (see :func:`refusal`)."""
+
+    def fn(stop: Any, emit: Callable[[Any], None]) -> regcore.RunResult:
+        return regcore.fit(cfg, stop=stop, on_epoch=emit)
+
+    new = submit(prefix, fn, label=label or prefix, estimate_s=estimate(cfg), gpu=uses_gpu(cfg))
+    if new is not None:
+        st.session_state[f"{prefix}_run_cfg"] = cfg
+    return new
+
+
+def stop(prefix: str) -> None:
+    """Ask this page's job to stop (it keeps the epochs computed so far)."""
+    j = job(prefix)
+    if j is not None:
+        j.stop()
+
+
+def collect(prefix: str) -> bool:
+    """Move a finished job's result (or its error) into the page's state; True if this
+    call moved it (False: no job, not finished yet, or already collected)."""
+    j = job(prefix)
+    if j is None or not j.finished or st.session_state.get(f"{prefix}_collected") is j:
+        return False
+    st.session_state[f"{prefix}_collected"] = j
+    st.session_state[f"{prefix}_stop_note"] = stop_note(j)
+    if j.status == "failed":
+        st.session_state[f"{prefix}_error"] = j.error
+    elif j.result is not None:
+        st.session_state[f"{prefix}_result"] = j.result
+    return True
+
+
+def stop_note(j: Job) -> str | None:
+    """Why a job stopped when nobody pressed Stop (its time budget), else None."""
+    why = STOP_WHY.get(j.stop_reason or "")
+    limit = j.budget_s if getattr(j, "budget_s", None) is not None else budget()
+    return why.format(budget=limit) if why else None
+
+
+def queued_line(j: Job) -> str:
+    """ "queued: 2 runs are training; yours is number 3 in line, starts in about 4 s"."""
+    place = j.position()
+    if not place:
+        return "starting…"
+    wait = describe_seconds(j.wait_s()).replace("under a second", "in under a second")
+    wait = wait if wait.startswith("in ") else f"in {wait}"
+    return f"queued: all training slots are busy; yours is number {place} in line, starts {wait}"
+
+
+def progress(j: Job, epochs: int) -> tuple[float, str]:
+    """(fraction done, a line such as "epoch 40 / 100 · 1.2 s elapsed · about 1.8 s left")."""
+    if j.status == "queued":
+        return 0.0, queued_line(j)
+    done = len(j.events)
+    elapsed = j.elapsed()
+    text = f"epoch {done} / {epochs} · {elapsed:.1f} s elapsed"
+    if 0 < done < epochs:
+        text += f" · about {elapsed / done * (epochs - done):.1f} s left"
+    if done == 0:
+        text = "starting…"
+    return min(done / max(epochs, 1), 1.0), text
+
+
+def poll(prefix: str, draw: Callable[[Job], None], every: float = POLL_S) -> None:
+    """While this page's job waits, redraw its place in line; while it runs, ``draw(job)``
+    every ``every`` s; once it has finished, rerun the page.
+
+    Waiting costs nothing: a queued job's fragment draws one line, once a second, so a
+    class in line does not take CPU from the trainings. A heavy redraw (a sweep of
+    hundreds of models) asks for a longer ``every``.
+
+    A job that finished after the page's :func:`collect` (it drew Train disabled and
+    Stop enabled) and before this call is collected here and the page reruns: no
+    fragment is registered for it, so nothing else would ever redraw the page.
+    """
+    j = job(prefix)
+    if j is None:
+        return
+    if j.finished:
+        if collect(prefix):
+            st.rerun(scope="app")
+        return
+    if j.status == "queued":
+        _waiting(prefix)
+    else:
+        _live(prefix, draw, every)
+
+
+@st.fragment(run_every=QUEUED_POLL_S)
+def _waiting(prefix: str) -> None:
+    j = job(prefix)
+    if j is None:
+        return
+    if j.status != "queued":
+        if j.finished:
+            collect(prefix)
+        st.rerun(scope="app")  # started (or cancelled): the page draws its live view
+    t0 = time.thread_time()
+    st.progress(0.0, text=queued_line(j))
+    _log_redraw("queued", t0)
+
+
+def _live(prefix: str, draw: Callable[[Job], None], every: float) -> None:
+    @st.fragment(run_every=every)
+    def _running() -> None:
+        j = job(prefix)
+        if j is None:
+            return
+        if j.finished:
+            collect(prefix)
+            st.rerun(scope="app")
+        t0 = time.thread_time()
+        draw(j)
+        _log_redraw("running", t0)
+
+    _running()
+
+
+def _log_redraw(kind: str, t0: float) -> None:
+    """With ``REGLAB_JOB_LOG`` set, log the CPU seconds a redraw took on the script thread."""
+    trace = get_runner().trace
+    if trace.path:
+        cpu = time.thread_time() - t0
+        trace.write({"event": "redraw", "kind": kind, "cpu_s": cpu, "t": time.time()})
