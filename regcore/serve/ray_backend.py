@@ -15,6 +15,7 @@ travels to the workers as a ``py_modules`` entry of the runtime environment.
 
 from __future__ import annotations
 
+import os
 import queue as queue_mod
 import threading
 import time
@@ -25,7 +26,11 @@ from typing import Any
 from regcore.serve.job import Job
 
 STOP_POLL_S = 0.2  # how often a task asks whether it should stop
-HARD_STOP_S = 5.0  # after a stop request, Ray cancels a task that has not ended
+# A streaming generator task runs to completion whether or not its caller still reads it
+# (Ray's docs), so a stop that the task has not honoured in time is followed by ray.cancel:
+CANCEL_AFTER_S = 1.0  # ... interrupting the task (its training thread then stops too)
+HARD_STOP_S = 3.0  # ... then killing its worker process
+JOIN_S = 1.0  # a cancelled task waits this long for its training thread, then ends its worker
 _END = "__reglab_end__"
 
 
@@ -35,9 +40,13 @@ class RemoteStop:
     def __init__(self, board: Any, token: str) -> None:
         self._board, self._token = board, token
         self._set, self._checked = False, 0.0
+        self.local = threading.Event()  # set when the task itself ends (cancelled, closed)
 
     def is_set(self) -> bool:
-        """Whether the driver asked this task to stop (asks the board at most every 0.2 s)."""
+        """Whether the driver asked this task to stop (asks the board at most every 0.2 s)
+        or the task was cancelled."""
+        if self.local.is_set():
+            return True
         now = time.monotonic()
         if not self._set and now - self._checked >= STOP_POLL_S:
             import ray
@@ -64,11 +73,12 @@ def _task_body(fn: Any, threads: int, board: Any, token: str):
 
     events: queue_mod.Queue = queue_mod.Queue()
     out: dict[str, Any] = {}
+    stop = RemoteStop(board, token)
 
     def target() -> None:
         torch.set_num_threads(threads)
         try:
-            out["result"] = fn(RemoteStop(board, token), events.put)
+            out["result"] = fn(stop, events.put)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the generator below
             out["error"] = exc
         finally:
@@ -76,9 +86,20 @@ def _task_body(fn: Any, threads: int, board: Any, token: str):
 
     thread = threading.Thread(target=target, name="reglab-ray-job", daemon=True)
     thread.start()
-    while (item := events.get()) is not _END:
-        yield ("event", item)
-    thread.join()
+    try:
+        while True:
+            try:  # a short wait, so a cancellation reaches this thread promptly
+                item = events.get(timeout=STOP_POLL_S)
+            except queue_mod.Empty:
+                continue
+            if item is _END:
+                break
+            yield ("event", item)
+    finally:  # ended, cancelled or closed: the training thread stops within an epoch
+        stop.local.set()
+        thread.join(JOIN_S)
+        if thread.is_alive():  # it ignores its stop: leave no training behind on this worker
+            os._exit(1)
     if "error" in out:
         raise out["error"]
     yield ("result", out.get("result"))
@@ -110,37 +131,51 @@ class RayBackend:
     def execute(self, job: Job, threads: int) -> Any:
         """Submit the task, relay its events into ``job``, relay a stop; return the result."""
         import ray
-        from ray.exceptions import RayTaskError, TaskCancelledError
+        from ray.exceptions import RayTaskError, TaskCancelledError, WorkerCrashedError
 
         token = uuid.uuid4().hex
         options = {"num_cpus": threads, "num_gpus": 1 if job.gpu else 0}
         gen = self._task.options(**options).remote(job.fn, threads, self._board, token)
         stop_sent: float | None = None
-        result = None
+        result, ended, cancelled = None, False, False
         try:
             while True:
                 if job.stop_requested and stop_sent is None:
                     self._board.set.remote(token)
                     stop_sent = time.monotonic()
-                if stop_sent is not None and time.monotonic() - stop_sent > HARD_STOP_S:
+                late = 0.0 if stop_sent is None else time.monotonic() - stop_sent
+                if late > HARD_STOP_S:
                     ray.cancel(gen, force=True)
+                    ended = True
                     return result
+                if late > CANCEL_AFTER_S and not cancelled:
+                    ray.cancel(gen)
+                    cancelled = True
                 ready, _ = ray.wait([gen], timeout=0.1)
                 if not ready:
                     continue
                 try:
                     kind, value = ray.get(next(gen))
                 except StopIteration:
+                    ended = True
                     return result
                 if kind == "event":
                     job.emit(value)
                 else:
                     result = value
-        except RayTaskError as exc:
-            raise (exc.cause if isinstance(exc.cause, BaseException) else exc) from None
-        except TaskCancelledError:
+        except (TaskCancelledError, WorkerCrashedError):
+            if stop_sent is None:
+                raise
+            ended = True
             return result
+        except RayTaskError as exc:
+            ended = True
+            if stop_sent is not None and isinstance(exc.cause, TaskCancelledError):
+                return result  # cancelled after a stop: what was computed is in the events
+            raise (exc.cause if isinstance(exc.cause, BaseException) else exc) from None
         finally:
+            if not ended:  # this replica gave up on the task: it must not run on unread
+                ray.cancel(gen, force=True)
             self._board.clear.remote(token)
 
 

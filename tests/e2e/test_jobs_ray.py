@@ -146,3 +146,76 @@ def test_jobs_ray_user_error_surfaces_as_its_message(ray_queue) -> None:
     assert job.wait(120)
     assert job.status == "failed" and job.error.startswith("reg.lam")
     assert ray_queue.submit(lambda stop, emit: 7).wait(120)  # the slot is free again
+
+
+def _beats(path: Path):
+    """An on-epoch callback that also records each epoch in ``path`` (the worker's pulse)."""
+
+    def beat(emit, event=None):
+        path.write_text(str(time.monotonic_ns()))
+        if event is not None:
+            emit(event)
+
+    return beat
+
+
+def _last_beat_after(path: Path, since: float, quiet_s: float = 1.5, limit_s: float = 20.0):
+    """Seconds from ``since`` to the worker's last beat, once it has been quiet ``quiet_s``."""
+    last, seen, end = time.monotonic(), path.read_text(), time.monotonic() + limit_s
+    while time.monotonic() - last < quiet_s and time.monotonic() < end:
+        time.sleep(0.02)
+        if (now := path.read_text()) != seen:
+            seen, last = now, time.monotonic()
+    assert time.monotonic() < end, "the worker never went quiet"
+    return last - since
+
+
+def test_jobs_ray_closed_tab_stops_the_worker_within_a_second(ray_queue, tmp_path) -> None:
+    """A closed tab (cancel_owner) reaches the task: its training ends within a second."""
+    cfg = regcore.load_config({"optim": {"epochs": 2000}})
+    pulse = tmp_path / "pulse"
+    pulse.write_text("")
+    beat = _beats(pulse)
+
+    def fn(stop, emit):
+        return regcore.fit(cfg, stop=stop, on_epoch=lambda e: beat(emit, e))
+
+    job = ray_queue.submit(fn, label="ray-tab", estimate_s=10.0, owner="tab-1")
+    end = time.monotonic() + 120
+    while len(job.events) < 5:
+        assert time.monotonic() < end and not job.finished, job.error
+        time.sleep(0.05)
+    t0 = time.monotonic()
+    assert ray_queue.cancel_owner("tab-1") == 1
+    took = _last_beat_after(pulse, t0)
+    print(f"closed tab -> worker quiet after {took:.2f} s")
+    assert took < 1.0
+    assert job.wait(30) and job.status == "stopped"
+
+
+def test_jobs_ray_cancels_a_task_that_does_not_stop(ray_queue, tmp_path) -> None:
+    """A task that never looks at its stop signal is cancelled by Ray, then its worker is
+    killed: nothing runs on once its caller stopped reading."""
+    from regcore.serve.ray_backend import CANCEL_AFTER_S, JOIN_S
+
+    pulse = tmp_path / "pulse"
+    pulse.write_text("")
+    beat = _beats(pulse)
+
+    def fn(stop, emit):
+        for i in range(2000):  # never asks ``stop``
+            beat(emit, i)
+            time.sleep(0.02)
+
+    job = ray_queue.submit(fn, label="ray-stubborn", estimate_s=10.0)
+    end = time.monotonic() + 120
+    while len(job.events) < 5:
+        assert time.monotonic() < end and not job.finished, job.error
+        time.sleep(0.05)
+    t0 = time.monotonic()
+    job.stop()
+    took = _last_beat_after(pulse, t0)
+    print(f"stop ignored -> worker ended after {took:.2f} s")
+    assert took < CANCEL_AFTER_S + JOIN_S + 1.0
+    assert job.wait(30)
+    assert ray_queue.submit(lambda stop, emit: 7).wait(120)  # the slot is free again
