@@ -42,9 +42,11 @@ from regcore.core.results import (
     HISTORY_KEYS,
     MAX_COEFS,
     OPTIONAL_KEYS,
+    STD_KEYS,
     RunResult,
     StepMetrics,
     SweepProgress,
+    SweepResult,
     json_safe,
 )
 from regcore.core.runtime import StopSignal, available_devices, resolve_device, stop_requested
@@ -69,7 +71,9 @@ __all__ = [
     "SECTIONS",
     "StepMetrics",
     "StopSignal",
+    "STD_KEYS",
     "SweepProgress",
+    "SweepResult",
     "TooLargeError",
     "TrainConfig",
     "available_devices",

@@ -1,8 +1,10 @@
-"""Frozen, picklable results: one event per epoch and the result of a run."""
+"""Frozen, picklable results: one event per epoch, the result of a run, a sweep's progress
+and its result (one row per λ)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -90,6 +92,103 @@ class SweepProgress:
     seconds: float
     coefs: tuple[tuple[float, ...], ...] | None = None  # (K, ≤ MAX_COEFS) now and then
     val_loss: tuple[float, ...] = ()  # on the validation split; empty without one
+
+
+# the sweep row keys averaged over repeats (with a "_std" column beside each)
+STD_KEYS = (
+    "train_loss",
+    "val_loss",
+    "test_loss",
+    "weight_l2",
+    "weight_l1",
+    "zero_fraction",
+    "near_zero_fraction",
+    "train_acc",
+    "val_acc",
+    "test_acc",
+)
+CHOICE_RULE = "lowest mean validation loss"
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """One row per λ: final losses and weight statistics, plus final weights and curves.
+
+    ``rows[k]`` has ``lam`` and the keys of ``RunResult.metrics`` (means over
+    repeats, with ``*_std`` when ``repeats > 1``). ``weights[k]`` maps layer name
+    to the flat final weights of λ_k (repeat 0). ``history[key][k]`` is the
+    per-epoch curve of λ_k (mean over repeats) for train_loss, test_loss,
+    weight_l2 and zero_fraction (+ accuracies for classification).
+    """
+
+    config: TrainConfig
+    lambdas: list[float]
+    rows: list[dict[str, Any]]
+    weights: Sequence[dict[str, list[float]]]  # per λ; LayerRows makes lists on access
+    stopped: bool = False
+    repeats: int = 1
+    history: dict[str, Sequence[list[float]]] = field(default_factory=dict)  # per λ
+    true_w: list[float] | None = None
+    task: str = "regression"
+    batched: bool = True
+    seconds: float = 0.0
+    n_fit: int = 0  # training samples each model fits (per repeat)
+    n_val: int = 0  # training samples held out for validation (0: none, an old export)
+
+    @property
+    def best_index(self) -> int | None:
+        """The λ chosen on validation: lowest finite mean ``val_loss`` (None without one)."""
+        return _lowest(self.rows, "val_loss")
+
+    @property
+    def test_best_index(self) -> int | None:
+        """The λ with the lowest test loss: what peeking at the test set would pick."""
+        return _lowest(self.rows, "test_loss")
+
+    def choice(self) -> dict[str, Any] | None:
+        """The chosen λ and its numbers, plus what choosing on the test set would give."""
+        k, t = self.best_index, self.test_best_index
+        if k is None:
+            return None
+        row = self.rows[k]
+        out = {
+            "rule": CHOICE_RULE,
+            "index": k,
+            "lam": row["lam"],
+            "val_loss": row["val_loss"],
+            "test_loss": row["test_loss"],
+            "n_fit": self.n_fit,
+            "n_val": self.n_val,
+        }
+        if t is not None:
+            out.update(lam_by_test=self.rows[t]["lam"], test_loss_by_test=self.rows[t]["test_loss"])
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "config": self.config.to_dict(),
+            "lambdas": self.lambdas,
+            "rows": self.rows,
+            "choice": self.choice(),
+            "n_fit": self.n_fit,
+            "n_val": self.n_val,
+            "repeats": self.repeats,
+            "history": {key: list(curves) for key, curves in self.history.items()},
+            "weights": list(self.weights),
+            "true_w": self.true_w,
+            "task": self.task,
+            "stopped": self.stopped,
+            "batched": self.batched,
+        }
+
+
+def _lowest(rows: Sequence[dict[str, Any]], key: str) -> int | None:
+    vals = [
+        (float(r[key]), i)
+        for i, r in enumerate(rows)
+        if r.get(key) is not None and not r.get("diverged") and math.isfinite(float(r[key]))
+    ]
+    return min(vals)[1] if vals else None
 
 
 def json_safe(value: Any) -> Any:

@@ -4,7 +4,7 @@ penalties, weight statistics and snapshots.
 Other rooms import from here only; every other module is internal to this one.
 """
 
-from regcore.engine.autograd import AUTOGRAD, data_loss
+from regcore.engine.autograd import AUTOGRAD, data_loss, val_metrics
 from regcore.engine.loop import fit, pick_engine, train
 from regcore.engine.metrics import NEAR_ZERO, model_weight_stats
 from regcore.engine.mlp import MLP
@@ -21,5 +21,6 @@ __all__ = [
     "model_weight_stats",
     "pick_engine",
     "train",
+    "val_metrics",
     "weight_layers",
 ]

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from regcore.core import TrainConfig, penalty_grad, soft_threshold_, spec
+from regcore.data import Dataset
 from regcore.engine.metrics import accuracy, weight_stats
 from regcore.engine.penalties import omega
 from regcore.engine.setup import Engine, RunSetup, Split
@@ -27,6 +28,22 @@ def data_loss(out: torch.Tensor, y: torch.Tensor, classify: bool) -> torch.Tenso
     if classify:
         return F.cross_entropy(out, y)
     return F.mse_loss(out.squeeze(1), y)
+
+
+def val_metrics(model: nn.Module, val: Dataset) -> tuple[float, float | None]:
+    """(validation data loss, accuracy or None) of a model in eval mode."""
+    param = next(model.parameters())
+    X = val.X_train.to(device=param.device, dtype=param.dtype)
+    classify = val.task == "classification"
+    y = val.y_train.to(param.device)
+    y = y if classify else y.to(param.dtype)
+    was = model.training
+    model.eval()
+    with torch.no_grad():
+        out = model(X)
+    model.train(was)
+    acc = float((out.argmax(1) == y).double().mean()) if classify else None
+    return float(data_loss(out, y, classify)), acc
 
 
 def make_optimizer(

@@ -23,7 +23,6 @@ from regcore.experiments.dropout.networks import (
     plan_nets,
     points_of,
     summary_rows,
-    val_metrics,
 )
 from regcore.experiments.dropout.rate_sweep import (
     DropoutSweepResult,
@@ -81,5 +80,4 @@ __all__ = [
     "support_recovery",
     "surface",
     "surface_epochs",
-    "val_metrics",
 ]

@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from regcore.core import HISTORY_KEYS, RunResult, json_safe, load_config
+from regcore.core import HISTORY_KEYS, RunResult, SweepResult, json_safe, load_config
 
 RUN_FORMAT = "regularization-lab run"
 SWEEP_FORMAT = "regularization-lab sweep"
@@ -213,14 +213,12 @@ def load_run_json(data: bytes | str) -> RunResult:
     )
 
 
-def load_sweep_json(data: bytes | str) -> tuple[Any, dict[str, Any]]:
+def load_sweep_json(data: bytes | str) -> tuple[SweepResult, dict[str, Any]]:
     """A sweep exported by :func:`sweep_json`: (SweepResult, the page's settings).
 
     Raises:
         ValueError: naming what is wrong, as :func:`load_run_json`.
     """
-    from regcore.sweeps import SweepResult
-
     body = _unpack(data, SWEEP_FORMAT, "sweep")
     try:
         cfg = load_config(body.get("config"))

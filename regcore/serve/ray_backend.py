@@ -32,6 +32,7 @@ CANCEL_AFTER_S = 1.0  # ... interrupting the task (its training thread then stop
 HARD_STOP_S = 3.0  # ... then killing its worker process
 JOIN_S = 1.0  # a cancelled task waits this long for its training thread, then ends its worker
 _END = "__reglab_end__"
+REGCORE_DIR = Path(__file__).resolve().parents[1]  # regcore/, shipped to the workers
 
 
 class RemoteStop:
@@ -111,10 +112,8 @@ class RayBackend:
     def __init__(self, address: str, **init_kwargs: Any) -> None:
         import ray
 
-        import regcore
-
         if not ray.is_initialized():
-            runtime_env = {"py_modules": [str(Path(regcore.__file__).parent)]}
+            runtime_env = {"py_modules": [str(REGCORE_DIR)]}
             ray.init(
                 address=address,
                 runtime_env=runtime_env,

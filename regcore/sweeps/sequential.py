@@ -2,7 +2,8 @@
 
 Configs the batched engine does not cover (dropout, normalization layers, CNNs,
 early stopping) are swept here, with the same validation carve and the same rows
-as the batched path (regcore.sweep).
+as the batched path (``lambda_sweep``), which adds what both share (the true weights,
+the split sizes).
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ from typing import Any
 
 import torch
 
-from regcore.core import RunResult, StopSignal, SweepProgress, TrainConfig, stop_requested
+from regcore.core import (
+    STD_KEYS,
+    RunResult,
+    StopSignal,
+    SweepProgress,
+    SweepResult,
+    TrainConfig,
+    stop_requested,
+)
 from regcore.data import Dataset
-from regcore.engine import fit
-from regcore.experiments import val_metrics
-from regcore.sweeps.lambda_sweep import STD_KEYS, SweepResult, _true_w
+from regcore.engine import fit, val_metrics
 
 HIST = (
     "train_loss",
@@ -93,7 +100,6 @@ def sequential(cfg, cfgs, lams, datasets, vals, stop, on_epoch) -> SweepResult:
         stopped=stopped,
         repeats=len(cfgs),
         history=history,
-        true_w=_true_w(datasets[0]),
         task=datasets[0].task,
         batched=False,
         seconds=time.perf_counter() - t0,

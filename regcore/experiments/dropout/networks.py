@@ -20,15 +20,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import torch
-
 from regcore.core import RunResult, StopSignal, TrainConfig, load_config, stop_requested
 from regcore.data import (
     Dataset,
     carve_validation,  # noqa: F401  (re-exported)
     make_dataset,
 )
-from regcore.engine import data_loss, fit
+from regcore.engine import fit
 from regcore.experiments.dropout.layers_probe import (
     LayerProbe,
     dropout_conventions,
@@ -225,19 +223,3 @@ def summary_rows(res: NetCompareResult) -> list[dict[str, Any]]:
         row["seconds"] = m["seconds"]
         rows.append(row)
     return rows
-
-
-def val_metrics(model: torch.nn.Module, val: Dataset) -> tuple[float, float | None]:
-    """(validation data loss, accuracy or None) of a model in eval mode."""
-    param = next(model.parameters())
-    X = val.X_train.to(device=param.device, dtype=param.dtype)
-    classify = val.task == "classification"
-    y = val.y_train.to(param.device)
-    y = y if classify else y.to(param.dtype)
-    was = model.training
-    model.eval()
-    with torch.no_grad():
-        out = model(X)
-    model.train(was)
-    acc = float((out.argmax(1) == y).double().mean()) if classify else None
-    return float(data_loss(out, y, classify)), acc

@@ -25,8 +25,8 @@ from typing import Any
 
 from regcore.core import RunResult, StopSignal, TrainConfig, load_config, stop_requested
 from regcore.data import make_dataset
-from regcore.engine import fit
-from regcore.experiments.dropout.networks import carve_validation, val_metrics
+from regcore.engine import fit, val_metrics
+from regcore.experiments.dropout.networks import carve_validation
 
 OnProgress = Callable[[dict[str, Any]], None]
 MAX_SWEEP_RUNS = 200  # rates × repeats a page may ask for
