@@ -14,6 +14,7 @@ import dataclasses
 import functools
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,7 @@ class TrainConfig:
             raise ValueError(
                 f"model.kind = 'cnn' needs an image data set: data.name = 'digits', not '{d.name}'"
             )
+        object.__setattr__(self, "_flat", _flat_of(self))  # the one flat view, read below
         _check_effective(self)
 
     def to_dict(self) -> dict[str, Any]:
@@ -176,24 +178,35 @@ class TrainConfig:
         """The config as ``{dotted.field: value}``, e.g. ``{"reg.lam": 3.0, "seed": 0, ...}``.
 
         Values are as in :meth:`to_dict` (``model.hidden`` is a list); every field is
-        present, in declaration order.
+        present, in declaration order. Made once, when the config is built; each call
+        returns a fresh copy.
         """
-        out: dict[str, Any] = {}
-        for name, value in self.to_dict().items():
-            if isinstance(value, dict):
-                out.update({f"{name}.{k}": v for k, v in value.items()})
-            else:
-                out[name] = value
+        out = dict(self._flat)  # type: ignore[attr-defined]
+        out["model.hidden"] = list(out["model.hidden"])
         return out
 
     @classmethod
-    def from_flat(cls, flat: dict[str, Any]) -> TrainConfig:
+    def from_flat(cls, flat: Mapping[str, Any]) -> TrainConfig:
         """The validated config of ``{dotted.field: value}``; missing fields take defaults.
+
+        Each section is built straight from its dotted fields (no nested document).
 
         Raises:
             ValueError: for an unknown field or a value out of bounds, naming the field.
         """
-        return load_config(_nest(flat))
+        raw: dict[str, Any] = {}
+        for key, value in flat.items():
+            top, dot, name = key.partition(".")
+            if dot:
+                section = raw.setdefault(top, {})
+                if not isinstance(section, dict):
+                    raise ValueError(
+                        f"{top} must be an object of fields, not {type(section).__name__}"
+                    )
+                section[name] = value
+            else:
+                raw[key] = value
+        return _build(raw)
 
     def replace(self, **changes: Any) -> TrainConfig:
         """A copy with dotted-path changes, e.g. ``cfg.replace(**{"reg.lam": 0.1})``."""
@@ -223,7 +236,7 @@ def check_work(cfg: TrainConfig) -> None:
 
 def _check_effective(cfg: TrainConfig) -> None:
     """Refuse a setting that cannot change this run (see regcore.catalog.ineffective)."""
-    values = cfg.flat()
+    values = cfg._flat  # type: ignore[attr-defined]
     found = ineffective(values, default_flat())
     if found:
         key, reason = found[0]
@@ -344,6 +357,11 @@ def load_config(source: TrainConfig | dict | str | Path | None = None) -> TrainC
     raw = _read_source(source)
     if not isinstance(raw, dict):
         raise ValueError(f"a config must be a JSON object, not {type(raw).__name__}")
+    return _build(raw)
+
+
+def _build(raw: dict[str, Any]) -> TrainConfig:
+    """The config of a document ``{section: {field: value}, "seed": ..., ...}``."""
     top = {f.name for f in dataclasses.fields(TrainConfig)}
     unknown = sorted(set(raw) - top)
     if unknown:
@@ -389,14 +407,17 @@ def _parse_json(text: str, what: str) -> Any:
         ) from None
 
 
-def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+def _flat_of(cfg: TrainConfig) -> dict[str, Any]:
+    """``{dotted.field: value}`` of a config, read off its fields (``hidden`` a list)."""
     out: dict[str, Any] = {}
-    for key, value in flat.items():
-        parts = key.split(".")
-        node = out
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
+    for f in dataclasses.fields(cfg):
+        value = getattr(cfg, f.name)
+        if f.name in SECTIONS:
+            for g in dataclasses.fields(value):
+                item = getattr(value, g.name)
+                out[f"{f.name}.{g.name}"] = list(item) if isinstance(item, tuple) else item
+        else:
+            out[f.name] = value
     return out
 
 
