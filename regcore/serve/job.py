@@ -1,4 +1,5 @@
-"""The parts of the job queue every backend shares: limits, a job, a refusal (no threads here).
+"""The parts of the job queue every backend shares: limits, a job, the in-process backend
+(no threads here).
 
 Limits come from the environment so a deployment sets them in one place:
 
@@ -15,15 +16,13 @@ Limits come from the environment so a deployment sets them in one place:
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
-
-if TYPE_CHECKING:
-    from regcore.serve.queue import JobQueue
+from typing import Any, Protocol
 
 JobFn = Callable[[threading.Event, Callable[[Any], None]], Any]
 GENERIC_ERROR = "the run failed on the server ({name}); the details are in the server log"
@@ -32,6 +31,7 @@ OOM_ERROR = (
     "reduce the training samples, the batch size or the model's widths, or use device = cpu"
 )
 STOP_REASONS = ("user", "owner_gone", "budget", "shutdown")
+log = logging.getLogger("reglab.jobs")
 
 
 def _env_number(name: str, default: float, cast: type = int) -> Any:
@@ -96,19 +96,15 @@ class InProcessBackend:
         return job.fn(job.stop_event, job.emit)
 
 
-class Refused(Exception):
-    """A run the queue will not take now; ``str(exc)`` is the message for the user.
+class Line(Protocol):
+    """What a job asks of the line it waits in (``JobQueue``): its place, its wait, and
+    leaving the line when it is stopped before it starts."""
 
-    ``reason`` is ``busy`` (the line is full), ``rate`` (too many starts this minute),
-    ``budget`` (estimated over the per-run budget) or ``duplicate`` (one per page);
-    ``retry_s`` says when trying again makes sense (None: not by waiting).
-    """
+    def position(self, job: Job) -> int: ...
 
-    def __init__(self, reason: str, message: str, retry_s: float | None = None) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.retry_s = retry_s
-        self.retry_at = time.time() + retry_s if retry_s is not None else None
+    def wait_s(self, job: Job) -> float: ...
+
+    def cancel_queued(self, job: Job) -> None: ...
 
 
 class Job:
@@ -123,7 +119,7 @@ class Job:
         key: str | None,
         estimate_s: float | None,
         gpu: bool,
-        queue: JobQueue,
+        line: Line,
     ) -> None:
         self.id, self.fn, self.label = job_id, fn, label
         self.owner, self.key, self.estimate_s, self.gpu = owner, key, estimate_s, gpu
@@ -138,7 +134,7 @@ class Job:
         self.finished_at: float | None = None
         self.stop_event = threading.Event()
         self.done_event = threading.Event()
-        self._queue = queue
+        self._line = line  # the queue it waits in
 
     @property
     def finished(self) -> bool:
@@ -163,22 +159,46 @@ class Job:
 
     def position(self) -> int:
         """Place in line while queued (1 = next to start); 0 once running or finished."""
-        return self._queue.position(self)
+        return self._line.position(self)
 
     def wait_s(self) -> float:
         """Estimated seconds until this queued job starts (0 once it runs)."""
-        return self._queue.wait_s(self)
+        return self._line.wait_s(self)
 
     def stop(self, reason: str = "user") -> None:
         """Ask the job to end: a queued job never starts; a running one sees its Event."""
         if self.stop_reason is None:
             self.stop_reason = reason
         self.stop_event.set()
-        self._queue.cancel_queued(self)
+        self._line.cancel_queued(self)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job has finished (tests and scripts only; pages poll)."""
         return self.done_event.wait(timeout)
+
+    def run_on(self, backend: Backend, threads: int, fault: bool = False) -> None:
+        """Run to the end through ``backend`` (on the calling worker thread) and record the
+        outcome: ``result`` and ``done``/``stopped``, or ``failed`` with ``error``, a message
+        for the user (a ``ValueError``'s own text; others name only their type and are
+        logged). ``fault``: raise instead (load tests: a failing job must not block the line).
+        """
+        try:
+            if fault:
+                raise RuntimeError("fault injected by REGLAB_FAULT_JOB")
+            self.result = backend.execute(self, threads)
+            self.status = "stopped" if self.stop_requested else "done"
+        except ValueError as exc:
+            self.error, self.status = str(exc), "failed"
+        except Exception as exc:  # noqa: BLE001 - reported to the user without internals
+            if is_oom(exc):
+                free_gpu_memory()
+                self.error = OOM_ERROR
+            else:
+                log.exception("job %s (%s) failed", self.id, self.label)
+                self.error = GENERIC_ERROR.format(name=type(exc).__name__)
+            self.status = "failed"
+        finally:
+            self.finished_at = time.monotonic()
 
     def emit(self, event: Any) -> None:
         """Append one progress event (called by the backend, from the training)."""
@@ -231,40 +251,3 @@ def free_gpu_memory() -> None:
 
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
-
-
-def _fmt_s(seconds: float) -> str:
-    if seconds < 10:
-        return f"{seconds:.2g} s"
-    if seconds < 100:
-        return f"{seconds:.0f} s"
-    return f"{seconds / 60:.1f} min" if seconds < 600 else f"{seconds / 60:.0f} min"
-
-
-def budget_message(estimate_s: float, budget_s: float) -> str:
-    """The refusal of a run estimated at ``estimate_s`` over a ``budget_s`` budget."""
-    return (
-        f"this run is too large for this server: about {_fmt_s(estimate_s)} here, over the "
-        f"{_fmt_s(budget_s)} a run may take; reduce the epochs, the training samples or the "
-        f"model's widths (about {_ratio(estimate_s / budget_s)}× less work fits)"
-    )
-
-
-def rate_message(per_minute: int, retry_s: float) -> str:
-    """The refusal of a start beyond ``per_minute``, saying when the next is allowed."""
-    return (
-        f"at most {per_minute} runs a minute per visitor: the next is allowed in "
-        f"{max(retry_s, 1):.0f} s"
-    )
-
-
-def busy_message(running: int, queued: int, retry_s: float) -> str:
-    """The refusal when the line is full."""
-    return (
-        f"the server is busy ({running} training, {queued} waiting, the most it holds): "
-        f"try again in a moment (about {_fmt_s(max(retry_s, 1))})"
-    )
-
-
-def _ratio(x: float) -> str:
-    return f"{x:.1f}" if x < 10 else f"{x:,.0f}"

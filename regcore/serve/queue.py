@@ -1,7 +1,8 @@
 """The job queue every front end shares: K running, Q waiting, runs that die with their owner.
 
     queue = JobQueue(Limits.from_env())
-    job = queue.submit(fn, owner=session_id, key="pg", estimate_s=1.2)  # fn(stop, emit) -> result
+    job = queue.submit_fit(FitSpec(config=cfg, key="pg"), owner=session_id, estimate_s=1.2)
+    job = queue.submit(fn, owner=session_id, key="sw", estimate_s=3.0)  # fn(stop, emit) -> result
     job.status, job.events, job.result, job.error, job.position(), job.wait_s(), job.stop()
 
 Admission (``submit`` raises :class:`Refused` with a message for the user): one unfinished
@@ -11,7 +12,7 @@ A watchdog stops a running job past ``budget_s`` (its partial result is kept,
 ``stop_reason = "budget"``) and cancels every job of an owner that ``owner_alive`` reports
 gone for ``grace_s`` (a closed tab). Jobs run through a :class:`Backend`: in this process
 (:class:`InProcessBackend`, torch threads per job = cores // K) or on Ray
-(``regcore.jobs_ray``). CUDA jobs also take one of ``gpu_jobs`` GPU slots; a CUDA
+(``regcore.serve.ray_backend``). CUDA jobs also take one of ``gpu_jobs`` GPU slots; a CUDA
 out-of-memory error frees the cached memory and fails only that job.
 """
 
@@ -28,33 +29,16 @@ from collections.abc import Callable
 from typing import Any
 
 from regcore.serve.job import (
-    GENERIC_ERROR,
-    OOM_ERROR,
     Backend,
     InProcessBackend,
     Job,
     JobFn,
     Limits,
-    Refused,
     Trace,
-    budget_message,
-    busy_message,
-    free_gpu_memory,
-    is_oom,
-    rate_message,
 )
+from regcore.serve.refusals import Refused, budget_message, busy_message, rate_message
+from regcore.serve.spec import FitSpec
 
-__all__ = [
-    "Backend",
-    "InProcessBackend",
-    "Job",
-    "JobQueue",
-    "Limits",
-    "Refused",
-    "GENERIC_ERROR",
-    "budget_message",
-    "free_gpu_memory",
-]
 log = logging.getLogger("reglab.jobs")
 FINISHED_KEPT = 200  # finished jobs remembered, as small records (no events, no result)
 WATCH_S = 0.25  # watchdog period: owner checks and wall-clock budgets
@@ -149,6 +133,27 @@ class JobQueue:
             self._cond.notify_all()
         self.trace.write({"event": "submit", "id": job.id, "label": label, "t": time.time()})
         return job
+
+    def submit_fit(
+        self,
+        spec: FitSpec,
+        *,
+        owner: str | None = None,
+        estimate_s: float | None = None,
+        budget_s: float | None = None,
+    ) -> Job:
+        """Put one training run in line: the job runs ``spec.run(stop, emit)``, the fit of
+        ``spec.config``, in the slot ``spec.key`` (on a GPU slot when it trains on CUDA);
+        the arguments and refusals are :meth:`submit`'s."""
+        return self.submit(
+            spec.run,
+            spec.label or spec.key or "",
+            owner=owner,
+            key=spec.key,
+            estimate_s=estimate_s,
+            gpu=spec.gpu,
+            budget_s=budget_s,
+        )
 
     # -- queries -----------------------------------------------------------------------
     @property
@@ -274,7 +279,7 @@ class JobQueue:
                 self.trace.peak_running = max(self.trace.peak_running, len(self._running))
                 running = len(self._running)
             self.trace.write({"event": "start", "id": job.id, "running": running, "t": time.time()})
-            self._run(job)
+            job.run_on(self.backend, self.limits.threads_per_job, fault=job.id == self._fault_id)
             with self._cond:
                 self._running.discard(job)
                 self._finished.append(job.record())
@@ -282,25 +287,6 @@ class JobQueue:
             metrics = getattr(job.result, "metrics", None)
             self.trace.write({"event": "end", **job.record(), "metrics": metrics, "t": time.time()})
             job.done_event.set()
-
-    def _run(self, job: Job) -> None:
-        try:
-            if job.id == self._fault_id:
-                raise RuntimeError("fault injected by REGLAB_FAULT_JOB")
-            job.result = self.backend.execute(job, self.limits.threads_per_job)
-            job.status = "stopped" if job.stop_requested else "done"
-        except ValueError as exc:
-            job.error, job.status = str(exc), "failed"
-        except Exception as exc:  # noqa: BLE001 - reported to the user without internals
-            if is_oom(exc):
-                free_gpu_memory()
-                job.error = OOM_ERROR
-            else:
-                log.exception("job %s (%s) failed", job.id, job.label)
-                job.error = GENERIC_ERROR.format(name=type(exc).__name__)
-            job.status = "failed"
-        finally:
-            job.finished_at = time.monotonic()
 
     def _watch(self) -> None:
         """Every WATCH_S: stop jobs past the budget and jobs whose owner has gone."""

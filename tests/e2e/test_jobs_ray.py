@@ -22,6 +22,7 @@ pytestmark = pytest.mark.e2e  # a Ray head takes ~1 min: CI runs it, landing run
 ray = pytest.importorskip("ray")
 
 import regcore  # noqa: E402
+from regcore.serve import FitSpec  # noqa: E402
 from regcore.serve.job import Limits  # noqa: E402
 from regcore.serve.queue import JobQueue  # noqa: E402
 from regcore.serve.ray_backend import RayBackend  # noqa: E402
@@ -105,11 +106,7 @@ def _connect(address: str, head: subprocess.Popen, log: Path) -> RayBackend:
 
 def test_jobs_ray_trains_with_the_same_numbers_and_streams_epochs(ray_queue) -> None:
     cfg = regcore.load_config({"optim": {"epochs": 12}})
-
-    def fn(stop, emit):
-        return regcore.fit(cfg, stop=stop, on_epoch=emit)
-
-    job = ray_queue.submit(fn, label="ray", estimate_s=1.0)
+    job = ray_queue.submit_fit(FitSpec(config=cfg, key="pg"), estimate_s=1.0)  # as a page does
     assert job.wait(120), job.status
     assert job.status == "done", job.error
     solo = regcore.fit(cfg)

@@ -303,7 +303,7 @@ def test_jobs_gpu_has_its_own_limit() -> None:
 def test_jobs_cuda_oom_frees_memory_and_the_next_job_runs(monkeypatch) -> None:
     import torch
 
-    import regcore.serve.queue as jobs
+    import regcore.serve.job as jobs
 
     freed = []
     monkeypatch.setattr(jobs, "free_gpu_memory", lambda: freed.append(1))
@@ -341,3 +341,47 @@ def test_jobs_shutdown_leaves_no_thread_behind() -> None:
     assert job.status == "stopped" and runner.threads_alive() == 0
     with pytest.raises(Refused):
         runner.submit(lambda stop, emit: 1)
+
+
+def test_jobs_submit_fit_runs_the_spec_like_fit_in_its_page_slot() -> None:
+    import regcore
+    from regcore.serve import FitSpec
+
+    runner = Runner(max_jobs=1)
+    cfg = regcore.load_config({"optim": {"epochs": 3}})
+    seen: list[tuple[int, bool]] = []
+    spec = FitSpec(
+        config=cfg, key="pg", probe=lambda model, epoch, final: seen.append((epoch, final))
+    )
+    job = runner.submit_fit(spec, owner="s1", estimate_s=0.5)
+    assert (job.key, job.label, job.gpu) == ("pg", "pg", False)
+    with pytest.raises(Refused, match="already going"):  # the spec's key is the page's slot
+        runner.submit_fit(FitSpec(config=cfg, key="pg"), owner="s1")
+    assert job.wait(10) and job.status == "done", job.error
+    solo = regcore.fit(cfg)
+    assert [e.epoch for e in job.events] == [1, 2, 3]
+    assert job.result.history["test_loss"] == solo.history["test_loss"]
+    assert seen == [(1, False), (2, False), (3, False), (3, True)]
+
+
+def test_jobs_a_job_asks_its_line_through_the_line_protocol() -> None:
+    from regcore.serve.job import Job
+
+    class Line:  # any object with position, wait_s and cancel_queued will do
+        def __init__(self) -> None:
+            self.cancelled: list[Job] = []
+
+        def position(self, job: Job) -> int:
+            return 4
+
+        def wait_s(self, job: Job) -> float:
+            return 2.5
+
+        def cancel_queued(self, job: Job) -> None:
+            self.cancelled.append(job)
+
+    line = Line()
+    job = Job(1, lambda stop, emit: None, "t", None, None, None, False, line)
+    assert (job.position(), job.wait_s()) == (4, 2.5)
+    job.stop()
+    assert line.cancelled == [job] and job.stop_requested and job.stop_reason == "user"

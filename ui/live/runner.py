@@ -1,11 +1,12 @@
-"""The process-wide job queue shared by every session (the queue itself is regcore.jobs).
+"""The process-wide job queue shared by every session (the queue itself is regcore.serve).
 
-    job = get_runner().submit(fn, label="playground")   # fn(stop, emit) -> result
+    job = get_runner().submit_fit(FitSpec(config=cfg, key="pg"))   # one training run
+    job = get_runner().submit(fn, label="sweep")   # other work: fn(stop, emit) -> result
     job.status, job.events, job.result, job.error, job.position(), job.wait_s(), job.stop()
 
 A job submitted from a page belongs to that page's browser session: the queue's watchdog
-cancels it within about a second of the tab closing or reloading (``ui.session_watch``).
-Limits (K, Q, budget, rate) come from ``REGLAB_*`` variables (``regcore.jobs_core``);
+cancels it within about a second of the tab closing or reloading (``ui.live.session_watch``).
+Limits (K, Q, budget, rate) come from ``REGLAB_*`` variables (``regcore.serve.job``);
 ``REGLAB_RAY_ADDRESS`` sends the trainings to a Ray cluster instead of this process.
 """
 
@@ -16,7 +17,16 @@ import threading
 
 import streamlit as st
 
-from regcore.serve import Calibration, Interrupted, Job, JobQueue, Limits, Refused, calibrate
+from regcore.serve import (
+    Calibration,
+    Interrupted,
+    Job,
+    JobQueue,
+    Limits,
+    RayBackend,
+    Refused,
+    calibrate,
+)
 from ui.live.session_watch import current_session, session_alive
 
 __all__ = [
@@ -30,13 +40,11 @@ __all__ = [
 ]
 
 
-def make_backend():
+def make_backend() -> RayBackend | None:
     """The in-process backend, or Ray when ``REGLAB_RAY_ADDRESS`` names a cluster."""
     address = os.environ.get("REGLAB_RAY_ADDRESS", "").strip()
     if not address:
         return None  # JobQueue's default: InProcessBackend
-    from regcore.serve import RayBackend
-
     return RayBackend(address)
 
 

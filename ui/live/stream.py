@@ -19,8 +19,10 @@ from typing import Any
 import streamlit as st
 
 import regcore
-from regcore.core import TrainConfig, resolve_device
-from regcore.serve import budget_message, describe_seconds, estimate_seconds
+from regcore.core import TrainConfig
+from regcore.data import Dataset
+from regcore.engine import Probe
+from regcore.serve import FitSpec, budget_message, describe_seconds, estimate_seconds
 from ui.live.runner import Job, Refused, calibration, calibration_box, get_runner
 
 POLL_S = 0.5  # a running job's redraw period: progress well within a second of the click
@@ -116,12 +118,11 @@ def submit(
     gpu: bool = False,
     preset: bool = False,
 ) -> Job | None:
-    """Queue ``fn`` as this session's job for this page; None (and a message under
-    ``f"{prefix}_refused"``) when the queue refuses it. ``preset``: a named preset of a
-    published experiment, allowed the server's preset budget instead of the everyday one."""
-    j = job(prefix)
-    if j is not None and not j.finished:
-        st.session_state[f"{prefix}_refused"] = "a run of this page is already going: stop it first"
+    """Queue ``fn(stop, emit)`` (work that is not one training run: a sweep, a comparison)
+    as this session's job for this page; None (and a message under ``f"{prefix}_refused"``)
+    when the queue refuses it. ``preset``: a named preset of a published experiment,
+    allowed the server's preset budget instead of the everyday one."""
+    if _going(prefix):
         return None
     try:
         new = get_runner().submit(
@@ -135,6 +136,42 @@ def submit(
     except Refused as exc:
         st.session_state[f"{prefix}_refused"] = str(exc)
         return None
+    return _started(prefix, new)
+
+
+def start(
+    prefix: str,
+    cfg: TrainConfig,
+    label: str = "",
+    *,
+    probe: Probe | None = None,
+    data: Dataset | None = None,
+) -> Job | None:
+    """Queue one training run of ``cfg`` as this page's job: its spec (the config, the
+    probe, the page's key) goes to ``JobQueue.submit_fit``, whose job runs ``regcore.fit``.
+    None when refused (see :func:`refusal`)."""
+    if _going(prefix):
+        return None
+    spec = FitSpec(config=cfg, key=prefix, label=label or prefix, probe=probe, data=data)
+    try:
+        new = get_runner().submit_fit(spec, estimate_s=estimate(cfg))
+    except Refused as exc:
+        st.session_state[f"{prefix}_refused"] = str(exc)
+        return None
+    st.session_state[f"{prefix}_run_cfg"] = cfg
+    return _started(prefix, new)
+
+
+def _going(prefix: str) -> bool:
+    """True (and the page's refusal says so) while this page's last job is unfinished."""
+    j = job(prefix)
+    if j is not None and not j.finished:
+        st.session_state[f"{prefix}_refused"] = "a run of this page is already going: stop it first"
+        return True
+    return False
+
+
+def _started(prefix: str, new: Job) -> Job:
     st.session_state[f"{prefix}_job"] = new
     st.session_state[f"{prefix}_refused"] = None
     st.session_state[f"{prefix}_error"] = None
@@ -144,26 +181,6 @@ def submit(
 def refusal(prefix: str) -> str | None:
     """Why the last Train on this page was refused (None if it was not)."""
     return st.session_state.get(f"{prefix}_refused")
-
-
-def uses_gpu(cfg: TrainConfig) -> bool:
-    """Whether ``cfg`` trains on CUDA here (such jobs share the GPU's own limit)."""
-    try:
-        return resolve_device(cfg.device).type == "cuda"
-    except ValueError:
-        return False
-
-
-def start(prefix: str, cfg: TrainConfig, label: str = "") -> Job | None:
-    """Submit a fit of ``cfg``; None when refused (see :func:`refusal`)."""
-
-    def fn(stop: Any, emit: Callable[[Any], None]) -> regcore.RunResult:
-        return regcore.fit(cfg, stop=stop, on_epoch=emit)
-
-    new = submit(prefix, fn, label=label or prefix, estimate_s=estimate(cfg), gpu=uses_gpu(cfg))
-    if new is not None:
-        st.session_state[f"{prefix}_run_cfg"] = cfg
-    return new
 
 
 def stop(prefix: str) -> None:

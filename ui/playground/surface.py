@@ -8,11 +8,8 @@ finished panel read.
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-import regcore
 from regcore.core import TrainConfig
 from regcore.data import make_dataset
 from regcore.experiments import Surface, grid_for, is_2d, points_of, surface, surface_epochs
@@ -38,12 +35,8 @@ def start(prefix: str, cfg: TrainConfig, label: str = ""):
         if final or epoch in frames:
             kept.append(surface(model, grid, epoch, final))
 
-    def fn(stop: Any, emit) -> regcore.RunResult:
-        return regcore.fit(cfg, stop=stop, on_epoch=emit, data=ds, probe=probe)
-
-    new = live.submit(prefix, fn, label=label or prefix, estimate_s=live.estimate(cfg))
+    new = live.start(prefix, cfg, label=label, probe=probe, data=ds)
     if new is not None:
-        st.session_state[f"{prefix}_run_cfg"] = cfg
         st.session_state[f"{prefix}_surfaces"] = {
             "grid": grid,
             "points": points_of(ds),
