@@ -80,20 +80,40 @@ class Limits:
         )
 
 
+class Work(Protocol):
+    """What a job runs: ``run(stop, emit)`` returns the result; ``stop`` is an Event (or a
+    callable) to poll, ``emit(event)`` streams progress. One training run is a
+    ``FitSpec`` (regcore.serve.spec); other work is a function in a :class:`FnWork`."""
+
+    def run(self, stop: Any, emit: Callable[[Any], None]) -> Any: ...
+
+
+@dataclass(frozen=True)
+class FnWork:
+    """Work given as a function ``fn(stop, emit)`` (a sweep, a comparison, a test's)."""
+
+    fn: JobFn
+
+    def run(self, stop: Any, emit: Callable[[Any], None]) -> Any:
+        """``fn(stop, emit)``."""
+        return self.fn(stop, emit)
+
+
 class Backend(Protocol):
-    """Runs one job to its end on the calling thread and returns ``fn``'s result."""
+    """Runs one job's work to its end on the calling thread and returns its result."""
 
     def execute(self, job: Job, threads: int) -> Any: ...
 
 
 class InProcessBackend:
-    """Runs ``job.fn(stop, emit)`` on the queue's worker thread, with ``threads`` torch threads."""
+    """Runs ``job.work.run(stop, emit)`` on the queue's worker thread, with ``threads`` torch
+    threads."""
 
     def execute(self, job: Job, threads: int) -> Any:
         import torch
 
         torch.set_num_threads(threads)  # OpenMP's setting is per calling thread
-        return job.fn(job.stop_event, job.emit)
+        return job.work.run(job.stop_event, job.emit)
 
 
 class Line(Protocol):
@@ -113,7 +133,7 @@ class Job:
     def __init__(
         self,
         job_id: int,
-        fn: JobFn,
+        work: Work,
         label: str,
         owner: str | None,
         key: str | None,
@@ -121,7 +141,7 @@ class Job:
         gpu: bool,
         line: Line,
     ) -> None:
-        self.id, self.fn, self.label = job_id, fn, label
+        self.id, self.work, self.label = job_id, work, label
         self.owner, self.key, self.estimate_s, self.gpu = owner, key, estimate_s, gpu
         self.budget_s: float | None = None  # its own allowance (a named preset), else the queue's
         self.status = "queued"  # queued | running | done | stopped | failed

@@ -30,11 +30,13 @@ from typing import Any
 
 from regcore.serve.job import (
     Backend,
+    FnWork,
     InProcessBackend,
     Job,
     JobFn,
     Limits,
     Trace,
+    Work,
 )
 from regcore.serve.refusals import Refused, budget_message, busy_message, rate_message
 from regcore.serve.spec import FitSpec
@@ -81,7 +83,7 @@ class JobQueue:
     # -- admission ---------------------------------------------------------------------
     def submit(
         self,
-        fn: JobFn,
+        fn: JobFn | Work,
         label: str = "",
         *,
         owner: str | None = None,
@@ -93,7 +95,8 @@ class JobQueue:
         """Put ``fn(stop, emit)`` in line and return its :class:`Job`, or raise :class:`Refused`.
 
         Args:
-            fn: the work; ``stop`` is a ``threading.Event``, ``emit(event)`` streams progress.
+            fn: the work: a function (``stop`` is a ``threading.Event``, ``emit(event)``
+                streams progress) or a :class:`Work` (``run(stop, emit)``, e.g. a FitSpec).
             label: a name for logs. owner: the session it belongs to (None: the
                 queue's ``default_owner()``, e.g. the calling script's session).
             key: the owner's slot (a page): one unfinished job per (owner, key).
@@ -125,7 +128,8 @@ class JobQueue:
             if len(self._queue) >= lim.max_waiting:
                 retry = self._free_in()
                 raise Refused("busy", busy_message(len(self._running), len(self._queue), retry))
-            job = Job(next(self._ids), fn, label, owner, key, estimate_s, gpu, self)
+            work = fn if hasattr(fn, "run") else FnWork(fn)
+            job = Job(next(self._ids), work, label, owner, key, estimate_s, gpu, self)
             job.budget_s = budget_s
             if owner is not None:
                 self._starts[owner].append(now)
@@ -142,11 +146,11 @@ class JobQueue:
         estimate_s: float | None = None,
         budget_s: float | None = None,
     ) -> Job:
-        """Put one training run in line: the job runs ``spec.run(stop, emit)``, the fit of
-        ``spec.config``, in the slot ``spec.key`` (on a GPU slot when it trains on CUDA);
-        the arguments and refusals are :meth:`submit`'s."""
+        """Put one training run in line: the job's work is ``spec`` (it runs
+        ``spec.run(stop, emit)``, the fit of ``spec.config``), in the slot ``spec.key`` (on a
+        GPU slot when it trains on CUDA); the arguments and refusals are :meth:`submit`'s."""
         return self.submit(
-            spec.run,
+            spec,
             spec.label or spec.key or "",
             owner=owner,
             key=spec.key,

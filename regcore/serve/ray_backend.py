@@ -3,9 +3,10 @@
     queue = JobQueue(limits, backend=RayBackend("127.0.0.1:6379"))   # REGLAB_RAY_ADDRESS
 
 Several app replicas (behind a sticky-session load balancer) can share one Ray cluster of
-CPU and GPU workers; each replica keeps its own :class:`regcore.jobs.JobQueue`, so the K, Q,
+CPU and GPU workers; each replica keeps its own ``JobQueue`` (regcore.serve.queue), so the K, Q,
 budget, rate and per-session limits hold per replica, and a job's slot is held until its
-task has ended. The task is a Ray generator: it runs ``fn(stop, emit)`` on a thread and
+task has ended. The task is a Ray generator: it runs the job's ``work.run(stop, emit)`` (a
+``FitSpec`` or a function's ``FnWork``, pickled with its config) on a thread and
 yields ``("event", ev)`` for every ``emit`` and finally ``("result", value)``. Stop is
 relayed through a small actor (:class:`_StopBoard`) the task polls every ``STOP_POLL_S``,
 so a stopped run ends after its current epoch and keeps what it computed; a task that
@@ -68,8 +69,8 @@ class RemoteStop:
         return True
 
 
-def _task_body(fn: Any, threads: int, board: Any, token: str):
-    """Run ``fn`` on a thread of this worker and yield its events, then its result."""
+def _task_body(work: Any, threads: int, board: Any, token: str):
+    """Run ``work.run`` on a thread of this worker and yield its events, then its result."""
     import torch
 
     events: queue_mod.Queue = queue_mod.Queue()
@@ -79,7 +80,7 @@ def _task_body(fn: Any, threads: int, board: Any, token: str):
     def target() -> None:
         torch.set_num_threads(threads)
         try:
-            out["result"] = fn(stop, events.put)
+            out["result"] = work.run(stop, events.put)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the generator below
             out["error"] = exc
         finally:
@@ -134,7 +135,7 @@ class RayBackend:
 
         token = uuid.uuid4().hex
         options = {"num_cpus": threads, "num_gpus": 1 if job.gpu else 0}
-        gen = self._task.options(**options).remote(job.fn, threads, self._board, token)
+        gen = self._task.options(**options).remote(job.work, threads, self._board, token)
         stop_sent: float | None = None
         result, ended, cancelled = None, False, False
         try:

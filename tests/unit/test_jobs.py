@@ -354,7 +354,7 @@ def test_jobs_submit_fit_runs_the_spec_like_fit_in_its_page_slot() -> None:
         config=cfg, key="pg", probe=lambda model, epoch, final: seen.append((epoch, final))
     )
     job = runner.submit_fit(spec, owner="s1", estimate_s=0.5)
-    assert (job.key, job.label, job.gpu) == ("pg", "pg", False)
+    assert (job.work, job.key, job.label, job.gpu) == (spec, "pg", "pg", False)
     with pytest.raises(Refused, match="already going"):  # the spec's key is the page's slot
         runner.submit_fit(FitSpec(config=cfg, key="pg"), owner="s1")
     assert job.wait(10) and job.status == "done", job.error
@@ -365,7 +365,7 @@ def test_jobs_submit_fit_runs_the_spec_like_fit_in_its_page_slot() -> None:
 
 
 def test_jobs_a_job_asks_its_line_through_the_line_protocol() -> None:
-    from regcore.serve.job import Job
+    from regcore.serve.job import FnWork, Job
 
     class Line:  # any object with position, wait_s and cancel_queued will do
         def __init__(self) -> None:
@@ -381,7 +381,7 @@ def test_jobs_a_job_asks_its_line_through_the_line_protocol() -> None:
             self.cancelled.append(job)
 
     line = Line()
-    job = Job(1, lambda stop, emit: None, "t", None, None, None, False, line)
+    job = Job(1, FnWork(lambda stop, emit: None), "t", None, None, None, False, line)
     assert (job.position(), job.wait_s()) == (4, 2.5)
     job.stop()
     assert line.cancelled == [job] and job.stop_requested and job.stop_reason == "user"
