@@ -50,10 +50,7 @@ elif out is not None:
     view.draw_result(P, out)
     exports.sweep_files(P, out.sweep, out.settings)
 elif cfg is not None and cfg == controls.TrainConfig():
-    st.info(
-        "Press **Sweep**: 32 strengths λ from 10⁻⁴ to 10² on the textbook weight-decay "
-        "experiment train in about a second."
-    )
+    st.info(view.FIRST_HINT)
 elif cfg is not None:
     st.info(f"Press **Sweep** to train {len(plan.lams) * plan.repeats} models of these settings.")
 sweep_open.open_sweep(P)  # a saved sweep.json, shown again without retraining

@@ -32,7 +32,7 @@ from regcore.core.bounds import (
     TooLargeError,
     duration,
 )
-from regcore.core.catalog import CATALOG, ineffective
+from regcore.core.catalog import CATALOG, drop_ineffective, ineffective
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -419,6 +419,15 @@ def _flat_of(cfg: TrainConfig) -> dict[str, Any]:
         else:
             out[f.name] = value
     return out
+
+
+def effective(values: Mapping[str, Any]) -> TrainConfig:
+    """The validated config of ``{dotted.field: value}`` (missing fields take defaults), with
+    settings that have no effect on the run (a dropout rate on a linear model, momentum
+    under Adam) put back to their defaults, not refused: what a page builds from widgets
+    it hides, or a comparison from a base config and a variant's changes."""
+    full = {**default_flat(), **values}
+    return TrainConfig.from_flat(drop_ineffective(full, default_flat()))
 
 
 def default_flat() -> dict[str, Any]:

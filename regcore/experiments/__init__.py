@@ -28,6 +28,7 @@ from regcore.experiments.dropout.rate_sweep import (
     DropoutSweepResult,
     SmallBatchResult,
     dropout_sweep,
+    small_batch_configs,
     small_batches,
 )
 from regcore.experiments.geometry import (
@@ -74,6 +75,7 @@ __all__ = [
     "preset",
     "run_geometry",
     "sklearn_sparsity",
+    "small_batch_configs",
     "small_batches",
     "summary",
     "summary_rows",

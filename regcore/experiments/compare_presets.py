@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import regcore.experiments.sklearn_sparsity as skl
 from regcore.core import TrainConfig, load_config
-from regcore.experiments import sklearn_sparsity as skl
 from regcore.experiments.comparison import Variant
 
 # The default comparison: a sparse truth (5 of 200 weights non-zero, ±1), 100 noisy samples,
@@ -94,6 +94,7 @@ class ComparisonPreset:
     reference_note: str = ""  # why our figures differ from the published ones
     reference_metric: str = "test acc"  # the summary column the reference figures are of
     fixed_lam: bool = False  # each run's λ is the source's, mapped: no λ control
+    per_run_lam: bool = False  # each run may have its own λ (else one λ for all)
 
     def config(self) -> TrainConfig:
         """The base config the variants are applied to."""
@@ -112,6 +113,7 @@ COMPARISONS: dict[str, ComparisonPreset] = {
         load_config(DEFAULT_BASE),
         (Variant(kind="none"), Variant(kind="l1"), Variant(kind="l2")),
         "Sparse truth: L1 zeroes the 195 useless weights, L2 only shrinks them.",
+        per_run_lam=True,
     ),
     "l1_solver": ComparisonPreset(
         "L1 solver: proximal vs subgradient",
@@ -141,6 +143,7 @@ COMPARISONS: dict[str, ComparisonPreset] = {
         load_config(DIGITS_BASE),
         (Variant(kind="l1"), Variant(kind="l2")),
         "Linear softmax on 8×8 digits: L1 keeps a few pixels per class, L2 keeps all.",
+        per_run_lam=True,
     ),
     "mnist_mlp": ComparisonPreset(
         "MNIST-size MLP: none vs L2 vs L1",

@@ -27,6 +27,7 @@ from regcore.core import (
     StepMetrics,
     StopSignal,
     TrainConfig,
+    effective,
     load_config,
     spec,
     stop_requested,
@@ -75,9 +76,7 @@ class Variant:
         Settings the variant makes moot (an L1 solver on its L2 run, the base's momentum
         under its Adam) go back to their defaults, as the page's runs share one solver.
         """
-        from regcore.links import effective, flat
-
-        return effective({**flat(base), **self.changes()})
+        return effective({**base.flat(), **self.changes()})
 
 
 def color_key(cfg: TrainConfig) -> str:

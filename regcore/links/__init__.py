@@ -1,47 +1,73 @@
-"""How a run leaves the app and comes back: the link codec, the pages' link schemes, result files.
+"""How a run leaves the app and comes back: the link codec, the registry of page schemes
+(each page's own link settings and defaults, ``links/pages/``), result files.
 
-Other rooms import from here only; every other module is internal to this one.
+Other rooms import from here only; every other module is internal to this one. A new
+page's link settings: one module in ``links/pages/`` (a :class:`LinkSettings` dataclass
+decorated with :func:`register`), imported in ``links/pages/__init__`` and re-exported here.
 """
 
 from regcore.links import export
 from regcore.links.codec import (
     dataset_config,
-    effective,
-    flat,
     from_query,
     link_params,
+    params_of,
     read_link,
     to_query,
 )
-from regcore.links.dropout import (
+from regcore.links.export import load_sweep_json
+from regcore.links.pages.compare import CompareSettings
+from regcore.links.pages.dropout import (
+    BIAS_VARIANCE,
     DATA_SETS,
     DEFAULT_SET,
+    NET_NORMS,
+    NET_REG_LABELS,
+    P_OPTIONS,
+    RATE_SWEEP,
+    SET_LABELS,
     SLOTS,
     SLOTS_ON,
+    SMALL_BATCHES,
+    START_LAM,
     DropoutSettings,
-    is_page_link,
+    TabSettings,
+    configs_from_query,
     page_config,
 )
-from regcore.links.export import load_sweep_json
-from regcore.links.pages import CompareSettings, SweepSettings
+from regcore.links.pages.sweep import SweepSettings
+from regcore.links.scheme import SCHEMES, Key, LinkSettings, encode_value, register
 
 __all__ = [
+    "BIAS_VARIANCE",
     "CompareSettings",
     "DATA_SETS",
     "DEFAULT_SET",
     "DropoutSettings",
+    "Key",
+    "LinkSettings",
+    "NET_NORMS",
+    "NET_REG_LABELS",
+    "P_OPTIONS",
+    "RATE_SWEEP",
+    "SCHEMES",
+    "SET_LABELS",
     "SLOTS",
     "SLOTS_ON",
+    "SMALL_BATCHES",
+    "START_LAM",
     "SweepSettings",
+    "TabSettings",
+    "configs_from_query",
     "dataset_config",
-    "effective",
+    "encode_value",
     "export",
-    "flat",
     "from_query",
-    "is_page_link",
     "link_params",
     "load_sweep_json",
     "page_config",
+    "params_of",
     "read_link",
+    "register",
     "to_query",
 ]

@@ -8,8 +8,9 @@ config, so a hand-edited link gets the same field-naming messages; ``read_link``
 keeps every usable field of a partly bad link and names the ones it leaves out.
 ``data.path`` never travels in a link (LINK_FORBIDDEN): a link cannot name a file.
 
-Pages add their own settings under their own prefix (``sweep.*``, ``compare.*``; see
-``regcore.pagelinks``); ``from_query`` checks them and returns the run config alone.
+A page adds its own settings under its own prefix, as the scheme it registers says
+(``regcore.links.scheme``); ``from_query`` checks them and returns the run config alone,
+written over the base config the link's page starts from. This module names no page.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ from regcore.core import (
     TooLargeError,
     TrainConfig,
     default_flat,
-    drop_ineffective,
     ineffective,
     range_words,
 )
+from regcore.links.scheme import SCHEMES, decode_setting, encode_value, scheme_of
 
 Query = str | Mapping[str, str]
 MAX_LINK_FIELDS = 200  # a hostile link with thousands of keys is refused, not parsed
@@ -45,56 +46,25 @@ def dataset_config(name: str) -> TrainConfig:
 
 
 def start_config(params: Mapping[str, str]) -> TrainConfig:
-    """What a link's fields are written over: its data set's defaults, or, in a link of
-    the L1 vs L2 page (``compare.mode``) on that comparison's data set, its base config,
-    or, in a link of the Dropout & norm page (``dropout.*``), that page's base config of
-    its data set (``regcore.dropout_links``; its default set when the link names none)."""
-    from regcore.experiments import COMPARISONS
-
-    if any(str(k).startswith("dropout.") for k in params):  # the Dropout & norm page's link
-        from regcore.links.dropout import DEFAULT_SET, SET_DEFAULTS, page_config
-
-        page_name = params.get("data.name", DEFAULT_SET)
-        if page_name in SET_DEFAULTS:
-            return page_config(page_name)
-    name = params.get("data.name", "linear")
-    mode = COMPARISONS.get(params.get("compare.mode", ""))
-    if mode is not None:
-        base = mode.config()
-        if "data.name" not in params or base.data.name == name:
-            return base
-    return dataset_config(name)
-
-
-def flat(cfg: TrainConfig) -> dict[str, Any]:
-    """A config as ``{dotted.field: value}`` (``TrainConfig.flat``)."""
-    return cfg.flat()
-
-
-def from_flat(values: Mapping[str, Any]) -> TrainConfig:
-    """The validated config of ``{dotted.field: value}`` (``TrainConfig.from_flat``)."""
-    return TrainConfig.from_flat(dict(values))
-
-
-def effective(values: Mapping[str, Any]) -> TrainConfig:
-    """Like :func:`from_flat`, but settings with no effect on the run (a dropout rate on
-    a linear model, momentum under Adam) are put back to their defaults, not refused:
-    what a page builds from widgets it hides."""
-    full = {**default_flat(), **values}
-    return from_flat(drop_ineffective(full, default_flat()))
+    """What a link's fields are written over: the base config of the first registered page
+    scheme that claims the link (``LinkSettings.start``), else its data set's defaults."""
+    for scheme in SCHEMES.values():
+        start = scheme.start(params)
+        if start is not None:
+            return start
+    return dataset_config(params.get("data.name", "linear"))
 
 
 def to_query(cfg: TrainConfig, page: Mapping[str, str] | None = None) -> str:
     """A short URL query string: ``data.name`` and the fields that differ from that data
-    set's defaults, then a page's own settings ``page`` (already encoded, see
-    ``regcore.pagelinks``)."""
+    set's defaults, then a page's own settings ``page`` (``LinkSettings.to_params``)."""
     return urllib.parse.urlencode(list(link_params(cfg, page).items()))
 
 
 def link_params(cfg: TrainConfig, page: Mapping[str, str] | None = None) -> dict[str, str]:
     """:func:`to_query` as a dict of strings (what ``st.query_params`` holds)."""
     start = start_config({"data.name": cfg.data.name, **(page or {})})
-    mine, base, default = flat(cfg), flat(start), default_flat()
+    mine, base, default = cfg.flat(), start.flat(), default_flat()
     implied = start_config(dict(page or {})).data.name  # what a link without data.name means
     out = {"data.name": cfg.data.name} if cfg.data.name != implied else {}
     for key, value in mine.items():
@@ -111,18 +81,8 @@ def _moot(key: str, values: Mapping[str, Any]) -> bool:
     return any(k == key for k, _ in ineffective(values, default_flat()))
 
 
-def encode_value(value: Any) -> str:
-    """A config value as it is written in a link (lists comma-separated, None as null)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
-    return str(value) if not isinstance(value, float) else repr(value)
-
-
-def _pairs(query: Query) -> dict[str, str]:
+def params_of(query: Query) -> dict[str, str]:
+    """A link as ``{key: text}`` (the last of repeated keys); refused when too long."""
     if isinstance(query, str):
         pairs = urllib.parse.parse_qsl(query.lstrip("?"))
     else:
@@ -137,24 +97,20 @@ def _last(v: Any) -> str:
 
 
 def is_page_key(key: str) -> bool:
-    """Whether ``key`` is a page's own setting (``sweep.*``, ``compare.*``), not a field."""
-    from regcore.links.pages import PAGE_KEYS
-
-    return key in PAGE_KEYS
+    """Whether ``key`` is a page's own setting (a registered scheme's), not a config field."""
+    return scheme_of(key) is not None
 
 
 def from_query(query: Query) -> TrainConfig:
     """The config of a link written by :func:`to_query` (or by hand).
 
     The link's data set's defaults come first, then its fields. A page's own settings
-    (``sweep.k``, ...) are checked and left out of the config.
+    (``LinkSettings.keys`` of a registered scheme) are checked and left out of the config.
 
     Raises:
         ValueError: naming the first bad field and what is allowed.
     """
-    from regcore.links.pages import check_page_value
-
-    params = _pairs(query)
+    params = params_of(query)
     name = params.get("data.name", "linear")
     if name not in CATALOG:
         raise ValueError(
@@ -162,10 +118,10 @@ def from_query(query: Query) -> TrainConfig:
             f"{', '.join(CATALOG)}"
         )
     default = default_flat()
-    values = flat(start_config(params))
+    values = start_config(params).flat()
     for key, text in params.items():
         if is_page_key(key):
-            check_page_value(key, text)
+            decode_setting(key, text)
             continue
         if key not in default:
             raise ValueError(f"unknown field {key[:60]} in the link")
@@ -179,23 +135,16 @@ def from_query(query: Query) -> TrainConfig:
     for key, _ in ineffective(values, default):
         if key not in given:
             values[key] = default[key]
-    return from_flat(values)
+    return TrainConfig.from_flat(values)
 
 
 def _check_pages(params: Mapping[str, str]) -> None:
     """Settings of a page that are valid alone but not together (λ range upside down)."""
-    from regcore.links.pages import SweepSettings
-
-    if any(k.startswith("sweep.") for k in params):
-        _, problems = SweepSettings.from_params(params)
-        if problems:
-            raise ValueError(problems[-1])
-    if any(k.startswith("dropout.") for k in params):
-        from regcore.links.dropout import DropoutSettings
-
-        _, problems = DropoutSettings.from_params(params)
-        if problems:
-            raise ValueError(problems[-1])
+    for scheme in SCHEMES.values():
+        if scheme.in_link(params):
+            _, problems = scheme.from_params(params)
+            if problems:
+                raise ValueError(problems[-1])
 
 
 @dataclass(frozen=True)
@@ -213,7 +162,7 @@ def read_link(query: Query) -> LinkReading:
     Each bad or hostile field is named in ``problems`` and dropped; the rest is kept.
     """
     try:
-        params = _pairs(query)
+        params = params_of(query)
     except ValueError as exc:
         return LinkReading(None, {}, [str(exc)])
     try:

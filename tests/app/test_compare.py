@@ -116,7 +116,7 @@ def test_compare_page_link_holds_its_comparison_and_settings() -> None:
     import urllib.parse
 
     from regcore.experiments.compare_presets import COMPARISONS
-    from regcore.links.pages import CompareSettings
+    from regcore.links import CompareSettings
 
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()

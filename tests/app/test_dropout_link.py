@@ -9,7 +9,7 @@ import urllib.parse
 from streamlit.testing.v1 import AppTest
 
 import regcore
-from regcore.links.dropout import configs_from_query
+from regcore.links import configs_from_query
 from tests.app.conftest import APP, link_of, wait_for_job
 
 P = "dn"

@@ -13,8 +13,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 import regcore
-from regcore.links import export
-from regcore.links.pages import SweepSettings
+from regcore.links import SweepSettings, export
 from tests.app.conftest import APP, link_of, wait_for_job
 
 ROOT = Path(APP).parent

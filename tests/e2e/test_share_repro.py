@@ -22,8 +22,8 @@ import pytest
 import regcore
 from regcore.experiments.compare_presets import COMPARISONS
 from regcore.experiments.comparison import Variant, compare, summary
+from regcore.links import CompareSettings, SweepSettings
 from regcore.links.export import compare_csv, sweep_csv
-from regcore.links.pages import CompareSettings, SweepSettings
 from tests.e2e.conftest import SCREENSHOTS, Server
 
 pytestmark = pytest.mark.e2e

@@ -14,7 +14,7 @@ import torch
 
 from regcore.experiments.dropout.networks import compare_nets
 from regcore.experiments.surfaces import Surface, boundary_crossings, class_regions
-from regcore.links.dropout import DropoutSettings, page_config
+from regcore.links import DropoutSettings, page_config
 
 DEFAULT_SET = "xor"
 

@@ -6,14 +6,14 @@ import pytest
 
 import regcore
 from regcore.experiments.dropout.networks import NetVariant, plan_nets
-from regcore.links.codec import from_query, read_link, to_query
-from regcore.links.dropout import (
+from regcore.links import (
     DATA_SETS,
     DEFAULT_SET,
     DropoutSettings,
     configs_from_query,
     page_config,
 )
+from regcore.links.codec import from_query, read_link, to_query
 
 NETS = (
     NetVariant(),

@@ -203,7 +203,7 @@ def test_fuzz_csv_files_read_or_refused_in_words(data):
 def test_fuzz_accepted_small_configs_train_to_the_end(changes):
     base = regcore.links.dataset_config(changes["data.name"])
     try:  # as the page builds it: settings without effect on this run go back to defaults
-        cfg = regcore.links.effective({**base.flat(), **changes})
+        cfg = regcore.core.effective({**base.flat(), **changes})
     except Exception as exc:  # noqa: BLE001
         _message_ok(exc)
         return

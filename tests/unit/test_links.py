@@ -7,10 +7,11 @@ import urllib.parse
 import pytest
 
 import regcore
+from regcore.core import effective
 from regcore.core.bounds import CHOICES, DATASETS
 from regcore.core.catalog import CATALOG
-from regcore.links.codec import dataset_config, effective, flat, from_query, read_link, to_query
-from regcore.links.pages import CompareSettings, SweepSettings
+from regcore.links import CompareSettings, SweepSettings
+from regcore.links.codec import dataset_config, from_query, read_link, to_query
 
 
 @pytest.mark.parametrize("name", list(CATALOG))
@@ -67,7 +68,7 @@ def test_links_settings_with_effect_are_accepted():
 
 
 def test_links_effective_puts_moot_settings_back_to_defaults():
-    mlp = flat(dataset_config("moons").replace(**{"model.dropout": 0.3}))
+    mlp = dataset_config("moons").replace(**{"model.dropout": 0.3}).flat()
     cfg = effective({**mlp, "model.kind": "linear", "model.hidden": [], "optim.name": "adam"})
     assert cfg.model.dropout == 0.0 and cfg.optim.momentum == 0.0
     assert from_query(to_query(cfg)) == cfg
@@ -96,7 +97,7 @@ def test_links_link_of_a_linear_model_on_moons_drops_the_mlp_defaults():
 def test_links_hostile_values_are_named_and_dropped_rest_kept(query, kept, needle):
     reading = read_link(query)
     assert reading.config is not None
-    got = flat(reading.config)
+    got = reading.config.flat()
     assert all(got[k] == v for k, v in kept.items())
     assert len(reading.problems) == 1 and needle in reading.problems[0]
     assert len(reading.problems[0]) < 400  # a 5000-character value is not echoed whole

@@ -26,13 +26,13 @@ from ui.kit.widgets import LAM_OPTIONS, fmt
 from ui.live import stream as live
 from ui.live.runner import Job
 
-PER_RUN_LAM = ("regularizers", "digits")  # modes where each run may have its own λ
+DEFAULT = CompareSettings()  # the page's defaults: regcore.links
 # Modes with published figures (COMPARISONS[mode].reference) keep each run's own λ.
 
 
 def choose_mode(prefix: str) -> str:
     """The comparison radio and its explanation."""
-    mode = st.radio(
+    mode = st.radio(  # its first option is the default mode (CompareSettings.mode)
         "Comparison",
         list(COMPARISONS),
         format_func=lambda m: COMPARISONS[m].title,
@@ -74,7 +74,7 @@ def init_from_link(prefix: str) -> None:
         st.session_state[f"{prefix}_solver"] = s.solver
         kinds = [Variant(kind=k) for k in s.runs]
     published = bool(COMPARISONS[s.mode].reference)
-    shared = (s.shared or s.mode not in PER_RUN_LAM) and not published
+    shared = (s.shared or not COMPARISONS[s.mode].per_run_lam) and not published
     st.session_state[f"{prefix}_shared"] = s.shared
     if COMPARISONS[s.mode].fixed_lam:  # the source's λ, mapped: nothing to set
         return
@@ -86,20 +86,20 @@ def init_from_link(prefix: str) -> None:
 
 
 def link_settings(prefix: str, mode: str, variants: list[Variant]) -> CompareSettings:
-    """The page's own settings as its link holds them (``regcore.pagelinks``)."""
+    """The page's own settings as its link holds them (``regcore.links``)."""
     published = bool(COMPARISONS[mode].reference)
-    shared = bool(st.session_state.get(f"{prefix}_shared", True)) and not published
+    shared = bool(st.session_state.get(f"{prefix}_shared", DEFAULT.shared)) and not published
     lams = tuple(float(v.lam) for v in variants if v.kind != "none" and v.lam is not None)
     if COMPARISONS[mode].fixed_lam:
         lams = ()
-    elif (shared or mode not in PER_RUN_LAM) and not published:
+    elif (shared or not COMPARISONS[mode].per_run_lam) and not published:
         lams = lams[:1]
     if mode != "regularizers":
         return CompareSettings(mode=mode, shared=shared, lams=lams)
     return CompareSettings(
         mode=mode,
         runs=tuple(v.kind for v in variants),
-        solver=st.session_state.get(f"{prefix}_solver", "proximal"),
+        solver=st.session_state.get(f"{prefix}_solver", DEFAULT.solver),
         shared=shared,
         lams=lams,
     )
@@ -109,8 +109,8 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
     """Regularizers, solver, λ (shared or per run) and epochs: the base config and runs."""
     base = st.session_state.get(f"{prefix}_base_{mode}") or COMPARISONS[mode].config()
     variants = list(COMPARISONS[mode].variants)
-    st.session_state.setdefault(f"{prefix}_kinds", ["none", "l1", "l2"])
-    st.session_state.setdefault(f"{prefix}_shared", True)
+    st.session_state.setdefault(f"{prefix}_kinds", list(DEFAULT.runs))
+    st.session_state.setdefault(f"{prefix}_shared", DEFAULT.shared)
     st.session_state.setdefault(f"{prefix}_epochs_{mode}", base.optim.epochs)
     if mode == "regularizers":  # a row of its own: chips stay readable at 1024 px
         kinds = st.multiselect(
@@ -132,7 +132,7 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
         variants = [Variant(kind=k, l1_solver=solver) for k in kinds]
     published = bool(COMPARISONS[mode].reference)  # runs keep the source's own λ each
     shared = not published and (
-        mode not in PER_RUN_LAM
+        not COMPARISONS[mode].per_run_lam
         or c3.toggle("one λ for all", key=f"{prefix}_shared", persist_state="session")
     )
     penalized = [i for i, v in enumerate(variants) if v.kind != "none"]

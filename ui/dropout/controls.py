@@ -6,15 +6,19 @@ from typing import Any
 
 import streamlit as st
 
-from regcore.core import TrainConfig
+from regcore.core import BOUNDS, TrainConfig
 from regcore.experiments import NetVariant
 from regcore.links import (
     DATA_SETS,
     DEFAULT_SET,
+    NET_NORMS,
+    NET_REG_LABELS,
+    P_OPTIONS,
+    SET_LABELS,
     SLOTS,
     SLOTS_ON,
+    START_LAM,
     DropoutSettings,
-    is_page_link,
     link_params,
     page_config,
     read_link,
@@ -32,21 +36,9 @@ from ui.kit.widgets import (
     problems,
 )
 
-SET_LABELS = {
-    "moons": "two moons (2-D)",
-    "circles": "circles (2-D)",
-    "xor": "XOR (2-D)",
-    "spiral": "spiral (2-D)",
-    "classification": "Gaussian classes (d features)",
-    "digits": "digits 8×8",
-}
-DROP_OPTIONS = [round(0.1 * k, 1) for k in range(10)]
-NORMS = ("none", "batch", "layer", "group")
-REGS = {"none": "none", "l2": "L2 penalty", "weight_decay": "weight decay"}
-
 
 def set_config(name: str) -> TrainConfig:
-    """The starting network config of a data set on this page (regcore.dropout_links)."""
+    """The starting network config of a data set on this page (``regcore.links``)."""
     return page_config(name)
 
 
@@ -67,7 +59,7 @@ def _seed_nets(prefix: str, nets: tuple[NetVariant, ...] | None, overwrite: bool
         on = SLOTS_ON[i] if nets is None else i < len(nets)
         net = nets[i] if nets is not None and i < len(nets) else slot
         values = {"on": on, "p": net.dropout, "norm": net.norm, "reg": net.reg}
-        values["lam"] = net.lam if net.reg != "none" else (slot.lam or 1e-3)
+        values["lam"] = net.lam if net.reg != "none" else (slot.lam or START_LAM)
         for name, value in values.items():
             if overwrite or f"{prefix}_{name}{i}" not in st.session_state:
                 st.session_state[f"{prefix}_{name}{i}"] = value
@@ -79,9 +71,10 @@ def init_from_link(prefix: str) -> None:
     is named and dropped, the rest kept."""
     params = st.query_params.to_dict()
     seen = st.session_state.get(f"{prefix}_link_seen")
-    if seen is not None and not is_page_link(params):  # another page's, left by a switch
+    mine = DropoutSettings.in_link(params)
+    if seen is not None and not mine:  # another page's, left by a switch
         params = {}
-    elif params and not is_page_link(params):  # config fields alone: the default networks
+    elif params and not mine:  # config fields alone: the default networks
         params = {**DropoutSettings().to_params(), **params}
     # back from another page, Streamlit has dropped the widgets' state: the page's last
     # link (kept in session state) brings it back
@@ -165,7 +158,7 @@ def base_controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
         patience = st.number_input(
             "early stopping (0 = off)",
             0,
-            1000,
+            int(BOUNDS["optim.early_stopping_patience"][1]),
             key=key(prefix, "patience"),
             help="Patience: stop after this many epochs without a better validation loss and "
             "keep the best epoch's weights. The validation split (20 %) is carved from the "
@@ -193,13 +186,14 @@ def variant_controls(prefix: str) -> list[NetVariant]:
             if not on:
                 continue
             current = float(st.session_state[f"{prefix}_p{i}"])
-            p = st.select_slider(
-                "dropout p", sorted({*DROP_OPTIONS, current}), key=f"{prefix}_p{i}"
-            )
+            p = st.select_slider("dropout p", sorted({*P_OPTIONS, current}), key=f"{prefix}_p{i}")
             c = st.columns(2)
-            norm = c[0].selectbox("normalization", NORMS, key=f"{prefix}_norm{i}")
+            norm = c[0].selectbox("normalization", NET_NORMS, key=f"{prefix}_norm{i}")
             reg = c[1].selectbox(
-                "penalty / decay", list(REGS), format_func=REGS.get, key=f"{prefix}_reg{i}"
+                "penalty / decay",
+                list(NET_REG_LABELS),
+                format_func=NET_REG_LABELS.get,
+                key=f"{prefix}_reg{i}",
             )
             lam = 0.0
             if reg != "none":

@@ -8,26 +8,19 @@ from typing import Any
 import streamlit as st
 
 from regcore.core import TrainConfig
-from regcore.experiments import LayerProbe, NetCompareResult, dropout_sweep, small_batches
+from regcore.experiments import (
+    LayerProbe,
+    NetCompareResult,
+    dropout_sweep,
+    small_batch_configs,
+    small_batches,
+)
 from regcore.figures import fig_bias_variance_dropout, fig_dropout_sweep, fig_small_batches
+from regcore.links import BIAS_VARIANCE, P_OPTIONS, RATE_SWEEP, SMALL_BATCHES, TabSettings
 from regcore.sweeps import bias_variance_dropout
 from ui.kit import present
 from ui.kit.messages import say
 from ui.live import stream as live
-
-SMALL_BATCH_BASE = {
-    "data": {"name": "moons", "n_train": 64, "n_test": 500, "noise": 0.2},
-    "model": {"kind": "mlp", "hidden": [32, 32]},
-    "reg": {"kind": "none", "lam": 0.0},
-    "optim": {"name": "sgd", "lr": 0.05, "batch_size": 2, "epochs": 15},
-}
-BIASVAR_BASE = {
-    "data": {"name": "polynomial", "n_features": 1, "n_train": 20, "n_test": 200, "noise": 0.3},
-    "model": {"kind": "mlp", "hidden": [128, 128], "activation": "tanh"},
-    "reg": {"kind": "none", "lam": 0.0},
-    "optim": {"name": "adam", "lr": 0.01, "batch_size": 10, "epochs": 200},
-}
-RATE_OPTIONS = [round(0.1 * k, 1) for k in range(10)]
 
 
 def _note(p: LayerProbe) -> str:
@@ -120,6 +113,22 @@ def draw_probe(prefix: str, res: NetCompareResult) -> None:
         )
 
 
+def _rates(where: Any, prefix: str, tab: TabSettings) -> list[float]:
+    return where.multiselect(
+        "drop probabilities p", P_OPTIONS, list(tab.rates), key=f"{prefix}_rates"
+    )
+
+
+def _repeats(where: Any, prefix: str, label: str, tab: TabSettings) -> int:
+    lo, hi = tab.repeats_range
+    return int(where.number_input(label, lo, hi, tab.repeats, key=f"{prefix}_repeats"))
+
+
+def _epochs(where: Any, prefix: str, tab: TabSettings) -> int:
+    lo, hi = tab.epochs_range
+    return int(where.number_input("epochs", lo, hi, tab.epochs, key=f"{prefix}_epochs"))
+
+
 def _run_buttons(prefix: str, label: str, ready: bool) -> bool:
     live.collect(prefix)  # before running(): a job finished since the last run is not busy
     busy = live.running(prefix)
@@ -166,11 +175,9 @@ def sweep_tab(prefix: str, base: TrainConfig | None) -> None:
         "*validation* loss, and its test loss is reported beside it."
     )
     c1, c2, c3 = st.columns([3, 1, 1])
-    rates = c1.multiselect(
-        "drop probabilities p", RATE_OPTIONS, [0.0, 0.2, 0.4, 0.6, 0.8], key=f"{prefix}_rates"
-    )
-    repeats = int(c2.number_input("repeats R", 1, 20, 3, key=f"{prefix}_repeats"))
-    epochs = int(c3.number_input("epochs", 1, 2000, 150, key=f"{prefix}_epochs"))
+    rates = _rates(c1, prefix, RATE_SWEEP)
+    repeats = _repeats(c2, prefix, "repeats R", RATE_SWEEP)
+    epochs = _epochs(c3, prefix, RATE_SWEEP)
     runs = len(rates) * repeats
     st.caption(f"{runs} runs of {epochs} epochs each.")
     if _run_buttons(prefix, "Run sweep", base is not None and bool(rates)):
@@ -207,7 +214,7 @@ def small_batch_tab(prefix: str, base: TrainConfig | None) -> None:
         "about the batch size — the reason GroupNorm exists (Wu & He, 2018)."
     )
     c1, c2 = st.columns(2)
-    epochs = int(c1.number_input("epochs", 1, 200, 15, key=f"{prefix}_epochs"))
+    epochs = _epochs(c1, prefix, SMALL_BATCHES)
     metric = c2.radio(
         "show",
         ["test_loss", "test_acc"],
@@ -216,16 +223,12 @@ def small_batch_tab(prefix: str, base: TrainConfig | None) -> None:
         key=f"{prefix}_metric",
     )
     if _run_buttons(prefix, "Train 9 runs", True):
-        cfg = TrainConfig().replace(**{**_flat(SMALL_BATCH_BASE), "optim.epochs": epochs})
+        cfg = SMALL_BATCHES.config().replace(**{"optim.epochs": epochs})
 
         def fn(stop, emit):
             return small_batches(cfg, stop=stop, on_progress=emit)
 
-        seconds = sum(
-            live.estimate(cfg.replace(**{"model.norm": n, "optim.batch_size": b}))
-            for n in ("batch", "group", "layer")
-            for b in (2, 4, 32)
-        )
+        seconds = sum(live.estimate(c) for c in small_batch_configs(cfg).values())
         _submit(prefix, fn, "small batches", seconds)
 
     def draw(res) -> None:
@@ -239,10 +242,6 @@ def small_batch_tab(prefix: str, base: TrainConfig | None) -> None:
     _show_state(prefix, draw, "Press **Train 9 runs** (a few seconds).")
 
 
-def _flat(nested: dict[str, Any]) -> dict[str, Any]:
-    return {f"{s}.{k}": v for s, fields in nested.items() for k, v in fields.items()}
-
-
 def biasvar_tab(prefix: str) -> None:
     """Bias², variance and their sum against the drop probability, by retraining."""
     st.caption(
@@ -252,12 +251,10 @@ def biasvar_tab(prefix: str) -> None:
         "crosses are the test MSE measured on fresh noisy targets: bias² + variance + noise."
     )
     c1, c2 = st.columns([3, 1])
-    rates = c1.multiselect(
-        "drop probabilities p", RATE_OPTIONS, [0.0, 0.3, 0.6], key=f"{prefix}_rates"
-    )
-    repeats = int(c2.number_input("fresh training sets R", 2, 32, 8, key=f"{prefix}_repeats"))
+    rates = _rates(c1, prefix, BIAS_VARIANCE)
+    repeats = _repeats(c2, prefix, "fresh training sets R", BIAS_VARIANCE)
     if _run_buttons(prefix, "Measure", bool(rates)):
-        cfg = TrainConfig().replace(**_flat(BIASVAR_BASE))
+        cfg = BIAS_VARIANCE.config()
         ps = sorted(rates)
 
         def fn(stop, emit):

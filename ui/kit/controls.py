@@ -11,10 +11,18 @@ from typing import Any
 import streamlit as st
 
 import regcore
-from regcore.core import BOUNDS, CATALOG, CHOICES, MAX_FEATURES_NONLINEAR, REGULARIZERS, TrainConfig
+from regcore.core import (
+    BOUNDS,
+    CATALOG,
+    CHOICES,
+    MAX_FEATURES_NONLINEAR,
+    REGULARIZERS,
+    TrainConfig,
+    effective,
+)
 from regcore.figures import reg_label
-from regcore.links import effective, read_link
 from regcore.links import link_params as _link_params
+from regcore.links import read_link
 from ui.kit import present
 from ui.kit.messages import say, say_changed
 from ui.kit.upload import csv_upload

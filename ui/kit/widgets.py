@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from regcore.core import BOUNDS, CATALOG, CHOICES, INT_FIELDS, OPEN_LOW, TrainConfig
-from regcore.links import dataset_config
+from regcore.links import SweepSettings, dataset_config
 
 DATASET_LABELS = {name: d.label for name, d in CATALOG.items()}  # menus read the catalog
 REAL_SIZES = {name: d.n_available for name, d in CATALOG.items() if d.n_available}
@@ -30,7 +30,8 @@ def log_options(lo: float, hi: float, *, zero: bool = False) -> list[float]:
     return out
 
 
-LAM_OPTIONS = log_options(1e-4, 100.0, zero=True)
+_SWEEP = SweepSettings()  # every λ slider spans the λ sweep's default range, 0 first
+LAM_OPTIONS = log_options(_SWEEP.lam_min, _SWEEP.lam_max, zero=True)
 LR_OPTIONS = log_options(1e-5, 10.0)
 
 

@@ -36,7 +36,7 @@ def _settings(res: SweepResult, saved: dict[str, Any]) -> SweepSettings | None:
             lam_max=max(lams),
             k=len(lams),
             repeats=res.repeats,
-            bias_variance=saved.get("bias_variance", True) is True,
+            bias_variance=saved.get("bias_variance", SweepSettings.bias_variance) is True,
         )
     except ValueError:
         return None

@@ -30,7 +30,8 @@ from ui.kit.widgets import fmt, log_options
 from ui.live import stream as live
 from ui.live.runner import Job
 
-RANGE = log_options(1e-4, 100.0)
+DEFAULT = SweepSettings()  # the page's defaults and its keys' bounds: regcore.links
+RANGE = log_options(DEFAULT.lam_min, DEFAULT.lam_max)
 EXACT_NOTE = (
     "Dashed: the exact minimizer of the same objective ({method}) on the same {n_fit} "
     "samples the models fit (the validation samples are held out of it too); it is a "
@@ -41,6 +42,19 @@ EXACT_NOTE = (
 )
 
 
+def _power(x: float) -> str:
+    """10⁻⁴ for 1e-4 (a power of ten), else the number."""
+    e = round(math.log10(x))
+    return "10" + str(e).translate(_SUP) if 10.0**e == x else f"{x:g}"
+
+
+_SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+FIRST_HINT = (  # the page's first config is the textbook weight-decay experiment
+    f"Press **Sweep**: {DEFAULT.k} strengths λ from {_power(DEFAULT.lam_min)} to "
+    f"{_power(DEFAULT.lam_max)} on the textbook weight-decay experiment train in about a second."
+)
+
+
 @dataclass(frozen=True)
 class SweepPlan:
     """What the Sweep button trains: K strengths, R repeats, and the bias–variance panel."""
@@ -48,7 +62,7 @@ class SweepPlan:
     lams: list[float]
     repeats: int
     bias_variance: bool
-    settings: SweepSettings = SweepSettings()  # what the link holds (regcore.pagelinks)
+    settings: SweepSettings = DEFAULT  # what the link holds (regcore.links)
 
 
 @st.cache_resource(show_spinner=False)
@@ -88,9 +102,9 @@ def range_key(prefix: str) -> str:
 def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
     """The λ range, K, repeats and bias–variance widgets in one row."""
     c1, c2, c3, c4 = st.columns([2.4, 1.6, 1.2, 2.8])  # room for labels at 1024 px
-    for name, value in (("k", 32), ("r", 1)):
+    for name, value in (("k", DEFAULT.k), ("r", DEFAULT.repeats)):
         st.session_state.setdefault(f"{prefix}_{name}", value)
-    start = st.session_state.get(f"{prefix}_range_value", (1e-4, 100.0))
+    start = st.session_state.get(f"{prefix}_range_value", (DEFAULT.lam_min, DEFAULT.lam_max))
     lo, hi = c1.select_slider(
         "λ range (log)",
         sorted({*RANGE, *start}),
@@ -99,23 +113,27 @@ def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
         key=range_key(prefix),
         persist_state="session",
     )
-    k = c2.slider("λ points K", 4, 256, key=f"{prefix}_k", persist_state="session")
+    keys = SweepSettings.keys
+    k = c2.slider(
+        "λ points K", keys["k"].lo, keys["k"].hi, key=f"{prefix}_k", persist_state="session"
+    )
     r = c3.number_input(
         "repeats",
-        1,
-        32,
+        keys["repeats"].lo,
+        keys["repeats"].hi,
         key=f"{prefix}_r",
         persist_state="session",
         help="fresh data and init per repeat",
     )
     truth = cfg is not None and cfg.data.name in KNOWN_TRUTH
-    st.session_state.setdefault(f"{prefix}_bv", truth)
+    st.session_state.setdefault(f"{prefix}_bv", truth and DEFAULT.bias_variance)
     bv = c4.toggle(
         "bias–variance",
         disabled=not truth,
         key=f"{prefix}_bv",
         persist_state="session",
-        help="retrain on 8 (or R) fresh training sets per λ: linear, sparse, polynomial",
+        help=f"retrain on {SweepSettings.bias_variance_sets(1)} (or R) fresh training sets per λ: "
+        "linear, sparse, polynomial",
     )
     settings = SweepSettings(
         lam_min=lo, lam_max=hi, k=int(k), repeats=int(r), bias_variance=bool(bv) or not truth
@@ -152,7 +170,7 @@ def job_fn(cfg: TrainConfig, plan: SweepPlan):
         bv = bias_variance(
             cfg,
             plan.lams,
-            repeats=max(plan.repeats, 8),
+            repeats=SweepSettings.bias_variance_sets(plan.repeats),
             stop=stop,
             on_epoch=lambda ev: emit((BV_PHASE, ev)),
         )
@@ -254,7 +272,9 @@ def estimate(cfg: TrainConfig, plan: SweepPlan) -> float:
     models = len(plan.lams) * plan.repeats
     seconds = live.estimate(cfg, models=max(models, 2))
     if plan.bias_variance:
-        seconds += live.estimate(cfg, models=len(plan.lams) * max(plan.repeats, 8))
+        seconds += live.estimate(
+            cfg, models=len(plan.lams) * SweepSettings.bias_variance_sets(plan.repeats)
+        )
     return seconds
 
 

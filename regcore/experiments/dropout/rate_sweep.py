@@ -189,10 +189,26 @@ class SmallBatchResult:
     seconds: float = 0.0
 
 
+NORMS = ("batch", "group", "layer")  # the normalizations small_batches compares
+BATCH_SIZES = (2, 4, 32)  # at these batch sizes
+
+
+def small_batch_configs(
+    base: TrainConfig, norms: Sequence[str] = NORMS, batch_sizes: Sequence[int] = BATCH_SIZES
+) -> dict[tuple[str, int], TrainConfig]:
+    """The runs of :func:`small_batches`: ``base`` with each normalization at each batch
+    size, by (norm, batch size)."""
+    return {
+        (n, int(b)): base.replace(**{"model.norm": n, "optim.batch_size": int(b)})
+        for n in norms
+        for b in batch_sizes
+    }
+
+
 def small_batches(
     base: TrainConfig | dict | str | None,
-    norms: Sequence[str] = ("batch", "group", "layer"),
-    batch_sizes: Sequence[int] = (2, 4, 32),
+    norms: Sequence[str] = NORMS,
+    batch_sizes: Sequence[int] = BATCH_SIZES,
     stop: StopSignal = None,
     on_progress: OnProgress | None = None,
 ) -> SmallBatchResult:
@@ -208,11 +224,7 @@ def small_batches(
         A :class:`SmallBatchResult`.
     """
     base = load_config(base)
-    cfgs = {
-        (n, b): base.replace(**{"model.norm": n, "optim.batch_size": int(b)})
-        for n in norms
-        for b in batch_sizes
-    }
+    cfgs = small_batch_configs(base, norms, batch_sizes)
     data = make_dataset(base)
     hist: dict[str, dict[str, list[float]]] = {}
     final: dict[str, dict[str, float]] = {}

@@ -1,12 +1,13 @@
-"""The Dropout & norm page's starting configs and its own link settings (the networks).
+"""The Dropout & norm page's defaults, in one place: its data sets and their base configs,
+its four network slots, its link settings (the networks) and its tabs' experiments.
 
-The page's base config of each data set lives here, beside the catalog, so a link of
-the page means the same run in the app, a notebook and on the command line: a link
-with ``dropout.*`` settings is written relative to :func:`page_config` of its data
-set (``regcore.links.start_config``), and ``from_query`` decodes it to the base config
-every network starts from. The networks travel as parallel lists, one entry per
-network: ``dropout.p`` (always written: it marks the page's links), ``dropout.norm``,
-``dropout.reg`` and ``dropout.lam`` (written when some network uses them).
+The page's base config of each data set lives here, so a link of the page means the same
+run in the app, a notebook and on the command line: a link with ``dropout.*`` settings is
+written relative to :func:`page_config` of its data set (``DropoutSettings.start``), and
+``from_query`` decodes it to the base config every network starts from. The networks
+travel as parallel lists, one entry per network: ``dropout.p`` (always written: it marks
+the page's links), ``dropout.norm``, ``dropout.reg`` and ``dropout.lam`` (written when
+some network uses them).
 
     ?dropout.p=0.0,0.8                      the default: no dropout vs p = 0.8 on XOR
     ?data.name=moons&dropout.p=0,0.5,0&dropout.reg=none,none,weight_decay&dropout.lam=0,0,0.01
@@ -18,14 +19,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from regcore.core import BOUNDS, TrainConfig
+from regcore.core import BOUNDS, CHOICES, TrainConfig, load_config
 from regcore.experiments import NetVariant, plan_nets
-from regcore.links.pages import read_page
+from regcore.links.codec import from_query, params_of
+from regcore.links.scheme import Key, LinkSettings, encode_value, register
 
-DATA_SETS = ("moons", "circles", "xor", "spiral", "classification", "digits")
-PAGE_SETS_2D = ("moons", "circles", "xor", "spiral")
+SET_LABELS = {  # the page's data sets, as its menu shows them
+    "moons": "two moons (2-D)",
+    "circles": "circles (2-D)",
+    "xor": "XOR (2-D)",
+    "spiral": "spiral (2-D)",
+    "classification": "Gaussian classes (d features)",
+    "digits": "digits 8×8",
+}
+NET_REG_LABELS = {"none": "none", "l2": "L2 penalty", "weight_decay": "weight decay"}
+DATA_SETS = tuple(SET_LABELS)
+NET_REGS = tuple(NET_REG_LABELS)  # what a network adds besides dropout and norm
+# the normalizations the page offers (instance norm is for a cnn only)
+NET_NORMS = tuple(n for n in CHOICES["model.norm"] if n != "instance")
 MAX_NETS = 4
 
 # The default teaches at a glance (measured over data and run seeds 0-7; the README row
@@ -75,14 +88,71 @@ SET_DEFAULTS: dict[str, dict[str, Any]] = {
         "optim.epochs": 60,
     },
 }
+START_LAM = 0.001  # a network's λ when its penalty or decay is first switched on
 # The four slots of the page: nets 1 and 2 are on by default.
 SLOTS = (
     NetVariant(),
     NetVariant(dropout=0.8),
     NetVariant(norm="batch"),
-    NetVariant(reg="weight_decay", lam=0.001),
+    NetVariant(reg="weight_decay", lam=START_LAM),
 )
 SLOTS_ON = (True, True, False, False)
+P_OPTIONS = tuple(round(0.1 * k, 1) for k in range(10))  # the drop probabilities offered
+
+
+@dataclass(frozen=True, kw_only=True)
+class TabSettings:
+    """A tab's retraining experiment: its widgets' defaults and ranges, its base config."""
+
+    rates: tuple[float, ...] = ()  # drop probabilities p picked at first
+    repeats: int = 1  # repeats R (fresh seeds or fresh training sets)
+    repeats_range: tuple[int, int] = (1, 1)
+    epochs: int = 1  # epochs of each run
+    epochs_range: tuple[int, int] = (1, 1)
+    base: Mapping[str, Any] | None = None  # its own network and data (None: side by side's)
+
+    def config(self) -> TrainConfig:
+        """The tab's own base config (``base``), validated."""
+        return load_config(dict(self.base or {}))
+
+
+# The side-by-side network retrained for each p with R seeds.
+RATE_SWEEP = TabSettings(
+    rates=(0.0, 0.2, 0.4, 0.6, 0.8),
+    repeats=3,
+    repeats_range=(1, 20),
+    epochs=150,
+    epochs_range=BOUNDS["optim.epochs"],
+)
+# BatchNorm against GroupNorm and LayerNorm at batch sizes 2, 4 and 32: 2 × 32 units, 64 moons.
+SMALL_BATCHES = TabSettings(
+    epochs=15,
+    epochs_range=(1, 200),
+    base={
+        "data": {"name": "moons", "n_train": 64, "n_test": 500, "noise": 0.2},
+        "model": {"kind": "mlp", "hidden": [32, 32]},
+        "reg": {"kind": "none", "lam": 0.0},
+        "optim": {"name": "sgd", "lr": 0.05, "batch_size": 2, "epochs": 15},
+    },
+)
+# Bias² and variance against p: 2 × 128 tanh units fit sin(πx) + noise from 20 samples.
+BIAS_VARIANCE = TabSettings(
+    rates=(0.0, 0.3, 0.6),
+    repeats=8,
+    repeats_range=(2, 32),
+    base={
+        "data": {
+            "name": "polynomial",
+            "n_features": 1,
+            "n_train": 20,
+            "n_test": 200,
+            "noise": 0.3,
+        },
+        "model": {"kind": "mlp", "hidden": [128, 128], "activation": "tanh"},
+        "reg": {"kind": "none", "lam": 0.0},
+        "optim": {"name": "adam", "lr": 0.01, "batch_size": 10, "epochs": 200},
+    },
+)
 
 
 def page_config(name: str) -> TrainConfig:
@@ -95,15 +165,20 @@ def page_config(name: str) -> TrainConfig:
     return TrainConfig().replace(**fields)
 
 
-def _encode(values: tuple[Any, ...]) -> str:
-    return ",".join(repr(float(v)) if isinstance(v, float) else str(v) for v in values)
-
-
+@register
 @dataclass(frozen=True, kw_only=True)
-class DropoutSettings:
+class DropoutSettings(LinkSettings):
     """The networks the page compares (its base config travels as config fields)."""
 
-    nets: tuple[NetVariant, ...] = field(default=(SLOTS[0], SLOTS[1]))
+    prefix: ClassVar[str] = "dropout"
+    keys: ClassVar[Mapping[str, Key]] = {  # one entry per network
+        "p": Key("floats", 0.0, BOUNDS["model.dropout"][1]),
+        "norm": Key("choices", CHOICES["model.norm"], most=MAX_NETS),
+        "reg": Key("choices", NET_REGS, most=MAX_NETS),
+        "lam": Key("floats", 0.0, BOUNDS["reg.lam"][1]),
+    }
+
+    nets: tuple[NetVariant, ...] = field(default=SLOTS[:2])
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.nets) <= MAX_NETS:
@@ -125,12 +200,12 @@ class DropoutSettings:
 
     def to_params(self) -> dict[str, str]:
         """The networks as link fields (``dropout.p`` always; the rest when used)."""
-        out = {"dropout.p": _encode(tuple(float(n.dropout) for n in self.nets))}
+        out = {"dropout.p": encode_value([float(n.dropout) for n in self.nets])}
         if any(n.norm != "none" for n in self.nets):
-            out["dropout.norm"] = _encode(tuple(n.norm for n in self.nets))
+            out["dropout.norm"] = encode_value([n.norm for n in self.nets])
         if any(n.reg != "none" for n in self.nets):
-            out["dropout.reg"] = _encode(tuple(n.reg for n in self.nets))
-            out["dropout.lam"] = _encode(tuple(float(n.lam) for n in self.nets))
+            out["dropout.reg"] = encode_value([n.reg for n in self.nets])
+            out["dropout.lam"] = encode_value([float(n.lam) for n in self.nets])
         return out
 
     @classmethod
@@ -140,7 +215,7 @@ class DropoutSettings:
         Returns:
             (settings, one message per setting left out).
         """
-        values, problems = read_page(params, "dropout")
+        values, problems = cls.read(params)
         lists = {k: list(values[k]) for k in ("p", "norm", "reg", "lam") if k in values}
         if not lists:
             return cls(), problems
@@ -166,10 +241,14 @@ class DropoutSettings:
         except ValueError as exc:
             return cls(), [*problems, str(exc)]
 
-
-def is_page_link(params: Mapping[str, str]) -> bool:
-    """Whether a link is the Dropout & norm page's (it holds a ``dropout.*`` setting)."""
-    return any(str(k).startswith("dropout.") for k in params)
+    @classmethod
+    def start(cls, params: Mapping[str, str]) -> TrainConfig | None:
+        """The page's base config of the link's data set (its default set when it names
+        none); None for a data set not on the page."""
+        if not cls.in_link(params):
+            return None
+        name = params.get("data.name", DEFAULT_SET)
+        return page_config(name) if name in SET_DEFAULTS else None
 
 
 def configs_from_query(query: str | Mapping[str, str]) -> tuple[TrainConfig, ...]:
@@ -178,9 +257,7 @@ def configs_from_query(query: str | Mapping[str, str]) -> tuple[TrainConfig, ...
     Raises:
         ValueError: naming the first bad field or setting.
     """
-    from regcore.links.codec import _pairs, from_query
-
-    params = _pairs(query)
+    params = params_of(query)
     base = from_query(params)
     settings, problems = DropoutSettings.from_params(params)
     if problems:
