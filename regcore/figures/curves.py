@@ -17,6 +17,15 @@ from regcore.figures.style import PENALTY_COLOR, TEST_COLOR, TRAIN_COLOR, log_ax
 
 HistoryLike = RunResult | Mapping[str, Sequence[float]] | Sequence[StepMetrics]
 
+# The history key behind each curve the figure can show, by trace name: the fresh figure and
+# the live redraw read the same table, so a series a run produces cannot lack its redraw.
+CURVE_KEYS = {
+    "train": "train_loss",
+    "test": "test_loss",
+    "penalty λ·Ω(w)": "penalty",
+    "validation": "val_loss",
+}
+
 
 def as_history(source: HistoryLike) -> dict[str, list[float]]:
     """The per-epoch history as a dict of lists, whatever form it comes in.
@@ -89,10 +98,8 @@ def fig_loss_curves(
         h = thin(h, max_points)
     x = h.get("epoch", [])
     fig = go.Figure()
-    for key, name, color in (
-        ("train_loss", "train", TRAIN_COLOR),
-        ("test_loss", "test", TEST_COLOR),
-    ):
+    for name, color in (("train", TRAIN_COLOR), ("test", TEST_COLOR)):
+        key = CURVE_KEYS[name]
         fig.add_trace(
             go.Scatter(
                 x=x,
@@ -148,16 +155,17 @@ def refresh_loss_curves(
     the figure anew costs about 35 ms of CPU (plotly validates every property), one that
     swaps the traces' data about 1 ms, and a server redraws every training session's chart
     twice a second. The result equals ``fig_loss_curves(source, ...)`` with the same
-    options (tested).
+    options (tested). ``fig`` must come from a history with the same series: a validation
+    curve appears with the first event of an early-stopped run, so a figure made before it
+    has no trace for it (the caller builds the figure anew when the series change).
     """
     h = as_history(source)
     if max_points:
         h = thin(h, max_points)
-    keys = {"train": "train_loss", "test": "test_loss", "penalty λ·Ω(w)": "penalty"}
     with fig.batch_update():
         for trace in fig.data:
             trace.x = h.get("epoch", [])
-            trace.y = _positive(h.get(keys[trace.name], []))
+            trace.y = _positive(h.get(CURVE_KEYS[trace.name], []))
     return log_axis(fig, "y")  # its ticks follow the data (read after the batch has landed)
 
 

@@ -190,12 +190,19 @@ def test_figures_presented_scales_fonts_and_keeps_the_original():
 
 
 @pytest.mark.parametrize("penalty", [False, True])
-def test_refresh_loss_curves_equals_a_fresh_figure(penalty: bool) -> None:
+@pytest.mark.parametrize("early", [False, True])
+@pytest.mark.parametrize("data", ["linear", "moons"])
+def test_refresh_loss_curves_equals_a_fresh_figure(data: str, early: bool, penalty: bool) -> None:
     import regcore
     from regcore.figures import fig_loss_curves, refresh_loss_curves
+    from regcore.links import from_query
 
+    q = {"data.name": data, "optim.epochs": "30"}
+    if early:  # the events carry a validation loss: the figure has a fourth curve
+        q["optim.early_stopping_patience"] = "30"
     events: list = []
-    regcore.fit(regcore.load_config({"optim": {"epochs": 30}}), on_epoch=events.append)
+    regcore.fit(from_query(q), on_epoch=events.append)
+    assert (events[-1].val_loss is not None) == early
     opts = {"epochs": 30, "loss_name": "MSE", "show_penalty": penalty, "max_points": 12}
     live = fig_loss_curves(events[:3], **opts)
     for n in (10, 30):  # the figure of a growing run, refreshed twice

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from regcore.core import REGULARIZERS, RunResult, StepMetrics, TrainConfig
+from regcore.core import OPTIONAL_KEYS, REGULARIZERS, RunResult, StepMetrics, TrainConfig
 from regcore.figures import (
     fig_loss_curves,
     fig_weight_hist,
@@ -82,7 +82,8 @@ def live(j: Job, cfg: TrainConfig, prefix: str, fraction_text: tuple[float, str]
     events = list(j.events)
     task = "classification" if events and events[-1].test_acc is not None else "regression"
     penalty = st.session_state.get(f"{prefix}_show_penalty", False)
-    key, cached = (j.id, penalty, task), st.session_state.get(f"{prefix}_live_fig")
+    series = tuple(k for k in OPTIONAL_KEYS if events and getattr(events[-1], k) is not None)
+    key, cached = (j.id, penalty, task, series), st.session_state.get(f"{prefix}_live_fig")
     if cached is not None and cached[0] == key:  # the same run: swap the data (≈1 ms, not 35)
         fig = refresh_loss_curves(cached[1], events, max_points=LIVE_POINTS)
     else:
