@@ -113,3 +113,31 @@ def test_csv_upload_trains_and_bad_csv_names_the_row(browser, server, tmp_path: 
         _shot(page, "playground_csv")
     finally:
         page.close()
+
+
+def test_csv_fixed_file_trains_the_chosen_target(browser, server, tmp_path: Path) -> None:
+    """A refused file, then the corrected one: the box and the run keep ``data.target``
+    (the browser drew the fresh box on its first column, and Train trained on that)."""
+    from sklearn.datasets import load_diabetes
+
+    table = load_diabetes(as_frame=True, scaled=False).frame  # age, sex, ..., target
+    fixed, refused = tmp_path / "diabetes.csv", tmp_path / "diabetes_text.csv"
+    table.to_csv(fixed, index=False)
+    table.assign(sex=table["sex"].map({1.0: "female", 2.0: "male"})).to_csv(refused, index=False)
+    for _ in range(3):  # the wrong column came about 3 times in 4
+        page = _open(browser, f"{server.url}/playground?data.name=csv")
+        try:
+            uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"][accept*=".csv"]')
+            uploader.set_input_files(str(refused))
+            page.get_by_text("is not numeric").first.wait_for(timeout=30_000)
+            uploader.set_input_files(str(fixed))
+            page.get_by_text("is not numeric").first.wait_for(state="detached", timeout=30_000)
+            box = page.get_by_role("combobox", name="target column")
+            page.wait_for_timeout(1_000)
+            assert box.input_value() == "target"
+            page.get_by_role("button", name="Train", exact=True).click()
+            page.get_by_text("trained on").first.wait_for(timeout=60_000)
+            assert box.input_value() == "target"
+            assert "data.target=target" in page.url
+        finally:
+            page.close()

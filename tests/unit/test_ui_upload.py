@@ -28,3 +28,25 @@ def test_ui_upload_checks_name_the_problem():
     problem = upload._check.__wrapped__(b"a,y\n1,2\nx,3\n", "y")
     assert "column 'a' is not numeric: line 3" in problem
     assert upload._check.__wrapped__(b"a,y\n1,2\n3,3\n", "y") is None
+
+
+def test_ui_upload_target_is_never_changed_without_a_choice():
+    from ui.kit.upload import TargetChoice, target_for
+
+    cols = ("age", "sex", "bmi", "target")
+    # a first file, nothing chosen: its last column, marked as a default
+    value, last = target_for(cols, "a", None, TargetChoice())
+    assert (value, last) == ("target", TargetChoice(column="target", path="a"))
+    # a link or the user names a column: it is kept on the next file that has it
+    value, last = target_for(cols, "a", "bmi", last)
+    assert (value, last.chosen) == ("bmi", True)
+    assert target_for(cols, "b", "bmi", last) == ("bmi", last)
+    # a file without it: the box is empty (the user must choose), the choice remembered
+    value, kept = target_for(("age", "mass", "target"), "c", "bmi", last)
+    assert (value, kept) == (None, last)
+    # ...until the user picks one
+    value, last = target_for(("age", "mass", "target"), "c", "target", kept)
+    assert (value, last) == ("target", TargetChoice(column="target", path="c", chosen=True))
+    # a default is not a choice: a new file takes its own last column
+    value, last = target_for(("x", "y"), "d", None, TargetChoice())
+    assert target_for(("u", "label"), "e", "y", last)[0] == "label"

@@ -70,12 +70,75 @@ def _check(data: bytes, target: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class TargetChoice:
+    """The target column as last set, kept across files (not a widget's key)."""
+
+    column: str | None = None
+    path: str | None = None  # the file it was set on
+    chosen: bool = False  # by the user or a link; False: a file's last column, by default
+
+
+def target_for(
+    columns: tuple[str, ...], path: str, current: str | None, last: TargetChoice
+) -> tuple[str | None, TargetChoice]:
+    """The target of a file: never a column the user did not choose, except a default
+    while nothing was chosen.
+
+    Args:
+        columns: the file's columns.
+        path: where the file is stored (its identity).
+        current: the target box's value now (None when empty).
+        last: the choice as the previous run left it.
+
+    Returns:
+        (the box's value, or None: the user must choose; the new ``TargetChoice``).
+    """
+    if current is not None and current != last.column:  # picked in the box, or by a link
+        last = TargetChoice(column=current, path=path, chosen=True)
+    if last.chosen:
+        return (last.column if last.column in columns else None), last
+    return columns[-1], TargetChoice(column=columns[-1], path=path)
+
+
+def _target(prefix: str, up: Upload) -> tuple[str | None, str | None]:
+    """Draw the target select of ``up``; (target, a caption) or (None, the question)."""
+    k, s = f"{prefix}_data.target", f"{prefix}_target_choice"
+    value, last = target_for(
+        up.columns, up.path, st.session_state.get(k), st.session_state.get(s, TargetChoice())
+    )
+    st.session_state[s] = last
+    # Written on every run, so the box always arrives with its value: a box the browser
+    # draws afresh (after a new file) otherwise shows its first option while the server
+    # holds another, and the next click sends that option back as if chosen.
+    st.session_state[k] = value
+    target = st.selectbox(
+        "target column", up.columns, key=k, index=None, placeholder="choose the target column"
+    )
+    if target is None:
+        return None, (
+            f"{up.name} has no column {last.column!r}, the target chosen before: choose "
+            "its target column in the sidebar"
+        )
+    if not last.chosen:
+        return target, f"Target column **{target}**: the file's last column (choose another)."
+    if last.path != up.path:
+        return target, f"Target column **{target}**: kept from the earlier file."
+    return target, None
+
+
 def csv_upload(prefix: str) -> tuple[Upload | None, str | None, str | None]:
     """Draw the uploader and the target select.
+
+    A new file keeps the target chosen before when it has that column; otherwise the box
+    is empty and the page asks for one (never a silent default).
 
     Returns:
         (upload, target, None) when the file is usable, else (upload or None, None, message).
     """
+    k = f"{prefix}_data.target"
+    if k in st.session_state:  # keep the choice while no box is drawn (no file, a bad file)
+        st.session_state[k] = st.session_state[k]
     file = st.file_uploader(
         "CSV file (numeric features, one target column)",
         type=["csv"],
@@ -91,10 +154,11 @@ def csv_upload(prefix: str) -> tuple[Upload | None, str | None, str | None]:
     except ValueError as exc:
         return None, None, f"{file.name}: {exc}"
     up = Upload(path=str(_store(data)), name=file.name, columns=columns, n_rows=n_rows)
-    k = f"{prefix}_data.target"
-    if st.session_state.get(k) not in columns:
-        st.session_state[k] = columns[-1]
-    target = st.selectbox("target column", columns, key=k)
+    target, note = _target(prefix, up)
+    if target is None:
+        return up, None, note
+    if note:
+        st.caption(note)
     problem = _check(data, target)
     if problem:
         return up, None, f"{file.name}: {problem}"
