@@ -35,7 +35,7 @@ def _trained(at: AppTest) -> tuple:
 
 CHANGES = [
     ("number_input", "data.n_train", 24),
-    ("number_input", "data.noise", 0.3),
+    ("text_input", "data.noise__typed", "0.3"),
     ("text_input", "model.hidden", "16, 8"),
     ("selectbox", "model.activation", "tanh"),
     ("number_input", "optim.batch_size", 8),

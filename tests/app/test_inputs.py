@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -142,22 +143,53 @@ def test_inputs_fuzzed_links_never_raise_on_a_page(page, params) -> None:
 def test_inputs_typed_lambda_out_of_range_is_refused_not_replaced(playground: AppTest) -> None:
     at = playground
     lam = f"{P}_reg.lam__typed"
-    at.number_input(key=lam).set_value(-1.0).run()
+    at.text_input(key=lam).set_value("-1").run()
     assert not at.exception
     assert any("strength λ: -1 is out of range: allowed 0 to 100" in e.value for e in at.error)
     assert at.button(key=f"{P}_train").disabled  # never trains the slider's old λ instead
-    assert at.number_input(key=lam).value == -1.0  # kept as typed
-    at.number_input(key=lam).set_value(6.0).run()  # a valid value clears the refusal
+    assert at.text_input(key=lam).value == "-1"  # kept as typed
+    at.text_input(key=lam).set_value("6").run()  # a valid value clears the refusal
     assert not any("strength λ" in e.value for e in at.error)
     assert not at.button(key=f"{P}_train").disabled
     assert at.session_state[f"{P}_reg.lam"] == 6.0
-    at.number_input(key=lam).set_value(None).run()  # a cleared box shows the slider's value
-    assert at.number_input(key=lam).value == 6.0
+    at.text_input(key=lam).set_value("").run()  # a cleared box shows the slider's value
+    assert at.text_input(key=lam).value == "6"
+
+
+@pytest.mark.parametrize(
+    ("box", "field", "text", "value"),
+    [
+        ("reg.lam__typed", "reg.lam", "0,5", 0.5),
+        ("optim.lr__typed", "optim.lr", "0,003", 0.003),
+        ("data.noise__typed", "data.noise", "0,05", 0.05),
+    ],
+)
+def test_inputs_decimal_comma_reads_as_a_decimal_point_with_a_note(
+    playground: AppTest, box: str, field: str, text: str, value: float
+) -> None:
+    at = playground
+    at.text_input(key=f"{P}_{box}").set_value(text).run()
+    assert not at.exception
+    cfg = at.session_state[f"{P}_cfg"]
+    assert cfg.flat()[field] == value  # 0,5 is 0.5: never 5
+    assert any(f"read {text} as {value:g} (a decimal comma)" in c.value for c in at.caption)
+    assert at.text_input(key=f"{P}_{box}").value == f"{value:g}"
+    assert not at.button(key=f"{P}_train").disabled
+
+
+def test_inputs_ambiguous_comma_is_refused_naming_the_separator(playground: AppTest) -> None:
+    at = playground
+    at.text_input(key=f"{P}_reg.lam__typed").set_value("1,000").run()
+    assert not at.exception
+    texts = [e.value for e in at.error]
+    assert any("decimal comma or a thousands separator" in t for t in texts)
+    assert at.button(key=f"{P}_train").disabled
+    assert at.session_state[f"{P}_reg.lam"] == 3.0  # the slider's λ, not 1 or 1000
 
 
 def test_inputs_typed_learning_rate_zero_names_the_label(playground: AppTest) -> None:
     at = playground
-    at.number_input(key=f"{P}_optim.lr__typed").set_value(0.0).run()
+    at.text_input(key=f"{P}_optim.lr__typed").set_value("0").run()
     texts = [e.value for e in at.error]
     refusal = "learning rate: 0 is out of range: allowed greater than 0"
     assert any(t.startswith(refusal) for t in texts)

@@ -98,8 +98,8 @@ def test_share_sweep_link_holds_range_k_r_and_command_reproduces(tmp_path):
 def test_share_lambda_and_lr_take_typed_values_inside_bounds():
     """The textbook mapping needs λ = 6 and lr = 0.0015, which the 1-3-10 sliders lack."""
     at = _open("pages/playground.py")
-    at.number_input(key="pg_reg.lam__typed").set_value(6.0).run()
-    at.number_input(key="pg_optim.lr__typed").set_value(0.0015).run()
+    at.text_input(key="pg_reg.lam__typed").set_value("6").run()
+    at.text_input(key="pg_optim.lr__typed").set_value("0.0015").run()
     assert not at.exception
     cfg = at.session_state["pg_cfg"]
     assert (cfg.reg.lam, cfg.optim.lr) == (6.0, 0.0015)

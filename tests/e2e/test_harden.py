@@ -62,6 +62,29 @@ def test_typed_numbers_read_as_typed_and_refused_with_the_bound(browser, server)
         page.close()
 
 
+def test_typed_decimal_comma_is_never_a_different_number(browser, server) -> None:
+    """Chromium's number field turned a typed 0,5 into 05: λ = 5 trained. The box is text."""
+    page = _open(browser, f"{server.url}/playground")
+    try:
+        for name, text, query in (
+            ("strength λ, typed", "0,5", "reg.lam=0.5"),
+            ("learning rate, typed", "0,0015", "optim.lr=0.0015"),
+        ):
+            box = page.get_by_role("textbox", name=name)
+            box.fill(text)
+            box.press("Enter")
+            page.wait_for_function(f"() => location.search.includes('{query}')", timeout=30_000)
+            page.get_by_text(f"read {text} as").wait_for(timeout=30_000)
+        box = page.get_by_role("textbox", name="strength λ, typed")
+        box.fill("1,000")
+        box.press("Enter")
+        page.wait_for_selector(f"{ERROR_BOX}:has-text('thousands separator')", timeout=30_000)
+        assert page.get_by_role("button", name="Train", exact=True).is_disabled()
+        assert "reg.lam=0.5" in page.url
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize(
     ("path", "button", "present"),
     [

@@ -129,7 +129,7 @@ def base_controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
         values["data.n_train"] = number(prefix, "data.n_train", "training samples")
     with c[1]:
         if name != "digits":
-            values["data.noise"] = number(prefix, "data.noise", "noise", step=0.05)
+            values["data.noise"] = number(prefix, "data.noise", "noise")
     kinds = ("mlp", "cnn") if name == "digits" else ("mlp",)
     c = st.columns(2)
     with c[0]:

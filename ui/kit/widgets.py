@@ -15,6 +15,7 @@ import streamlit as st
 
 from regcore.core import BOUNDS, CATALOG, CHOICES, INT_FIELDS, OPEN_LOW, TrainConfig
 from regcore.links import SweepSettings, dataset_config
+from ui.kit.typed import forget, number_box
 
 DATASET_LABELS = {name: d.label for name, d in CATALOG.items()}  # menus read the catalog
 REAL_SIZES = {name: d.n_available for name, d in CATALOG.items() if d.n_available}
@@ -85,12 +86,13 @@ def number(
 ) -> float | int:
     """A number field checked against ``BOUNDS[field]`` (and ``hi`` when smaller).
 
-    The browser field is a decimal one even for whole numbers, so "1e3" reads 1000 (an
-    integer field would read it as 1) and "2.5" reaches :func:`check_number`, which
-    refuses it instead of rounding. A value out of range is not clamped: it stays on
-    screen with a message naming the bound, recorded by :func:`problems` so the page
-    disables Train, and the last valid value is returned for the fields that depend on
-    it. A cleared field keeps its last value (Streamlit reports None).
+    A decimal field (noise, true weight) is a text box read on the server
+    (:func:`ui.kit.typed.number_box`): a browser's number field reads "0,5" as 5. A whole
+    number's field is a decimal one in the browser, so "1e3" reads 1000 (an integer field
+    would read it as 1) and "2.5" reaches :func:`check_number`, which refuses it instead of
+    rounding. A value out of range is not clamped: it stays on screen with a message naming
+    the bound, recorded by :func:`problems` so the page disables Train, and the last valid
+    value is returned for the fields that depend on it. A cleared field keeps its last value.
 
     Args:
         hi: a tighter upper bound than BOUNDS (e.g. the rows a data set has).
@@ -103,7 +105,15 @@ def number(
         hi_why = None
     is_int = field in INT_FIELDS
     k = key(prefix, field)
-    cast: Callable[[Any], Any] = int if is_int else float
+    if not is_int:
+        current = st.session_state.get(k)
+        if not isinstance(current, int | float) or isinstance(current, bool):
+            st.session_state[k] = float(lo)
+        allowed = f"allowed {_range(field, top)}"
+        help_text = f"{help} ({allowed})" if help else allowed.capitalize()
+        number_box(prefix, field, label, k, check_number, help=help_text)
+        return float(st.session_state[k])
+    cast: Callable[[Any], Any] = int
     last = st.session_state.get(f"{k}__last")
     current = st.session_state.get(k)
     if current is None or isinstance(current, bool) or not isinstance(current, int | float):
@@ -115,7 +125,7 @@ def number(
         value=None,  # nullable: a cleared field reads None here, not the lower bound
         key=k,
         help=f"{help} ({allowed})" if help else allowed.capitalize(),
-        step=float(step if step is not None else 1 if is_int else 0.01),
+        step=float(step if step is not None else 1),
         format="%.10g",
     )
     value = float(current) if typed is None else typed
@@ -187,13 +197,12 @@ def log_slider(
     prefix: str, field: str, label: str, options: list[float], help: str | None = None
 ) -> float:
     """A select slider over log-spaced ``options`` (a value from a link is slotted in), and
-    under it a number input that takes any typed value inside ``BOUNDS[field]`` (λ = 6,
-    lr = 0.0015): the two show the same value. A typed value not allowed (−1, 1e9, 0 for
-    the learning rate) stays in the box with a message naming the bound and is recorded in
-    :func:`problems`, so Train is disabled rather than training the slider's old value; a
-    cleared box goes back to the slider's value."""
-    k, typed = key(prefix, field), f"{key(prefix, field)}__typed"
-    bad_key = f"{typed}__problem"
+    under it a text box that takes any typed value inside ``BOUNDS[field]`` (λ = 6,
+    lr = 0.0015; 0,5 reads 0.5): the two show the same value. A typed value not allowed
+    (−1, 1e9, 0 for the learning rate, 1,000) stays in the box with a message naming the
+    bound and is recorded in :func:`problems`, so Train is disabled rather than training the
+    slider's old value; a cleared box goes back to the slider's value."""
+    k = key(prefix, field)
     value = float(st.session_state.get(k, options[0]))
     opts = sorted(set(options) | {value})
     st.session_state[k] = value
@@ -203,42 +212,20 @@ def log_slider(
         key=k,
         format_func=fmt,
         help=help,
-        on_change=_forget,  # moving the slider replaces a refused typed value
-        args=(bad_key,),
+        on_change=forget,  # moving the slider replaces a refused typed value
+        args=(f"{k}__typed",),
     )
     short = label.split(" (")[0]
-    bad = st.session_state.get(bad_key)
-    if bad is None:
-        st.session_state[typed] = float(out)  # the slider's value, also when it moved
-    st.number_input(
+    number_box(
+        prefix,
+        field,
         f"{short}, typed",
-        value=None,  # nullable: a cleared box reads None, not the lower bound
-        key=typed,
-        format="%g",
-        on_change=_typed_to_slider,
-        args=(typed, k, field, short),
+        k,
+        check_number,
+        name=short,
         help=f"type any value: allowed {_range(field, BOUNDS[field][1])}",
     )
-    if bad is not None:
-        st.error(bad)
-        st.session_state.setdefault(f"{prefix}__problems", {})[field] = bad
     return out
-
-
-def _forget(state_key: str) -> None:
-    st.session_state.pop(state_key, None)
-
-
-def _typed_to_slider(typed: str, k: str, field: str, label: str) -> None:
-    value = st.session_state.get(typed)
-    st.session_state.pop(f"{typed}__problem", None)
-    if value is None:  # a cleared box goes back to the slider's value
-        return
-    problem = check_number(field, float(value), label)
-    if problem is None:
-        st.session_state[k] = float(value)
-    else:
-        st.session_state[f"{typed}__problem"] = problem
 
 
 def choice(
