@@ -195,3 +195,17 @@ def test_inputs_typed_learning_rate_zero_names_the_label(playground: AppTest) ->
     assert any(t.startswith(refusal) for t in texts)
     assert not any("optim.lr" in t for t in texts)
     assert at.button(key=f"{P}_train").disabled
+
+
+@pytest.mark.parametrize("page", [None, "pages/sweep.py", "pages/dropout.py"])
+def test_inputs_a_refused_typed_value_is_said_once(page: str | None) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    prefix = {None: P, "pages/sweep.py": "sw", "pages/dropout.py": "dn"}[page]
+    at.text_input(key=f"{prefix}_optim.lr__typed").set_value("0").run()
+    assert not at.exception
+    said = [e.value for e in at.error if "learning rate: 0 is out of range" in e.value]
+    assert len(said) == 1, said  # under the field, not again in the main area
+    assert any("sidebar" in e.value for e in at.main.error)  # the main area points to it

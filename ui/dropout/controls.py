@@ -34,6 +34,7 @@ from ui.kit.widgets import (
     log_slider,
     number,
     problems,
+    problems_note,
 )
 
 
@@ -168,9 +169,7 @@ def base_controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
     with c[1]:
         values["seed"] = number(prefix, "seed", "run seed", help="init, batch order, masks")
     if problems(prefix):
-        return None, "Fix the fields marked above in the sidebar: " + "; ".join(
-            problems(prefix).values()
-        )
+        return None, problems_note(prefix)
     try:
         return set_config(name).replace(**values), None
     except ValueError as exc:

@@ -38,7 +38,7 @@ from ui.kit.widgets import (
     log_slider,
     number,
     on_dataset_change,
-    problems,
+    problems_note,
     seed_state,
     slider,
 )
@@ -154,7 +154,7 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
         values["device"] = choice(
             prefix, "device", "device", devices, help=f"this server has: {', '.join(devices[1:])}"
         )
-    typed = next(iter(problems(prefix).values()), None)
+    typed = problems_note(prefix)
     last = st.session_state.get(f"{prefix}_cfg")
     base = last if last is not None and last.data.name == name else dataset_config(name)
     if typed:  # a field holds a value not allowed: never train the previous one instead

@@ -171,6 +171,16 @@ def problems(prefix: str) -> dict[str, str]:
     return st.session_state.get(f"{prefix}__problems", {})
 
 
+def problems_note(prefix: str) -> str | None:
+    """What the main area says while fields hold values not allowed: which fields, not
+    their messages again (each is under its field in the sidebar); None when none do."""
+    found = problems(prefix)
+    if not found:
+        return None
+    names = ", ".join(dict.fromkeys(msg.split(":")[0] for msg in found.values()))
+    return f"Not allowed in the sidebar: {names} (the message is under the field)."
+
+
 def clear_problems(prefix: str) -> None:
     """Forget last run's field problems (call before drawing the fields)."""
     st.session_state[f"{prefix}__problems"] = {}
