@@ -9,6 +9,7 @@ figure of the page (and of the app).
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,6 +29,11 @@ from regcore.figures.sparsity import fig_coefficient_grid, fig_zero_shares
 from regcore.figures.style import FONT_SIZE, TRUTH_COLOR, log_axis, reg_color, styled
 
 HALF_BINS = 25  # histogram bins on each side of the zero bin (wide enough to see a spike)
+# A panel title's line: at 1024 px the page gives a histogram half its main area, 310 px
+# (measured in Chromium), about 30 characters of its 16 px font from the figure's left edge.
+PANEL_TITLE_CHARS = 30
+TITLE_LINE_PX = 22  # one line of a panel title, with its leading
+TITLE_SHIFT_PX = 62  # a panel title starts this far left of the plot, 8 px from the edge
 
 _METRICS = {
     "loss": ("train_loss", "test_loss", None, True),
@@ -123,10 +129,17 @@ def fig_weight_histograms(result: CompareResult, title: str | None = None) -> go
     truth = list(result.true_w) if result.true_w is not None else None
     edges = histogram_bins(weights + ([truth] if truth else []))
     centres, width = (edges[:-1] + edges[1:]) / 2, edges[1] - edges[0]
-    fig = make_subplots(rows=max(n, 1), cols=1, shared_xaxes=True, vertical_spacing=0.1)
+    titles = [
+        _panel_title(result.labels[i], sum(1 for v in w if v == 0.0), len(w))
+        for i, w in enumerate(weights)
+    ]
+    lines = max((t.count("<br>") + 1 for t in titles), default=1)
+    height = max(300, (190 + TITLE_LINE_PX * (lines - 1)) * n + 80)
+    top = max(60, TITLE_LINE_PX * lines + 10)  # the first title sits in the top margin
+    gap = max(0.1, (TITLE_LINE_PX * lines + 14) / (height - top - 60))  # above each panel
+    fig = make_subplots(rows=max(n, 1), cols=1, shared_xaxes=True, vertical_spacing=min(gap, 0.3))
     for i, w in enumerate(weights):
         counts, _ = np.histogram(np.asarray(w, dtype=float), bins=edges)
-        zeros = sum(1 for v in w if v == 0.0)
         fig.add_trace(
             go.Bar(
                 x=centres.tolist(),
@@ -139,24 +152,26 @@ def fig_weight_histograms(result: CompareResult, title: str | None = None) -> go
             row=i + 1,
             col=1,
         )
-        top = max(int(counts.max()), 1) * 1.15
-        fig.update_yaxes(range=[-0.12 * top, top], row=i + 1, col=1)
+        peak = max(int(counts.max()), 1) * 1.15
+        fig.update_yaxes(range=[-0.12 * peak, peak], row=i + 1, col=1)
         if truth:  # a rug of triangles under the bars, hiding none of them
-            _mark_truth(fig, truth, i + 1, showlegend=i == 0, y=-0.06 * top)
+            _mark_truth(fig, truth, i + 1, showlegend=i == 0, y=-0.06 * peak)
         fig.add_annotation(
-            text=f"<b>{result.labels[i]}</b>: {zeros}/{len(w)} zero",
-            xref="x domain",
-            yref="y domain",
+            text=titles[i],
+            xref="paper",
+            yref=f"y{i + 1 if i else ''} domain",
             x=0.0,
+            xshift=-TITLE_SHIFT_PX,  # into the left margin: the whole width for the title
             y=1.0,
             xanchor="left",
             yanchor="bottom",  # above its panel: never over the tallest bar
+            align="left",
             showarrow=False,
             font={"size": FONT_SIZE - 2},
-            row=i + 1,
-            col=1,
         )
-    styled(fig, title, height=max(300, 190 * n + 80), legend="none")
+    styled(fig, title, height=height, legend="none")
+    if not title:
+        fig.update_layout(margin_t=top)
     fig.update_layout(bargap=0)
     fig.update_xaxes(title_text="weight value", row=n, col=1, zeroline=True)
     for r in range(1, n + 1):
@@ -164,6 +179,16 @@ def fig_weight_histograms(result: CompareResult, title: str | None = None) -> go
     fig.update_xaxes(tickfont_size=FONT_SIZE - 2, title_font_size=FONT_SIZE)
     fig.update_yaxes(tickfont_size=FONT_SIZE - 4)
     return fig
+
+
+def _panel_title(label: str, zeros: int, total: int) -> str:
+    """``<b>label</b>: zeros/total zero`` on one line when it fits ``PANEL_TITLE_CHARS``,
+    else the label wrapped at spaces and the count on a line of its own."""
+    count = f"{zeros:,}/{total:,} zero"
+    if len(label) + 2 + len(count) <= PANEL_TITLE_CHARS:
+        return f"<b>{label}</b>: {count}"
+    parts = textwrap.wrap(label, PANEL_TITLE_CHARS, break_long_words=False)
+    return "<br>".join([*(f"<b>{p}</b>" for p in parts), count])
 
 
 def _mark_truth(

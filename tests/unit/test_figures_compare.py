@@ -131,6 +131,44 @@ def test_fig_weight_histograms_small_multiples_share_x(res):
     assert any("2/4 zero" in a.text for a in fig.layout.annotations)
 
 
+@pytest.mark.parametrize("n_runs", [1, 2, 3])
+def test_fig_weight_histograms_titles_fit_a_1024px_panel(n_runs):
+    """At 1024 px the histograms get half the main area (310 px measured in Chromium): a
+    panel title must start at the figure's left edge and keep each line to 30 characters of
+    its 16 px font, and the gap above a panel must hold its lines. (The MNIST-size title
+    "L1 subgradient λ=0.0001: 0/158800 zero" was cut after "0/1".)"""
+    import re
+
+    from regcore.experiments import COMPARISONS
+    from regcore.experiments.comparison import plan
+
+    preset = COMPARISONS["mnist_mlp"]
+    _, labels, keys = plan(preset.base, preset.variants)
+    weights = [[0.0] * 20 + [0.01] * 158_780] * n_runs
+    res = _result(weights, list(keys[-n_runs:]), true_w=None)
+    res = CompareResult(**{**res.__dict__, "labels": labels[-n_runs:]})
+    fig = fig_weight_histograms(res)
+    titles = [a for a in fig.layout.annotations if "zero" in a.text]
+    assert len(titles) == n_runs
+    assert "subgradient" in titles[-1].text
+    grid = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    for i, a in enumerate(titles):
+        lines = [re.sub(r"<[^>]+>", "", line) for line in a.text.split("<br>")]
+        assert all(len(line) <= 30 for line in lines), lines
+        assert a.xref == "paper" and a.x == 0 and a.xanchor == "left"
+        assert a.xshift <= -(fig.layout.margin.l - 10)  # from the figure's left edge
+        above = fig.layout.margin.t if i == 0 else _gap(fig, i) * grid
+        assert above >= 22 * len(lines) + 4, (i, above, lines)
+    assert "20/158,800 zero" in titles[-1].text.replace("<br>", " ")
+
+
+def _gap(fig, i):
+    """The space between panel i-1's bottom and panel i's top, as a share of the grid."""
+    upper = fig.layout[f"yaxis{i if i > 1 else ''}"].domain
+    lower = fig.layout[f"yaxis{i + 1}"].domain
+    return upper[0] - lower[1]
+
+
 def test_fig_sorted_magnitudes_shows_exact_zeros_on_a_floor(res):
     fig = fig_sorted_magnitudes(res)
     assert fig.layout.yaxis.type == "log"
