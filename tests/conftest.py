@@ -11,4 +11,5 @@ torch.set_num_threads(1)
 os.environ.setdefault("REGLAB_CALIBRATE", "0")
 # page tests share one process-wide queue: its line and start rate are not what they test
 os.environ.setdefault("REGLAB_MAX_WAITING", "1000")
+os.environ.setdefault("REGLAB_MAX_WAIT_S", "100000")
 os.environ.setdefault("REGLAB_STARTS_PER_MIN", "100000")

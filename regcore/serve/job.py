@@ -6,7 +6,8 @@ Limits come from the environment so a deployment sets them in one place:
 | variable | meaning | default |
 |---|---|---|
 | ``REGLAB_MAX_JOBS`` | K, trainings at once | the CPU count |
-| ``REGLAB_MAX_WAITING`` | Q, queued jobs beyond which the server is busy | 4·K |
+| ``REGLAB_MAX_WAIT_S`` | seconds a run may be expected to wait; a longer wait is refused | 30 |
+| ``REGLAB_MAX_WAITING`` | queued jobs at most (a memory guard: the wait binds first) | 100·K |
 | ``REGLAB_JOB_BUDGET_S`` | seconds a run may take (refused above, stopped past) | 60 |
 | ``REGLAB_STARTS_PER_MIN`` | runs a session may start per minute | 20 |
 | ``REGLAB_GPU_JOBS`` | CUDA trainings at once | 1 |
@@ -48,7 +49,8 @@ class Limits:
     """What one server allows (see the module's table for the environment variables)."""
 
     max_jobs: int = 2  # K: trainings at once
-    max_waiting: int = 8  # Q: queued jobs at most
+    max_wait_s: float = 30.0  # seconds a run may be expected to wait before it starts
+    max_waiting: int = 200  # queued jobs at most: a memory guard, the wait limit binds first
     budget_s: float = 60.0  # seconds a run may take, estimated up front and enforced
     # seconds a named preset of a published experiment may take (the MNIST-size MLP: its
     # source's size is the point, so it is not cut to the everyday budget)
@@ -70,7 +72,8 @@ class Limits:
         k = _env_number("REGLAB_MAX_JOBS", cpus)
         return cls(
             max_jobs=k,
-            max_waiting=_env_number("REGLAB_MAX_WAITING", 4 * k),
+            max_wait_s=_env_number("REGLAB_MAX_WAIT_S", 30.0, float),
+            max_waiting=_env_number("REGLAB_MAX_WAITING", 100 * k),
             budget_s=_env_number("REGLAB_JOB_BUDGET_S", 60.0, float),
             preset_budget_s=_env_number("REGLAB_PRESET_BUDGET_S", 600.0, float),
             starts_per_minute=_env_number("REGLAB_STARTS_PER_MIN", 20),
@@ -144,6 +147,7 @@ class Job:
         self.id, self.work, self.label = job_id, work, label
         self.owner, self.key, self.estimate_s, self.gpu = owner, key, estimate_s, gpu
         self.budget_s: float | None = None  # its own allowance (a named preset), else the queue's
+        self.promised_s = 0.0  # the wait it was admitted with (small runs pass it until due)
         self.status = "queued"  # queued | running | done | stopped | failed
         self.stop_reason: str | None = None  # one of STOP_REASONS once stop() was called
         self.events: list[Any] = []

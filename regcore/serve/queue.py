@@ -5,9 +5,11 @@
     job = queue.submit(fn, owner=session_id, key="sw", estimate_s=3.0)  # fn(stop, emit) -> result
     job.status, job.events, job.result, job.error, job.position(), job.wait_s(), job.stop()
 
-Admission (``submit`` raises :class:`Refused` with a message for the user): one unfinished
-job per (owner, key); at most ``starts_per_minute`` starts per owner; a run estimated above
-``budget_s`` is refused up front; beyond ``max_waiting`` queued jobs the server is busy.
+Admission (``submit`` raises :class:`Refused` with a message for the user): by honest wait
+(``regcore.serve.admission``: admitted when its estimated wait is at most ``max_wait_s``,
+small runs ahead of big ones); one unfinished job per (owner, key); at most
+``starts_per_minute`` starts per owner; a run estimated above ``budget_s`` is refused up
+front; ``max_waiting`` queued jobs at most (a memory guard).
 A watchdog stops a running job past ``budget_s`` (its partial result is kept,
 ``stop_reason = "budget"``) and cancels every job of an owner that ``owner_alive`` reports
 gone for ``grace_s`` (a closed tab). Jobs run through a :class:`Backend`: in this process
@@ -28,6 +30,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from regcore.serve.admission import place, retry_after, start_in
 from regcore.serve.job import (
     Backend,
     FnWork,
@@ -38,7 +41,13 @@ from regcore.serve.job import (
     Trace,
     Work,
 )
-from regcore.serve.refusals import Refused, budget_message, busy_message, rate_message
+from regcore.serve.refusals import (
+    Refused,
+    budget_message,
+    busy_message,
+    rate_message,
+    wait_message,
+)
 from regcore.serve.spec import FitSpec
 
 log = logging.getLogger("reglab.jobs")
@@ -125,15 +134,20 @@ class JobQueue:
                 if len(starts) >= lim.starts_per_minute:
                     retry = starts[0] + 60.0 - now
                     raise Refused("rate", rate_message(lim.starts_per_minute, retry), retry)
+            at = place(self._queue, estimate_s, now)
+            wait = self._start_in(at)
+            if wait > lim.max_wait_s:
+                retry = retry_after(wait, lim.max_wait_s)
+                raise Refused("busy", wait_message(wait, lim.max_wait_s, retry), retry)
             if len(self._queue) >= lim.max_waiting:
                 retry = self._free_in()
                 raise Refused("busy", busy_message(len(self._running), len(self._queue), retry))
             work = fn if hasattr(fn, "run") else FnWork(fn)
             job = Job(next(self._ids), work, label, owner, key, estimate_s, gpu, self)
-            job.budget_s = budget_s
+            job.budget_s, job.promised_s = budget_s, wait
             if owner is not None:
                 self._starts[owner].append(now)
-            self._queue.append(job)
+            self._queue.insert(at, job)
             self._cond.notify_all()
         self.trace.write({"event": "submit", "id": job.id, "label": label, "t": time.time()})
         return job
@@ -204,16 +218,16 @@ class JobQueue:
         """Estimated seconds until ``job`` starts: the running jobs' and the queued jobs'
         ahead remaining estimates spread over the K slots (0 once it runs)."""
         with self._cond:
-            if job not in self._queue:
-                return 0.0
-            free = sorted(j.remaining_s() for j in self._running)
-            free += [0.0] * (self.limits.max_jobs - len(free))
-            for ahead in self._queue:
-                if ahead is job:
-                    return free[0]
-                free[0] += ahead.estimate_s or 1.0
-                free.sort()
+            for i, queued in enumerate(self._queue):
+                if queued is job:
+                    return self._start_in(i)
         return 0.0
+
+    def _start_in(self, at: int) -> float:
+        """Seconds until a run at place ``at`` in line (0 = next) starts (under the lock)."""
+        ahead = (j.estimate_s for j in itertools.islice(self._queue, at))
+        remaining = [j.remaining_s() for j in self._running]
+        return start_in(remaining, ahead, self.limits.max_jobs)
 
     def _free_in(self) -> float:
         """Seconds until the first slot is expected to free (for the busy message)."""

@@ -1,5 +1,5 @@
 """Why the queue refuses a run, in words for the user: too large for the budget, too many
-starts this minute, a full line (see ``JobQueue.submit``)."""
+starts this minute, too long a wait, a full line (see ``JobQueue.submit``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import time
 class Refused(Exception):
     """A run the queue will not take now; ``str(exc)`` is the message for the user.
 
-    ``reason`` is ``busy`` (the line is full), ``rate`` (too many starts this minute),
-    ``budget`` (estimated over the per-run budget) or ``duplicate`` (one per page);
+    ``reason`` is ``busy`` (it would wait too long, or the line is full), ``rate`` (too
+    many starts this minute), ``budget`` (estimated over the per-run budget) or
+    ``duplicate`` (one per page);
     ``retry_s`` says when trying again makes sense (None: not by waiting).
     """
 
@@ -46,8 +47,17 @@ def rate_message(per_minute: int, retry_s: float) -> str:
     )
 
 
+def wait_message(wait_s: float, max_wait_s: float, retry_s: float) -> str:
+    """The refusal of a run that would wait ``wait_s`` for a slot, over ``max_wait_s``."""
+    return (
+        f"the server is busy: this run would wait about {_fmt_s(wait_s)} for a training "
+        f"slot, over the {_fmt_s(max_wait_s)} a run may wait here; try again in about "
+        f"{_fmt_s(max(retry_s, 1))} (a smaller run may start sooner)"
+    )
+
+
 def busy_message(running: int, queued: int, retry_s: float) -> str:
-    """The refusal when the line is full."""
+    """The refusal when the line holds the most runs it may (its memory guard)."""
     return (
         f"the server is busy ({running} training, {queued} waiting, the most it holds): "
         f"try again in a moment (about {_fmt_s(max(retry_s, 1))})"

@@ -12,6 +12,7 @@ from regcore.serve.queue import FINISHED_KEPT, JobQueue, Refused
 
 
 def Runner(max_jobs: int = 1, cpu_count: int = 2, **kw) -> JobQueue:  # noqa: N802
+    kw.setdefault("max_wait_s", 1e9)  # tests of waits and refusals set their own
     return JobQueue(Limits(max_jobs=max_jobs, cpus=cpu_count, max_waiting=kw.pop("q", 500), **kw))
 
 
@@ -154,11 +155,13 @@ def test_runner_keeps_finished_jobs_bounded() -> None:
 
 
 def test_limits_read_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("REGLAB_MAX_WAITING", raising=False)  # tests/conftest.py sets it
+    for name in ("REGLAB_MAX_WAITING", "REGLAB_MAX_WAIT_S"):  # tests/conftest.py sets them
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("REGLAB_MAX_JOBS", "3")
     monkeypatch.setenv("REGLAB_JOB_BUDGET_S", "12.5")
     lim = Limits.from_env(cpus=6)
-    assert lim.max_jobs == 3 and lim.threads_per_job == 2 and lim.max_waiting == 12
+    assert lim.max_jobs == 3 and lim.threads_per_job == 2 and lim.max_waiting == 300
+    assert lim.max_wait_s == 30.0
     assert lim.budget_s == 12.5
     monkeypatch.setenv("REGLAB_MAX_JOBS", "zero")
     assert Limits.from_env(cpus=2).max_jobs == 2
@@ -187,7 +190,7 @@ def _blocker(gate: threading.Event):
 
 
 def test_jobs_queue_refuses_beyond_max_waiting_with_a_busy_message() -> None:
-    runner = Runner(max_jobs=1, q=2)
+    runner = Runner(max_jobs=1, q=2)  # the memory guard: the wait limit is far off here
     gate = threading.Event()
     first = runner.submit(_blocker(gate))
     _wait(lambda: first.status == "running")
@@ -199,6 +202,65 @@ def test_jobs_queue_refuses_beyond_max_waiting_with_a_busy_message() -> None:
     gate.set()
     assert all(j.wait(5) for j in (first, *queued))
     assert runner.submit(lambda stop, emit: 1).wait(5)  # room again once the line moved
+
+
+def test_admission_refuses_a_run_only_for_its_own_wait_saying_how_long_and_when() -> None:
+    runner = Runner(max_jobs=2, max_wait_s=30.0)
+    gate = threading.Event()
+    running = [runner.submit(_blocker(gate), estimate_s=20.0) for _ in range(2)]
+    _wait(lambda: all(j.status == "running" for j in running))
+    # two 20 s runs hold the slots: a 20 s run waits ~20 s, admitted; then one more 20 s
+    # run puts the next big one ~40 s away: refused with its wait and a retry time
+    admitted = [runner.submit(_blocker(gate), estimate_s=20.0) for _ in range(2)]
+    assert 19 < admitted[1].wait_s() <= 20
+    with pytest.raises(Refused) as info:
+        runner.submit(_blocker(gate), estimate_s=20.0)
+    assert info.value.reason == "busy" and 10 < info.value.retry_s <= 12
+    msg = str(info.value)
+    assert "would wait about 40 s" in msg and "over the 30 s" in msg, msg
+    assert "try again in about 11 s" in msg, msg
+    # hundreds of quick runs are admitted as long as their own wait fits
+    quick = [runner.submit(_blocker(gate), estimate_s=0.02) for _ in range(200)]
+    assert quick[-1].wait_s() <= 30
+    gate.set()
+    assert all(j.wait(10) for j in (*running, *admitted, *quick))
+
+
+def test_admission_a_small_run_goes_ahead_of_big_ones_and_is_never_refused_for_them() -> None:
+    runner = Runner(max_jobs=1, max_wait_s=30.0)
+    gate = threading.Event()
+    first = runner.submit(_blocker(gate), estimate_s=5.0)
+    _wait(lambda: first.status == "running")
+    big = [runner.submit(_blocker(gate), estimate_s=13.0) for _ in range(2)]  # waits 5, 18 s
+    with pytest.raises(Refused):
+        runner.submit(_blocker(gate), estimate_s=13.0)  # would wait 31 s > 30 s
+    small = [runner.submit(_blocker(gate), estimate_s=0.5, owner=f"s{i}") for i in range(3)]
+    assert [j.position() for j in small] == [1, 2, 3]  # ahead of the big ones, in order
+    assert [j.position() for j in big] == [4, 5]
+    assert small[-1].wait_s() == pytest.approx(5.0 + 1.0, abs=0.2)
+    gate.set()
+    assert all(j.wait(5) for j in (first, *big, *small))
+
+
+def test_admission_a_big_run_is_passed_only_until_it_has_waited_its_promise() -> None:
+    from regcore.serve.admission import place, start_in
+
+    class Q:
+        def __init__(self, estimate_s, submitted_at, promised_s):
+            self.estimate_s, self.submitted_at, self.promised_s = (
+                estimate_s,
+                submitted_at,
+                promised_s,
+            )
+
+    line = [Q(10.0, 0.0, 4.0), Q(0.1, 1.0, 0.0), Q(10.0, 2.0, 14.0)]
+    assert place(line, 0.1, now=3.0) == 2  # passes the big run that is not due yet
+    assert place(line, 0.1, now=5.0) == 2  # the first big run is due: stays ahead
+    assert place(line, 0.1, now=16.0) == 3  # the second is due too: none passed
+    assert place(line, 20.0, now=3.0) == 3 and place(line, None, now=3.0) == 3
+    # K = 2 slots with 3 s and 1 s left; 2 s and 4 s queued ahead: slots free at 1, 3
+    assert start_in([3.0, 1.0], [2.0, 4.0], 2) == pytest.approx(3.0)
+    assert start_in([], [None], 2) == 0.0 and start_in([], [None, None], 2) == 1.0
 
 
 def test_jobs_one_job_per_owner_and_key() -> None:
