@@ -1,10 +1,12 @@
-"""LOAD: 20 sessions press Train within one second against a server with K = 2, Q = 8.
+"""LOAD: 20 sessions press Train within one second against a server with K = 2.
 
 Each session is a websocket client speaking Streamlit's protocol (``stclient``), the way a
-browser tab does. Checked: never more than K running (the queue's own log); every accepted
+browser tab does. Admission is by honest wait (``REGLAB_MAX_WAIT_S``), and 20 Playground
+default runs are about half a second of training, so every one of the 20 sessions must get
+its result: none refused. Checked: never more than K running (the queue's own log); every
 job's numbers equal the same server's solo run; p95 click → result within 4 × the ideal
 (20 runs ÷ K × the solo click → result time) + 5 s; first feedback within 2 s for every
-session; the sessions beyond K + Q see the busy message; a job that raises (injected, job 4)
+session; a job that raises (injected: a 21st session's, submitted just before the 20 clicks)
 fails with a message and the line goes on; closing the tabs cancels their jobs and frees
 every slot within seconds. Figures go to artifacts/load/load.json.
 """
@@ -23,16 +25,15 @@ from tests.load.conftest import run_clients, write_report
 from tests.load.stclient import Session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
-K, Q, N = 2, 8, 20
-FAULT_JOB = 5  # jobs 1 and 2 are the solo runs; 3, 4, 5 … are the load's accepted jobs
+K, N = 2, 20
+FAULT_JOB = 3  # jobs 1 and 2 are the solo runs; 3 is the faulty session's, then the load's
 RESULT = "trained on"  # the finished run's caption (ui.views.metrics_row)
-BUSY = "the server is busy"  # the refusal beyond K + Q (a queued line says "slots are busy")
+BUSY = "the server is busy"  # a refusal (a queued line says "slots are busy")
 FEEDBACK = ("starting", "epoch", "queued", BUSY, "failed", RESULT)
 LONG_RUN = "optim.epochs=2000"
 KEYS = ("train_loss", "test_loss", "weight_l2", "weight_l1", "zero_fraction")
 ENV = {
     "REGLAB_MAX_JOBS": str(K),
-    "REGLAB_MAX_WAITING": str(Q),
     "REGLAB_FAULT_JOB": str(FAULT_JOB),
 }
 
@@ -45,6 +46,7 @@ def _p95(xs: list[float]) -> float:
 async def _scenario(server) -> dict:
     url = server.url
     tabs = [await Session(url, "playground").open() for _ in range(N)]
+    faulty = await Session(url, "playground").open()
     # the solo run: one tab alone, through the same server (the second: the first warms up)
     for _ in range(2):
         t = await tabs[0].click("Train")
@@ -52,6 +54,9 @@ async def _scenario(server) -> dict:
     solo_s = tabs[0].first(t, RESULT).t - t
     await asyncio.sleep(1.0)
 
+    # the faulty session's job (3) is in line just before the class's clicks
+    fault_click = await faulty.click("Train")
+    assert await faulty.wait_for(lambda: len(server.records("submit")) >= FAULT_JOB, 10)
     cpu0, wall0, out_t0 = server.proc_status()["cpu_s"], time.monotonic(), time.time()
     clicks = []
     for tab in tabs:  # 20 clicks within one second
@@ -63,6 +68,7 @@ async def _scenario(server) -> dict:
         return tabs[i].first(clicks[i], RESULT, BUSY, "failed") is not None
 
     await asyncio.gather(*(tab.wait_for(lambda i=i: settled(i), 240) for i, tab in enumerate(tabs)))
+    assert await faulty.wait_for(lambda: faulty.first(fault_click, "failed") is not None, 30)
     cpu1, wall1 = server.proc_status()["cpu_s"], time.monotonic()
 
     out = {"solo_s": solo_s, "clicks_span_s": clicks[-1] - clicks[0], "t0": out_t0}
@@ -79,6 +85,7 @@ async def _scenario(server) -> dict:
     out["busy_feedback_s"] = [x for x in after((BUSY,)) if x < math.inf]
     out["busy"] = len(out["busy_feedback_s"])
     out["failed"] = sum(x < math.inf for x in after(("failed",)))
+    out["fault_failed"] = faulty.first(fault_click, "failed") is not None
     out["cpu_per_wall"] = (cpu1 - cpu0) / (wall1 - wall0)
     out["load_wall_s"] = wall1 - wall0
 
@@ -89,7 +96,7 @@ async def _scenario(server) -> dict:
     await asyncio.sleep(0.5)
     n_before = len(server.records("submit"))
     closed_at = time.time()
-    await asyncio.gather(*(tab.close() for tab in [*tabs, *long]))
+    await asyncio.gather(*(tab.close() for tab in [*tabs, faulty, *long]))
     out["closed_at"] = closed_at
     out["again_clicks"] = len(again)
     out["submitted_before_close"] = n_before
@@ -122,13 +129,12 @@ def test_load_twenty_sessions_press_train_within_a_second(load_server) -> None:
     accepted = [by_id[i] for i in load_ids]
     done = [r for r in accepted if r["status"] == "done"]
     assert all(r["metrics"][k] == solo[k] for r in done for k in KEYS)
-    assert by_id[FAULT_JOB]["status"] == "failed" and out["failed"] == 1
-    assert len(done) == len(accepted) - 1 >= K + Q - 1  # everyone else in line finished
+    assert by_id[FAULT_JOB]["status"] == "failed" and out["fault_failed"]
 
-    # the rest were told the server is busy, quickly; everyone got feedback within 2 s
-    assert out["busy"] == N - len(accepted) and out["busy"] >= 1
+    # every session got its result, none refused; everyone got feedback within 2 s
+    assert out["busy"] == 0 and out["failed"] == 0, out
+    assert len(out["result_s"]) == N and len(done) == len(accepted) == N
     assert max(out["feedback_s"]) <= 2.0, out["feedback_s"]
-    assert max(out["busy_feedback_s"]) <= 2.0
 
     # p95 click -> result within 4x the ideal + 5 s
     ideal = N / K * out["solo_s"]
@@ -149,14 +155,16 @@ def test_load_twenty_sessions_press_train_within_a_second(load_server) -> None:
     span = out["load_wall_s"]
     figures = {
         "K": K,
-        "Q": Q,
+        "sessions": N,
         "solo_click_to_result_s": round(out["solo_s"], 3),
-        "accepted": len(accepted),
-        "busy": out["busy"],
+        "results": len(out["result_s"]),
+        "refused": out["busy"],
         "jobs_per_minute": round(len(done) / span * 60, 1),
+        "p50_click_to_result_s": round(sorted(out["result_s"])[len(out["result_s"]) // 2], 2),
         "p95_click_to_result_s": round(p95, 2),
         "bound_s": round(4 * ideal + 5, 2),
         "p95_wait_s": round(_p95([r["waited_s"] for r in accepted]), 2),
+        "p50_first_feedback_s": round(sorted(out["feedback_s"])[N // 2], 3),
         "max_first_feedback_s": round(max(out["feedback_s"]), 3),
         "cpu_per_wall": round(out["cpu_per_wall"], 2),
         "cores": cores,
