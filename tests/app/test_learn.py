@@ -22,6 +22,9 @@ def test_learn_page_renders_objective_mappings_and_presets():
     assert len(buttons) == len(PRESETS) + 2  # and two sourced comparisons of L1 vs L2
     captions = " ".join(c.value for c in at.caption)
     assert "Reproduced by the tests within: ‖w‖₂ = 13.32 ± 5 %" in captions
+    # the textbook's ½·MSE beside our MSE: both figures in both units
+    assert "0.010 as ½·MSE, the chapter's own loss, i.e. 0.020 as MSE" in captions
+    assert "Ours: test loss 0.021 as MSE, i.e. 0.0105 as ½·MSE" in captions
 
 
 def test_learn_page_preset_button_opens_the_playground_with_its_config():
