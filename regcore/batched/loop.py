@@ -24,7 +24,7 @@ from regcore.batched.linear import LinearNet
 from regcore.batched.mlp import MLPNet
 from regcore.batched.subspace import SubspaceNet, uses_subspace
 from regcore.batched.update import Rule
-from regcore.core import MAX_COEFS, SweepProgress, TrainConfig
+from regcore.core import MAX_COEFS, SweepProgress, TrainConfig, cpu_threads
 from regcore.data import Dataset, Stream, make_generator
 from regcore.engine import model_weight_stats
 
@@ -104,6 +104,11 @@ def train_batched(
         its ``diverged_epoch`` and keeps the weights and metrics of its last finite
         epoch; the other models go on.
     """
+    with cpu_threads(cfg.threads):  # as a single run: the numbers depend on it
+        return _train_batched(cfg, lambdas, datasets, seeds, device, stop, on_epoch, val)
+
+
+def _train_batched(cfg, lambdas, datasets, seeds, device, stop, on_epoch, val) -> BatchedOutput:
     t0 = time.perf_counter()
     dt = torch.float64 if cfg.dtype == "float64" else torch.float32
     classify = datasets[0].task == "classification"

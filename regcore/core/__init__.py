@@ -50,7 +50,14 @@ from regcore.core.results import (
     SweepResult,
     json_safe,
 )
-from regcore.core.runtime import StopSignal, available_devices, resolve_device, stop_requested
+from regcore.core.runtime import (
+    StopSignal,
+    available_devices,
+    cpu_threads,
+    pin_threads,
+    resolve_device,
+    stop_requested,
+)
 
 __all__ = [
     "BOUNDS",
@@ -78,6 +85,7 @@ __all__ = [
     "TooLargeError",
     "TrainConfig",
     "available_devices",
+    "cpu_threads",
     "default_flat",
     "drop_ineffective",
     "effective",
@@ -88,6 +96,7 @@ __all__ = [
     "l2_share",
     "load_config",
     "penalty_grad",
+    "pin_threads",
     "proximal",
     "range_words",
     "resolve_device",

@@ -34,6 +34,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "optim.early_stopping_patience": (1, 1_000),
     "optim.val_fraction": (0.05, 0.5),
     "seed": (0, 2**31 - 1),
+    "threads": (1, 64),
 }
 OPEN_LOW = {"optim.lr"}
 INT_FIELDS = {
@@ -48,6 +49,7 @@ INT_FIELDS = {
     "optim.epochs",
     "optim.early_stopping_patience",
     "seed",
+    "threads",
 }
 MAX_HIDDEN_LAYERS = 6
 MAX_FEATURES_NONLINEAR = 784  # n_features cap for sets other than linear/sparse_linear

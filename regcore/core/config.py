@@ -1,7 +1,7 @@
 """Frozen, validated run configuration: the engine's contract (see DESIGN.md).
 
 A run is one JSON document with the sections ``data``, ``model``, ``reg`` and
-``optim`` plus ``seed``, ``device`` and ``dtype``. Every field has a default,
+``optim`` plus ``seed``, ``device``, ``dtype`` and ``threads``. Every field has a default,
 and the defaults *are* the classic high-dimensional weight-decay experiment
 (200 features, 20 train / 100 test samples, SGD lr 0.003, batch 5, 100 epochs,
 L2 with λ = 3). Every number is checked against one table, ``BOUNDS``, and every
@@ -133,6 +133,9 @@ class TrainConfig:
     seed: int = 0  # run seed: initialization, batch order, dropout masks
     device: str = "auto"  # auto | cpu | cuda | mps
     dtype: str = "float32"  # float32 | float64
+    # torch CPU threads the run uses: the numbers depend on it (a sum splits into one partial
+    # sum per thread), so the page, a notebook and the CLI all train with this count
+    threads: int = 1
 
     def __post_init__(self) -> None:
         _check_section(self, "")
@@ -370,7 +373,7 @@ def _build(raw: dict[str, Any]) -> TrainConfig:
     for name, value in raw.items():
         if name in SECTIONS:
             kwargs[name] = _coerce_section(SECTIONS[name], name, value)
-        elif name == "seed" and _is_whole(value):
+        elif name in INT_FIELDS and _is_whole(value):
             kwargs[name] = int(value)
         else:
             kwargs[name] = value

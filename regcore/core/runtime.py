@@ -1,9 +1,10 @@
-"""Run-time plumbing shared by every engine: stop signals and device resolution."""
+"""Run-time plumbing shared by every engine: stop signals, device resolution, CPU threads."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import torch
 
@@ -48,3 +49,30 @@ def available_devices() -> list[str]:
     if _mps():
         out.append("mps")
     return out
+
+
+@contextmanager
+def cpu_threads(n: int) -> Iterator[None]:
+    """Run the block with ``n`` torch intra-op CPU threads on the calling thread, then
+    restore the count it had.
+
+    A run's numbers depend on the thread count (a batch-norm mean or a matrix product
+    splits its sum into as many partial sums as threads), so the config's ``threads`` pins
+    it wherever the run trains: a job of the server's queue, a notebook or the CLI. The
+    setting is per calling thread (OpenMP), so two jobs on two threads keep their own.
+    """
+    before = torch.get_num_threads()
+    if before != n:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
+
+
+def pin_threads(n: int) -> None:
+    """Set ``n`` torch CPU threads on the calling thread if it has another count (a
+    generator that yields between epochs calls it again when resumed)."""
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)

@@ -33,7 +33,9 @@ from regcore.core import (
     StepMetrics,
     StopSignal,
     TrainConfig,
+    cpu_threads,
     load_config,
+    pin_threads,
     stop_requested,
 )
 from regcore.data import Dataset
@@ -84,6 +86,13 @@ def train(
         :func:`fit` to get it directly.
     """
     cfg = load_config(cfg)  # validated, the total-work cap included
+    with cpu_threads(cfg.threads):  # the numbers depend on it: the config pins it
+        return (yield from _train(cfg, stop, data, probe))
+
+
+def _train(
+    cfg: TrainConfig, stop: StopSignal, data: Dataset | None, probe: Probe | None
+) -> Generator[StepMetrics, None, RunResult]:
     s = make_setup(cfg, pick_engine(cfg), data)
     hist = History(s.classify, s.val is not None)
     snaps = Snapshots(s.layers, cfg.seed, cfg.optim.epochs)
@@ -93,6 +102,7 @@ def train(
         if stop_requested(stop):
             stopped = True
             break
+        pin_threads(cfg.threads)  # the consumer may have changed it between two epochs
         ev = _event(s, epoch, t0) if s.engine.train_epoch(s) else None
         if ev is None or not finite(ev):
             diverged_epoch = epoch

@@ -301,3 +301,23 @@ def test_train_stopped_run_snapshots_its_last_epoch():
     res = regcore.fit(_cfg(), stop=stop, on_epoch=on_epoch)
     assert res.snapshots["epochs"][-1] == 7
     assert len(res.snapshots["layers"]["linear1"]) == len(res.snapshots["epochs"])
+
+
+def test_train_pins_the_configs_cpu_threads_and_restores_the_callers():
+    """The numbers depend on the thread count: every run (single or batched) trains with
+    the config's ``threads`` (default 1) whatever its caller set, and gives it back."""
+    seen: list[int] = []
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        cfg = regcore.load_config({"optim": {"epochs": 3}})
+        assert cfg.threads == 1  # a config written before the field existed
+        regcore.fit(cfg, probe=lambda model, epoch, final: seen.append(torch.get_num_threads()))
+        assert seen == [1, 1, 1, 1] and torch.get_num_threads() == 2
+        regcore.sweep(cfg, [0.1, 1.0], on_epoch=lambda ev: seen.append(torch.get_num_threads()))
+        assert seen[4:] == [1, 1, 1] and torch.get_num_threads() == 2
+        three = cfg.replace(threads=3)
+        regcore.fit(three, probe=lambda model, epoch, final: seen.append(torch.get_num_threads()))
+        assert seen[7:] == [3, 3, 3, 3] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
