@@ -36,6 +36,7 @@ from regcore.links.pages.dropout import (
     page_config,
 )
 from regcore.links.pages.sweep import SweepSettings
+from regcore.links.portable import portable_config
 from regcore.links.scheme import SCHEMES, Key, LinkSettings, encode_value, register
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "load_sweep_json",
     "page_config",
     "params_of",
+    "portable_config",
     "read_link",
     "register",
     "to_query",

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from regcore.core import HISTORY_KEYS, RunResult, SweepResult, json_safe, load_config
+from regcore.links.portable import portable_dict
 
 RUN_FORMAT = "regularization-lab run"
 SWEEP_FORMAT = "regularization-lab sweep"
@@ -107,17 +108,24 @@ def _pack(fmt: str, body: dict[str, Any]) -> str:
     return json.dumps({**head, **body}, indent=1, ensure_ascii=False)
 
 
-def run_json(result: RunResult) -> str:
+def run_json(result: RunResult, file_name: str | None = None) -> str:
     """The run as JSON: ``result.to_dict()`` (config, history, weights, metrics, ...)
-    with ``format``, ``version`` and ``checksum``; ``load_run_json`` reads it back."""
+    with ``format``, ``version`` and ``checksum``; ``load_run_json`` reads it back.
+    The config is the portable one (regcore.links.portable): a CSV run names
+    ``file_name``, the user's file, not the server's stored copy."""
     body = result.to_dict()
+    body["config"] = portable_dict(result.config, file_name)
     body["image_shape"] = list(result.image_shape) if result.image_shape else None
     return _pack(RUN_FORMAT, body)
 
 
-def sweep_json(result: Any, settings: Mapping[str, Any] | None = None) -> str:
-    """The sweep as JSON: ``SweepResult.to_dict()`` plus the page's settings."""
+def sweep_json(
+    result: Any, settings: Mapping[str, Any] | None = None, file_name: str | None = None
+) -> str:
+    """The sweep as JSON: ``SweepResult.to_dict()`` plus the page's settings (its config
+    portable, as in :func:`run_json`)."""
     body = result.to_dict()
+    body["config"] = portable_dict(result.config, file_name)
     body["settings"] = dict(settings or {})
     return _pack(SWEEP_FORMAT, body)
 

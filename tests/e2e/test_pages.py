@@ -111,6 +111,15 @@ def test_csv_upload_trains_and_bad_csv_names_the_row(browser, server, tmp_path: 
         page.get_by_text("trained on").first.wait_for(timeout=60_000)
         assert page.locator(ERROR).count() == 0
         _shot(page, "playground_csv")
+        # the shown config and command name the user's good.csv, never the server's copy,
+        # and the config holds no synthetic set's fields
+        page.get_by_text("Config, command and downloads").click()
+        codes = page.locator('[data-testid="stCode"]')
+        codes.first.wait_for(timeout=10_000)
+        shown = "\n".join(codes.all_inner_texts())
+        assert '"path": "good.csv"' in shown and "reads good.csv beside config.json" in shown
+        assert "reglab-uploads" not in shown
+        assert '"true_w"' not in shown and '"n_features"' not in shown
     finally:
         page.close()
 

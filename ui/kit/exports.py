@@ -14,8 +14,9 @@ from typing import Any
 import streamlit as st
 
 from regcore.core import RunResult, TrainConfig
-from regcore.links import export, link_params
+from regcore.links import export, link_params, portable_config
 from ui.kit.messages import say
+from ui.kit.upload import file_name
 
 TRAIN_COMMAND = "python -m regcore train config.json --out result.json"
 
@@ -54,21 +55,37 @@ def sweep_command(settings: Mapping[str, Any]) -> str:
     )
 
 
-def _config_box(cfg: TrainConfig, command: str) -> None:
-    st.caption("Config (copy with the box's button, save as `config.json`):")
-    st.code(cfg.to_json(), language="json")
-    st.caption("Reproduce it in a terminal (same numbers on CPU):")
+def config_text(prefix: str, cfg: TrainConfig) -> str:
+    """The config as the page exports it: a CSV run names the user's own file, not the
+    server's stored copy, and holds only the data fields it reads (regcore.links.portable)."""
+    return portable_config(cfg, file_name(prefix, cfg.data.path))
+
+
+def _config_box(prefix: str, cfg: TrainConfig, command: str) -> None:
+    text = config_text(prefix, cfg)
+    name = command.split()[4]  # python -m regcore train|sweep NAME.json ...
+    st.caption(f"Config (copy with the box's button, save as `{name}`):")
+    st.code(text, language="json")
+    if cfg.data.name == "csv":
+        data = json.loads(text)["data"]["path"]
+        st.caption(
+            f"Reproduce it in a terminal, in a folder holding `{name}` and your `{data}` "
+            "(same numbers on CPU):"
+        )
+        command += f"  # reads {data} beside {name}"
+    else:
+        st.caption("Reproduce it in a terminal (same numbers on CPU):")
     st.code(command, language="bash")
 
 
 def run_files(prefix: str, result: RunResult) -> None:
     """A finished run's config, its command and its downloads, in one expander."""
     with st.expander("Config, command and downloads", icon=":material/download:"):
-        _config_box(result.config, TRAIN_COMMAND)
+        _config_box(prefix, result.config, TRAIN_COMMAND)
         a, *rest = st.columns(4)
         a.download_button(
             "config.json",
-            result.config.to_json(),
+            config_text(prefix, result.config),
             "config.json",
             mime="application/json",
             key=f"{prefix}_dl_cfg",
@@ -76,11 +93,12 @@ def run_files(prefix: str, result: RunResult) -> None:
         run_downloads(rest, prefix, result, weights=True)
 
 
-# A run's files: (label, file name, what makes it, mime, key stem).
+# A run's files: (label, file name, what makes it of (result, the user's CSV name), mime,
+# key stem).
 RUN_FILES = (
     ("run (JSON)", "run.json", export.run_json, "application/json", "json"),
-    ("curves (CSV)", "curves.csv", export.run_curves_csv, "text/csv", "curves"),
-    ("weights (CSV)", "weights.csv", export.run_weights_csv, "text/csv", "weights"),
+    ("curves (CSV)", "curves.csv", lambda r, _: export.run_curves_csv(r), "text/csv", "curves"),
+    ("weights (CSV)", "weights.csv", lambda r, _: export.run_weights_csv(r), "text/csv", "weights"),
 )
 
 
@@ -101,17 +119,18 @@ def run_downloads(
             label = f"run {n} {label}" if stem != "json" else f"run {n} (JSON)"
             base, ext = name.split(".")
             name, stem = f"{base}{n}.{ext}", f"{stem}{n}"
-        place.download_button(label, make(result), name, mime=mime, key=f"{prefix}_dl_{stem}")
+        data = make(result, file_name(prefix, result.config.data.path))
+        place.download_button(label, data, name, mime=mime, key=f"{prefix}_dl_{stem}")
 
 
 def sweep_files(prefix: str, result: Any, settings: Mapping[str, Any]) -> None:
     """A finished sweep's config, its command and its downloads."""
     with st.expander("Config, command and downloads", icon=":material/download:"):
-        _config_box(result.config, sweep_command(settings))
+        _config_box(prefix, result.config, sweep_command(settings))
         a, b, c = st.columns(3)
         a.download_button(
             "config.json",
-            result.config.to_json(),
+            config_text(prefix, result.config),
             "config.json",
             mime="application/json",
             key=f"{prefix}_dl_cfg",
@@ -125,7 +144,7 @@ def sweep_files(prefix: str, result: Any, settings: Mapping[str, Any]) -> None:
         )
         c.download_button(
             "sweep (JSON)",
-            export.sweep_json(result, settings),
+            export.sweep_json(result, settings, file_name(prefix, result.config.data.path)),
             "sweep.json",
             mime="application/json",
             key=f"{prefix}_dl_json",
@@ -150,6 +169,7 @@ def compare_files(
         for i, (cfg, label) in enumerate(zip(configs, labels, strict=True)):
             st.markdown(f"**{label}**")
             _config_box(
+                prefix,
                 cfg,
                 TRAIN_COMMAND.replace("config.json", f"run{i + 1}.json").replace(
                     "result.json", f"result{i + 1}.json"

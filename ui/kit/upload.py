@@ -127,6 +127,11 @@ def _target(prefix: str, up: Upload) -> tuple[str | None, str | None]:
     return target, None
 
 
+def file_name(prefix: str, path: str | None) -> str | None:
+    """The user's own name of the file the server stored at ``path`` (None: not known)."""
+    return st.session_state.get(f"{prefix}_upload_names", {}).get(path) if path else None
+
+
 def csv_upload(prefix: str) -> tuple[Upload | None, str | None, str | None]:
     """Draw the uploader and the target select.
 
@@ -154,6 +159,8 @@ def csv_upload(prefix: str) -> tuple[Upload | None, str | None, str | None]:
     except ValueError as exc:
         return None, None, f"{file.name}: {exc}"
     up = Upload(path=str(_store(data)), name=file.name, columns=columns, n_rows=n_rows)
+    # the user's name of each stored file: an exported config names it (ui.kit.exports)
+    st.session_state.setdefault(f"{prefix}_upload_names", {})[up.path] = file.name
     target, note = _target(prefix, up)
     if target is None:
         return up, None, note
