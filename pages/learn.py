@@ -66,7 +66,7 @@ for name, item in PRESETS.items():
         if right.button("Open in Playground", key=f"learn_open_{name}"):
             st.switch_page("pages/playground.py", query_params=query)
 
-for mode in ("sklearn_sparsity", "mnist_mlp"):  # sourced comparisons: on the L1 vs L2 page
+for mode in ("sklearn_sparsity", "mnist_mlp", "mnist_mlp_normal"):  # on the L1 vs L2 page
     with st.container(border=True):
         left, right = st.columns([3.3, 1.7], vertical_alignment="center")
         c = COMPARISONS[mode]

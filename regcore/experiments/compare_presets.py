@@ -62,6 +62,14 @@ MNIST_MLP_BASE: dict[str, Any] = {
     "reg": {"kind": "l2", "lam": 0.01},
     "optim": {"name": "sgd", "lr": 0.1, "batch_size": 64, "epochs": 20},
 }
+# The source draws its weights from N(0, 1); the preset above keeps PyTorch's default
+# U(±1/√fan_in). With N(0, 1) on 784 inputs of rms 0.72 the hidden pre-activations have std
+# ≈ 20 and 82 % of the sigmoid outputs start saturated (measured on the stand-in), which
+# reverses the comparison's order: this variant is the source's init, one click away.
+MNIST_MLP_NORMAL_BASE: dict[str, Any] = {
+    **MNIST_MLP_BASE,
+    "model": {**MNIST_MLP_BASE["model"], "init": "normal", "init_std": 1.0},
+}
 # The same network and settings on the bundled 8×8 digits (64 → 200 sigmoid → 10).
 DIGITS_MLP_BASE: dict[str, Any] = {
     **MNIST_MLP_BASE,
@@ -153,7 +161,9 @@ COMPARISONS: dict[str, ComparisonPreset] = {
         "20,000 samples; L2 λ = 0.01 (½·λ·ΣW²) and L1 λ = 1e-4 (λ·Σ|W|, subgradient) on the "
         "weight matrices, our Ω at the same λ. MNIST cannot be downloaded here: the data are "
         "the synthetic MNIST-like set (10 classes of 6 styles on a curved 16-dimensional "
-        "manifold under pixel noise, values in [−1, 1]). The three runs' 60 epochs take about "
+        "manifold under pixel noise, values in [−1, 1]). Initial weights: PyTorch's default "
+        "U(±1/√fan_in), not the source's N(0, 1) — the comparison “source's N(0, 1) init” "
+        "trains that, and its order differs. The three runs' 60 epochs take about "
         "half a minute of CPU time (measured: 26 s of CPU, 133 s of wall time on a busy "
         "2-core machine): at the "
         "source's size this preset runs under the server's allowance for published "
@@ -162,12 +172,39 @@ COMPARISONS: dict[str, ComparisonPreset] = {
         reference=(0.9188, 0.8514, 0.8947),
         reference_source=MNIST_SOURCE,
         reference_note=(
-            "ours are on the synthetic stand-in, not on MNIST, so the pattern is what can "
-            "match: without a penalty the network over-fits (here train 0.93 against test "
+            "two things differ from the source, not one. The data: ours are the synthetic "
+            "stand-in, not MNIST. The initial weights: this preset keeps PyTorch's default "
+            "U(±1/√fan_in), the source draws N(0, 1). With the default init the pattern "
+            "matches: without a penalty the network over-fits (here train 0.93 against test "
             "0.88), L2 λ = 0.01 closes the gap but under-fits and costs the most accuracy "
             "(0.85, the source's 0.85), L1 λ = 1e-4 lies between (0.87; source 0.89) — the "
-            "source's order. Without a penalty the stand-in is a little harder than MNIST "
-            "for this network (0.88 against 0.92)."
+            "source's order. With the source's N(0, 1) init on the same data the order "
+            "reverses: none 0.78, L2 0.85, L1 0.79 (the variant “source's N(0, 1) init”). "
+            "So the matching order is not evidence that we run the source's experiment; "
+            "the stand-in is also a little harder than MNIST for this network (0.88 against "
+            "0.92 without a penalty)."
+        ),
+    ),
+    "mnist_mlp_normal": ComparisonPreset(
+        "MNIST-size MLP, source's N(0, 1) init",
+        load_config(MNIST_MLP_NORMAL_BASE),
+        MLP_VARIANTS,
+        "The MNIST-size experiment with the source's initial weights, N(0, 1) "
+        "(model.init = normal), instead of PyTorch's default U(±1/√fan_in); everything "
+        "else as “MNIST-size MLP”. With N(0, 1) on 784 inputs the hidden pre-activations "
+        "start with std ≈ 20 and 82 % of the sigmoid outputs saturated. It runs under the "
+        "same allowance for published experiments.",
+        reference=(0.9188, 0.8514, 0.8947),
+        reference_source=MNIST_SOURCE,
+        reference_note=(
+            "with the source's own init the order on the synthetic stand-in reverses: none "
+            "0.78 (train 0.90), L2 λ = 0.01 0.85, L1 λ = 1e-4 0.79, where the source on "
+            "MNIST has none best (0.92) and L2 worst (0.85). The L2 step shrinks every weight "
+            "by 1 − lr·λ = 0.999 per step, 6,260 times in 20 epochs (a factor 0.002 from the "
+            "penalty alone), which pulls the saturated units back; the L1 subgradient moves "
+            "each weight by lr·λ = 1e-5 per step, 0.06 in all, against weights of size 1, "
+            "so L1 trains almost as no penalty does. PyTorch's default init (the “MNIST-size "
+            "MLP” preset) gives the source's order here: 0.88, 0.85, 0.87."
         ),
     ),
     "digits_mlp": ComparisonPreset(

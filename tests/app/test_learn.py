@@ -19,7 +19,7 @@ def test_learn_page_renders_objective_mappings_and_presets():
     assert "Lasso(alpha=a)" in text and "a = λ/2" in text and "a = n·λ/2" in text
     assert len(at.latex) == 1
     buttons = [b for b in at.button if b.key and b.key.startswith("learn_open_")]
-    assert len(buttons) == len(PRESETS) + 2  # and two sourced comparisons of L1 vs L2
+    assert len(buttons) == len(PRESETS) + 3  # and three sourced comparisons of L1 vs L2
     captions = " ".join(c.value for c in at.caption)
     assert "Reproduced by the tests within: ‖w‖₂ = 13.32 ± 5 %" in captions
     # the textbook's ½·MSE beside our MSE: both figures in both units
@@ -62,3 +62,15 @@ def test_learn_page_misconception_demos_show_their_numbers():
     at.button(key="learn_myth_dropout_test_scaling").click().run()
     assert len(at.success) == 2  # the first demo's numbers stay on screen
     assert any("1/(1−p) = 2" in s.value for s in at.success)
+
+
+def test_learn_page_mnist_source_init_variant_opens_in_one_click():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/learn.py").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "With the source's N(0, 1) init on the same data the order reverses" in captions
+    at.button(key="learn_open_mnist_mlp_normal").click().run()
+    assert not at.exception
+    assert at.title[0].value == "L1 vs L2"
+    assert at.radio(key="cmp_mode").value == "mnist_mlp_normal"
