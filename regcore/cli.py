@@ -163,11 +163,32 @@ def choice_line(result: Any) -> str:
     c = result.choice()
     if c is None:
         return "no λ chosen: every λ diverged"
-    return (
+    line = (
         f"λ* = {c['lam']:.4g} chosen on validation ({c['n_val']} of the training samples "
         f"held out, models fit {c['n_fit']}): validation loss {c['val_loss']:.4g}, "
         f"its test loss {c['test_loss']:.4g}"
     )
+    return line + "".join(f"\ncaution: {text}" for text in _cautions(result))
+
+
+def _cautions(result: Any) -> list[str]:
+    """Why a sweep's choice of λ is uncertain (regcore.sweeps.assess_choice), in short lines."""
+    from regcore.sweeps import MIN_HELD_OUT, assess_choice
+
+    r = assess_choice(result)
+    out = []
+    if r is None:
+        return out
+    if r.few_held_out:
+        out.append(f"{r.n_val} held-out samples, fewer than {MIN_HELD_OUT}: a weak choice")
+    if r.undetermined and r.tied is not None:
+        out.append(f"λ from {r.tied[0]:.4g} to {r.tied[1]:.4g} within one standard error")
+    if r.test.disagrees and r.test.median is not None:
+        out.append(
+            f"test loss over repeats from {r.test.low:.4g} to {r.test.high:.4g}: "
+            f"median {r.test.median:.4g}"
+        )
+    return out
 
 
 def _cmd_data(args: argparse.Namespace) -> int:

@@ -108,6 +108,7 @@ STD_KEYS = (
     "test_acc",
 )
 CHOICE_RULE = "lowest mean validation loss"
+REPEAT_KEYS = ("val_loss", "test_loss")  # kept per repeat: a choice's spread and median
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ class SweepResult:
     seconds: float = 0.0
     n_fit: int = 0  # training samples each model fits (per repeat)
     n_val: int = 0  # training samples held out for validation (0: none, an old export)
+    # val_loss and test_loss per λ, one value per repeat (repeats > 1; empty before, or R = 1)
+    by_repeat: dict[str, list[list[float]]] = field(default_factory=dict)
 
     @property
     def best_index(self) -> int | None:
@@ -173,6 +176,7 @@ class SweepResult:
             "n_fit": self.n_fit,
             "n_val": self.n_val,
             "repeats": self.repeats,
+            "by_repeat": self.by_repeat,
             "history": {key: list(curves) for key, curves in self.history.items()},
             "weights": list(self.weights),
             "true_w": self.true_w,

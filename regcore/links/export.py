@@ -257,6 +257,7 @@ def load_sweep_json(data: bytes | str) -> tuple[SweepResult, dict[str, Any]]:
         for k, curve in enumerate(curves):
             _numbers(curve, f"history.{str(key)[:40]}[{k}]")
     rows = [{k: (math.nan if v is None else v) for k, v in r.items()} for r in rows]
+    by_repeat = _by_repeat(body.get("by_repeat") or {}, len(lambdas))
     split = {key: body.get(key, 0) for key in ("n_fit", "n_val")}  # 0: exported before
     for key, v in split.items():
         if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= cfg.data.n_train:
@@ -269,6 +270,7 @@ def load_sweep_json(data: bytes | str) -> tuple[SweepResult, dict[str, Any]]:
         weights=weights,
         stopped=bool(body.get("stopped")),
         repeats=int(body.get("repeats", 1)),
+        by_repeat=by_repeat,
         history={
             k: [[math.nan if x is None else x for x in c] for c in v] for k, v in history.items()
         },
@@ -279,6 +281,21 @@ def load_sweep_json(data: bytes | str) -> tuple[SweepResult, dict[str, Any]]:
     _check_choice(body.get("choice"), result)
     settings = body.get("settings") if isinstance(body.get("settings"), dict) else {}
     return result, settings
+
+
+def _by_repeat(raw: Any, n: int) -> dict[str, list[list[float]]]:
+    """A sweep's per-repeat losses (``{"val_loss": [[per repeat] per λ], ...}``), checked."""
+    if not isinstance(raw, dict) or not set(raw) <= {"val_loss", "test_loss"}:
+        raise ValueError("by_repeat must map val_loss / test_loss to one list of repeats per λ")
+    out = {}
+    for key, per_lam in raw.items():
+        if not isinstance(per_lam, list) or len(per_lam) != n:
+            raise ValueError(f"by_repeat.{key} must hold one list of repeats per λ")
+        out[key] = [
+            [math.nan if v is None else v for v in _numbers(vals, f"by_repeat.{key}[{k}]")]
+            for k, vals in enumerate(per_lam)
+        ]
+    return out
 
 
 ROW_TEXT = {"device"}  # the only text column of a sweep row

@@ -9,6 +9,7 @@ from regcore.sweeps.biasvar import (
     bias_variance,
     bias_variance_dropout,
 )
+from regcore.sweeps.choice import MIN_HELD_OUT, ChoiceReport, Spread, assess_choice
 from regcore.sweeps.lambda_sweep import (
     SweepResult,
     exact_path,
@@ -20,6 +21,10 @@ from regcore.sweeps.lambda_sweep import (
 from regcore.sweeps.paths import ExactPath
 
 __all__ = [
+    "MIN_HELD_OUT",
+    "ChoiceReport",
+    "Spread",
+    "assess_choice",
     "BiasVarianceResult",
     "ExactPath",
     "KNOWN_TRUTH",

@@ -36,6 +36,7 @@ from regcore.batched import can_batch, train_batched
 from regcore.core import (
     BOUNDS,
     MAX_WORK,
+    REPEAT_KEYS,
     STD_KEYS,
     RunResult,
     StopSignal,
@@ -171,6 +172,7 @@ def sweep(
 def _from_batched(cfg, lams, ds: Dataset, out, repeats: int) -> SweepResult:
     epochs_run = out.history["train_loss"].shape[0] if out.history else 0
     means = {key: v.mean(0).tolist() for key, v in out.final.items()}
+    by_repeat = {k: out.final[k].T.tolist() for k in REPEAT_KEYS if k in out.final and repeats > 1}
     stds = {
         key: v.std(0).tolist() for key, v in out.final.items() if key in STD_KEYS and repeats > 1
     }
@@ -205,6 +207,7 @@ def _from_batched(cfg, lams, ds: Dataset, out, repeats: int) -> SweepResult:
         config=cfg,
         lambdas=lams,
         rows=rows,
+        by_repeat=by_repeat,
         weights=weights,
         stopped=out.stopped,
         repeats=repeats,

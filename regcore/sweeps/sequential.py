@@ -16,6 +16,7 @@ from typing import Any
 import torch
 
 from regcore.core import (
+    REPEAT_KEYS,
     STD_KEYS,
     RunResult,
     StopSignal,
@@ -77,10 +78,13 @@ def sequential(cfg, cfgs, lams, datasets, vals, stop, on_epoch) -> SweepResult:
             if on_epoch is not None:
                 on_epoch(_progress(runs, lams, done, total))
     rows, weights, history = [], [], {}
+    by_repeat: dict[str, list[list[float]]] = {}
     for k, lam in enumerate(lams):
         got = [runs[r][k] for r in range(len(cfgs)) if runs[r][k] is not None]
         if not got:
             break
+        for key in REPEAT_KEYS if len(cfgs) > 1 else ():
+            by_repeat.setdefault(key, []).append([g.metrics.get(key, math.nan) for g in got])
         row = {"lam": lam, **got[0].metrics}
         for key in STD_KEYS:
             vals = [g.metrics[key] for g in got if key in g.metrics]
@@ -96,6 +100,7 @@ def sequential(cfg, cfgs, lams, datasets, vals, stop, on_epoch) -> SweepResult:
         config=cfg,
         lambdas=lams,
         rows=rows,
+        by_repeat=by_repeat,
         weights=weights,
         stopped=stopped,
         repeats=len(cfgs),

@@ -29,6 +29,7 @@ from ui.kit.messages import say
 from ui.kit.widgets import fmt, log_options
 from ui.live import stream as live
 from ui.live.runner import Job
+from ui.sweep.choice import choice_note, held_out_warning
 
 DEFAULT = SweepSettings()  # the page's defaults and its keys' bounds: regcore.links
 RANGE = log_options(DEFAULT.lam_min, DEFAULT.lam_max)
@@ -202,35 +203,6 @@ def underflow_note(res) -> str | None:
     )
 
 
-def choice_note(res: SweepResult) -> str | None:
-    """The λ chosen on validation and its test loss, in words (None: nothing to choose)."""
-    c = res.choice()
-    if spec(res.config.reg).role == "none":
-        return None
-    if c is None:
-        if not res.n_val:
-            return "This sweep was saved before sweeps held out a validation split: no λ is chosen."
-        return None
-    band = ""
-    if res.repeats > 1:
-        sd = res.rows[c["index"]].get("val_loss_std")
-        band = f" ± {sd:.3g}" if sd is not None and math.isfinite(sd) else ""
-        band += f" (mean ± std over {res.repeats} repeats)"
-    text = (
-        f"**λ\\* = {c['lam']:.3g}** chosen on validation — the lowest validation loss, "
-        f"{c['val_loss']:.3g}{band}, on {c['n_val']} training samples held out (the models "
-        f"fit the other {c['n_fit']}). **Its test loss: {c['test_loss']:.3g}** — the test "
-        "set played no part in the choice, so this is an honest estimate."
-    )
-    if c.get("lam_by_test") is not None and c["lam_by_test"] != c["lam"]:
-        text += (
-            f" Picking the λ with the lowest *test* loss would give λ = {c['lam_by_test']:.3g} "
-            f"and report {c['test_loss_by_test']:.3g}, a number made optimistic by the choice "
-            "itself ([why](learn#choosing-on-the-test-set))."
-        )
-    return text
-
-
 def diverged_note(res) -> str | None:
     """What diverged, and the likely cure, for a sweep with diverged λ (else None)."""
     idx = figs.diverged_indices(res)
@@ -396,6 +368,9 @@ def draw_result(prefix: str, out: SweepJob) -> None:
     note = choice_note(res)
     if note:
         st.markdown(note)
+    note = held_out_warning(res)
+    if note:
+        st.warning(note)
     event = _panels(res, out.exact, res.config.optim.epochs, select_key=f"{prefix}_loss")
     key, token = f"{prefix}_pick", (len(res.rows), res.lambdas[0], res.lambdas[-1], res.seconds)
     if st.session_state.get(f"{prefix}_pick_for") != token or key not in st.session_state:
