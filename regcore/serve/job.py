@@ -148,6 +148,7 @@ class Job:
         self.owner, self.key, self.estimate_s, self.gpu = owner, key, estimate_s, gpu
         self.budget_s: float | None = None  # its own allowance (a named preset), else the queue's
         self.promised_s = 0.0  # the wait it was admitted with (small runs pass it until due)
+        self.fast = False  # whether it runs on the fast lane (beside the K slots)
         self.status = "queued"  # queued | running | done | stopped | failed
         self.stop_reason: str | None = None  # one of STOP_REASONS once stop() was called
         self.events: list[Any] = []

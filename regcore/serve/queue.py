@@ -6,10 +6,11 @@
     job.status, job.events, job.result, job.error, job.position(), job.wait_s(), job.stop()
 
 Admission (``submit`` raises :class:`Refused` with a message for the user): by honest wait
-(``regcore.serve.admission``: admitted when its estimated wait is at most ``max_wait_s``,
-small runs ahead of big ones); one unfinished job per (owner, key); at most
-``starts_per_minute`` starts per owner; a run estimated above ``budget_s`` is refused up
-front; ``max_waiting`` queued jobs at most (a memory guard).
+(``regcore.serve.admission``: admitted when its estimated wait is at most ``max_wait_s``;
+small runs ahead of big ones; tiny ones also on a fast lane, one worker beside the K
+slots); one unfinished job per (owner, key); at most ``starts_per_minute`` starts per
+owner; a run estimated above ``budget_s`` is refused up front; ``max_waiting`` queued jobs
+at most (a memory guard).
 A watchdog stops a running job past ``budget_s`` (its partial result is kept,
 ``stop_reason = "budget"``) and cancels every job of an owner that ``owner_alive`` reports
 gone for ``grace_s`` (a closed tab). Jobs run through a :class:`Backend`: in this process
@@ -30,7 +31,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from regcore.serve.admission import place, retry_after, start_in
+from regcore.serve.admission import fast_start_in, place, retry_after, start_in, tiny
 from regcore.serve.job import (
     Backend,
     FnWork,
@@ -84,6 +85,10 @@ class JobQueue:
             threading.Thread(target=self._work, name=f"reglab-worker-{i}", daemon=True)
             for i in range(self.limits.max_jobs)
         ]
+        # the fast lane: one more worker, for tiny runs only (regcore.serve.admission)
+        self._threads.append(
+            threading.Thread(target=self._work, args=(True,), name="reglab-fast", daemon=True)
+        )
         self._threads.append(threading.Thread(target=self._watch, name="reglab-watch", daemon=True))
         for t in self._threads:
             t.start()
@@ -135,7 +140,7 @@ class JobQueue:
                     retry = starts[0] + 60.0 - now
                     raise Refused("rate", rate_message(lim.starts_per_minute, retry), retry)
             at = place(self._queue, estimate_s, now)
-            wait = self._start_in(at)
+            wait = self._start_in(at, estimate_s)
             if wait > lim.max_wait_s:
                 retry = retry_after(wait, lim.max_wait_s)
                 raise Refused("busy", wait_message(wait, lim.max_wait_s, retry), retry)
@@ -220,18 +225,23 @@ class JobQueue:
         with self._cond:
             for i, queued in enumerate(self._queue):
                 if queued is job:
-                    return self._start_in(i)
+                    return self._start_in(i, queued.estimate_s)
         return 0.0
 
-    def _start_in(self, at: int) -> float:
-        """Seconds until a run at place ``at`` in line (0 = next) starts (under the lock)."""
-        ahead = (j.estimate_s for j in itertools.islice(self._queue, at))
-        remaining = [j.remaining_s() for j in self._running]
-        return start_in(remaining, ahead, self.limits.max_jobs)
+    def _start_in(self, at: int, estimate_s: float | None) -> float:
+        """Seconds until a run of ``estimate_s`` at place ``at`` in line (0 = next) starts
+        (under the lock): on a slot, or for a tiny run on the fast lane if that is sooner."""
+        ahead = [j.estimate_s for j in itertools.islice(self._queue, at)]
+        remaining = [j.remaining_s() for j in self._running if not j.fast]
+        wait = start_in(remaining, ahead, self.limits.max_jobs)
+        if not tiny(estimate_s):
+            return wait
+        lane = [j.remaining_s() for j in self._running if j.fast]
+        return min(wait, fast_start_in(lane[0] if lane else 0.0, ahead))
 
     def _free_in(self) -> float:
         """Seconds until the first slot is expected to free (for the busy message)."""
-        rem = [j.remaining_s() for j in self._running]
+        rem = [j.remaining_s() for j in self._running if not j.fast]
         return min(rem) + sum(j.estimate_s or 1.0 for j in self._queue) / len(rem) if rem else 1.0
 
     # -- cancellation ------------------------------------------------------------------
@@ -276,28 +286,33 @@ class JobQueue:
         return sum(t.is_alive() for t in self._threads)
 
     # -- workers -----------------------------------------------------------------------
-    def _next(self) -> Job | None:
-        """The first queued job that may start now (a CUDA job waits for a GPU slot)."""
+    def _next(self, fast: bool) -> Job | None:
+        """The first queued job that may start now on a slot (a CUDA job waits for a GPU
+        slot) or, for the fast lane, the first tiny CPU run."""
+        if fast:
+            return next((j for j in self._queue if tiny(j.estimate_s) and not j.gpu), None)
         gpus = sum(j.gpu for j in self._running)
         for job in self._queue:
             if not job.gpu or gpus < self.limits.gpu_jobs:
                 return job
         return None
 
-    def _work(self) -> None:
+    def _work(self, fast: bool = False) -> None:
+        threads = 1 if fast else self.limits.threads_per_job
         while True:
             with self._cond:
-                while not self._closed.is_set() and (job := self._next()) is None:
+                while not self._closed.is_set() and (job := self._next(fast)) is None:
                     self._cond.wait()
                 if self._closed.is_set():
                     return
                 self._queue.remove(job)
-                job.status, job.started_at = "running", time.monotonic()
+                job.status, job.started_at, job.fast = "running", time.monotonic(), fast
                 self._running.add(job)
-                self.trace.peak_running = max(self.trace.peak_running, len(self._running))
-                running = len(self._running)
-            self.trace.write({"event": "start", "id": job.id, "running": running, "t": time.time()})
-            job.run_on(self.backend, self.limits.threads_per_job, fault=job.id == self._fault_id)
+                running = sum(not j.fast for j in self._running)  # in the K slots
+                self.trace.peak_running = max(self.trace.peak_running, running)
+            start = {"event": "start", "id": job.id, "running": running, "fast": fast}
+            self.trace.write({**start, "t": time.time()})
+            job.run_on(self.backend, threads, fault=job.id == self._fault_id)
             with self._cond:
                 self._running.discard(job)
                 self._finished.append(job.record())

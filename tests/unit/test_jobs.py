@@ -447,3 +447,28 @@ def test_jobs_a_job_asks_its_line_through_the_line_protocol() -> None:
     assert (job.position(), job.wait_s()) == (4, 2.5)
     job.stop()
     assert line.cancelled == [job] and job.stop_requested and job.stop_reason == "user"
+
+
+def test_fast_lane_a_tiny_run_starts_while_long_runs_hold_every_slot() -> None:
+    runner = Runner(max_jobs=2, max_wait_s=30.0)
+    gate = threading.Event()
+    long = [runner.submit(_blocker(gate), estimate_s=40.0) for _ in range(2)]
+    _wait(lambda: all(j.status == "running" for j in long))
+    with pytest.raises(Refused):  # not tiny: it would wait 40 s for a slot
+        runner.submit(_blocker(gate), estimate_s=1.0)
+    tiny = runner.submit(lambda stop, emit: "quick", estimate_s=0.02)
+    assert tiny.wait(5) and tiny.result == "quick" and tiny.fast  # beside the K slots
+    assert runner.stats()["peak_running"] == 2  # the K slots never held more
+    # a tiny run waits only for the tiny runs ahead of it on the lane, never 40 s
+    gate_tiny = threading.Event()
+    first = runner.submit(_blocker(gate_tiny), estimate_s=0.03)
+    _wait(lambda: first.status == "running")
+    second = runner.submit(lambda stop, emit: 1, estimate_s=0.03)
+    assert second.wait_s() <= 0.3
+    gate_tiny.set()
+    assert second.wait(5) and second.fast
+    cuda = runner.submit(lambda stop, emit: 1, estimate_s=0.02, gpu=True)
+    time.sleep(0.3)
+    assert cuda.status == "queued"  # a CUDA run takes a GPU slot, never the fast lane
+    gate.set()
+    assert all(j.wait(5) for j in (*long, cuda))
