@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from regcore.core import BOUNDS, TrainConfig
+from regcore.core import BOUNDS, CATALOG, TrainConfig
 from regcore.experiments import NetVariant
 from regcore.links import (
     DATA_SETS,
@@ -129,9 +129,9 @@ def base_controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
     with c[0]:
         values["data.n_train"] = number(prefix, "data.n_train", "training samples")
     with c[1]:
-        if name != "digits":
+        if "noise" in CATALOG[name].uses:
             values["data.noise"] = number(prefix, "data.noise", "noise")
-    kinds = ("mlp", "cnn") if name == "digits" else ("mlp",)
+    kinds = tuple(k for k in CATALOG[name].models if k != "linear")
     c = st.columns(2)
     with c[0]:
         values["model.kind"] = choice(prefix, "model.kind", "network", kinds)

