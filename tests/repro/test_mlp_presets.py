@@ -6,7 +6,7 @@ from regcore.experiments.compare_presets import COMPARISONS
 from regcore.experiments.comparison import compare, summary
 
 
-@pytest.mark.parametrize("name", ["mnist_mlp", "digits_mlp"])
+@pytest.mark.parametrize("name", ["mnist_mlp", "mnist_real_mlp", "digits_mlp"])
 def test_mlp_presets_use_the_source_settings(name):
     preset = COMPARISONS[name]
     cfgs = [v.apply(preset.config()) for v in preset.variants]
@@ -64,3 +64,19 @@ def test_mlp_presets_source_init_reverses_the_order_at_reduced_size(name):
         assert l2 < min(none, l1)
     else:  # the source's N(0, 1): L2 is best by far, L1 trains like no penalty
         assert l2 > max(none, l1) + 0.05 and abs(l1 - none) < 0.01
+
+
+def test_mlp_presets_real_mnist_runs_the_source_network_on_real_digits():
+    preset = COMPARISONS["mnist_real_mlp"]
+    assert preset.reference == COMPARISONS["mnist_mlp"].reference
+    assert "4,000" in preset.reference_note and "U(±1/√fan_in)" in preset.reference_note
+    base = preset.config()
+    assert (base.data.name, base.data.n_train, base.data.n_test) == ("mnist", 4_000, 1_000)
+    assert base.model.hidden == (200,) and base.optim.epochs == 20  # the source's 20 epochs
+    res = compare(base.replace(**{"optim.epochs": 3}), preset.variants)
+    rows = summary(res)
+    assert [r["status"] for r in rows] == ["done"] * 3
+    none, l2, l1 = rows
+    acc = [r["test acc"] for r in rows]  # 3 epochs: 0.82 / 0.80 / 0.82
+    assert all(0.7 < a < 0.97 for a in acc), acc
+    assert l2["‖w‖₂"] < none["‖w‖₂"] and l1["‖w‖₁"] < none["‖w‖₁"]
