@@ -13,6 +13,7 @@ from regcore.figures.curves import (
     refresh_loss_curves,
     run_summary,
 )
+from regcore.figures.cv import fig_cv_curve
 from regcore.figures.dropout import (
     fig_bias_variance_dropout,
     fig_dropout_sweep,
@@ -49,6 +50,7 @@ __all__ = [
     "fig_bias_variance_dropout",
     "fig_coef_paths",
     "fig_compare_curves",
+    "fig_cv_curve",
     "fig_digit_weights_grid",
     "fig_dropout_sweep",
     "fig_geometry",

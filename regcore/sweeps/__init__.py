@@ -10,6 +10,7 @@ from regcore.sweeps.biasvar import (
     bias_variance_dropout,
 )
 from regcore.sweeps.choice import MIN_HELD_OUT, ChoiceReport, Spread, assess_choice
+from regcore.sweeps.cv import FOLDS, CVResult, cross_validate, kfold, one_se_index
 from regcore.sweeps.lambda_sweep import (
     SweepResult,
     exact_path,
@@ -26,14 +27,19 @@ __all__ = [
     "Spread",
     "assess_choice",
     "BiasVarianceResult",
+    "CVResult",
+    "FOLDS",
     "ExactPath",
     "KNOWN_TRUTH",
     "SweepResult",
     "bias_variance",
     "bias_variance_dropout",
+    "cross_validate",
     "exact_path",
     "fit_split",
+    "kfold",
     "log_grid",
+    "one_se_index",
     "run_result",
     "sweep",
 ]
