@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import chart_specs
+from tests.app.conftest import chart_specs, link_of
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -68,3 +68,20 @@ def test_sweep_page_stop_keeps_what_was_computed():
     assert len(res.rows) == 256  # every λ keeps a row, stopped or not
     if res.stopped:
         assert res.rows[0]["epochs_run"] < res.config.optim.epochs
+
+
+def test_sweep_page_five_fold_cv_draws_its_curve_and_both_choices():
+    at = _open()
+    at.radio(key="sw_choose").set_value("5-fold").run()
+    at.toggle(key="sw_bv").set_value(False).run()
+    assert link_of(at)["sweep.choose"] == "5-fold"  # the link holds the choice
+    at.button(key="sw_go").click().run()
+    _finish(at, timeout=120)
+    assert not at.exception
+    cv = at.session_state["sw_result"].cv
+    assert cv is not None and cv.folds == 5 and len(cv.cv_loss) == 32
+    c = cv.choice()
+    note = next(m.value for m in at.markdown if "5-fold cross-validation" in m.value)
+    assert f"λ_min = {c['min']['lam']:.3g}" in note and f"{c['1se']['test_loss']:.3g}" in note
+    cv_chart = next(s for s in chart_specs(at) if "cross-validation" in str(s["layout"]["title"]))
+    assert cv_chart["data"][0]["name"] == "5-fold CV loss ± 1 standard error"

@@ -146,3 +146,13 @@ def test_link_schemes_the_compare_pages_default_mode_is_its_first_comparison():
 )
 def test_link_schemes_one_value_encoder(value, text):
     assert encode_value(value) == text
+
+
+def test_link_schemes_sweep_choose_travels_and_gives_k():
+    from regcore.links import SweepSettings
+
+    assert SweepSettings().choose == "validation" and SweepSettings().folds() == 0
+    s = SweepSettings(choose="10-fold")
+    assert s.to_params() == {"sweep.choose": "10-fold"} and s.folds() == 10
+    back, problems = SweepSettings.from_params({"sweep.choose": "7-fold"})
+    assert back.choose == "validation" and "validation, 5-fold, 10-fold" in problems[0]

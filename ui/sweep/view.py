@@ -16,9 +16,11 @@ from regcore.links import SweepSettings
 from regcore.sweeps import (
     KNOWN_TRUTH,
     BiasVarianceResult,
+    CVResult,
     ExactPath,
     SweepResult,
     bias_variance,
+    cross_validate,
     exact_path,
     fit_split,
     run_result,
@@ -30,6 +32,7 @@ from ui.kit.widgets import fmt, log_options
 from ui.live import stream as live
 from ui.live.runner import Job
 from ui.sweep.choice import choice_note, held_out_warning
+from ui.sweep.cv import choose_control, draw_cv
 
 DEFAULT = SweepSettings()  # the page's defaults and its keys' bounds: regcore.links
 RANGE = log_options(DEFAULT.lam_min, DEFAULT.lam_max)
@@ -92,6 +95,7 @@ def seed_from_link(prefix: str, params: dict[str, str] | None) -> None:
     st.session_state[f"{prefix}_k"] = s.k
     st.session_state[f"{prefix}_r"] = s.repeats
     st.session_state[f"{prefix}_bv"] = s.bias_variance
+    st.session_state[f"{prefix}_choose"] = s.choose
 
 
 def range_key(prefix: str) -> str:
@@ -137,7 +141,12 @@ def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
         "linear, sparse, polynomial",
     )
     settings = SweepSettings(
-        lam_min=lo, lam_max=hi, k=int(k), repeats=int(r), bias_variance=bool(bv) or not truth
+        lam_min=lo,
+        lam_max=hi,
+        k=int(k),
+        repeats=int(r),
+        bias_variance=bool(bv) or not truth,
+        choose=choose_control(prefix),
     )
     return SweepPlan(
         lams=settings.lambdas(),
@@ -157,6 +166,7 @@ class SweepJob:
     bv_stopped: bool = False  # the sweep finished but its bias–variance phase was stopped
     settings: dict[str, Any] = dataclasses.field(default_factory=dict)  # SweepSettings, as a dict
     opened_from: str | None = None  # the file's name when opened from a saved sweep
+    cv: CVResult | None = None  # k-fold cross-validation of λ, when chosen
 
 
 def job_fn(cfg: TrainConfig, plan: SweepPlan):
@@ -166,8 +176,11 @@ def job_fn(cfg: TrainConfig, plan: SweepPlan):
         res = sweep(cfg, plan.lams, stop=stop, repeats=plan.repeats, on_epoch=emit)
         exact = exact_path(cfg, plan.lams, data=fit_split(cfg))  # what repeat 0's models fit
         settings = dataclasses.asdict(plan.settings)
+        cv = None
+        if plan.settings.folds() and not res.stopped:
+            cv = cross_validate(cfg, plan.lams, plan.settings.folds(), stop, repeats=plan.repeats)
         if not (plan.bias_variance and not res.stopped):
-            return SweepJob(sweep=res, exact=exact, settings=settings)
+            return SweepJob(sweep=res, exact=exact, settings=settings, cv=cv)
         bv = bias_variance(
             cfg,
             plan.lams,
@@ -176,8 +189,8 @@ def job_fn(cfg: TrainConfig, plan: SweepPlan):
             on_epoch=lambda ev: emit((BV_PHASE, ev)),
         )
         if bv.stopped:
-            return SweepJob(sweep=res, exact=exact, settings=settings, bv_stopped=True)
-        return SweepJob(sweep=res, exact=exact, settings=settings, bv=bv)
+            return SweepJob(sweep=res, exact=exact, settings=settings, bv_stopped=True, cv=cv)
+        return SweepJob(sweep=res, exact=exact, settings=settings, bv=bv, cv=cv)
 
     return run
 
@@ -243,6 +256,8 @@ def estimate(cfg: TrainConfig, plan: SweepPlan) -> float:
     """Estimated seconds of the sweep, plus the bias–variance retraining when it is on."""
     models = len(plan.lams) * plan.repeats
     seconds = live.estimate(cfg, models=max(models, 2))
+    if plan.settings.folds():  # k fold models and one refit per λ and repeat
+        seconds += live.estimate(cfg, models=models * (plan.settings.folds() + 1))
     if plan.bias_variance:
         seconds += live.estimate(
             cfg, models=len(plan.lams) * SweepSettings.bias_variance_sets(plan.repeats)
@@ -380,6 +395,7 @@ def draw_result(prefix: str, out: SweepJob) -> None:
     if clicked is not None and clicked != st.session_state.get(f"{prefix}_clicked"):
         st.session_state[key] = clicked  # a new click moves the slider below
     st.session_state[f"{prefix}_clicked"] = clicked
+    draw_cv(out.cv)
     if out.exact is not None:
         st.caption(EXACT_NOTE.format(method=out.exact.method, n_fit=res.n_fit or "training"))
     bv = out.bv

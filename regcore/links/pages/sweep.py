@@ -1,4 +1,5 @@
-"""The λ sweep page's own settings: a log-spaced λ range of K points, R repeats.
+"""The λ sweep page's own settings: a log-spaced λ range of K points, R repeats, and how λ
+is chosen (one validation split, or k-fold cross-validation).
 
 The run config travels as config fields; these travel under ``sweep.*``, each checked
 against its key (``SweepSettings.keys``), so a bad or hostile value is named and dropped
@@ -16,13 +17,15 @@ from regcore.links.scheme import Key, LinkSettings, register
 from regcore.sweeps import log_grid
 
 LAM_LO, LAM_HI = 1e-6, BOUNDS["reg.lam"][1]  # what a link's λ range may span
+CHOOSE = ("validation", "5-fold", "10-fold")  # one held-out split, or k-fold CV (sweeps.cv)
 BIAS_VARIANCE_SETS = 8  # fresh training sets per λ of the bias–variance panel, at least
 
 
 @register
 @dataclass(frozen=True, kw_only=True)
 class SweepSettings(LinkSettings):
-    """The λ sweep page's own settings: a log-spaced λ range of K points, R repeats."""
+    """The λ sweep page's own settings: a log-spaced λ range of K points, R repeats, and how λ
+    is chosen (one validation split, or k-fold cross-validation)."""
 
     prefix: ClassVar[str] = "sweep"
     keys: ClassVar[Mapping[str, Key]] = {
@@ -31,6 +34,7 @@ class SweepSettings(LinkSettings):
         "k": Key("int", 4, 256),
         "repeats": Key("int", 1, 32),
         "bias_variance": Key("bool"),
+        "choose": Key("choice", CHOOSE),
     }
 
     lam_min: float = 1e-4  # smallest λ
@@ -38,9 +42,10 @@ class SweepSettings(LinkSettings):
     k: int = 32  # λ points, log-spaced
     repeats: int = 1  # fresh data and init per repeat
     bias_variance: bool = True  # also retrain for the bias–variance panel (known truth)
+    choose: str = "validation"  # how λ is chosen: see CHOOSE
 
     def __post_init__(self) -> None:
-        for name in ("lam_min", "lam_max", "k", "repeats"):
+        for name in ("lam_min", "lam_max", "k", "repeats", "choose"):
             self.check_key(name)
         if self.lam_min > self.lam_max:
             raise ValueError(
@@ -51,6 +56,10 @@ class SweepSettings(LinkSettings):
     def lambdas(self) -> list[float]:
         """K log-spaced strengths from ``lam_min`` to ``lam_max`` (one when they are equal)."""
         return log_grid(self.lam_min, self.lam_max, self.k)
+
+    def folds(self) -> int:
+        """k of k-fold cross-validation; 0 when λ is chosen on one validation split."""
+        return 0 if self.choose == "validation" else int(self.choose.split("-")[0])
 
     @staticmethod
     def bias_variance_sets(repeats: int) -> int:
