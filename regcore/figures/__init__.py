@@ -38,6 +38,7 @@ from regcore.figures.sweep import (
     fig_sweep_norm,
     fig_sweep_zeros,
 )
+from regcore.figures.units import fig_unit_images
 from regcore.figures.weights import fig_weight_hist, fig_weight_hist_over_epochs, layer_names
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "fig_sweep_loss",
     "fig_sweep_norm",
     "fig_sweep_zeros",
+    "fig_unit_images",
     "fig_weight_hist",
     "fig_weight_hist_over_epochs",
     "fig_weight_histograms",

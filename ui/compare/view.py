@@ -17,7 +17,7 @@ from regcore.experiments import (
     summary,
 )
 from regcore.figures import compare as figs
-from regcore.figures import fig_digit_weights_grid, reg_label
+from regcore.figures import fig_digit_weights_grid, fig_unit_images, reg_label
 from regcore.links import CompareSettings, read_link
 from ui.kit import present
 from ui.kit.controls import link_problem
@@ -273,6 +273,13 @@ def draw_result(prefix: str, res: CompareResult, mode: str, base: TrainConfig) -
     if mode == "digits":
         st.markdown("**Pixel weights per class** (red positive, blue negative, white 0)")
         present.chart(fig_digit_weights_grid(res), key=f"{prefix}_digits")
+    first = res.runs[0] if res.runs else None
+    if first is not None and first.image_shape and first.config.model.kind == "mlp":
+        st.markdown(
+            "**First-layer weights**, each hidden unit's as an image (red positive, blue "
+            "negative, white 0; each run its own scale): L1 leaves sparse strokes, L2 a blur"
+        )
+        present.chart(fig_unit_images(res), key=f"{prefix}_units")
     rows = summary(res)
     preset = COMPARISONS[mode]
     if preset.reference and len(rows) == len(preset.reference):

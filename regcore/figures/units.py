@@ -1,0 +1,76 @@
+"""An MLP's first-layer weights on an image set, each hidden unit's 784 weights as a 28 × 28
+image: L1's sparse strokes beside L2's smooth blur (the L1 vs L2 page's MNIST presets)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from regcore.experiments import CompareResult
+from regcore.figures.style import FONT_SIZE, styled
+
+UNITS_PER_ROW = 20  # a mosaic of 200 units is 10 rows of 20
+
+
+def unit_mosaic(weights: np.ndarray, shape: tuple[int, int], per_row: int = UNITS_PER_ROW):
+    """Hidden units' input weights (units, h·w) tiled as one image, units one pixel apart
+    (NaN gaps), row by row: shape (rows·(h+1) − 1, per_row·(w+1) − 1)."""
+    h, w = shape
+    n = weights.shape[0]
+    rows, cols = math.ceil(n / per_row), min(n, per_row)
+    out = np.full((rows * (h + 1) - 1, cols * (w + 1) - 1), np.nan)
+    for u in range(n):
+        r, c = divmod(u, per_row)
+        out[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = weights[u].reshape(h, w)
+    return out
+
+
+def fig_unit_images(result: CompareResult, title: str | None = None) -> go.Figure:
+    """Each run's first-layer weights, one small image per hidden unit, one panel per run.
+
+    Each panel has its own symmetric colour scale (white is 0): the runs' weights differ in
+    size by orders of magnitude, and the shape of each unit's weights is what is compared.
+    """
+    shape = result.runs[0].image_shape or (28, 28)
+    n = len(result.runs)
+    fig = make_subplots(rows=n, cols=1, vertical_spacing=0.08 / max(n - 1, 1))
+    for i, run in enumerate(result.runs):
+        first = np.asarray(next(iter(run.weights.values())), dtype=float)
+        units = first.reshape(-1, shape[0] * shape[1])
+        zmax = float(np.abs(units).max()) or 1.0
+        zeros = 100.0 * float((units == 0).mean())
+        fig.add_trace(
+            go.Heatmap(
+                z=unit_mosaic(units, shape).tolist(),
+                zmin=-zmax,
+                zmax=zmax,
+                zmid=0,
+                colorscale="RdBu_r",
+                showscale=False,
+                hovertemplate=f"{result.labels[i]}<br>w = %{{z:.3g}}<extra></extra>",
+            ),
+            row=i + 1,
+            col=1,
+        )
+        fig.add_annotation(
+            text=f"<b>{result.labels[i]}</b>: {units.shape[0]} units, |w| ≤ {zmax:.2g}, "
+            f"{zeros:.0f}% exact zeros",
+            showarrow=False,
+            xref="paper",
+            yref="y domain" if i == 0 else f"y{i + 1} domain",
+            x=0,
+            y=1.0,
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": FONT_SIZE - 2},
+        )
+    styled(fig, title, height=100 + 330 * n, legend="none")
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
+    for k in range(1, n + 1):
+        suffix = "" if k == 1 else str(k)
+        fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", constrain="domain")
+    return fig
