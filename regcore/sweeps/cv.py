@@ -17,6 +17,14 @@ glmnet's ``lambda.1se``) — the simplest model the noise of the estimate cannot
 
 The test loss of each choice comes from the models refitted on the whole training split at
 every λ (one more batched run): the models a user would deploy after choosing λ.
+
+Measured on the page's default (the textbook set: 20 training samples, 32 λ from 1e-4 to 100,
+data and run seeds 0–9): the test loss of the λ chosen on the 4-sample validation split is
+0.0239 on average (0.0244 refitted on all 20), of 5-fold λ_min 0.0200 and of 10-fold λ_min
+0.0196 (the best λ on the test set: 0.0192); 5-fold beats the refitted validation choice on
+7 of 10 seeds, mostly by avoiding a bad split's pick (seed 3: 0.059 against 0.018), for 6×
+the models (12.8 s against 3.2 s on a loaded 2-core machine). The page's default stays the
+validation split; k-fold is one choice away.
 """
 
 from __future__ import annotations
