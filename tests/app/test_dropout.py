@@ -97,3 +97,15 @@ def test_dropout_page_opens_the_mnist_size_preset_on_the_compare_page():
     assert not at.exception
     assert at.title[0].value == "L1 vs L2"
     assert at.radio(key="cmp_mode").value == "mnist_mlp"
+
+
+def test_dropout_page_offers_real_mnist_and_trains_it():
+    at = _open()
+    at.selectbox(key="dn_data.name").set_value("mnist").run()
+    assert not at.exception
+    assert at.selectbox(key="dn_model.kind").options == ["mlp"]  # no CNN for 28 × 28 here
+    at.number_input(key="dn_optim.epochs").set_value(1).run()
+    _train(at, "dn")
+    assert not at.exception
+    res = at.session_state["dn_result"]
+    assert res.grid is None and res.configs[0].data.name == "mnist"

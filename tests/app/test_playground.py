@@ -306,3 +306,22 @@ def test_playground_two_d_set_draws_a_decision_surface_and_early_stopping(
     assert any("kept the weights of epoch" in c.value for c in at.caption)
     curves = _curves(at)
     assert "validation" in curves
+
+
+def test_playground_mnist_is_offered_with_its_catalog_defaults_and_trains(
+    playground: AppTest,
+) -> None:
+    at = playground
+    at.selectbox(key=f"{P}_data.name").set_value("mnist").run()
+    assert not at.exception
+    assert at.number_input(key=f"{P}_data.n_train").value == 4_000
+    assert at.number_input(key=f"{P}_data.n_test").value == 1_000
+    assert at.selectbox(key=f"{P}_model.kind").value == "mlp"
+    at.number_input(key=f"{P}_optim.epochs").set_value(1)
+    at.number_input(key=f"{P}_data.n_train").set_value(300)
+    at.run()
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    assert not at.exception and not at.error
+    res = at.session_state[f"{P}_result"]
+    assert res.config.data.name == "mnist" and res.task == "classification"
