@@ -1,5 +1,11 @@
 """An MLP's first-layer weights on an image set, each hidden unit's 784 weights as a 28 × 28
-image: L1's sparse strokes beside L2's smooth blur (the L1 vs L2 page's MNIST presets)."""
+image (the L1 vs L2 page's MNIST presets).
+
+What it shows on real MNIST (the preset, 20 epochs, seed 0): without a penalty every unit is
+speckled with pixel-level noise, the border included; L2 λ = 0.01 smooths each unit into
+broad strokes (‖W‖ 11.1 → 5.9); L1 λ = 1e-4 by subgradient keeps the speckled look but puts
+29 % of the weights below 10⁻³ (2.6 % without a penalty), none exactly 0.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from regcore.engine import NEAR_ZERO
 from regcore.experiments import CompareResult
 from regcore.figures.style import FONT_SIZE, styled
 
@@ -42,6 +49,7 @@ def fig_unit_images(result: CompareResult, title: str | None = None) -> go.Figur
         units = first.reshape(-1, shape[0] * shape[1])
         zmax = float(np.abs(units).max()) or 1.0
         zeros = 100.0 * float((units == 0).mean())
+        near = 100.0 * float((np.abs(units) < NEAR_ZERO).mean())
         fig.add_trace(
             go.Heatmap(
                 z=unit_mosaic(units, shape).tolist(),
@@ -57,7 +65,7 @@ def fig_unit_images(result: CompareResult, title: str | None = None) -> go.Figur
         )
         fig.add_annotation(
             text=f"<b>{result.labels[i]}</b>: {units.shape[0]} units, |w| ≤ {zmax:.2g}, "
-            f"{zeros:.0f}% exact zeros",
+            f"{zeros:.0f}% exact zeros, {near:.0f}% |w| < {NEAR_ZERO:g}",
             showarrow=False,
             xref="paper",
             yref="y domain" if i == 0 else f"y{i + 1} domain",

@@ -277,7 +277,9 @@ def draw_result(prefix: str, res: CompareResult, mode: str, base: TrainConfig) -
     if first is not None and first.image_shape and first.config.model.kind == "mlp":
         st.markdown(
             "**First-layer weights**, each hidden unit's as an image (red positive, blue "
-            "negative, white 0; each run its own scale): L1 leaves sparse strokes, L2 a blur"
+            "negative, white 0; each run its own scale). On real MNIST L2 smooths the units "
+            "into broad strokes; L1 at λ = 1e-4 (subgradient) keeps the unpenalized run's "
+            "speckle but pushes about 30 % of the weights below 10⁻³."
         )
         present.chart(fig_unit_images(res), key=f"{prefix}_units")
     rows = summary(res)
