@@ -63,6 +63,9 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("--lambdas", required=True, help="A:B:K log-spaced, or a comma list")
     s.add_argument("--repeats", type=int, default=1, help="fresh data and init per λ (1-32)")
     s.add_argument("--out", help="write rows here (.csv or .json)")
+    s.add_argument(
+        "--folds", type=int, default=0, help="also choose λ by k-fold cross-validation (2-20)"
+    )
     d = sub.add_parser("data", help="write the data set as the model sees it")
     d.add_argument("config", help="config JSON file")
     d.add_argument("--out", required=True, help="CSV file to write")
@@ -142,6 +145,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     cfg = _load(args.config)
     if not 1 <= args.repeats <= 32:
         raise UserError(f"--repeats {args.repeats} is out of range: allowed 1 to 32")
+    if args.folds and not 2 <= args.folds <= 20:
+        raise UserError(f"--folds {args.folds} is out of range: allowed 2 to 20")
     result = sweep(cfg, parse_lambdas(args.lambdas), repeats=args.repeats)  # checks each λ
     rows = result.rows
     if args.out and args.out.lower().endswith(".json"):
@@ -155,7 +160,25 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             f"‖w‖₂ {row['weight_l2']:<9.4g} zeros {row['zero_fraction']:.1%}"
         )
     print(choice_line(result))
+    if args.folds:
+        print(_cv_line(cfg, parse_lambdas(args.lambdas), args.folds, args.repeats))
     return 0
+
+
+def _cv_line(cfg: Any, lams: list[float], folds: int, repeats: int) -> str:
+    """λ_min and λ_1se of k-fold cross-validation with their test losses, in two lines."""
+    from regcore.sweeps import cross_validate
+
+    c = cross_validate(cfg, lams, folds, repeats=repeats).choice()
+    if c is None:
+        return "no λ chosen by cross-validation: every λ diverged"
+    lo, se = c["min"], c["1se"]
+    return (
+        f"{folds}-fold CV: λ_min = {lo['lam']:.4g} (CV loss {lo['cv_loss']:.4g} ± "
+        f"{lo['cv_se']:.2g}), test loss {lo['test_loss']:.4g}\n"
+        f"{folds}-fold CV: λ_1se = {se['lam']:.4g} (CV loss {se['cv_loss']:.4g}), "
+        f"test loss {se['test_loss']:.4g} (refitted on all training samples)"
+    )
 
 
 def choice_line(result: Any) -> str:

@@ -111,3 +111,13 @@ def test_cli_presets_list_and_show(capsys):
     assert main(["presets", "sparse_lasso"]) == 0
     assert json.loads(capsys.readouterr().out)["data"]["name"] == "sparse_linear"
     assert main(["presets", "nope"]) == 2
+
+
+def test_cli_sweep_folds_adds_the_cross_validated_choices(tmp_path, capsys):
+    cfg = tmp_path / "c.json"
+    cfg.write_text('{"optim": {"epochs": 5}}')
+    assert main(["sweep", str(cfg), "--lambdas", "1e-2:1e1:4", "--folds", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "5-fold CV: λ_min = " in out and "5-fold CV: λ_1se = " in out
+    assert main(["sweep", str(cfg), "--lambdas", "1e-2:1e1:4", "--folds", "1"]) == 2
+    assert "--folds 1 is out of range" in capsys.readouterr().err
