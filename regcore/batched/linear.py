@@ -139,7 +139,7 @@ class LinearNet(BatchedNet):
                 xs = xe.split(bs, -2)
                 te = [None] * len(xs)
                 if tgt is not None:
-                    te = (tgt[:, e] if R > 1 else tgt[0, e]).split(bs, -2 if R > 1 else 0)
+                    te = (tgt[:, e] if R > 1 else tgt[0, e]).split(bs, -3)  # along the rows
                 yield list(zip(xe[..., :d1].transpose(-1, -2).split(bs, -1), xs, te, strict=True))
 
     def snapshot_buffer(self, chunk: int) -> list[torch.Tensor]:

@@ -148,6 +148,17 @@ def test_sweep_repeats_give_mean_and_std_per_lambda():
         assert res.rows[1][f"{key}_std"] == pytest.approx(float(losses.std()), rel=1e-3)
 
 
+def test_sweep_repeats_of_a_softmax_with_a_short_last_batch():
+    cfg = _cfg("softmax", "l2", "float64", batch_size=7)  # 32 fit rows: the last batch has 4
+    res = sweep(cfg, [0.03], repeats=2)
+    runs = []
+    for r in range(2):
+        c = cfg.replace(**{"reg.lam": 0.03, "seed": r, "data.seed": r})
+        runs.append(fit_validated(c, *carve_validation(c, make_dataset(c))))
+    losses = torch.tensor([r.metrics["test_loss"] for r in runs], dtype=torch.float64)
+    assert res.rows[0]["test_loss"] == pytest.approx(float(losses.mean()), rel=1e-10)
+
+
 def test_sweep_falls_back_to_sequential_runs_for_dropout():
     cfg = _cfg("mlp", "l2", "float32").replace(**{"model.dropout": 0.2, "optim.epochs": 3})
     res = sweep(cfg, [0.0, 0.1])
