@@ -7,17 +7,22 @@ update serve all of them. The loop (regcore.batched.loop) and the update
 ``parameters()``, ``forward``/``backward``, plus the hooks where nets differ — how an
 epoch is trained, how many snapshots are evaluated at once, which entries of a
 parameter belong to which model. A net overrides only the hooks it needs.
+
+What the regularizer does in a step reaches a net as the kernel's
+:class:`~regcore.core.StepPlan` (per-tensor factors and the learning rate), and the
+update as a plain ``step`` function: a net never reads the update's rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import Any
 
 import torch
 
-if TYPE_CHECKING:
-    from regcore.batched.update import Rule
+from regcore.core import StepPlan
+
+Step = Callable[[Any, Any, Any], None]  # one step of every model on a minibatch (xᵀ, x, target)
 
 CHUNK_BYTES = 1 << 20  # snapshots evaluated in one batched call, up to this size
 
@@ -35,6 +40,12 @@ class BatchedNet:
 
     def penalty_lams(self) -> list[torch.Tensor | None]:
         """Per parameter: λ of every model, broadcastable to it (None: not penalized)."""
+        raise NotImplementedError
+
+    def unit_rows(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """Per weight tensor: every unit's incoming weights as rows (…, units, fan_in), a
+        view of the parameter, and λ of every model broadcastable to (…, units, 1). Asked
+        only for a kind with a map of unit rows (max-norm's projection)."""
         raise NotImplementedError
 
     def batches(self, orders: torch.Tensor, batch_size: int) -> Iterator[list]:
@@ -64,18 +75,19 @@ class BatchedNet:
         """Parameters of one model."""
         return sum(p[0].numel() for p in self.parameters()) // self.K
 
-    def epoch_trainer(self, rule: Rule, batch_size: int) -> Callable[[list], None]:
-        """The function that trains one epoch on its minibatches: by default one
-        ``rule.update`` per minibatch; a net may fuse the whole epoch."""
+    def epoch_trainer(self, step: Step, plan: StepPlan, batch_size: int) -> Callable[[list], None]:
+        """The function that trains one epoch on its minibatches: by default one ``step``
+        per minibatch; a net may fuse the whole epoch where ``plan`` allows it."""
 
         def each_batch(batches: list) -> None:
             for xbT, xb, tb in batches:
-                rule.update(self, xbT, xb, tb)
+                step(xbT, xb, tb)
 
         return each_batch
 
-    def fused_sgd_step(self, rule: Rule, xbT, xb, tb) -> bool:
-        """One plain-SGD step with the decay folded in, if this net has one (else False)."""
+    def fused_sgd_step(self, plan: StepPlan, xbT, xb, tb) -> bool:
+        """One plain-SGD step with the penalty folded in (``plan.fused``), if this net has
+        one (else False): p ← fold·p − lr·∇data, then the maps after the step."""
         return False
 
     def snapshot_buffer(self, chunk: int) -> list[torch.Tensor]:

@@ -15,17 +15,13 @@ Three layouts, each one batched matmul per layer for all K models of a repeat:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
 
 import torch
 
-from regcore.batched.base import BatchedNet
-from regcore.core import TrainConfig
+from regcore.batched.base import BatchedNet, Step
+from regcore.core import StepPlan, TrainConfig
 from regcore.data import Dataset, Stream, make_generator
 from regcore.engine import build_model, weight_layers
-
-if TYPE_CHECKING:
-    from regcore.batched.update import Rule
 
 BLOCK_BYTES = 8 << 20  # minibatches of several epochs gathered at once, up to this size
 
@@ -102,6 +98,10 @@ class LinearNet(BatchedNet):
     def penalty_lams(self) -> list[torch.Tensor | None]:
         return [self.lam]
 
+    def unit_rows(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """Column (model, class) of P's weight rows is one unit: (R, K·C, d), λ (1, K·C, 1)."""
+        return [(self.P[:, : self.d].transpose(1, 2), self.lam[:, :1].transpose(1, 2))]
+
     def batches(self, orders: torch.Tensor, bs: int) -> Iterator[list]:
         """Per epoch, the minibatches (xᵀ, x, target); orders is (epochs, R, n).
 
@@ -163,34 +163,38 @@ class LinearNet(BatchedNet):
         dz, scale = self.residual(xb, tb, P)
         return [torch.matmul(xbT, dz).mul_(scale).view(self.P.shape)]
 
-    def fused_sgd_step(self, rule: Rule, xbT, xb, tb) -> bool:
+    def fused_sgd_step(self, plan: StepPlan, xbT, xb, tb) -> bool:
         """Plain SGD with the L2 share or decay folded in: P ← a·P − lr·scale·xᵀdz, then
-        the proximal map (3–4 tensor ops a step for all models)."""
+        the maps after the step (3–4 tensor ops a step for all models)."""
         flat = xb.dim() == 2  # one repeat: 2-D views of P and of the λ tensors
         P = self.P[0] if flat else self.P
         dz, scale = self.residual(xb, tb, P)
-        decay, thr, nthr = rule.decay[0], rule.thr[0], rule.nthr[0]
-        if decay is not None:
-            P.mul_(decay[0] if flat else decay)
+        f = plan.params[0]
+        fold, thr, nthr = f.fold, f.threshold, f.neg_threshold
+        if fold is not None:
+            P.mul_(fold[0] if flat else fold)
         if flat:
-            P.addmm_(xbT, dz, alpha=-rule.lr * scale)
+            P.addmm_(xbT, dz, alpha=-plan.lr * scale)
         else:
-            P.baddbmm_(xbT, dz, alpha=-rule.lr * scale)
+            P.baddbmm_(xbT, dz, alpha=-plan.lr * scale)
         if thr is not None:
             t, nt = (thr[0], nthr[0]) if flat else (thr, nthr)
             P.sub_(torch.minimum(torch.maximum(P, nt), t))
+        if plan.units:
+            plan.units[0].units_(self.unit_rows()[0][0])
         return True
 
-    def epoch_trainer(self, rule: Rule, batch_size: int) -> Callable[[list], None]:
-        """Plain SGD without a proximal map also evaluates in the reachable subspace
+    def epoch_trainer(self, step: Step, plan: StepPlan, batch_size: int) -> Callable[[list], None]:
+        """Plain SGD with nothing after the step also evaluates in the reachable subspace
         (:meth:`use_subspace`); one repeat of a regression takes the tightest loop."""
-        if not (rule.fused and rule.thr[0] is None):
-            return super().epoch_trainer(rule, batch_size)
-        decay = rule.decay[0] if rule.decay[0] is not None else torch.ones_like(self.lam)
+        if not (plan.fused and not plan.after):
+            return super().epoch_trainer(step, plan, batch_size)
+        fold = plan.params[0].fold
+        decay = fold if fold is not None else torch.ones_like(self.lam)
         self.use_subspace(decay[:, 0], -(-self.Xtr.shape[1] // batch_size))
         if self.classify or self.R != 1:
-            return super().epoch_trainer(rule, batch_size)
-        P, Pbuf, a, alpha = self.P[0], self.Pbuf[0], decay[0], -2 * rule.lr
+            return super().epoch_trainer(step, plan, batch_size)
+        P, Pbuf, a, alpha = self.P[0], self.Pbuf[0], decay[0], -2 * plan.lr
 
         def epoch(batches: list) -> None:
             """p ← (1 − lr·λ)·p − lr·(2/B)·X̃bᵀ(X̃b·p − y) for every column of P (d+1, K);

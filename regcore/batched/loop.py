@@ -115,10 +115,10 @@ def _train_batched(cfg, lambdas, datasets, seeds, device, stop, on_epoch, val) -
     data = _stack(datasets, val, device, dt, classify)
     lams = torch.tensor([float(x) for x in lambdas], dtype=dt, device=device)
     net = _net_class(cfg, datasets[0])(cfg, seeds, datasets[0], lams, data, device, dt)
-    rule = Rule(cfg, net.penalty_lams())
+    rule = Rule(cfg, net)
     E = cfg.optim.epochs
     orders = _orders(seeds, data[0].shape[1], E, device)
-    train_epoch = net.epoch_trainer(rule, cfg.optim.batch_size)
+    train_epoch = net.epoch_trainer(rule.step, rule.plan, cfg.optim.batch_size)
     track = _Tracker(net, len(seeds), len(lambdas), E, streaming=on_epoch is not None)
     stopped, coef_every = False, max(1, E // 20)
     for epoch, batches in enumerate(net.batches(orders, cfg.optim.batch_size), start=1):

@@ -46,6 +46,9 @@ class MLPNet(BatchedNet):
     def penalty_lams(self) -> list[torch.Tensor | None]:
         return [self.lamW] * len(self.W) + [self.lamb] * len(self.b)
 
+    def unit_rows(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        return [(W, self.lamW) for W in self.W]  # rows of (R, K, out, in): the units
+
     def snapshot_chunk(self, epochs: int, streaming: bool) -> int:
         return 1  # evaluate runs one snapshot at a time anyway
 

@@ -25,29 +25,26 @@ run leaves at exactly 0 is exactly 0 here too.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
 import torch
 
-from regcore.batched.base import CHUNK_BYTES, BatchedNet
+from regcore.batched.base import CHUNK_BYTES, BatchedNet, Step
 from regcore.batched.linear import BLOCK_BYTES, initial_layers
-from regcore.core import TrainConfig, l1_share
+from regcore.core import StepPlan, TrainConfig, only_scales
 from regcore.data import Dataset
-
-if TYPE_CHECKING:
-    from regcore.batched.update import Rule
 
 
 def uses_subspace(cfg: TrainConfig, ds: Dataset) -> bool:
     """Whether a sweep of ``cfg`` on ``ds`` trains in the row span (see module doc):
-    linear regression, plain SGD, no/L2/decoupled penalty, and n + 1 < (d + 1) / 2."""
+    linear regression, plain SGD, a step that only scales the weights (no L1 share, no
+    map after the step: none, L2 or decoupled decay), and n + 1 < (d + 1) / 2."""
     o = cfg.optim
     return (
         cfg.model.kind == "linear"
         and ds.task == "regression"
         and o.name == "sgd"
         and o.momentum == 0.0
-        and l1_share(cfg.reg) == 0.0  # none, L2 or decoupled decay: no L1 share
+        and only_scales(cfg.reg)
         and ds.X_train.shape[0] + 1 < (ds.n_features + 1) // 2
     )
 
@@ -128,8 +125,8 @@ class SubspaceNet(BatchedNet):
     def n_params(self) -> int:
         return self.d + 1
 
-    def epoch_trainer(self, rule: Rule, batch_size: int) -> Callable[[list], None]:
-        self.set_decay(rule.decay[0])
+    def epoch_trainer(self, step: Step, plan: StepPlan, batch_size: int) -> Callable[[list], None]:
+        self.set_decay(plan.params[0].fold)  # uses_subspace: plain SGD, the fold is the step
         return self.sgd_epoch
 
     def snapshot_chunk(self, epochs: int, streaming: bool) -> int:
@@ -137,7 +134,7 @@ class SubspaceNet(BatchedNet):
         return max(1, min(epochs, chunk))
 
     def set_decay(self, decay: torch.Tensor | None) -> None:
-        """Per-model factors (bias row, weight row) from ``Rule.decay``; None: no decay."""
+        """Per-model factors (bias row, weight row), the kernel's fold; None: no decay."""
         if decay is None:
             return
         self.dec = torch.cat([decay[:1], decay[1:].expand(self.m + 1, self.K)])  # (m+2, K)

@@ -1,9 +1,11 @@
 """Regularizer and optimizer updates for R·K grouped models, with torch.optim's numbers.
 
-Per step and parameter: the data gradient from the net plus the penalty's in-loss part
-(regcore.regularizers.penalty_grad), the decoupled decay ``p ·= 1 − lr·λ`` first (so
-Adam with it is AdamW), then the optimizer, then the proximal L1 map ``p −= clamp(p, −t,
-t)`` with t = lr·λ·α (it rounds exactly like ``sign(p)·max(|p| − t, 0)``).
+Per step and parameter, with the kernel's factors (regcore.core.regularizers.plan_steps):
+the data gradient from the net plus the penalty's in-loss part, the decoupled decay
+``p ·= 1 − lr·λ`` first (so Adam with it is AdamW), then the optimizer, then the maps
+after the step — the proximal L1 map ``p −= clamp(p, −t, t)`` with t = lr·λ·α (it rounds
+exactly like ``sign(p)·max(|p| − t, 0)``) on every penalized entry, and a kind's map of
+every unit's incoming weights (max-norm's projection) on the net's ``unit_rows``.
 
 Adam is ``torch.optim.Adam`` on the stacked tensors (the models are independent
 entries). SGD stays written out, torch.optim.SGD's single-tensor step (``buf = μ·buf +
@@ -22,54 +24,36 @@ from __future__ import annotations
 import torch
 
 from regcore.batched.base import BatchedNet
-from regcore.core import (
-    TrainConfig,
-    l1_share,
-    l1_threshold,
-    penalty_grad,
-    proximal,
-    sgd_shrink,
-    shrink_factor,
-)
+from regcore.core import TrainConfig, plan_steps, spec
 
 
 class Rule:
-    """Regularizer + optimizer for every parameter; λ tensors broadcast over the models."""
+    """Regularizer + optimizer for every parameter of one net; λ tensors broadcast over
+    the models. The net receives ``plan`` (the kernel's factors) and :meth:`step`."""
 
-    def __init__(self, cfg: TrainConfig, lams: list[torch.Tensor | None]):
+    def __init__(self, cfg: TrainConfig, net: BatchedNet):
         r, o = cfg.reg, cfg.optim
-        self.o, self.lr = o, o.lr
+        self.net, self.o, self.lr = net, o, o.lr
         self.adam: torch.optim.Adam | None = None  # made at the first step
         self.momentum: dict[int, torch.Tensor] = {}  # SGD's buffers, per parameter
-        self.reg, self.lams = r, lams
-        a = 0.0 if proximal(r) else l1_share(r)  # the L1 share solved in the gradient
+        units = net.unit_rows() if spec(r).after_units is not None else []
+        self.plan = plan_steps(r, o, net.penalty_lams(), [lam for _, lam in units])
 
-        def each(f, on: bool = True):
-            return [None if lam is None or not on else f(lam) for lam in lams]
-
-        self.thr = each(lambda x: l1_threshold(r, o.lr, x), proximal(r))
-        self.nthr = [None if t is None else -t for t in self.thr]
-        self.decay = each(lambda x: shrink_factor(r, o.lr, x))
-        # plain SGD without an in-loss L1 share folds the L2 share into the decay factor
-        self.fused = o.name == "sgd" and o.momentum == 0.0 and not a
-        if self.fused:  # (1 − lr·λ_l2)·p or (1 − lr·λ)·p before the data-gradient step
-            self.decay = each(lambda x: sgd_shrink(r, o.lr, x))
-
-    def update(self, net: BatchedNet, xbT, xb, tb) -> None:
+    def step(self, xbT, xb, tb) -> None:
         """One optimizer step of every model on one minibatch."""
-        if self.fused and net.fused_sgd_step(self, xbT, xb, tb):
+        net, plan = self.net, self.plan
+        if plan.fused and net.fused_sgd_step(plan, xbT, xb, tb):
             return
         params = net.parameters()
         for i, (p, g) in enumerate(zip(params, net.backward(xbT, xb, tb), strict=True)):
-            pg = (
-                None
-                if self.fused or self.lams[i] is None
-                else penalty_grad(self.reg, p, self.lams[i])
-            )
-            if pg is not None:
-                g = g + pg
-            if self.decay[i] is not None:
-                p.mul_(self.decay[i])
+            f = plan.params[i]
+            if f is not None:
+                pg = None if plan.fused else f.grad(p)  # fused: the fold holds the L2 share
+                if pg is not None:
+                    g = g + pg
+                factor = f.fold if plan.fused else f.decay
+                if factor is not None:
+                    p.mul_(factor)
             if self.o.name == "sgd":
                 self._sgd(i, p, g)
             else:
@@ -78,9 +62,12 @@ class Rule:
             if self.adam is None:  # Adam; with the decay above, AdamW
                 self.adam = torch.optim.Adam(params, lr=self.lr)
             self.adam.step()
-        for i, p in enumerate(params):
-            if self.thr[i] is not None:
-                p.sub_(torch.minimum(torch.maximum(p, self.nthr[i]), self.thr[i]))
+        for p, f in zip(params, plan.params, strict=True):
+            if f is not None:
+                f.entries_(p)
+        if plan.units:
+            for (rows, _), u in zip(net.unit_rows(), plan.units, strict=True):
+                u.units_(rows)
 
     def _sgd(self, i: int, p: torch.Tensor, g: torch.Tensor) -> None:
         """torch.optim.SGD's single-tensor step: ``buf = μ·buf + g`` (first ``buf = g``),

@@ -236,10 +236,11 @@ def _users(fld: str) -> str:
     return "data.name = " + " or ".join(repr(d.name) for d in _ENTRIES if fld in d.uses)
 
 
-# regularizer facts from regcore.regularizers: kinds that mix L1 and L2 (their α is
-# reg.l1_ratio) and kinds with an L1 share (solved by reg.l1_solver)
+# regularizer facts from regcore.core.regularizers: kinds that mix L1 and L2 (their α is
+# reg.l1_ratio), kinds with an L1 share (solved by reg.l1_solver), kinds that act on biases
 _MIXES = tuple(k for k, r in REGULARIZERS.items() if r.l1_share is None)
 _WITH_L1 = tuple(k for k, r in REGULARIZERS.items() if r.l1_solvers)
+_ON_BIAS = tuple(k for k, r in REGULARIZERS.items() if r.on_bias)
 
 
 def _kinds(kinds: tuple[str, ...]) -> str:
@@ -260,7 +261,7 @@ _RULES: tuple[tuple[str, Callable[[Mapping[str, Any]], bool], str], ...] = (
     ),
     ("reg.l1_ratio", lambda f: f["reg.kind"] in _MIXES, _kinds(_MIXES)),
     ("reg.l1_solver", lambda f: f["reg.kind"] in _WITH_L1, _kinds(_WITH_L1)),
-    ("reg.penalize_bias", lambda f: f["reg.kind"] != "none", "a reg.kind other than 'none'"),
+    ("reg.penalize_bias", lambda f: f["reg.kind"] in _ON_BIAS, _kinds(_ON_BIAS)),
     ("optim.momentum", lambda f: f["optim.name"] == "sgd", "optim.name = 'sgd'"),
 )
 

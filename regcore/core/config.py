@@ -33,6 +33,7 @@ from regcore.core.bounds import (
     duration,
 )
 from regcore.core.catalog import CATALOG, drop_ineffective, ineffective
+from regcore.core.regularizers import strength_problem
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,16 +95,19 @@ class ModelConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class RegConfig:
-    """The regularizer: J = data_loss + lam · Ω(w); see regcore.penalties."""
+    """The regularizer: J = data_loss + lam · Ω(w); see regcore.core.regularizers."""
 
-    kind: str = "l2"  # none | l1 | l2 | elastic_net | weight_decay (decoupled)
-    lam: float = 3.0  # strength λ ≥ 0
+    kind: str = "l2"  # a key of REGULARIZERS (regcore.core.regularizers: one module each)
+    lam: float = 3.0  # strength λ ≥ 0 (what it means and its low end: the kind's Strength)
     l1_ratio: float = 0.5  # elastic-net mix α: Ω = α‖w‖₁ + (1−α)·½‖w‖²
     l1_solver: str = "proximal"  # proximal (exact zeros) | subgradient
     penalize_bias: bool = False  # also penalize biases (never norm-layer parameters)
 
     def __post_init__(self) -> None:
         _check_section(self, "reg")
+        problem = strength_problem(self, self.lam, BOUNDS["reg.lam"][1])
+        if problem:
+            raise ValueError(problem)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,5 +1,5 @@
 """One run: the training loop (`train`, `fit`), its engines (autograd, linear, MLP), models,
-penalties, weight statistics and snapshots.
+weight statistics and snapshots (the regularizers' kernel is core's).
 
 Other rooms import from here only; every other module is internal to this one.
 """

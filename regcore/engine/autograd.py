@@ -1,10 +1,11 @@
 """The generic single-run engine: autograd through the model, ``torch.optim`` for the step.
 
-Every model trains here unless a fast path applies (``regcore.train.pick_engine``):
+Every model trains here unless a fast path applies (``regcore.engine.loop.pick_engine``):
 models with dropout or normalization layers, CNNs, and MLPs with Adam/AdamW. The
-objective and how each regularizer enters a step are stated in regcore.train; the
-penalty gradient, the decoupled shrink and the L1 threshold come from the shared kernel
-(regcore.regularizers), which the linear fast path (regcore.fastpath) calls too.
+objective and how each regularizer enters a step are stated in regcore.engine.loop; the
+penalty gradient, the decoupled decay and the maps after the step (soft-threshold,
+a constraint's projection) are the run's ``StepFactors`` from the shared kernel
+(regcore.core.regularizers), which every other engine reads too.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from regcore.core import TrainConfig, penalty_grad, soft_threshold_, spec
+from regcore.core import TrainConfig, omega, spec
 from regcore.data import Dataset
 from regcore.engine.metrics import accuracy, weight_stats
-from regcore.engine.penalties import omega
 from regcore.engine.setup import Engine, RunSetup, Split
 
 
@@ -91,21 +91,21 @@ def train_epoch(s: RunSetup) -> bool:
 
 @torch.no_grad()
 def regularized_step(s: RunSetup) -> None:
-    """After the data gradient is in ``.grad``: add the penalty's gradient, decay,
-    take the optimizer step, soft-threshold (the shared kernel, regcore.regularizers)."""
-    reg = s.cfg.reg
-    if reg.lam != 0.0:
+    """After the data gradient is in ``.grad``: add the penalty's gradient, decay, take
+    the optimizer step, then the maps after it (the run's StepFactors: soft-threshold
+    every penalized entry, the kind's map of every weight tensor's unit rows)."""
+    f = s.step
+    if f.l2 is not None or f.l1 is not None:
         for p in s.penalized:
-            g = penalty_grad(reg, p, reg.lam)
-            if g is not None:
-                p.grad = g if p.grad is None else p.grad.add_(g)
-    if s.shrink is not None:
+            g = f.grad(p)
+            p.grad = g if p.grad is None else p.grad.add_(g)
+    if f.decay is not None:
         for p in s.penalized:
-            p.mul_(s.shrink)
+            p.mul_(f.decay)
     s.optimizer.step()
-    if s.threshold:
+    if f.after:
         for p in s.penalized:
-            soft_threshold_(p, s.threshold)
+            f.after_step_(p)
 
 
 @torch.no_grad()

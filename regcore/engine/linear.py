@@ -5,10 +5,11 @@ step of a single run is a handful of tensor ops instead of a forward graph, a
 backward pass and ``torch.optim``'s bookkeeping. With ``nn.MSELoss()`` on (B, 1)
 outputs, dL/dout = (2/B)·(out − y); with mean cross-entropy, (softmax(out) − onehot)/B;
 then ∇W = dzᵀX and ∇b = Σ dz (what autograd computes). The regularizer enters through
-the same kernel as the generic loop (``regcore.autograd_engine.regularized_step``), and plain SGD
-folds the L2 share into one factor: w ← (1 − lr·λ(1−α))·w − lr·∇data (regcore.regularizers
-``sgd_shrink``). Batch order, initial weights, evaluation and every event are those of the
-generic loop, so a run gives the same numbers (to round-off) and the same stream.
+the run's StepFactors, as in the generic loop (``regcore.engine.autograd.regularized_step``),
+and plain SGD folds the L2 share or the decay into one factor, w ← fold·w − lr·∇data, then
+applies the maps after the step (soft-threshold, a constraint's projection). Batch order,
+initial weights, evaluation and every event are those of the generic loop, so a run gives
+the same numbers (to round-off) and the same stream.
 
 Everything runs on detached views of the model's parameters (no grad-mode switches), the
 per-run buffers are made once, in :func:`prepare`, and an epoch's measure is about fifteen
@@ -20,19 +21,15 @@ time, where the generic autograd loop takes 0.75× / 0.91×.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 
-from regcore.core import l1_share, proximal, sgd_shrink, soft_threshold_
+from regcore.core import TrainConfig, fuses, omega
 from regcore.engine import autograd as autograd_engine
 from regcore.engine.metrics import NEAR_ZERO
-from regcore.engine.penalties import omega
 from regcore.engine.setup import Engine, RunSetup
-
-if TYPE_CHECKING:
-    from regcore.core import TrainConfig
 
 
 def applies(cfg: TrainConfig) -> bool:
@@ -41,18 +38,12 @@ def applies(cfg: TrainConfig) -> bool:
     return cfg.model.kind == "linear"
 
 
-def _fusable(cfg: TrainConfig) -> bool:
-    """Plain SGD with no L1 share in the gradient: the penalty folds into one factor."""
-    o, reg = cfg.optim, cfg.reg
-    return o.name == "sgd" and o.momentum == 0.0 and (proximal(reg) or l1_share(reg) == 0.0)
-
-
 def prepare(s: RunSetup) -> None:
     """Once per run: detached views of the one ``nn.Linear``'s weight and bias, whether
     plain SGD fuses the step (else the autograd engine's optimizer), the stacked splits
     for :func:`measure` and, for a fused regression, its augmented rows."""
     layer = s.model[0]
-    fusable = _fusable(s.cfg)
+    fusable = fuses(s.cfg.reg, s.cfg.optim)  # plain SGD: the penalty folds into one factor
     s.scratch.update(
         params=(layer.weight, layer.bias),
         W=layer.weight.detach(),
@@ -98,22 +89,22 @@ def linear_epoch(s: RunSetup) -> bool:
             autograd_engine.regularized_step(s)
         Wp.grad = bp.grad = None
         return True
-    lr, fold = cfg.optim.lr, sgd_shrink(cfg.reg, cfg.optim.lr, cfg.reg.lam)
-    fold_b = fold if cfg.reg.penalize_bias else None
+    lr, f = cfg.optim.lr, s.step
+    fold_b = f.fold if cfg.reg.penalize_bias else None
     for xb, yb in batches:
         dz = _residual(s.classify, W, b, xb, yb)
         if dz is None:
             return False
         # p ← fold·p − lr·∇data, the gradient's matmul accumulated straight into W
-        if fold is not None:
-            W.mul_(fold)
+        if f.fold is not None:
+            W.mul_(f.fold)
         W.addmm_(dz.t(), xb, alpha=-lr)
         if fold_b is not None:
             b.mul_(fold_b)
         b.add_(dz.sum(0), alpha=-lr)
-        if s.threshold:
+        if f.after:
             for p in sc["penalized"]:
-                soft_threshold_(p, s.threshold)
+                f.after_step_(p)
     return True
 
 
@@ -123,7 +114,7 @@ def _augment_rows(s: RunSetup) -> None:
     and the residual of every row of an epoch (padded to whole batches with zeros)."""
     X, y, W = s.fit.X, s.fit.y, s.scratch["W"]
     d, bs = W.shape[1], s.cfg.optim.batch_size
-    fold = sgd_shrink(s.cfg.reg, s.cfg.optim.lr, s.cfg.reg.lam)
+    fold = s.step.fold
     folds = torch.full((d + 1, 1), 1.0 if fold is None else fold, dtype=X.dtype)
     if not s.cfg.reg.penalize_bias:
         folds[d] = 1.0
@@ -137,6 +128,7 @@ def _augment_rows(s: RunSetup) -> None:
         Pb=P[d],
         Wt=W.t(),
         shrunk=P if s.cfg.reg.penalize_bias else P[:d],
+        unit_rows=P[:d].t(),  # the weights as the one unit's row (1, d)
         folds=folds.to(X.device) if fold is not None else None,
         residuals=X.new_zeros(math.ceil(X.shape[0] / bs), bs),
     )
@@ -148,16 +140,17 @@ def _regression_sgd_epoch(s: RunSetup, order: torch.Tensor) -> bool:
     The parameters live in one column P = [w; b] with a row of 1 below it, and every
     training row is [x, 1, −y], so ``row @ [P; 1]`` is the residual and one ``addmm_``
     the data step: P ← fold·P − lr·(2/B)·[x, 1]ᵀr (fold: the L2 share or the decay,
-    on the bias only when it is penalized). The residuals are kept and each batch's
-    rᵀr checked once after the epoch: a non-finite residual leaves non-finite weights
-    for the rest of the epoch, and the run then restores its last finite weights, as
-    it would have at the first bad batch.
+    on the bias only when it is penalized), then the maps after the step. The residuals
+    are kept and each batch's rᵀr checked once after the epoch: a non-finite residual
+    leaves non-finite weights for the rest of the epoch, and the run then restores its
+    last finite weights, as it would have at the first bad batch.
     """
     sc = s.scratch
     Pbuf, P, folds, shrunk, res = sc["Pbuf"], sc["P"], sc["folds"], sc["shrunk"], sc["residuals"]
     sc["Pw"].copy_(sc["Wt"])
     sc["Pb"].copy_(sc["b"])
-    lr, t, bs, n = s.cfg.optim.lr, s.threshold, s.cfg.optim.batch_size, order.shape[0]
+    lr, f, bs, n = s.cfg.optim.lr, s.step, s.cfg.optim.batch_size, order.shape[0]
+    after, unit_rows = f.after, sc["unit_rows"]
     rows = sc["rows"][order]
     rows_t = rows[:, : P.shape[0]].t()
     r_all = res.view(-1, 1)
@@ -167,8 +160,8 @@ def _regression_sgd_epoch(s: RunSetup, order: torch.Tensor) -> bool:
         if folds is not None:
             P.mul_(folds)
         P.addmm_(rows_t[:, start:stop], r, alpha=-2.0 * lr / (stop - start))
-        if t:
-            soft_threshold_(shrunk, t)
+        if after:
+            f.after_step_(shrunk, unit_rows)
     if not bool(torch.isfinite(res.square().sum(1)).all()):
         return False
     sc["Wt"].copy_(sc["Pw"])
@@ -192,7 +185,7 @@ def _residual(classify: bool, W, b, xb, yb) -> torch.Tensor | None:
 
 
 def measure(s: RunSetup) -> dict[str, Any]:
-    """What the generic loop's measure gives (regcore.autograd_engine), with one matmul
+    """What the generic loop's measure gives (regcore.engine.autograd), with one matmul
     for the outputs of every split and one for their means.
 
     Losses and accuracies are means over each split taken as float64 dot products with

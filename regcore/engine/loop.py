@@ -3,12 +3,13 @@
 Objective (DESIGN.md): J(w, b) = data_loss + λ·Ω(w), where data_loss is the
 mean squared error (``nn.MSELoss()``, regression; outputs of shape (n, 1)) or the
 mean cross-entropy (classification), and Ω is *summed* over the weights of the
-linear/conv layers (see regcore.penalties). Biases are exempt unless
+linear/conv layers (see regcore.core.regularizers.kernel). Biases are exempt unless
 ``reg.penalize_bias``; normalization-layer parameters always are.
 
-How each regularizer enters a step:
+How each regularizer enters a step (the kernel's StepFactors, which every engine reads;
+each kind's module in regcore.core.regularizers says how it does), for example:
 - ``l2``, ``elastic_net`` (L2 part), ``l1`` with solver ``subgradient``: in the
-  loss, through autograd. With plain SGD, L2 is then exactly
+  loss's gradient. With plain SGD, L2 is then exactly
   ``torch.optim.SGD(weight_decay=λ)``.
 - ``l1`` / elastic-net L1 part with solver ``proximal``: after the optimizer
   step, w ← sign(w)·max(|w| − lr·λ·α, 0) (ISTA; Beck & Teboulle 2009).

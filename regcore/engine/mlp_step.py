@@ -16,10 +16,12 @@ tests compare the metric streams in float64): per minibatch of m samples,
 where s is the loss's 1/m (or 2/m), folded into the GEMM's α instead of a pass over δ,
 λ₂ is the share of λ·½‖w‖² in the gradient (``l2``; ``elastic_net``'s (1 − α)·λ;
 decoupled ``weight_decay``, which with plain SGD is the same update) and λ₁ the
-subgradient L1 share; the proximal L1 solver soft-thresholds after the update,
-w ← w − clamp(w, −t, t) = sign(w)·max(|w| − t, 0). With momentum the gradient goes
-through ``torch.optim.SGD``'s buffer (b ← μ·b + g, w ← w − lr·b) and decoupled decay
-multiplies w by 1 − lr·λ before the step, as the generic loop does.
+subgradient L1 share, all read off the run's StepFactors (regcore.core.regularizers);
+after the update come the maps of the kind, as in the generic loop (the proximal L1
+solver's w ← w − clamp(w, −t, t) = sign(w)·max(|w| − t, 0), a constraint's projection of
+each row of W_i). With momentum the gradient goes through ``torch.optim.SGD``'s buffer
+(b ← μ·b + g, w ← w − lr·b) and decoupled decay multiplies w by 1 − lr·λ before the
+step, as the generic loop does.
 
 Why: at batch 64 autograd, ``nn.Module`` calls, the optimizer and the penalty's own pass
 over the weights cost more than the three matrix products of a 784 → 200 → 10 step
@@ -37,16 +39,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from regcore.core import (
-    TrainConfig,
-    l1_share,
-    l1_threshold,
-    l2_share,
-    proximal,
-    sgd_shrink,
-    shrink_factor,
-    soft_threshold_,
-)
+from regcore.core import TrainConfig, step_factors
 from regcore.engine.models import weight_layers
 
 EVAL_ROWS = 1024  # rows per chunk of the per-epoch evaluation (its activations stay in cache)
@@ -68,15 +61,6 @@ def can_fast(cfg: TrainConfig) -> bool:
     """Whether ``cfg`` trains on :class:`FastMLP` (a plain MLP with SGD)."""
     m = cfg.model
     return m.kind == "mlp" and m.dropout == 0.0 and m.norm == "none" and cfg.optim.name == "sgd"
-
-
-def _coefficients(cfg: TrainConfig) -> tuple[float, float, bool]:
-    """(λ₂ in the gradient, λ₁ subgradient share, whether λ₂ is decoupled decay), from the
-    shared kernel's table (regcore.regularizers)."""
-    r, lam = cfg.reg, cfg.reg.lam
-    decoupled = shrink_factor(r, cfg.optim.lr, lam) is not None
-    l1_sub = 0.0 if proximal(r) else lam * l1_share(r)
-    return (lam if decoupled else lam * l2_share(r)), l1_sub, decoupled
 
 
 class _Buffers:
@@ -129,12 +113,12 @@ class FastMLP:
         self.classify = classify
         self.batch_size = cfg.optim.batch_size
         self.lr, self.momentum = cfg.optim.lr, cfg.optim.momentum
-        self.l2, self.l1_sub, self.decoupled = _coefficients(cfg)
-        self.threshold = l1_threshold(cfg.reg, cfg.optim.lr, cfg.reg.lam)
-        self.beta = sgd_shrink(cfg.reg, cfg.optim.lr, cfg.reg.lam) or 1.0  # 1 − lr·λ₂
+        self.reg_step = f = step_factors(cfg.reg, cfg.optim.lr, cfg.reg.lam)
+        self.l2, self.l1_sub = f.l2 or 0.0, f.l1 or 0.0  # λ₂ and λ₁ of the gradient
+        self.beta = f.fold or 1.0  # 1 − lr·λ₂, or the decay's 1 − lr·λ
         self.penalize_bias = cfg.reg.penalize_bias
         self.beta_bias = self.beta if self.penalize_bias else 1.0
-        self.plain = self.momentum == 0.0 and not self.l1_sub and not self.threshold
+        self.plain = self.momentum == 0.0 and not self.l1_sub and not f.after
         params = [*self.W, *self.b] if self.penalize_bias else self.W
         self.signs = {id(p): torch.empty_like(p) for p in params} if self.l1_sub else {}
         self.velocity: dict[int, torch.Tensor] = {}
@@ -186,8 +170,8 @@ class FastMLP:
                 delta_t = B.below_t[i - 1]
 
     def _update(self, p, g1, g2, alpha: float, scale: float, bias: bool = False) -> None:
-        """p ← p − lr·(scale·g1·g2 + penalty): g1·g2 is the gradient's product (a GEMV for
-        a bias), ``alpha`` = −lr·scale."""
+        """p ← p − lr·(scale·g1·g2 + penalty), then the maps after the step: g1·g2 is the
+        gradient's product (a GEMV for a bias), ``alpha`` = −lr·scale."""
         penalized = self.penalize_bias or not bias
         l2 = self.l2 if penalized else 0.0
         l1 = self.l1_sub if penalized else 0.0
@@ -201,14 +185,16 @@ class FastMLP:
             g = (torch.mv(g1, g2) if bias else torch.mm(g1, g2)).mul_(scale)
             if sign is not None:
                 g.add_(sign, alpha=l1)
-            self._momentum_update(p, g, l2)
+            self._momentum_update(p, g, l2, penalized)
         if penalized:
-            soft_threshold_(p, self.threshold)
+            self.reg_step.after_step_(p)
 
-    def _momentum_update(self, p: torch.Tensor, g: torch.Tensor, l2: float) -> None:
-        """torch.optim.SGD's momentum: v ← μ·v + g (v = g at first), p ← p − lr·v."""
-        if self.decoupled:
-            p.mul_(1.0 - self.lr * l2)
+    def _momentum_update(self, p: torch.Tensor, g: torch.Tensor, l2: float, on: bool) -> None:
+        """torch.optim.SGD's momentum: v ← μ·v + g (v = g at first), p ← p − lr·v; the
+        decoupled decay multiplies p before the step, as the generic loop does."""
+        if self.reg_step.decay is not None:
+            if on:  # a penalized tensor
+                p.mul_(self.reg_step.decay)
         elif l2:
             g.add_(p, alpha=l2)
         v = self.velocity.get(id(p))

@@ -3,20 +3,20 @@
 :func:`make_setup` turns a config into a :class:`RunSetup`: the splits cast to the run's
 dtype and device (the early-stopping hold-out taken from the training rows), the model
 with its initial weights, the penalized parameters, the batch-order generator and the
-regularizer's per-step constants from the shared kernel (regcore.regularizers). An
-:class:`Engine` (chosen by ``regcore.train.pick_engine``) then trains and measures it.
+regularizer's per-step factors from the shared kernel (regcore.core.regularizers). An
+:class:`Engine` (chosen by ``regcore.engine.loop.pick_engine``) then trains and measures it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import torch
 from torch import nn
 
-from regcore.core import TrainConfig, l1_threshold, resolve_device, shrink_factor
+from regcore.core import StepFactors, TrainConfig, resolve_device, step_factors
 from regcore.data import Dataset, Stream, make_dataset, make_generator
 from regcore.data import split_val as _holdout  # the one carving (regcore.splits)
 from regcore.engine.models import build_model, penalized_parameters, weight_layers
@@ -60,8 +60,7 @@ class RunSetup:
     batch_gen: torch.Generator
     device: torch.device
     classify: bool
-    shrink: float | None  # decoupled decay applied by hand (AdamW decays by itself)
-    threshold: float  # proximal L1 threshold lr·λ·α per step (0: none)
+    step: StepFactors  # the regularizer's factors per step (AdamW's decay is its own)
     engine: Engine
     optimizer: torch.optim.Optimizer | None = None  # set by engines that use torch.optim
     scratch: dict[str, Any] = field(default_factory=dict)  # an engine's buffers for this run
@@ -102,7 +101,9 @@ def make_setup(cfg: TrainConfig, engine: Engine, data: Dataset | None = None) ->
         image_shape=ds.image_shape,
         regression=not classify,
     ).to(device=device, dtype=dtype)
-    lam, lr = cfg.reg.lam, cfg.optim.lr
+    step = step_factors(cfg.reg, cfg.optim.lr, cfg.reg.lam)
+    if cfg.optim.name == "adamw":  # torch's AdamW decays by itself (autograd.make_optimizer)
+        step = replace(step, decay=None)
     s = RunSetup(
         cfg=cfg,
         data=ds,
@@ -115,8 +116,7 @@ def make_setup(cfg: TrainConfig, engine: Engine, data: Dataset | None = None) ->
         batch_gen=make_generator(cfg.seed, Stream.BATCH),
         device=device,
         classify=classify,
-        shrink=None if cfg.optim.name == "adamw" else shrink_factor(cfg.reg, lr, lam),
-        threshold=l1_threshold(cfg.reg, lr, lam),
+        step=step,
         engine=engine,
     )
     engine.prepare(s)

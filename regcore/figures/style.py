@@ -13,20 +13,17 @@ import plotly.graph_objects as go
 
 from regcore.core import REGULARIZERS
 
-# One colour per regularizer kind (and per variant a page may contrast), colour-blind safe
-# (Okabe–Ito palette), so "L1" is the same orange on every page.
+# One colour per regularizer kind (its row in regcore.core.regularizers) and per variant a
+# page may contrast, colour-blind safe (Okabe–Ito palette), so "L1" is the same orange on
+# every page.
 REG_COLORS: dict[str, str] = {
-    "none": "#555555",
-    "l1": "#E69F00",
-    "l1_proximal": "#E69F00",
+    **{r.color_key: r.color for r in REGULARIZERS.values()},
+    "l1_proximal": REGULARIZERS["l1"].color,
     "l1_subgradient": "#7A4A00",  # dark amber: tells apart from L1's orange by lightness
-    "l2": "#0072B2",
-    "elastic_net": "#009E73",
-    "weight_decay": "#CC79A7",
     "adam_l2": "#56B4E9",
     "adamw": "#D55E00",
 }
-# Each kind's label comes from regcore.regularizers; the variants a page contrasts add theirs.
+# Each kind's label comes from its row too; the variants a page contrasts add theirs.
 REG_LABELS: dict[str, str] = {
     **{r.color_key: r.label for r in REGULARIZERS.values()},
     "l1_proximal": "L1, proximal",

@@ -46,6 +46,7 @@ from regcore.core import (
     load_config,
     resolve_device,
     stop_requested,
+    strength_problem,
     work,
 )
 from regcore.data import Dataset, carve_validation, make_dataset
@@ -131,6 +132,9 @@ def sweep(
     for lam in lams:
         if not lo <= lam <= hi:  # NaN fails too
             raise ValueError(f"reg.lam = {lam!r} is out of range: allowed from {lo:g} to {hi:g}")
+        problem = strength_problem(cfg.reg, lam, hi)  # a kind's own low end (max-norm: c > 0)
+        if problem:
+            raise ValueError(problem)
     if not 1 <= repeats <= 64:
         raise ValueError(f"repeats = {repeats} is out of range: allowed 1 to 64")
     total = work(cfg) * len(lams) * repeats

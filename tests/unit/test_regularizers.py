@@ -8,12 +8,12 @@ from regcore.core.config import RegConfig
 from regcore.core.regularizers import (
     REGULARIZERS,
     l1_threshold,
+    omega,
     penalty_grad,
     sgd_shrink,
     shrink_factor,
     soft_threshold_,
 )
-from regcore.engine.penalties import omega
 from regcore.figures.style import REG_COLORS, reg_color, reg_label
 
 CASES = [
@@ -28,7 +28,7 @@ def test_regularizers_table_is_what_config_ui_and_figures_read():
     for kind, r in REGULARIZERS.items():
         assert r.color_key in REG_COLORS and reg_color(kind) == REG_COLORS[r.color_key]
         assert reg_label(kind) == r.label
-        assert r.role in ("none", "penalty", "decoupled")
+        assert r.role in ("none", "penalty", "decoupled", "constraint")
         assert set(r.l1_solvers) <= set(CHOICES["reg.l1_solver"])
 
 

@@ -147,9 +147,11 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
         k = f"{prefix}_lam_{mode}_{'all' if shared else kind}"
         start = base.reg.lam if variants[i].lam is None else variants[i].lam
         current = float(st.session_state.setdefault(k, start))
+        sharing = [variants[j].kind for j in penalized] if shared else [kind]
+        no_zero = any(REGULARIZERS[x].strength.low_open for x in sharing)  # max-norm: c > 0
         lam = cols[n].select_slider(
             "λ" if shared else f"λ for {reg_label(kind)}",
-            sorted({*LAM_OPTIONS, current}),
+            sorted({*(x for x in LAM_OPTIONS if x > 0 or not no_zero), current}),
             format_func=fmt,
             key=k,
             persist_state="session",

@@ -255,11 +255,15 @@ def _reg_fields(prefix: str) -> dict[str, Any]:
         prefix, "reg.kind", "regularizer", labels={k: reg_label(k) for k in CHOICES["reg.kind"]}
     )
     out: dict[str, Any] = {"reg.kind": kind}
-    if kind != "none":
-        out["reg.lam"] = log_slider(prefix, "reg.lam", "strength λ (log scale)", LAM_OPTIONS)
-    if REGULARIZERS[kind].l1_share is None:  # a mix of L1 and L2: its share α
+    row = REGULARIZERS[kind]
+    if row.role != "none":
+        strength = row.strength  # what λ means for this kind (max-norm: the radius c > 0)
+        options = [x for x in LAM_OPTIONS if x > 0] if strength.low_open else LAM_OPTIONS
+        label = f"{strength.label} (log scale)"
+        out["reg.lam"] = log_slider(prefix, "reg.lam", label, options, help=strength.help)
+    if row.l1_share is None:  # a mix of L1 and L2: its share α
         out["reg.l1_ratio"] = slider(prefix, "reg.l1_ratio", "L1 share α", step=0.05)
-    if REGULARIZERS[kind].l1_solvers:
+    if row.l1_solvers:
         out["reg.l1_solver"] = choice(
             prefix,
             "reg.l1_solver",
@@ -269,7 +273,7 @@ def _reg_fields(prefix: str) -> dict[str, Any]:
                 "subgradient: |w| in the loss (weights hover near 0)"
             ),
         )
-    if kind != "none":
+    if row.on_bias:
         out["reg.penalize_bias"] = st.toggle(
             "penalize biases too", key=key(prefix, "reg.penalize_bias")
         )

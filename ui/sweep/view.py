@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from regcore.core import SweepProgress, TrainConfig, l1_share, l2_share, spec
+from regcore.core import REGULARIZERS, SweepProgress, TrainConfig, l1_share, l2_share, spec
 from regcore.figures import fig_weight_hist
 from regcore.figures import sweep as figs
 from regcore.links import SweepSettings
@@ -195,9 +195,10 @@ def job_fn(cfg: TrainConfig, plan: SweepPlan):
     return run
 
 
+_OTHERS = [r.name for r in REGULARIZERS.values() if r.role != "none"]  # the registry's kinds
 NO_PENALTY = (
     "The sidebar's regularizer is “no regularization”, so λ changes nothing and every λ "
-    "trains the same model. Pick L1, L2, elastic net or weight decay to see a path."
+    f"trains the same model. Pick {', '.join(_OTHERS[:-1])} or {_OTHERS[-1]} to see a path."
 )
 
 
@@ -205,7 +206,8 @@ def underflow_note(res) -> str | None:
     """Why an L2 / weight-decay sweep can show exact zeros (else None): underflow."""
     o, reg = res.config.optim, res.config.reg
     zeros = [r.get("zero_fraction", 0.0) for r in res.rows if not r.get("diverged")]
-    only_shrinks = spec(reg).role != "none" and l1_share(reg) == 0.0
+    shrinks = l2_share(reg) > 0.0 or spec(reg).role == "decoupled"
+    only_shrinks = shrinks and l1_share(reg) == 0.0
     if not only_shrinks or not any(z > 0 for z in zeros):
         return None
     return (
