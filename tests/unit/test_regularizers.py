@@ -13,6 +13,7 @@ from regcore.core.regularizers import (
     sgd_shrink,
     shrink_factor,
     soft_threshold_,
+    step_factors,
 )
 from regcore.figures.style import REG_COLORS, reg_color, reg_label
 
@@ -90,3 +91,39 @@ def test_regularizers_sgd_shrink_folds_the_l2_share_into_one_factor(kind):
     fused = sgd_shrink(reg, lr, reg.lam) * w - lr * data_grad
     torch.testing.assert_close(fused, step, rtol=1e-14, atol=1e-15)
     assert sgd_shrink(RegConfig(kind="none"), lr, 1.0) is None
+
+
+def test_regularizers_no_engine_branches_on_a_kind():
+    """Engines read the kernel's StepFactors: no comparison in regcore/engine or
+    regcore/batched names a reg.kind ("none" is also model.norm's, so it is left out)."""
+    import ast
+    from pathlib import Path
+
+    kinds = set(REGULARIZERS) - {"none"}
+    root = Path(__file__).resolve().parents[2] / "regcore"
+    found = []
+    for path in [*root.glob("engine/*.py"), *root.glob("batched/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare):
+                names = {n.value for n in ast.walk(node) if isinstance(n, ast.Constant)}
+                found += [f"{path.name}:{node.lineno}" for _ in names & kinds]
+    assert not found
+
+
+@pytest.mark.parametrize("reg", CASES, ids=lambda r: f"{r.kind}-{r.l1_solver}")
+def test_regularizers_step_factors_take_a_lambda_per_model(reg):
+    lams = torch.tensor([0.0, 0.5, 2.0], dtype=torch.float64)
+    w = torch.randn(3, 4, 5, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    many = w.clone()
+    f = step_factors(reg, 0.1, lams[:, None, None])
+    f.after_step_(many, many)
+    for k, lam in enumerate(lams.tolist()):
+        one = w[k].clone()
+        fk = step_factors(reg, 0.1, lam)
+        fk.after_step_(one)
+        assert torch.equal(many[k], one)
+        for name in ("decay", "fold"):
+            a, b = getattr(f, name), getattr(fk, name)
+            assert (a is None) == (b is None)
+            if a is not None:
+                assert float(a[k]) == b

@@ -2,7 +2,7 @@
 
 - ``base``: what a kind is (:class:`Regularizer`) and what an engine receives for a step
   (:class:`StepFactors`, :class:`StepPlan` for a batched net).
-- ``none``, ``l1``, ``l2``, ``elastic_net``, ``weight_decay``: one kind each.
+- ``none``, ``l1``, ``l2``, ``elastic_net``, ``weight_decay``, ``max_norm``: one kind each.
 - ``table``: :data:`REGULARIZERS`, the one table the config, widgets, legends and the
   Learn page read.
 - ``kernel``: Ω, the penalty's gradient and :func:`step_factors` / :func:`plan_steps`.

@@ -11,10 +11,11 @@ from regcore.core.regularizers.base import Regularizer
 from regcore.core.regularizers.elastic_net import REGULARIZER as ELASTIC_NET
 from regcore.core.regularizers.l1 import REGULARIZER as L1
 from regcore.core.regularizers.l2 import REGULARIZER as L2
+from regcore.core.regularizers.max_norm import REGULARIZER as MAX_NORM
 from regcore.core.regularizers.none import REGULARIZER as NONE
 from regcore.core.regularizers.weight_decay import REGULARIZER as WEIGHT_DECAY
 
-_KINDS = (NONE, L1, L2, ELASTIC_NET, WEIGHT_DECAY)  # menus list them in this order
+_KINDS = (NONE, L1, L2, ELASTIC_NET, WEIGHT_DECAY, MAX_NORM)  # menus list them in this order
 REGULARIZERS: Mapping[str, Regularizer] = MappingProxyType({r.kind: r for r in _KINDS})
 
 
