@@ -198,7 +198,10 @@ PRESETS: dict[str, dict[str, Any]] = {
     "polynomial_overfit": {
         "title": "Polynomial degree 12 on 15 points",
         "about": "Fitting sin(πx) with 12 polynomial features: at λ = 0.001 the test MSE "
-        "(≈ 0.35) is 7× the train MSE (≈ 0.05); raise λ to 0.01 and it falls to ≈ 0.2.",
+        "(≈ 0.35) is 7× the train MSE (≈ 0.05); raise λ to 0.01 and it falls to ≈ 0.2. "
+        "Not an early-stopping demo: a validation split would be 3 of the 15 points "
+        "(too few to see a turn) and cost the fit 20 % of its data; "
+        "see 'Early stopping that stops' below.",
         "checks": (
             Check("test_loss", 0.35, 0.1),
             Check("train_loss", 0.05, 0.1),
@@ -215,6 +218,35 @@ PRESETS: dict[str, dict[str, Any]] = {
             "model": {"init": "zeros"},
             "reg": {"kind": "l2", "lam": 0.001},
             "optim": {"lr": 0.05, "batch_size": 15, "epochs": 1_000},
+        },
+    },
+    "early_stopping": {
+        "title": "Early stopping that stops: two moons, MLP 64-64",
+        "about": "Validation: 50 of the 200 training points (val_fraction 0.25), carved from "
+        "the training data; the network fits the other 150. The validation loss bottoms out "
+        "at epoch 16 and turns up (0.044 → 0.11) while the training loss keeps falling "
+        "(0.16 → 0.10); patience 100 stops the run at epoch 116 of 300 and keeps epoch 16's "
+        "weights (◆ and dotted line on the loss chart). Test loss 0.16 with early stopping, "
+        "1.24 without (all 200 points, 300 epochs; set patience to 0 to see). Seeds 0–4: "
+        "kept epoch 6–16, validation 1.8–3.8× its minimum at the stop, test loss 0.16–0.18 "
+        "with early stopping against 0.37–1.24 without.",
+        "checks": (
+            Check("epochs_run", 116, 0.0),
+            Check("test_loss", 0.16, 0.1),
+            Check("test_loss", 1.24, 0.1, {"optim.early_stopping_patience": None}),
+        ),
+        "config": {
+            "data": {"name": "moons", "n_train": 200, "n_test": 500, "noise": 0.25},
+            "model": {"kind": "mlp", "hidden": [64, 64]},
+            "reg": {"kind": "none", "lam": 0.0},
+            "optim": {
+                "name": "adam",
+                "lr": 0.01,
+                "batch_size": 20,
+                "epochs": 300,
+                "early_stopping_patience": 100,
+                "val_fraction": 0.25,
+            },
         },
     },
 }

@@ -87,11 +87,12 @@ def fig_loss_curves(
         max_points: thin each trace to about this many points (every k-th epoch, the
             last one always kept), so a live redraw of a long run stays light.
         best_epoch: early stopping's best-validation epoch, whose weights the run
-            kept: marked by a dotted vertical line (with the validation loss curve
-            when the history has one).
+            kept: marked by a dotted vertical line, and by a black diamond on the
+            validation loss curve when the history has one (unless thinning dropped it).
 
     Returns:
-        A figure with traces "train", "test" (and "penalty λ·Ω(w)", "validation").
+        A figure with traces "train", "test" (and "penalty λ·Ω(w)", "validation",
+        "kept: epoch N").
     """
     h = as_history(source)
     if max_points:
@@ -134,6 +135,19 @@ def fig_loss_curves(
         )
     styled(fig, title, x_title="epoch", y_title=f"{loss_name} (log scale)")
     log_axis(fig, "y")
+    if best_epoch is not None and best_epoch in x and h.get("val_loss"):
+        at = x.index(best_epoch)
+        fig.add_trace(
+            go.Scatter(
+                x=[best_epoch],
+                y=_positive([h["val_loss"][at]]),
+                name=f"kept: epoch {best_epoch}",
+                mode="markers",
+                marker={"symbol": "diamond", "size": 14, "color": "#222222"},
+                hovertemplate=f"kept epoch %{{x}}<br>validation {loss_name} %{{y:.4g}}"
+                "<extra></extra>",
+            )
+        )
     if best_epoch is not None:
         fig.add_vline(
             x=best_epoch,

@@ -303,7 +303,11 @@ def test_playground_two_d_set_draws_a_decision_surface_and_early_stopping(
     assert len(heat) == 1
     surfaces = at.session_state[f"{P}_surfaces"]["list"]
     assert surfaces[-1].final and surfaces[-1].epoch == result.best_epoch
-    assert any("kept the weights of epoch" in c.value for c in at.caption)
+    note = f"◆ and the dotted line: epoch {result.best_epoch}"
+    assert any(
+        note in c.value and f"of the {result.config.data.n_train} training" in c.value
+        for c in at.caption
+    )
     curves = _curves(at)
     assert "validation" in curves
 

@@ -140,6 +140,8 @@ def test_fig_loss_curves_marks_the_kept_early_stopping_epoch():
 
     h = {"epoch": [1, 2, 3], "train_loss": [1.0, 0.5, 0.2], "test_loss": [1.0, 0.7, 0.9]}
     fig = fig_loss_curves({**h, "val_loss": [0.9, 0.6, 0.8]}, best_epoch=2)
-    assert [t.name for t in fig.data] == ["train", "test", "validation"]
+    assert [t.name for t in fig.data] == ["train", "test", "validation", "kept: epoch 2"]
     assert fig.layout.shapes[0].x0 == 2 and "epoch 2 (kept)" in fig.layout.annotations[0].text
+    kept = fig.data[3]  # a diamond on the validation curve at the kept epoch
+    assert kept.marker.symbol == "diamond" and list(kept.x) == [2] and list(kept.y) == [0.6]
     assert not fig_loss_curves(h).layout.shapes

@@ -122,11 +122,7 @@ def result_panel(prefix: str, result: RunResult) -> None:
             best_epoch=result.best_epoch,
         )
         if result.best_epoch is not None:
-            st.caption(
-                f"Early stopping kept the weights of epoch {result.best_epoch}, the best "
-                "validation loss (a split carved from the training data); the numbers and "
-                "histograms are those weights."
-            )
+            st.caption(early_stopping_note(result))
         present.chart(fig, key=f"{prefix}_curves")
     with right:
         names = layer_names(result)
@@ -148,6 +144,21 @@ def result_panel(prefix: str, result: RunResult) -> None:
             fig = fig_weight_hist(result, layer, log_count=log_count)
         present.chart(fig, key=f"{prefix}_hist")
     metrics_row(run_summary(result))  # under the charts: the curves stay above a projector's fold
+
+
+def early_stopping_note(result: RunResult) -> str:
+    """What the kept-epoch marker is, and which samples chose it."""
+    o, n = result.config.optim, result.config.data.n_train
+    n_val = max(1, round(n * o.val_fraction))  # as regcore.data.split_val carves it
+    ran = result.metrics.get("epochs_run", o.epochs)
+    return (
+        f"◆ and the dotted line: epoch {result.best_epoch}, the lowest validation loss; early "
+        f"stopping kept its weights (patience {o.early_stopping_patience}: the run stopped at "
+        f"epoch {ran} of {o.epochs}). Validation: {n_val} of the {n} training samples "
+        f"(val_fraction {o.val_fraction:g}), carved from the training data, never the test "
+        f"set; the model fit the other {n - n_val}. The numbers and histograms are the kept "
+        "weights; for the test loss without early stopping, set patience to 0 and train again."
+    )
 
 
 def regularizer_table() -> str:
