@@ -23,13 +23,18 @@ CASES = {
 }
 
 
+def _assert_identity(bv, k: int) -> None:
+    """bias² + variance + noise is the total, and the measured error is within 4 SE of it."""
+    total = bv.bias2[k] + bv.variance[k] + bv.noise
+    assert bv.total[k] == pytest.approx(total)
+    assert abs(bv.measured[k] - total) < 4 * bv.identity_se[k]
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_biasvar_identity_holds_within_sampling_error(name):
     bv = bias_variance(CASES[name], [1e-3, 0.1, 1.0, 10.0], repeats=32)
     for k in range(4):
-        total = bv.bias2[k] + bv.variance[k] + bv.noise
-        assert bv.total[k] == pytest.approx(total)
-        assert abs(bv.measured[k] - total) < 4 * bv.identity_se[k]
+        _assert_identity(bv, k)
         assert bv.bias2[k] >= 0 and bv.variance[k] >= 0
 
 
@@ -74,9 +79,7 @@ def test_biasvar_identity_holds_for_an_mlp_with_dropout():
     bv = bias_variance_dropout(NET, [0.0, 0.5], repeats=6, on_progress=lambda a, b: done.append(a))
     assert bv.over == "model.dropout" and bv.rates == [0.0, 0.5] and done[-1] == 12
     for k in range(2):
-        total = bv.bias2[k] + bv.variance[k] + bv.noise
-        assert bv.total[k] == pytest.approx(total)
-        assert abs(bv.measured[k] - total) < 4 * bv.identity_se[k]
+        _assert_identity(bv, k)
         assert bv.variance[k] > 0
 
 

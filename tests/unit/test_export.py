@@ -10,6 +10,7 @@ import pytest
 
 import regcore
 from regcore.links import export
+from tests.unit.conftest import reseal
 
 TINY = {"optim": {"epochs": 4}}
 
@@ -75,20 +76,13 @@ def test_export_wrong_truncated_or_tampered_files_are_named(run, make, needle):
 
 def test_export_resealed_but_broken_file_names_the_field(run):
     """A file edited and re-checksummed still gets every field it uses checked."""
-
-    def reseal(change) -> str:
-        raw = json.loads(export.run_json(run))
-        change(raw)
-        body = {k: v for k, v in raw.items() if k not in ("format", "version", "checksum")}
-        raw["checksum"] = export._checksum(body)
-        return json.dumps(raw)
-
+    text = export.run_json(run)
     with pytest.raises(ValueError, match=r"config: reg\.lam = -1"):
-        export.load_run_json(reseal(lambda r: r["config"]["reg"].update(lam=-1)))
+        export.load_run_json(reseal(text, lambda r: r["config"]["reg"].update(lam=-1)))
     with pytest.raises(ValueError, match=r"history\.test_loss has 3 values, expected 4"):
-        export.load_run_json(reseal(lambda r: r["history"]["test_loss"].pop()))
+        export.load_run_json(reseal(text, lambda r: r["history"]["test_loss"].pop()))
     with pytest.raises(ValueError, match="weights is missing"):
-        export.load_run_json(reseal(lambda r: r.update(weights={})))
+        export.load_run_json(reseal(text, lambda r: r.update(weights={})))
 
 
 def test_export_sweep_csv_and_json_read_back():

@@ -76,15 +76,18 @@ def test_fastpath_matches_the_autograd_loop_for_every_optimizer(reg, optim, monk
     _assert_same(*_both(raw, monkeypatch))
 
 
-def test_fastpath_early_stopping_and_divergence_match_the_autograd_loop(monkeypatch):
-    early = {**REGRESSION["optim"], "epochs": 30, "early_stopping_patience": 2}
-    fast, generic = _both({**REGRESSION, "optim": early}, monkeypatch)
+@pytest.mark.parametrize(
+    ("optim", "ends"),
+    [
+        ({"epochs": 30, "early_stopping_patience": 2}, "best_epoch"),
+        ({"lr": 5.0, "epochs": 30}, "diverged_epoch"),
+    ],
+    ids=["early_stopping", "divergence"],
+)
+def test_fastpath_early_stopping_and_divergence_match_the_autograd_loop(optim, ends, monkeypatch):
+    fast, generic = _both({**REGRESSION, "optim": {**REGRESSION["optim"], **optim}}, monkeypatch)
     _assert_same(fast, generic)
-    assert fast.best_epoch is not None
-    wild = {**REGRESSION["optim"], "lr": 5.0, "epochs": 30}
-    fast, generic = _both({**REGRESSION, "optim": wild}, monkeypatch)
-    _assert_same(fast, generic)
-    assert fast.diverged_epoch is not None
+    assert getattr(fast, ends) is not None
 
 
 def test_fastpath_is_the_playground_default_and_deterministic():

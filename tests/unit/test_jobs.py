@@ -24,6 +24,20 @@ def _wait(cond, timeout: float = 5.0) -> None:
         time.sleep(0.005)
 
 
+def _count_until_stopped(pause: float):
+    """A job that emits 0, 1, 2, … every ``pause`` seconds until stopped; returns the count."""
+
+    def fn(stop, emit):
+        n = 0
+        while not stop.is_set():
+            emit(n)
+            n += 1
+            time.sleep(pause)
+        return n
+
+    return fn
+
+
 def test_runner_job_runs_and_collects_events() -> None:
     runner = Runner(max_jobs=1)
 
@@ -104,16 +118,7 @@ def test_runner_positions_count_jobs_ahead() -> None:
 
 def test_runner_stop_ends_a_running_job_and_keeps_its_result() -> None:
     runner = Runner(max_jobs=1)
-
-    def fn(stop, emit):
-        n = 0
-        while not stop.is_set():
-            emit(n)
-            n += 1
-            time.sleep(0.001)
-        return n
-
-    job = runner.submit(fn)
+    job = runner.submit(_count_until_stopped(0.001))
     _wait(lambda: len(job.events) > 3)
     job.stop()
     assert job.wait(5)
@@ -296,15 +301,7 @@ def test_jobs_budget_refuses_up_front_and_stops_a_run_past_it() -> None:
     assert info.value.reason == "budget" and "about 45 s here" in msg and "reduce" in msg
     assert "over the 0.3 s a run may take" in msg and "150× less work" in msg
 
-    def long(stop, emit):
-        n = 0
-        while not stop.is_set():
-            emit(n)
-            n += 1
-            time.sleep(0.005)
-        return n
-
-    job = runner.submit(long, estimate_s=0.1)
+    job = runner.submit(_count_until_stopped(0.005), estimate_s=0.1)
     assert job.wait(5)
     assert job.status == "stopped" and job.stop_reason == "budget"
     assert job.result == len(job.events) > 0  # the partial result is kept

@@ -13,6 +13,7 @@ import pytest
 import regcore
 from regcore.cli import choice_line, main
 from regcore.links import export
+from tests.unit.conftest import reseal
 
 TINY = {"optim": {"epochs": 4}, "data": {"n_features": 30}}
 DROPOUT = {  # the sequential fallback (dropout), classification
@@ -25,15 +26,6 @@ DROPOUT = {  # the sequential fallback (dropout), classification
 @pytest.fixture(scope="module")
 def res():
     return regcore.sweep(TINY, [0.01, 0.3, 3.0], repeats=2)
-
-
-def _reseal(text: str, change) -> str:
-    """Edit a field and recompute the checksum, as a careful forger would."""
-    raw = json.loads(text)
-    change(raw)
-    body = {k: v for k, v in raw.items() if k not in ("format", "version", "checksum")}
-    raw["checksum"] = export._checksum(body)
-    return json.dumps(raw)
 
 
 def test_sweep_csv_has_the_validation_column(res):
@@ -87,7 +79,7 @@ def test_load_sweep_json_refuses_resealed_edits_naming_the_field(res):
     ]
     for change, message in cases:
         with pytest.raises(ValueError, match=message):
-            export.load_sweep_json(_reseal(text, change))
+            export.load_sweep_json(reseal(text, change))
 
 
 def test_a_sweep_saved_before_validation_still_opens_without_a_choice(res):
@@ -98,7 +90,7 @@ def test_a_sweep_saved_before_validation_still_opens_without_a_choice(res):
         for key in ("choice", "n_fit", "n_val"):
             r.pop(key)
 
-    back, _ = export.load_sweep_json(_reseal(export.sweep_json(res), old))
+    back, _ = export.load_sweep_json(reseal(export.sweep_json(res), old))
     assert back.best_index is None and back.n_val == 0
 
 
