@@ -1,21 +1,18 @@
-"""Real-browser fixtures: a freshly started Streamlit server and Debian's Chromium."""
+"""Real-browser fixtures: Debian's Chromium and one fixture that opens a page of the app.
+
+The live server itself (``server``, ``fresh_server``) is in tests/conftest.py.
+"""
 
 from __future__ import annotations
 
 import ast
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -28,6 +25,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+TITLE = '[data-testid="stMain"] h1'  # every page's title: the page has drawn
+IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"  # no script running
 
 
 def app_pages() -> list[tuple[str, str]]:
@@ -50,65 +49,38 @@ def app_pages() -> list[tuple[str, str]]:
     return pages
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def screenshot(page, name: str, full_page: bool = True, settle_ms: int = 600) -> None:
+    """Save ``artifacts/screenshots/<name>.png`` after ``settle_ms`` (plotly's layout)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if settle_ms:
+        page.wait_for_timeout(settle_ms)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
-class Server:
-    """``streamlit run app.py`` on 127.0.0.1 and a free port; stopped by its PID."""
+def train_and_open_files(page, button: str, done: str, timeout_ms: int = 120_000):
+    """Press ``button`` once the page has settled, wait for the result's files expander
+    (its label starts with ``done``) and open it; returns the page. A screenshot
+    ``train_failed.png`` is kept when no result comes."""
+    page.get_by_role("button", name=button, exact=True).wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name=button, exact=True).click()
+    try:
+        page.get_by_text(done).first.wait_for(timeout=timeout_ms)
+    except Exception:
+        screenshot(page, "train_failed", settle_ms=0)
+        raise
+    page.get_by_text(done).first.click()
+    page.wait_for_timeout(1000)  # the expander's code blocks are drawn
+    return page
 
-    def __init__(self, log: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> Server:
-        cmd = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(self.port),
-        ]
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        self.proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited early: {self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"streamlit did not become healthy in {timeout} s")
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)  # its own session: the group id is its PID
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
+def copied_link(page) -> str:
+    """The link the page's **Copy link** dialog shows (the dialog is closed again)."""
+    page.get_by_role("button", name="Copy link").click()
+    page.wait_for_timeout(800)
+    code = page.locator('[data-testid="stCode"]').all_inner_texts()
+    page.keyboard.press("Escape")
+    return next(t for t in code if t.startswith("http")).strip()
 
 
 @pytest.fixture(scope="session")
@@ -125,20 +97,27 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def fresh_server(tmp_path: Path) -> Iterator[Server]:
-    """A server started for this test only: nothing has visited it yet."""
-    server = Server(tmp_path / "streamlit.log")
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+def browser_page(browser) -> Iterator[Callable[..., object]]:
+    """Opens a URL in a new page and waits until the page's title is drawn.
 
+    ``browser_page(url, width=1400, height=1000, idle=False, settle_ms=0)``: each page has a
+    browser context of its own (no cookies or session shared with another page); ``idle``
+    also waits until no script runs, ``settle_ms`` waits that much longer. Every page opened
+    is closed after the test, so a test closes one itself only to free it early.
+    """
+    opened = []
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[Server]:
-    """One server shared by the tests of a module (fresh for each module)."""
-    srv = Server(tmp_path_factory.mktemp("server") / "streamlit.log")
-    try:
-        yield srv.start()
-    finally:
-        srv.stop()
+    def open_(url: str, width: int = 1400, height: int = 1000, *, idle=False, settle_ms=0):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        opened.append(page)
+        page.goto(url)
+        page.wait_for_selector(TITLE, timeout=60_000)
+        if idle:
+            page.wait_for_function(IDLE, timeout=60_000)
+        if settle_ms:
+            page.wait_for_timeout(settle_ms)
+        return page
+
+    yield open_
+    for page in opened:
+        page.context.close()  # a page from browser.new_page owns its context

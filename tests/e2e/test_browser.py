@@ -10,22 +10,11 @@ import urllib.parse
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, app_pages
+from tests.e2e.conftest import IDLE, SCREENSHOTS, app_pages, screenshot
 
-pytestmark = pytest.mark.e2e
 PAGES = app_pages()
 SHELL_CAPTION = "Regularization Lab"  # the sidebar line app.py writes on every page
 ERROR = '[data-testid="stException"]'
-
-
-def _open(browser, url: str):
-    page = browser.new_page(viewport={"width": 1600, "height": 1400})
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
-    return page
 
 
 def test_app_lists_pages() -> None:
@@ -34,23 +23,19 @@ def test_app_lists_pages() -> None:
 
 
 @pytest.mark.parametrize(("stem", "title"), PAGES, ids=[s for s, _ in PAGES])
-def test_deep_link_on_a_fresh_server_runs_the_shell(browser, fresh_server, stem, title) -> None:
-    page = _open(browser, f"{fresh_server.url}/{stem}")
-    try:
-        page.wait_for_timeout(1000)
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        assert SHELL_CAPTION in sidebar.inner_text(), "app.py's shared sidebar is missing"
-        nav = page.locator('[data-testid="stSidebarNav"] a')
-        assert nav.count() == len(PAGES), "navigation is not app.py's page list"
-        assert title in page.locator('[data-testid="stSidebarNav"]').inner_text()
-        assert page.locator(ERROR).count() == 0
-        # the page may write its settings into the query string; the path must stay its own
-        path = urllib.parse.urlparse(page.url).path
-        assert path.rstrip("/").endswith(f"/{stem}") or stem == PAGES[0][0]
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"page_{stem}.png"), full_page=True)
-    finally:
-        page.close()
+def test_deep_link_on_a_fresh_server_runs_the_shell(browser_page, fresh_server, stem, title):
+    page = browser_page(f"{fresh_server.url}/{stem}", 1600, 1400, idle=True)
+    page.wait_for_timeout(1000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert SHELL_CAPTION in sidebar.inner_text(), "app.py's shared sidebar is missing"
+    nav = page.locator('[data-testid="stSidebarNav"] a')
+    assert nav.count() == len(PAGES), "navigation is not app.py's page list"
+    assert title in page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert page.locator(ERROR).count() == 0
+    # the page may write its settings into the query string; the path must stay its own
+    path = urllib.parse.urlparse(page.url).path
+    assert path.rstrip("/").endswith(f"/{stem}") or stem == PAGES[0][0]
+    screenshot(page, f"page_{stem}", settle_ms=0)
 
 
 WATCH = """() => {
@@ -83,34 +68,26 @@ def _train_once(page) -> tuple[float, float]:
     return marks["progress"] / 1000, marks["final"] / 1000
 
 
-def test_playground_trains_the_default_live(browser, fresh_server) -> None:
-    page = _open(browser, f"{fresh_server.url}/playground")
-    try:
-        page.get_by_role("button", name="Train", exact=True).wait_for(timeout=30_000)
-        first = _train_once(page)  # includes loading plotly.js into the page
-        assert page.locator(ERROR).count() == 0
-        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
-        assert "reg.kind" not in page.url  # the default config: a short link
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-        )
-        page.wait_for_timeout(500)
-        second = _train_once(page)
-        page.wait_for_timeout(800)  # let plotly finish laying out before the screenshot
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "playground_trained.png"), full_page=True)
-        page.get_by_text("over epochs").click()
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(SCREENSHOTS / "playground_over_epochs.png"), full_page=True)
-        assert page.locator(ERROR).count() == 0
-        timings = {
-            "first_click_to_progress_s": round(first[0], 2),
-            "first_click_to_final_curve_s": round(first[1], 2),
-            "second_click_to_progress_s": round(second[0], 2),
-            "second_click_to_final_curve_s": round(second[1], 2),
-        }
-        (SCREENSHOTS.parent / "timings.json").write_text(json.dumps(timings, indent=2))
-        print(timings)
-        assert first[0] < 5.0 and second[0] < 5.0, timings
-    finally:
-        page.close()
+def test_playground_trains_the_default_live(browser_page, fresh_server) -> None:
+    page = browser_page(f"{fresh_server.url}/playground", 1600, 1400, idle=True)
+    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=30_000)
+    first = _train_once(page)  # includes loading plotly.js into the page
+    assert page.locator(ERROR).count() == 0
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
+    assert "reg.kind" not in page.url  # the default config: a short link
+    page.wait_for_function(IDLE, timeout=30_000)
+    page.wait_for_timeout(500)
+    second = _train_once(page)
+    screenshot(page, "playground_trained", settle_ms=800)  # plotly finishes its layout
+    page.get_by_text("over epochs").click()
+    screenshot(page, "playground_over_epochs", settle_ms=800)
+    assert page.locator(ERROR).count() == 0
+    timings = {
+        "first_click_to_progress_s": round(first[0], 2),
+        "first_click_to_final_curve_s": round(first[1], 2),
+        "second_click_to_progress_s": round(second[0], 2),
+        "second_click_to_final_curve_s": round(second[1], 2),
+    }
+    (SCREENSHOTS.parent / "timings.json").write_text(json.dumps(timings, indent=2))
+    print(timings)
+    assert first[0] < 5.0 and second[0] < 5.0, timings

@@ -9,22 +9,13 @@ import urllib.parse
 
 import pytest
 
-pytestmark = pytest.mark.e2e
 ALERT = '[data-testid="stAlert"]'
 ERROR_BOX = '[data-testid="stAlertContentError"]'
 CHART = '[data-testid="stPlotlyChart"]'
 
 
-def _open(browser, url: str, width: int = 1024, height: int = 768):
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
-    page.wait_for_timeout(1500)
-    return page
-
-
 @pytest.mark.parametrize("path", ["playground", "sweep", "compare", "learn"])
-def test_link_text_is_shown_literally_never_as_a_link(browser, server, path) -> None:
+def test_link_text_is_shown_literally_never_as_a_link(browser_page, server, path) -> None:
     query = urllib.parse.urlencode(
         {
             "data.name": "[log in again](https://evil.example/login)",
@@ -32,57 +23,48 @@ def test_link_text_is_shown_literally_never_as_a_link(browser, server, path) -> 
             "www.evil.example": "a@evil.example",
         }
     )
-    page = _open(browser, f"{server.url}/{path}?{query}")
-    try:
-        page.wait_for_selector(ALERT, timeout=30_000)
-        assert page.locator(f"{ALERT} a").count() == 0  # no link of any kind in a message
-        assert page.locator(f"{ALERT} strong", has_text="proto").count() == 0  # not bold
-        assert "proto" in " ".join(page.locator(ALERT).all_inner_texts())
-    finally:
-        page.close()
+    page = browser_page(f"{server.url}/{path}?{query}", 1024, 768, settle_ms=1500)
+    page.wait_for_selector(ALERT, timeout=30_000)
+    assert page.locator(f"{ALERT} a").count() == 0  # no link of any kind in a message
+    assert page.locator(f"{ALERT} strong", has_text="proto").count() == 0  # not bold
+    assert "proto" in " ".join(page.locator(ALERT).all_inner_texts())
 
 
-def test_typed_numbers_read_as_typed_and_refused_with_the_bound(browser, server) -> None:
-    page = _open(browser, f"{server.url}/playground")
-    try:
-        box = page.get_by_role("spinbutton", name="training samples")
-        box.fill("1e3")
-        box.press("Enter")
-        page.wait_for_function("() => location.search.includes('data.n_train=1000')")
-        epochs = page.get_by_role("spinbutton", name="epochs")
-        epochs.fill("2.5")
-        epochs.press("Enter")
-        page.wait_for_selector(f"{ERROR_BOX}:has-text('not a whole number')", timeout=30_000)
-        assert page.get_by_role("button", name="Train", exact=True).is_disabled()
-        epochs.fill("5000")
-        epochs.press("Enter")
-        page.wait_for_selector(f"{ERROR_BOX}:has-text('allowed 1 to 2,000')", timeout=30_000)
-        assert page.get_by_role("button", name="Train", exact=True).is_disabled()
-    finally:
-        page.close()
+def test_typed_numbers_read_as_typed_and_refused_with_the_bound(browser_page, server) -> None:
+    page = browser_page(f"{server.url}/playground", 1024, 768, settle_ms=1500)
+    box = page.get_by_role("spinbutton", name="training samples")
+    box.fill("1e3")
+    box.press("Enter")
+    page.wait_for_function("() => location.search.includes('data.n_train=1000')")
+    epochs = page.get_by_role("spinbutton", name="epochs")
+    epochs.fill("2.5")
+    epochs.press("Enter")
+    page.wait_for_selector(f"{ERROR_BOX}:has-text('not a whole number')", timeout=30_000)
+    assert page.get_by_role("button", name="Train", exact=True).is_disabled()
+    epochs.fill("5000")
+    epochs.press("Enter")
+    page.wait_for_selector(f"{ERROR_BOX}:has-text('allowed 1 to 2,000')", timeout=30_000)
+    assert page.get_by_role("button", name="Train", exact=True).is_disabled()
 
 
-def test_typed_decimal_comma_is_never_a_different_number(browser, server) -> None:
+def test_typed_decimal_comma_is_never_a_different_number(browser_page, server) -> None:
     """Chromium's number field turned a typed 0,5 into 05: λ = 5 trained. The box is text."""
-    page = _open(browser, f"{server.url}/playground")
-    try:
-        for name, text, query in (
-            ("strength λ, typed", "0,5", "reg.lam=0.5"),
-            ("learning rate, typed", "0,0015", "optim.lr=0.0015"),
-        ):
-            box = page.get_by_role("textbox", name=name)
-            box.fill(text)
-            box.press("Enter")
-            page.wait_for_function(f"() => location.search.includes('{query}')", timeout=30_000)
-            page.get_by_text(f"read {text} as").wait_for(timeout=30_000)
-        box = page.get_by_role("textbox", name="strength λ, typed")
-        box.fill("1,000")
+    page = browser_page(f"{server.url}/playground", 1024, 768, settle_ms=1500)
+    for name, text, query in (
+        ("strength λ, typed", "0,5", "reg.lam=0.5"),
+        ("learning rate, typed", "0,0015", "optim.lr=0.0015"),
+    ):
+        box = page.get_by_role("textbox", name=name)
+        box.fill(text)
         box.press("Enter")
-        page.wait_for_selector(f"{ERROR_BOX}:has-text('thousands separator')", timeout=30_000)
-        assert page.get_by_role("button", name="Train", exact=True).is_disabled()
-        assert "reg.lam=0.5" in page.url
-    finally:
-        page.close()
+        page.wait_for_function(f"() => location.search.includes('{query}')", timeout=30_000)
+        page.get_by_text(f"read {text} as").wait_for(timeout=30_000)
+    box = page.get_by_role("textbox", name="strength λ, typed")
+    box.fill("1,000")
+    box.press("Enter")
+    page.wait_for_selector(f"{ERROR_BOX}:has-text('thousands separator')", timeout=30_000)
+    assert page.get_by_role("button", name="Train", exact=True).is_disabled()
+    assert "reg.lam=0.5" in page.url
 
 
 @pytest.mark.parametrize(
@@ -93,20 +75,18 @@ def test_typed_decimal_comma_is_never_a_different_number(browser, server) -> Non
         ("dropout?optim.epochs=60&dropout.p=0.0,0.8", "Train all", False),  # a short default
     ],
 )
-def test_projector_main_chart_above_the_fold(browser, server, path, button, present) -> None:
+def test_projector_main_chart_above_the_fold(browser_page, server, path, button, present) -> None:
     sep = "&" if "?" in path else "?"
-    page = _open(browser, f"{server.url}/{path}" + (f"{sep}present=1" if present else ""))
-    try:
-        page.get_by_role("button", name=button, exact=True).click()
-        page.wait_for_selector(CHART, timeout=120_000)
+    url = f"{server.url}/{path}" + (f"{sep}present=1" if present else "")
+    page = browser_page(url, 1024, 768, settle_ms=1500)
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_selector(CHART, timeout=120_000)
+    page.wait_for_timeout(1500)
+    if button == "Train all":  # the Dropout page: measure its finished surfaces
+        page.get_by_text("Decision surfaces").wait_for(timeout=120_000)
         page.wait_for_timeout(1500)
-        if button == "Train all":  # the Dropout page: measure its finished surfaces
-            page.get_by_text("Decision surfaces").wait_for(timeout=120_000)
-            page.wait_for_timeout(1500)
-        top = page.locator(f"{CHART} >> visible=true").first.bounding_box()["y"]
-        assert top < 768 * 0.6, top  # the loss curves start in the top part of the screen
-        if present:
-            assert "present=1" in page.url
-            assert page.get_by_text("Regularizer").first.is_hidden()  # sidebar collapsed
-    finally:
-        page.close()
+    top = page.locator(f"{CHART} >> visible=true").first.bounding_box()["y"]
+    assert top < 768 * 0.6, top  # the loss curves start in the top part of the screen
+    if present:
+        assert "present=1" in page.url
+        assert page.get_by_text("Regularizer").first.is_hidden()  # sidebar collapsed

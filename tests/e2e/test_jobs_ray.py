@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.e2e  # a Ray head takes ~1 min: CI runs it, landing runs skip it
+# marked e2e (tests/conftest.py): a Ray head takes ~1 min: CI runs it, landing runs skip it
 ray = pytest.importorskip("ray")
 
 import regcore  # noqa: E402
@@ -26,17 +25,12 @@ from regcore.serve import FitSpec  # noqa: E402
 from regcore.serve.job import Limits  # noqa: E402
 from regcore.serve.queue import JobQueue  # noqa: E402
 from regcore.serve.ray_backend import RayBackend  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import free_port  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def ray_queue(tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     temp = Path(f"/tmp/reglab_ray_{port}")  # short: Ray's socket paths have a length limit
     cli = Path(sys.executable).parent / "ray"
     cmd = [

@@ -5,32 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+from tests.e2e.conftest import copied_link, train_and_open_files
+
 TILE = '[data-testid="stMetricValue"]'
 CODE = '[data-testid="stCode"]'
-
-
-def _train(browser, url: str, button: str, done: str):
-    """Open ``url`` in a new browser context, press ``button``, open the result's files
-    expander; returns (page, context)."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
-    page.goto(url)
-    page.get_by_role("button", name=button, exact=True).wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
-    page.get_by_role("button", name=button, exact=True).click()
-    page.get_by_text(done).first.wait_for(timeout=120_000)
-    page.get_by_text(done).first.click()
-    page.wait_for_timeout(1000)
-    return page, ctx
-
-
-def _copied_link(page) -> str:
-    page.get_by_role("button", name="Copy link").click()
-    page.wait_for_timeout(800)
-    link = next(t for t in page.locator(CODE).all_inner_texts() if t.startswith("http"))
-    page.keyboard.press("Escape")
-    return link.strip()
 
 
 @pytest.mark.parametrize(
@@ -46,18 +24,15 @@ def _copied_link(page) -> str:
     ],
 )
 def test_share_link_opened_in_a_fresh_browser_trains_the_same(
-    browser, fresh_server, path, button, done
+    browser_page, fresh_server, path, button, done
 ) -> None:
-    first, ctx1 = _train(browser, fresh_server.url + path, button, done)
-    link = _copied_link(first)
+    first = train_and_open_files(browser_page(fresh_server.url + path), button, done)
+    link = copied_link(first)
     assert link.startswith(fresh_server.url)
     tiles, codes = first.locator(TILE).all_inner_texts(), first.locator(CODE).all_inner_texts()
-    ctx1.close()
-    second, ctx2 = _train(browser, link, button, done)
-    try:
-        assert second.locator(TILE).all_inner_texts() == tiles  # the same final numbers
-        again = [c for c in second.locator(CODE).all_inner_texts() if not c.startswith("http")]
-        assert again == [c for c in codes if not c.startswith("http")]  # configs, commands
-        assert any(c.lstrip().startswith("{") for c in again)
-    finally:
-        ctx2.close()
+    first.close()
+    second = train_and_open_files(browser_page(link), button, done)  # a context of its own
+    assert second.locator(TILE).all_inner_texts() == tiles  # the same final numbers
+    again = [c for c in second.locator(CODE).all_inner_texts() if not c.startswith("http")]
+    assert again == [c for c in codes if not c.startswith("http")]  # configs, commands
+    assert any(c.lstrip().startswith("{") for c in again)

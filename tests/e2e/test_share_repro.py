@@ -24,10 +24,9 @@ from regcore.experiments.compare_presets import COMPARISONS
 from regcore.experiments.comparison import Variant, compare, summary
 from regcore.links import CompareSettings, SweepSettings
 from regcore.links.export import compare_csv, sweep_csv
-from tests.e2e.conftest import SCREENSHOTS, Server
+from tests.conftest import Server
+from tests.e2e.conftest import copied_link, train_and_open_files
 
-pytestmark = pytest.mark.e2e
-CODE = '[data-testid="stCode"]'
 RTOL = 1e-5  # float32 sums on a server's threads against this process's single thread
 
 CASES = [
@@ -61,39 +60,20 @@ CASES = [
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory) -> Iterator[Server]:
     """A second server: the one the shared links are opened on."""
-    srv = Server(tmp_path_factory.mktemp("reader") / "streamlit.log")
-    try:
-        yield srv.start()
-    finally:
-        srv.stop()
+    with Server(tmp_path_factory.mktemp("reader") / "streamlit.log") as srv:
+        yield srv
 
 
-def _train_and_download(browser, url: str, button: str, done: str, download: str, tmp: Path):
+def _train_and_download(browser_page, url: str, button: str, done: str, download: str, tmp: Path):
     """Open ``url`` in a fresh context, train, download ``download``; returns (text, link)."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    try:
-        page = ctx.new_page()
-        page.goto(url)
-        page.get_by_role("button", name=button, exact=True).wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)
-        page.get_by_role("button", name=button, exact=True).click()
-        try:
-            page.get_by_text(done).first.wait_for(timeout=180_000)
-        except Exception:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=SCREENSHOTS / "share_repro_failed.png", full_page=True)
-            raise
-        page.get_by_text(done).first.click()
-        with page.expect_download(timeout=30_000) as info:
-            page.get_by_role("button", name=download).click()
-        path = tmp / f"{len(list(tmp.iterdir()))}-{info.value.suggested_filename}"
-        info.value.save_as(path)
-        page.get_by_role("button", name="Copy link").click()
-        page.wait_for_timeout(800)
-        link = next(t for t in page.locator(CODE).all_inner_texts() if t.startswith("http"))
-        return path.read_text(encoding="utf-8"), link.strip()
-    finally:
-        ctx.close()
+    page = train_and_open_files(browser_page(url), button, done, timeout_ms=180_000)
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name=download).click()
+    path = tmp / f"{len(list(tmp.iterdir()))}-{info.value.suggested_filename}"
+    info.value.save_as(path)
+    link = copied_link(page)
+    page.close()  # the next page trains on the other server: free this one first
+    return path.read_text(encoding="utf-8"), link
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -139,12 +119,14 @@ def _in_process(path: str, link: str) -> object:
 
 @pytest.mark.parametrize(("path", "button", "done", "download"), CASES)
 def test_share_link_on_another_server_reproduces_the_numbers(
-    browser, server, reader, tmp_path, path, button, done, download
+    browser_page, server, reader, tmp_path, path, button, done, download
 ) -> None:
-    first, link = _train_and_download(browser, server.url + path, button, done, download, tmp_path)
+    first, link = _train_and_download(
+        browser_page, server.url + path, button, done, download, tmp_path
+    )
     assert link.startswith(server.url)
     moved = reader.url + link[len(server.url) :]
-    second, link2 = _train_and_download(browser, moved, button, done, download, tmp_path)
+    second, link2 = _train_and_download(browser_page, moved, button, done, download, tmp_path)
     assert urllib.parse.urlsplit(link2).query == urllib.parse.urlsplit(link).query
     want = _in_process(path, link)
     if download == "run (JSON)":

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ROOT, Server
+from tests.conftest import ROOT, Server
 
 REPORT = ROOT / "artifacts" / "load"
 
@@ -21,24 +21,14 @@ class LoadServer(Server):
     """``streamlit run app.py`` with ``REGLAB_*`` limits and a JSON-lines job log."""
 
     def __init__(self, tmp: Path, env: dict[str, str]) -> None:
-        super().__init__(tmp / "streamlit.log")
         self.job_log = tmp / "jobs.jsonl"
-        self.env = {
+        env = {
             **os.environ,
             "REGLAB_JOB_LOG": str(self.job_log),
             "REGLAB_CALIBRATE": "0",  # the estimate's defaults: no seconds of timing at start
             **env,
         }
-
-    def start(self, timeout: float = 60.0) -> LoadServer:
-        saved = dict(os.environ)
-        os.environ.update(self.env)  # Server.start passes the environment on to streamlit
-        try:
-            super().start(timeout)
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
-        return self
+        super().__init__(tmp / "streamlit.log", env)
 
     def records(self, event: str | None = None) -> list[dict]:
         """The job log's records (of one ``event`` kind)."""
@@ -65,11 +55,8 @@ class LoadServer(Server):
 @pytest.fixture
 def load_server(tmp_path: Path, request) -> Iterator[LoadServer]:
     env = getattr(request, "param", {})
-    server = LoadServer(tmp_path, env)
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+    with LoadServer(tmp_path, env) as server:
+        yield server
 
 
 def write_report(name: str, figures: dict) -> None:

@@ -24,7 +24,7 @@ import regcore
 from tests.load.conftest import run_clients, write_report
 from tests.load.stclient import Session
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
+pytestmark = pytest.mark.timeout(600)  # marked load and e2e by tests/conftest.py
 K, N = 2, 20
 FAULT_JOB = 3  # jobs 1 and 2 are the solo runs; 3 is the faulty session's, then the load's
 RESULT = "trained on"  # the finished run's caption (ui.views.metrics_row)

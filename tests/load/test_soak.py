@@ -14,7 +14,7 @@ import pytest
 from tests.load.conftest import run_clients, write_report
 from tests.load.stclient import Session
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
+pytestmark = pytest.mark.timeout(900)  # marked load and e2e by tests/conftest.py
 SESSIONS = 60
 RESULT = "trained on"
 
