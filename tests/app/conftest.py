@@ -1,9 +1,11 @@
-"""AppTest helpers: start the app, press Train, wait for the threaded runner."""
+"""AppTest helpers: open a page (with a link), press Train, wait for the threaded runner."""
 
 from __future__ import annotations
 
 import json
 import time
+import urllib.parse
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +43,35 @@ def chart_specs(at: AppTest) -> list[dict[str, Any]]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
-@pytest.fixture
-def playground() -> AppTest:
-    """The app opened on the Playground (the default page)."""
-    at = AppTest.from_file(APP, default_timeout=60)
+def _open_page(
+    path: str | None = None, query: str | Mapping[str, str] | None = None, timeout: float = 60
+) -> AppTest:
+    """The app opened as a link opens it in a fresh session; asserts it raised nothing.
+
+    Args:
+        path: the page's file (``"pages/sweep.py"``): the page's own address, visited first;
+            None: the app's root address, which opens the Playground.
+        query: the link's query string (``"a=1&b=2"``) or its keys and values.
+        timeout: seconds each ``run()`` of this AppTest may take.
+    """
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if path is not None:
+        at.switch_page(path)  # before the first run: the url path is the file's stem
+    pairs = urllib.parse.parse_qsl(query) if isinstance(query, str) else (query or {}).items()
+    for k, v in pairs:
+        at.query_params[k] = v
     at.run()
     assert not at.exception
     return at
+
+
+@pytest.fixture(scope="session")
+def open_page() -> Callable[..., AppTest]:
+    """``open_page(path, query=None, timeout=60)``: a page opened from its link (above)."""
+    return _open_page
+
+
+@pytest.fixture
+def playground() -> AppTest:
+    """The app opened at its root address: the Playground (the default page)."""
+    return _open_page()

@@ -2,13 +2,12 @@
 
 import json
 import time
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 import regcore
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "pages/compare.py"
 
 
 def _train(at: AppTest) -> AppTest:
@@ -27,11 +26,8 @@ def _charts(at: AppTest) -> list:
     ]
 
 
-def test_compare_page_default_trains_none_l1_l2():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/compare.py").run()
-    assert not at.exception
+def test_compare_page_default_trains_none_l1_l2(open_page):
+    at = open_page(PAGE)
     assert at.title[0].value == "L1 vs L2"
     assert at.multiselect(key="cmp_kinds").value == ["none", "l1", "l2"]
     _train(at)
@@ -43,10 +39,8 @@ def test_compare_page_default_trains_none_l1_l2():
     assert len(_charts(at)) == 4  # histograms, curves, sorted |w|, estimated vs true
 
 
-def test_compare_page_optimizer_mode_shows_the_difference():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/compare.py").run()
+def test_compare_page_optimizer_mode_shows_the_difference(open_page):
+    at = open_page(PAGE)
     at.radio(key="cmp_mode").set_value("sgd_weight_decay").run()
     at.number_input(key="cmp_epochs_sgd_weight_decay").set_value(50).run()
     _train(at)
@@ -55,10 +49,8 @@ def test_compare_page_optimizer_mode_shows_the_difference():
     assert len(_charts(at)) == 3
 
 
-def test_compare_page_digits_draws_weight_images():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/compare.py").run()
+def test_compare_page_digits_draws_weight_images(open_page):
+    at = open_page(PAGE)
     at.radio(key="cmp_mode").set_value("digits").run()
     at.number_input(key="cmp_epochs_digits").set_value(3).run()
     _train(at)
@@ -66,10 +58,8 @@ def test_compare_page_digits_draws_weight_images():
     assert len(_charts(at)) == 3  # histograms, accuracy curves, L1 and L2 weight images
 
 
-def test_compare_page_stop_ends_the_run():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/compare.py").run()
+def test_compare_page_stop_ends_the_run(open_page):
+    at = open_page(PAGE)
     at.number_input(key="cmp_epochs_regularizers").set_value(2000).run()
     at.button(key="cmp_train").click().run()
     job = at.session_state["cmp_job"]
@@ -86,10 +76,8 @@ def test_compare_page_stop_ends_the_run():
     assert any("stopped at epoch" in w.value for w in at.warning)
 
 
-def test_compare_page_all_regularizers_each_with_its_own_lambda():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/compare.py").run()
+def test_compare_page_all_regularizers_each_with_its_own_lambda(open_page):
+    at = open_page(PAGE)
     at.multiselect(key="cmp_kinds").set_value(["none", "l1", "l2", "elastic_net", "weight_decay"])
     at.toggle(key="cmp_shared").set_value(False)
     at.number_input(key="cmp_epochs_regularizers").set_value(20).run()
@@ -102,32 +90,21 @@ def test_compare_page_all_regularizers_each_with_its_own_lambda():
     assert len(at.dataframe[0].value) == 5
 
 
-def test_compare_page_says_a_link_without_a_comparison_sets_no_runs() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.query_params["reg.kind"] = "xyz"
-    at.switch_page("pages/compare.py").run()
-    assert not at.exception
+def test_compare_page_says_a_link_without_a_comparison_sets_no_runs(open_page) -> None:
+    at = open_page(PAGE, "reg.kind=xyz")
     assert any("holds no comparison" in i.value for i in at.info)
 
 
-def test_compare_page_link_holds_its_comparison_and_settings() -> None:
+def test_compare_page_link_holds_its_comparison_and_settings(open_page) -> None:
     """A link sets mode, runs, solver, per-run λ and epochs; the page writes it back."""
-    import urllib.parse
-
     from regcore.experiments.compare_presets import COMPARISONS
     from regcore.links import CompareSettings
 
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
     query = (
         "compare.mode=regularizers&compare.runs=l1,l2&compare.solver=subgradient"
         "&compare.shared=false&compare.lams=0.3,0.01&optim.epochs=7&compare.k=oops"
     )
-    for k, v in urllib.parse.parse_qsl(query):
-        at.query_params[k] = v
-    at.switch_page("pages/compare.py").run()
-    assert not at.exception
+    at = open_page(PAGE, query)
     assert any("compare.k" in w.value for w in at.warning)  # the bad field is named
     assert at.multiselect(key="cmp_kinds").value == ["l1", "l2"]
     assert at.radio(key="cmp_solver").value == "subgradient"
@@ -148,10 +125,8 @@ def test_compare_page_link_holds_its_comparison_and_settings() -> None:
     assert len(res.runs[0].history["epoch"]) == 7
 
 
-def test_compare_page_asks_for_a_regularizer_when_none_is_picked() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/compare.py").run()
+def test_compare_page_asks_for_a_regularizer_when_none_is_picked(open_page) -> None:
+    at = open_page(PAGE)
     at.multiselect(key="cmp_kinds").set_value([]).run()
     assert not at.exception
     assert any("Pick at least one regularizer" in i.value for i in at.info)
@@ -159,11 +134,8 @@ def test_compare_page_asks_for_a_regularizer_when_none_is_picked() -> None:
     assert at.button(key="cmp_train").disabled
 
 
-def test_compare_page_geometry_puts_l1_on_an_axis_as_lambda_grows():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/compare.py").run()
-    assert not at.exception
+def test_compare_page_geometry_puts_l1_on_an_axis_as_lambda_grows(open_page):
+    at = open_page(PAGE)
     at.slider(key="geo_lam").set_value(0.5).run()
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     geo = [s for s in specs if "rho" in (s["layout"].get("meta") or {})]
@@ -178,17 +150,12 @@ def test_compare_page_geometry_puts_l1_on_an_axis_as_lambda_grows():
     assert "0 exactly" not in l2_line
 
 
-def test_compare_page_sklearn_sparsity_states_source_and_ours() -> None:
+def test_compare_page_sklearn_sparsity_states_source_and_ours(open_page) -> None:
     """scikit-learn's example: nine runs at λ mapped from C, no λ control, our % of exact
     zeros beside the published one; its link holds no λ (they are the source's)."""
     from regcore.experiments.compare_presets import COMPARISONS
 
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.query_params["compare.mode"] = "sklearn_sparsity"
-    at.query_params["optim.epochs"] = "5"
-    at.switch_page("pages/compare.py").run()
-    assert not at.exception
+    at = open_page(PAGE, {"compare.mode": "sklearn_sparsity", "optim.epochs": "5"})
     assert at.radio(key="cmp_mode").value == "sklearn_sparsity"
     assert not [s for s in at.select_slider if s.key.startswith("cmp_lam_sklearn")]
     assert "λ = 1/(n·C) for L1" in " ".join(c.value for c in at.caption)

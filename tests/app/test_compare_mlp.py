@@ -1,16 +1,8 @@
 """AppTest: the L1 vs L2 page runs the MLP experiment's presets beside the published figures."""
 
-from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def test_compare_mlp_digits_preset_shows_the_source_accuracies_beside_ours():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/compare.py").run()
+def test_compare_mlp_digits_preset_shows_the_source_accuracies_beside_ours(open_page):
+    at = open_page("pages/compare.py")
     at.radio(key="cmp_mode").set_value("digits_mlp").run()
     assert not at.exception
     assert at.select_slider(key="cmp_lam_digits_mlp_l2").value == 0.01

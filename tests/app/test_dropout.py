@@ -1,18 +1,8 @@
 """AppTest: the Dropout & norm page trains its networks side by side and its other tabs."""
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def _open() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("pages/dropout.py").run()
-    assert not at.exception
-    return at
+PAGE = "pages/dropout.py"
 
 
 def _train(at: AppTest, prefix: str) -> AppTest:
@@ -21,8 +11,8 @@ def _train(at: AppTest, prefix: str) -> AppTest:
     return at.run()
 
 
-def test_dropout_page_side_by_side_draws_surfaces_curves_table_and_probe():
-    at = _open()
+def test_dropout_page_side_by_side_draws_surfaces_curves_table_and_probe(open_page):
+    at = open_page(PAGE, timeout=90)
     assert at.title[0].value == "Dropout & norm"
     assert at.selectbox(key="dn_data.name").value == "xor"
     at.number_input(key="dn_optim.epochs").set_value(20).run()
@@ -39,8 +29,8 @@ def test_dropout_page_side_by_side_draws_surfaces_curves_table_and_probe():
     assert any("Linear" in name for name in probe["layer"])
 
 
-def test_dropout_page_four_configs_with_batch_norm_and_early_stopping():
-    at = _open()
+def test_dropout_page_four_configs_with_batch_norm_and_early_stopping(open_page):
+    at = open_page(PAGE, timeout=90)
     at.number_input(key="dn_optim.epochs").set_value(30).run()
     at.number_input(key="dn_patience").set_value(3).run()
     at.toggle(key="dn_on2").set_value(True).run()
@@ -55,8 +45,8 @@ def test_dropout_page_four_configs_with_batch_norm_and_early_stopping():
     assert "running mean" in notes
 
 
-def test_dropout_page_small_batches_and_sweep_tabs_train():
-    at = _open()
+def test_dropout_page_small_batches_and_sweep_tabs_train(open_page):
+    at = open_page(PAGE, timeout=90)
     at.number_input(key="dnb_epochs").set_value(2).run()
     _train(at, "dnb")
     assert not at.exception
@@ -70,16 +60,16 @@ def test_dropout_page_small_batches_and_sweep_tabs_train():
     assert any("Best p by validation loss" in s.value for s in at.success)
 
 
-def test_dropout_page_bad_widths_get_a_message_not_a_crash():
-    at = _open()
+def test_dropout_page_bad_widths_get_a_message_not_a_crash(open_page):
+    at = open_page(PAGE, timeout=90)
     at.text_input(key="dn_model.hidden").set_value("64, -3").run()
     assert not at.exception
     assert any("model.hidden" in e.value for e in at.error)
     assert at.button(key="dn_train").disabled
 
 
-def test_dropout_page_digits_with_the_small_cnn_trains_without_surfaces():
-    at = _open()
+def test_dropout_page_digits_with_the_small_cnn_trains_without_surfaces(open_page):
+    at = open_page(PAGE, timeout=90)
     at.selectbox(key="dn_data.name").set_value("digits").run()
     assert not at.exception
     at.selectbox(key="dn_model.kind").set_value("cnn").run()
@@ -91,8 +81,8 @@ def test_dropout_page_digits_with_the_small_cnn_trains_without_surfaces():
     assert len(at.get("plotly_chart")) == 2  # loss and accuracy curves
 
 
-def test_dropout_page_opens_the_mnist_size_preset_on_the_compare_page():
-    at = _open()
+def test_dropout_page_opens_the_mnist_size_preset_on_the_compare_page(open_page):
+    at = open_page(PAGE, timeout=90)
     at.button(key="dn_mnist").click().run()
     assert not at.exception
     assert at.title[0].value == "L1 vs L2"

@@ -10,19 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 import regcore
 from regcore.links import configs_from_query
-from tests.app.conftest import APP, link_of, wait_for_job
+from tests.app.conftest import link_of, wait_for_job
 
 P = "dn"
-
-
-def _open(query: str = "") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    for k, v in urllib.parse.parse_qsl(query):
-        at.query_params[k] = v
-    at.switch_page("pages/dropout.py").run()
-    assert not at.exception
-    return at
+PAGE = "pages/dropout.py"
 
 
 def _trained(at: AppTest) -> tuple:
@@ -48,8 +39,8 @@ CHANGES = [
 ]
 
 
-def test_dropout_link_after_each_control_decodes_to_what_the_page_trains():
-    at = _open()
+def test_dropout_link_after_each_control_decodes_to_what_the_page_trains(open_page):
+    at = open_page(PAGE, timeout=90)
     at.number_input(key=f"{P}_optim.epochs").set_value(3).run()
     assert configs_from_query(link_of(at)) == _trained(at)
     for kind, name, value in CHANGES:
@@ -61,13 +52,13 @@ def test_dropout_link_after_each_control_decodes_to_what_the_page_trains():
     assert "dropout.reg" in link and "dropout.norm" in link
 
 
-def test_dropout_link_opens_its_networks_and_names_hostile_values():
+def test_dropout_link_opens_its_networks_and_names_hostile_values(open_page):
     query = (
         "data.name=xor&optim.epochs=4&model.hidden=12&optim.lr=evil"
         "&dropout.p=0.0,0.25,0.0&dropout.reg=none,none,l2&dropout.lam=0,0,0.0015"
         "&dropout.norm=none,<script>,none"
     )
-    at = _open(query)
+    at = open_page(PAGE, query, timeout=90)
     warnings = " ".join(w.value for w in at.warning)
     assert "optim.lr = 'evil'" in warnings and "dropout.norm" in warnings
     assert at.selectbox(key=f"{P}_data.name").value == "xor"
@@ -82,8 +73,8 @@ def test_dropout_link_opens_its_networks_and_names_hostile_values():
     assert "evil" not in urllib.parse.urlencode(link_of(at))
 
 
-def test_dropout_link_settings_survive_a_page_switch():
-    at = _open()
+def test_dropout_link_settings_survive_a_page_switch(open_page):
+    at = open_page(PAGE, timeout=90)
     at.number_input(key=f"{P}_optim.epochs").set_value(7).run()
     at.toggle(key=f"{P}_on2").set_value(True).run()
     at.select_slider(key=f"{P}_p1").set_value(0.4).run()
@@ -96,8 +87,8 @@ def test_dropout_link_settings_survive_a_page_switch():
     assert link_of(at) == before
 
 
-def test_dropout_link_with_config_fields_only_opens_on_a_fresh_visit():
-    at = _open("optim.epochs=9&seed=2")
+def test_dropout_link_with_config_fields_only_opens_on_a_fresh_visit(open_page):
+    at = open_page(PAGE, "optim.epochs=9&seed=2", timeout=90)
     assert at.number_input(key=f"{P}_optim.epochs").value == 9
     assert at.number_input(key=f"{P}_seed").value == 2
     assert link_of(at)["dropout.p"] == "0.0,0.8"

@@ -9,21 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, wait_for_job
+from tests.app.conftest import wait_for_job
 
 P = "pg"
-
-
-def _link(params: dict[str, str], page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if page:
-        at.run()
-        at.switch_page(page)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception
-    return at
 
 
 def _texts(at: AppTest) -> list[str]:
@@ -72,11 +60,11 @@ def test_inputs_digits_size_over_the_set_names_the_reason(playground: AppTest) -
     assert at.button(key=f"{P}_train").disabled
 
 
-def test_inputs_link_with_markdown_is_shown_literally_on_every_page() -> None:
+def test_inputs_link_with_markdown_is_shown_literally_on_every_page(open_page) -> None:
     evil = "[log in again](https://evil.example/login)"
     for page in (None, "pages/sweep.py", "pages/compare.py", "pages/learn.py"):
         for params in ({"data.name": evil}, {evil: "1"}, {"__proto__": "1"}):
-            at = _link(params, page)
+            at = open_page(page, params)
             texts = _texts(at)
             assert texts, (page, params)
             for text in texts:
@@ -85,20 +73,21 @@ def test_inputs_link_with_markdown_is_shown_literally_on_every_page() -> None:
             assert any(w in t for t in texts for w in ("log in again", "proto", "data.name")), texts
 
 
-def test_inputs_long_link_value_is_truncated() -> None:
-    at = _link({"data.name": "x" * 5000})
+def test_inputs_long_link_value_is_truncated(open_page) -> None:
+    at = open_page(None, {"data.name": "x" * 5000})
     texts = _texts(at)
     assert texts and all(len(t) < 700 for t in texts)
 
 
-def test_inputs_too_large_link_says_too_large_and_trains_nothing_new() -> None:
-    at = _link(
+def test_inputs_too_large_link_says_too_large_and_trains_nothing_new(open_page) -> None:
+    at = open_page(
+        None,
         {
             "model.kind": "mlp",
             "model.hidden": "1024,1024,1024,1024,1024,1024",
             "data.n_train": "20000",
             "optim.epochs": "2000",
-        }
+        },
     )
     texts = _texts(at)
     assert any("too large" in t for t in texts)
@@ -107,8 +96,8 @@ def test_inputs_too_large_link_says_too_large_and_trains_nothing_new() -> None:
     assert cfg is None or cfg.optim.epochs * cfg.data.n_train < 20000 * 2000
 
 
-def test_inputs_digits_link_clamped_with_a_note() -> None:
-    at = _link({"data.name": "digits", "data.n_train": "5000"})
+def test_inputs_digits_link_clamped_with_a_note(open_page) -> None:
+    at = open_page(None, {"data.name": "digits", "data.n_train": "5000"})
     notes = [i.value for i in at.info if "Changed for you" in i.value]
     assert notes and "data.n\\_train" not in notes[0]  # readable, not over-escaped
     assert "5,000" in notes[0] and "1,797" in notes[0]
@@ -116,12 +105,8 @@ def test_inputs_digits_link_clamped_with_a_note() -> None:
     assert cfg.data.n_train + cfg.data.n_test <= 1797 and cfg.data.n_test > 1
 
 
-def test_inputs_learn_page_says_it_ignores_link_settings() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/learn.py")
-    at.query_params["reg.lam"] = "0.1"
-    at.run()
+def test_inputs_learn_page_says_it_ignores_link_settings(open_page) -> None:
+    at = open_page("pages/learn.py", {"reg.lam": "0.1"})
     assert any("not used here" in i.value for i in at.info)
 
 
@@ -135,8 +120,8 @@ def test_inputs_learn_page_says_it_ignores_link_settings() -> None:
         max_size=4,
     ),
 )
-def test_inputs_fuzzed_links_never_raise_on_a_page(page, params) -> None:
-    at = _link(params, page)  # asserts no exception
+def test_inputs_fuzzed_links_never_raise_on_a_page(open_page, page, params) -> None:
+    at = open_page(page, params)  # asserts no exception
     assert all("Traceback" not in t for t in _texts(at))
 
 
@@ -198,11 +183,8 @@ def test_inputs_typed_learning_rate_zero_names_the_label(playground: AppTest) ->
 
 
 @pytest.mark.parametrize("page", [None, "pages/sweep.py", "pages/dropout.py"])
-def test_inputs_a_refused_typed_value_is_said_once(page: str | None) -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    if page:
-        at.switch_page(page).run()
+def test_inputs_a_refused_typed_value_is_said_once(open_page, page: str | None) -> None:
+    at = open_page(page)
     prefix = {None: P, "pages/sweep.py": "sw", "pages/dropout.py": "dn"}[page]
     at.text_input(key=f"{prefix}_optim.lr__typed").set_value("0").run()
     assert not at.exception

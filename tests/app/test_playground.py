@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, chart_specs, wait_for_job
+from tests.app.conftest import chart_specs, wait_for_job
 
 P = "pg"
 
@@ -135,35 +135,22 @@ def test_playground_divergence_is_explained(playground: AppTest) -> None:
     assert any("lower the learning rate" in e.value for e in at.error)
 
 
-def test_playground_reads_a_shared_link() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["reg.kind"] = "l1"
-    at.query_params["reg.lam"] = "0.05"
-    at.query_params["optim.epochs"] = "7"
-    at.run()
-    assert not at.exception
+def test_playground_reads_a_shared_link(open_page) -> None:
+    at = open_page(None, {"reg.kind": "l1", "reg.lam": "0.05", "optim.epochs": "7"})
     assert at.selectbox(key=f"{P}_reg.kind").value == "l1"
     assert at.select_slider(key=f"{P}_reg.lam").value == 0.05
     assert at.number_input(key=f"{P}_optim.epochs").value == 7
 
 
-def test_playground_link_keeps_its_valid_fields_when_one_is_bad() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["reg.kind"] = "l1"
-    at.query_params["reg.lam"] = "-5"
-    at.query_params["optim.epochs"] = "50"
-    at.run()
-    assert not at.exception
+def test_playground_link_keeps_its_valid_fields_when_one_is_bad(open_page) -> None:
+    at = open_page(None, {"reg.kind": "l1", "reg.lam": "-5", "optim.epochs": "50"})
     assert any("reg.lam = -5.0 is out of range" in w.value for w in at.warning)
     assert at.selectbox(key=f"{P}_reg.kind").value == "l1"
     assert at.number_input(key=f"{P}_optim.epochs").value == 50
 
 
-def test_playground_refuses_a_file_path_in_a_link() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["data.path"] = "/etc/passwd"
-    at.run()
-    assert not at.exception
+def test_playground_refuses_a_file_path_in_a_link(open_page) -> None:
+    at = open_page(None, {"data.path": "/etc/passwd"})
     assert any("data.path" in w.value for w in at.warning)
     assert at.selectbox(key=f"{P}_data.name").value == "linear"
 
@@ -200,11 +187,8 @@ def test_playground_too_large_run_is_refused_and_last_result_kept(playground: Ap
     assert len(_curves(at)["train"]["x"]) == 3
 
 
-def test_playground_sparse_link_keeps_five_true_weights() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["data.name"] = "sparse_linear"
-    at.query_params["reg.kind"] = "l1"
-    at.run()
+def test_playground_sparse_link_keeps_five_true_weights(open_page) -> None:
+    at = open_page(None, {"data.name": "sparse_linear", "reg.kind": "l1"})
     assert not at.exception and not at.error
     assert at.number_input(key=f"{P}_data.n_informative").value == 5
 
@@ -253,10 +237,8 @@ def test_playground_link_follows_the_settings_across_page_switches(playground: A
     assert at.query_params["reg.kind"] in ("l1", ["l1"])
 
 
-def test_playground_hand_written_link_gets_the_data_sets_defaults() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["data.name"] = "polynomial"
-    at.run()
+def test_playground_hand_written_link_gets_the_data_sets_defaults(open_page) -> None:
+    at = open_page(None, {"data.name": "polynomial"})
     assert not at.exception and not at.error
     assert at.number_input(key=f"{P}_data.n_features").value == 12  # degree, not 200
 

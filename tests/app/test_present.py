@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, wait_for_job
+from tests.app.conftest import wait_for_job
 
 
-def test_present_link_turns_it_on_and_stays_in_the_link() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["present"] = "1"
-    at.query_params["reg.kind"] = "l1"
-    at.run()
+def test_present_link_turns_it_on_and_stays_in_the_link(open_page) -> None:
+    at = open_page(None, {"present": "1", "reg.kind": "l1"})
     assert not at.exception and not at.warning  # "present" is not a config field
     assert at.toggle(key="present_toggle").value is True
     assert at.query_params["present"] in ("1", ["1"])
@@ -20,15 +17,12 @@ def test_present_link_turns_it_on_and_stays_in_the_link() -> None:
     assert expanders["Regularizer"] and not expanders["Data set"]  # controls collapsed
 
 
-def test_present_mode_draws_larger_figures() -> None:
+def test_present_mode_draws_larger_figures(open_page) -> None:
     import json
 
     from regcore.figures.style import FONT_SIZE
 
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["present"] = "1"
-    at.query_params["optim.epochs"] = "3"
-    at.run()
+    at = open_page(None, {"present": "1", "optim.epochs": "3"})
     at.button(key="pg_train").click().run()
     wait_for_job(at, "pg")
     assert not at.exception
@@ -36,9 +30,8 @@ def test_present_mode_draws_larger_figures() -> None:
     assert sizes and all(s > FONT_SIZE for s in sizes)
 
 
-def test_present_toggle_turns_it_on() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
+def test_present_toggle_turns_it_on(playground: AppTest) -> None:
+    at = playground
     at.toggle(key="present_toggle").set_value(True).run()
     assert not at.exception
     assert at.session_state["present_mode"] is True  # the browser test checks the address bar

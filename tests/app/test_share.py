@@ -7,26 +7,12 @@ import json
 import math
 import subprocess
 import sys
-import urllib.parse
 from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
 
 import regcore
 from regcore.links import SweepSettings, export
-from tests.app.conftest import APP, link_of, wait_for_job
-
-ROOT = Path(APP).parent
-
-
-def _open(page: str, query: str = "") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    for k, v in urllib.parse.parse_qsl(query):
-        at.query_params[k] = v
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
+from tests.app.conftest import link_of, wait_for_job
+from tests.conftest import ROOT
 
 
 def _cli(*args: str, cwd: Path) -> None:
@@ -45,8 +31,8 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-9)
 
 
-def test_share_playground_link_and_command_reproduce_the_page(tmp_path):
-    at = _open("pages/playground.py", "data.name=moons&model.kind=linear&optim.epochs=12")
+def test_share_playground_link_and_command_reproduce_the_page(open_page, tmp_path):
+    at = open_page("pages/playground.py", "data.name=moons&model.kind=linear&optim.epochs=12")
     at.selectbox(key="pg_reg.kind").set_value("l1").run()
     at.number_input(key="pg_seed").set_value(3).run()
     at.button(key="pg_train").click().run()
@@ -64,8 +50,8 @@ def test_share_playground_link_and_command_reproduce_the_page(tmp_path):
         assert _close(again.metrics[key], result.metrics[key]), key
 
 
-def test_share_playground_bad_link_values_are_named_and_the_rest_kept():
-    at = _open("pages/playground.py", "reg.lam=0.5&optim.lr=abc&model.dropout=0.3&seed=4")
+def test_share_playground_bad_link_values_are_named_and_the_rest_kept(open_page):
+    at = open_page("pages/playground.py", "reg.lam=0.5&optim.lr=abc&model.dropout=0.3&seed=4")
     warnings = " ".join(w.value for w in at.warning)
     assert "optim.lr = 'abc'" in warnings and "model.dropout applies to" in warnings
     cfg = at.session_state["pg_cfg"]
@@ -73,9 +59,9 @@ def test_share_playground_bad_link_values_are_named_and_the_rest_kept():
     assert regcore.from_query(link_of(at)) == cfg
 
 
-def test_share_sweep_link_holds_range_k_r_and_command_reproduces(tmp_path):
+def test_share_sweep_link_holds_range_k_r_and_command_reproduces(open_page, tmp_path):
     query = "data.name=polynomial&reg.kind=l1&sweep.lam_min=0.003&sweep.lam_max=3.0&sweep.k=5"
-    at = _open("pages/sweep.py", query)
+    at = open_page("pages/sweep.py", query)
     assert at.slider(key="sw_k").value == 5
     at.button(key="sw_go").click().run()
     wait_for_job(at, "sw")
@@ -95,9 +81,9 @@ def test_share_sweep_link_holds_range_k_r_and_command_reproduces(tmp_path):
         assert _close(mine["test_loss"], theirs["test_loss"])
 
 
-def test_share_lambda_and_lr_take_typed_values_inside_bounds():
+def test_share_lambda_and_lr_take_typed_values_inside_bounds(open_page):
     """The textbook mapping needs λ = 6 and lr = 0.0015, which the 1-3-10 sliders lack."""
-    at = _open("pages/playground.py")
+    at = open_page("pages/playground.py")
     at.text_input(key="pg_reg.lam__typed").set_value("6").run()
     at.text_input(key="pg_optim.lr__typed").set_value("0.0015").run()
     assert not at.exception

@@ -1,21 +1,11 @@
 """AppTest: the λ sweep page runs its default sweep through the job runner and draws it."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import chart_specs, link_of
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def _open() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/sweep.py").run()
-    assert not at.exception
-    return at
+PAGE = "pages/sweep.py"
 
 
 def _finish(at: AppTest, timeout: float = 60.0) -> AppTest:
@@ -24,8 +14,8 @@ def _finish(at: AppTest, timeout: float = 60.0) -> AppTest:
     return at.run()  # collects the finished job and draws the result
 
 
-def test_sweep_page_default_sweep_draws_curves_paths_and_bias_variance():
-    at = _open()
+def test_sweep_page_default_sweep_draws_curves_paths_and_bias_variance(open_page):
+    at = open_page(PAGE)
     assert at.title[0].value == "λ sweep"
     assert at.slider(key="sw_k").value == 32
     at.button(key="sw_go").click().run()
@@ -56,8 +46,8 @@ def test_sweep_page_default_sweep_draws_curves_paths_and_bias_variance():
     assert not at.exception and at.select_slider(key="sw_pick").value == 0
 
 
-def test_sweep_page_stop_keeps_what_was_computed():
-    at = _open()
+def test_sweep_page_stop_keeps_what_was_computed(open_page):
+    at = open_page(PAGE)
     at.slider(key="sw_k").set_value(256).run()
     at.number_input(key="sw_r").set_value(4).run()
     at.button(key="sw_go").click().run()

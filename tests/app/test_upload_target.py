@@ -10,21 +10,12 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, link_of
+from tests.app.conftest import link_of
 
 HEAD = "age,sex,bmi,bp,target"
 ROWS = [f"{20 + i},{i % 2},{20 + i % 9},{80 + i % 13},{100 + 7 * i % 31}" for i in range(40)]
 FIXED = (HEAD + "\n" + "\n".join(ROWS) + "\n").encode()
 REFUSED = FIXED.replace(b"\n21,1,", b"\n21,male,", 1)  # one text cell in a feature column
-
-
-def _playground(link: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in link.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception
-    return at
 
 
 def _upload(at: AppTest, name: str, data: bytes) -> None:
@@ -41,8 +32,8 @@ def _shown(at: AppTest) -> str | None:
     return proto.options[proto.default] if proto.HasField("default") else None
 
 
-def test_a_fixed_file_keeps_the_chosen_target() -> None:
-    at = _playground({"data.name": "csv", "data.target": "target"})
+def test_a_fixed_file_keeps_the_chosen_target(open_page) -> None:
+    at = open_page(None, {"data.name": "csv", "data.target": "target"})
     _upload(at, "diabetes.csv", REFUSED)
     assert any("not numeric" in e.value for e in at.error)
     _upload(at, "diabetes.csv", FIXED)
@@ -56,8 +47,8 @@ def test_a_fixed_file_keeps_the_chosen_target() -> None:
     assert not at.button(key="pg_train").disabled
 
 
-def test_a_file_without_the_chosen_target_asks_for_one() -> None:
-    at = _playground({"data.name": "csv"})
+def test_a_file_without_the_chosen_target_asks_for_one(open_page) -> None:
+    at = open_page(None, {"data.name": "csv"})
     _upload(at, "diabetes.csv", FIXED)
     at.selectbox(key="pg_data.target").set_value("bmi").run()
     renamed = FIXED.replace(b",bmi,", b",mass,", 1)
@@ -73,8 +64,8 @@ def test_a_file_without_the_chosen_target_asks_for_one() -> None:
 
 
 @pytest.mark.parametrize("first", ["target", "bp"])
-def test_a_new_file_with_the_chosen_column_keeps_it(first: str) -> None:
-    at = _playground({"data.name": "csv"})
+def test_a_new_file_with_the_chosen_column_keeps_it(open_page, first: str) -> None:
+    at = open_page(None, {"data.name": "csv"})
     _upload(at, "a.csv", FIXED)
     at.selectbox(key="pg_data.target").set_value(first).run()
     _upload(at, "b.csv", FIXED.replace(b"\n20,0,", b"\n20,1,", 1))
