@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT, free_port
+
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
 NOBODY = 65534
 
@@ -111,19 +110,13 @@ def _as_image_user() -> list[str]:
     return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_image_start_command_serves_as_an_unprivileged_user(tmp_path):
     as_user = _as_image_user()
     if as_user and subprocess.run([*as_user, "test", "-r", str(ROOT / "app.py")]).returncode:
         pytest.skip("this checkout is not readable by an unprivileged user")
     home = Path(tempfile.mkdtemp(prefix="reglab-home-"))
     os.chmod(home, 0o777)
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
     env.update(HOME=str(home), PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(home))
     # the image's CMD, with this venv's streamlit and a loopback address (tests bind 127.0.0.1)
