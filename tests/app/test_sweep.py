@@ -60,8 +60,8 @@ def test_sweep_page_stop_keeps_what_was_computed(open_page):
         assert res.rows[0]["epochs_run"] < res.config.optim.epochs
 
 
-def test_sweep_page_five_fold_cv_draws_its_curve_and_both_choices():
-    at = _open()
+def test_sweep_page_five_fold_cv_draws_its_curve_and_both_choices(open_page):
+    at = open_page(PAGE)
     at.radio(key="sw_choose").set_value("5-fold").run()
     at.toggle(key="sw_bv").set_value(False).run()
     assert link_of(at)["sweep.choose"] == "5-fold"  # the link holds the choice
