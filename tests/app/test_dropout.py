@@ -89,8 +89,8 @@ def test_dropout_page_opens_the_mnist_size_preset_on_the_compare_page(open_page)
     assert at.radio(key="cmp_mode").value == "mnist_mlp"
 
 
-def test_dropout_page_offers_real_mnist_and_trains_it():
-    at = _open()
+def test_dropout_page_offers_real_mnist_and_trains_it(open_page):
+    at = open_page(PAGE, timeout=90)
     at.selectbox(key="dn_data.name").set_value("mnist").run()
     assert not at.exception
     assert at.selectbox(key="dn_model.kind").options == ["mlp"]  # no CNN for 28 × 28 here
