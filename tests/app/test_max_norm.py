@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, link_of, wait_for_job
-
-
-def _open(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
+from tests.app.conftest import link_of, wait_for_job
 
 
 def test_playground_trains_max_norm_with_its_own_strength_widget(playground: AppTest) -> None:
@@ -35,8 +27,8 @@ def test_playground_trains_max_norm_with_its_own_strength_widget(playground: App
     assert link_of(at)["reg.kind"] == "max_norm"
 
 
-def test_sweep_page_sweeps_the_max_norm_radius() -> None:
-    at = _open("pages/sweep.py")
+def test_sweep_page_sweeps_the_max_norm_radius(open_page) -> None:
+    at = open_page("pages/sweep.py")
     at.selectbox(key="sw_reg.kind").set_value("max_norm").run()
     at.slider(key="sw_k").set_value(8).run()
     at.button(key="sw_go").click().run()
@@ -49,8 +41,8 @@ def test_sweep_page_sweeps_the_max_norm_radius() -> None:
     assert len(out.sweep.rows) == 8 and out.exact is None  # no exact path for a constraint
 
 
-def test_compare_page_trains_max_norm_beside_l2() -> None:
-    at = _open("pages/compare.py")
+def test_compare_page_trains_max_norm_beside_l2(open_page) -> None:
+    at = open_page("pages/compare.py")
     at.multiselect(key="cmp_kinds").set_value(["l2", "max_norm"])
     at.toggle(key="cmp_shared").set_value(False)
     at.number_input(key="cmp_epochs_regularizers").set_value(20).run()
