@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui.dropout import controls, tabs, view
+from ui.dropout import controls, tabs, tabstate, view
 from ui.kit import exports
 from ui.kit.messages import say
 from ui.live import stream as live
@@ -24,9 +24,7 @@ st.caption(
     "Up to four networks (sidebar) on the same data, initial weights and minibatch order: "
     "only dropout, normalization or the penalty differ."
 )
-side, sweep, small, bv = st.tabs(
-    ["Side by side", "Dropout-rate sweep", "Small batches", "Bias–variance"]
-)
+side, sweep, small, bv = tabstate.open_tabs(P)  # the open tab travels in the link
 with side:
     busy = live.running(P)
     seconds = view.estimate(base, variants) if base is not None else 0.0
@@ -62,8 +60,8 @@ with side:
         st.info(view.DEFAULT_HINT)
     view.mnist_link(P)
 with sweep:
-    tabs.sweep_tab(f"{P}s", base)
+    tabs.sweep_tab(f"{P}s", base, link)
 with small:
-    tabs.small_batch_tab(f"{P}b", base)
+    tabs.small_batch_tab(f"{P}b", link)
 with bv:
-    tabs.biasvar_tab(f"{P}v")
+    tabs.biasvar_tab(f"{P}v", link)

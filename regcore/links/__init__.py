@@ -18,24 +18,28 @@ from regcore.links.codec import (
 from regcore.links.export import load_sweep_json
 from regcore.links.pages.compare import CompareSettings
 from regcore.links.pages.dropout import (
-    BIAS_VARIANCE,
     DATA_SETS,
     DEFAULT_SET,
     NET_NORMS,
     NET_REG_LABELS,
-    P_OPTIONS,
-    RATE_SWEEP,
     SET_LABELS,
     SLOTS,
     SLOTS_ON,
-    SMALL_BATCHES,
     START_LAM,
     DropoutSettings,
-    TabSettings,
     configs_from_query,
     page_config,
 )
 from regcore.links.pages.sweep import SweepSettings
+from regcore.links.pages.tabs import (
+    BIAS_VARIANCE,
+    METRICS,
+    P_OPTIONS,
+    RATE_SWEEP,
+    SMALL_BATCHES,
+    TABS,
+    TabSettings,
+)
 from regcore.links.portable import portable_config
 from regcore.links.scheme import SCHEMES, Key, LinkSettings, encode_value, register
 
@@ -47,6 +51,7 @@ __all__ = [
     "DropoutSettings",
     "Key",
     "LinkSettings",
+    "METRICS",
     "NET_NORMS",
     "NET_REG_LABELS",
     "P_OPTIONS",
@@ -58,6 +63,7 @@ __all__ = [
     "SMALL_BATCHES",
     "START_LAM",
     "SweepSettings",
+    "TABS",
     "TabSettings",
     "configs_from_query",
     "dataset_config",

@@ -23,6 +23,7 @@ from regcore.links import (
     page_config,
     read_link,
 )
+from ui.dropout import tabstate
 from ui.kit.controls import link_problem
 from ui.kit.widgets import (
     LAM_OPTIONS,
@@ -92,15 +93,20 @@ def init_from_link(prefix: str) -> None:
             _seed(prefix, cfg, overwrite=True)
             nets, _ = DropoutSettings.from_params(reading.kept)
             _seed_nets(prefix, nets.nets, overwrite=True)
+            tabstate.seed(prefix, nets, overwrite=True)
         elif cfg is not None:
             link_problem(f"data.name = {cfg.data.name} is not on this page: {', '.join(DATA_SETS)}")
     _seed(prefix, set_config(DEFAULT_SET), overwrite=False)
     _seed_nets(prefix, None, overwrite=False)
+    tabstate.seed(prefix, None, overwrite=False)
 
 
 def write_link(prefix: str, base: TrainConfig, variants: list[NetVariant]) -> dict[str, str]:
-    """Put the base config and the networks in the address bar; returns the link's fields."""
-    params = link_params(base, DropoutSettings(nets=tuple(variants)).to_params())
+    """Put the base config, the networks and the open tab with its settings in the address
+    bar; returns the link's fields."""
+    tab, settings = tabstate.current(prefix)
+    page = DropoutSettings(nets=tuple(variants), tab=tab, tab_settings=settings)
+    params = link_params(base, page.to_params())
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     st.session_state[f"{prefix}_link_seen"] = params

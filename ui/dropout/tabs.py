@@ -3,6 +3,7 @@ small batches and bias–variance against p. Each tab owns its job under its own
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -16,9 +17,16 @@ from regcore.experiments import (
     small_batches,
 )
 from regcore.figures import fig_bias_variance_dropout, fig_dropout_sweep, fig_small_batches
-from regcore.links import BIAS_VARIANCE, P_OPTIONS, RATE_SWEEP, SMALL_BATCHES, TabSettings
+from regcore.links import (
+    BIAS_VARIANCE,
+    METRICS,
+    P_OPTIONS,
+    RATE_SWEEP,
+    SMALL_BATCHES,
+    TabSettings,
+)
 from regcore.sweeps import bias_variance_dropout
-from ui.kit import present
+from ui.kit import exports, present
 from ui.kit.messages import say
 from ui.live import stream as live
 
@@ -113,28 +121,31 @@ def draw_probe(prefix: str, res: NetCompareResult) -> None:
         )
 
 
-def _rates(where: Any, prefix: str, tab: TabSettings) -> list[float]:
-    return where.multiselect(
-        "drop probabilities p", P_OPTIONS, list(tab.rates), key=f"{prefix}_rates"
-    )
+# The tabs' widgets take their values from session state (ui.dropout.tabstate seeds it from
+# the link or the tab's defaults), so a link opens a tab with its settings.
+def _rates(where: Any, prefix: str) -> list[float]:
+    return where.multiselect("drop probabilities p", P_OPTIONS, key=f"{prefix}_rates")
 
 
 def _repeats(where: Any, prefix: str, label: str, tab: TabSettings) -> int:
     lo, hi = tab.repeats_range
-    return int(where.number_input(label, lo, hi, tab.repeats, key=f"{prefix}_repeats"))
+    return int(where.number_input(label, lo, hi, key=f"{prefix}_repeats"))
 
 
 def _epochs(where: Any, prefix: str, tab: TabSettings) -> int:
     lo, hi = tab.epochs_range
-    return int(where.number_input("epochs", lo, hi, tab.epochs, key=f"{prefix}_epochs"))
+    return int(where.number_input("epochs", lo, hi, key=f"{prefix}_epochs"))
 
 
-def _run_buttons(prefix: str, label: str, ready: bool) -> bool:
+def _run_buttons(prefix: str, label: str, ready: bool, link: Mapping[str, str] | None) -> bool:
     live.collect(prefix)  # before running(): a job finished since the last run is not busy
     busy = live.running(prefix)
-    b1, b2 = st.columns([1.4, 6], vertical_alignment="center")
+    b1, b2, b3 = st.columns([1.4, 1, 4.6], vertical_alignment="center")
     go = b1.button(label, type="primary", disabled=busy or not ready, key=f"{prefix}_train")
     b2.button("Stop", disabled=not busy, key=f"{prefix}_stop", on_click=live.stop, args=(prefix,))
+    if link is not None:
+        with b3:
+            exports.copy_link(link, "this tab and its settings")
     return go
 
 
@@ -166,7 +177,7 @@ def _show_state(prefix: str, draw, hint: str) -> None:
         st.info(hint)
 
 
-def sweep_tab(prefix: str, base: TrainConfig | None) -> None:
+def sweep_tab(prefix: str, base: TrainConfig | None, link: Mapping[str, str] | None) -> None:
     """Test and validation loss against p with R repeats; the best p by validation loss."""
     st.caption(
         "The network, data and optimizer of **Side by side**, retrained for each drop "
@@ -175,12 +186,12 @@ def sweep_tab(prefix: str, base: TrainConfig | None) -> None:
         "*validation* loss, and its test loss is reported beside it."
     )
     c1, c2, c3 = st.columns([3, 1, 1])
-    rates = _rates(c1, prefix, RATE_SWEEP)
+    rates = _rates(c1, prefix)
     repeats = _repeats(c2, prefix, "repeats R", RATE_SWEEP)
     epochs = _epochs(c3, prefix, RATE_SWEEP)
     runs = len(rates) * repeats
     st.caption(f"{runs} runs of {epochs} epochs each.")
-    if _run_buttons(prefix, "Run sweep", base is not None and bool(rates)):
+    if _run_buttons(prefix, "Run sweep", base is not None and bool(rates), link):
         cfg = base.replace(**{"optim.epochs": epochs, "optim.early_stopping_patience": None})
         ps = sorted(rates)
 
@@ -203,7 +214,7 @@ def sweep_tab(prefix: str, base: TrainConfig | None) -> None:
     _show_state(prefix, draw, "Press **Run sweep** to retrain the network for each p.")
 
 
-def small_batch_tab(prefix: str, base: TrainConfig | None) -> None:
+def small_batch_tab(prefix: str, link: Mapping[str, str] | None) -> None:
     """BatchNorm against GroupNorm and LayerNorm at batch sizes 2, 4 and 32."""
     st.caption(
         "The same MLP (2 × 32 units) with BatchNorm, GroupNorm or LayerNorm, trained on the "
@@ -217,12 +228,12 @@ def small_batch_tab(prefix: str, base: TrainConfig | None) -> None:
     epochs = _epochs(c1, prefix, SMALL_BATCHES)
     metric = c2.radio(
         "show",
-        ["test_loss", "test_acc"],
+        METRICS,
         horizontal=True,
         format_func={"test_loss": "test loss", "test_acc": "test accuracy"}.get,
         key=f"{prefix}_metric",
     )
-    if _run_buttons(prefix, "Train 9 runs", True):
+    if _run_buttons(prefix, "Train 9 runs", True, link):
         cfg = SMALL_BATCHES.config().replace(**{"optim.epochs": epochs})
 
         def fn(stop, emit):
@@ -242,7 +253,7 @@ def small_batch_tab(prefix: str, base: TrainConfig | None) -> None:
     _show_state(prefix, draw, "Press **Train 9 runs** (a few seconds).")
 
 
-def biasvar_tab(prefix: str) -> None:
+def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
     """Bias², variance and their sum against the drop probability, by retraining."""
     st.caption(
         "An MLP (2 × 128 tanh units) fits y = sin(πx) + noise from 20 samples. For each p it is "
@@ -251,9 +262,9 @@ def biasvar_tab(prefix: str) -> None:
         "crosses are the test MSE measured on fresh noisy targets: bias² + variance + noise."
     )
     c1, c2 = st.columns([3, 1])
-    rates = _rates(c1, prefix, BIAS_VARIANCE)
+    rates = _rates(c1, prefix)
     repeats = _repeats(c2, prefix, "fresh training sets R", BIAS_VARIANCE)
-    if _run_buttons(prefix, "Measure", bool(rates)):
+    if _run_buttons(prefix, "Measure", bool(rates), link):
         cfg = BIAS_VARIANCE.config()
         ps = sorted(rates)
 

@@ -19,11 +19,15 @@ _STATE = "present_mode"  # not a widget key: survives runs where the toggle is n
 _TOGGLE = "present_toggle"
 CHART = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 # Tighter page margins always (a 1024 × 768 projector shows the main chart without
-# scrolling); in presentation mode a larger root font scales every rem-sized element.
+# scrolling), and a code box's copy button (the "Copy link" box's, a config's) shown
+# without hovering, as touch screens and projectors have no hover; in presentation mode
+# a larger root font scales every rem-sized element.
 _CSS = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 3.5rem; padding-left: 2rem;
   padding-right: 2rem; padding-bottom: 2rem;}
 h1 {padding-top: 0.25rem !important; padding-bottom: 0.25rem !important;}
+[data-testid="stCode"] div:has([data-testid="stElementToolbarButton"])
+  {opacity: 1 !important; visibility: visible !important;}
 </style>"""
 _CSS_PRESENT = """<style>
 html {font-size: 22px;}

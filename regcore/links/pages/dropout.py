@@ -12,18 +12,24 @@ some network uses them).
     ?dropout.p=0.0,0.8                      the default: no dropout vs p = 0.8 on XOR
     ?data.name=moons&dropout.p=0,0.5,0&dropout.reg=none,none,weight_decay&dropout.lam=0,0,0.01
 
+The page's open tab travels as ``dropout.tab`` (absent: Side by side) with that tab's
+settings that differ from its defaults (``TabSettings``) as ``dropout.tab_*``:
+
+    ?dropout.p=0.0,0.8&dropout.tab=small&dropout.tab_epochs=30&dropout.tab_metric=test_acc
+
 :func:`configs_from_query` gives the configs the page trains for a link.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
-from regcore.core import BOUNDS, CATALOG, CHOICES, TrainConfig, load_config
+from regcore.core import BOUNDS, CATALOG, CHOICES, TrainConfig
 from regcore.experiments import NetVariant, plan_nets
 from regcore.links.codec import from_query, params_of
+from regcore.links.pages.tabs import METRICS, P_OPTIONS, TAB_KEYS, TABS, TabSettings
 from regcore.links.scheme import Key, LinkSettings, encode_value, register
 
 SET_LABELS = {  # the page's data sets, as its menu shows them
@@ -105,62 +111,6 @@ SLOTS = (
     NetVariant(reg="weight_decay", lam=START_LAM),
 )
 SLOTS_ON = (True, True, False, False)
-P_OPTIONS = tuple(round(0.1 * k, 1) for k in range(10))  # the drop probabilities offered
-
-
-@dataclass(frozen=True, kw_only=True)
-class TabSettings:
-    """A tab's retraining experiment: its widgets' defaults and ranges, its base config."""
-
-    rates: tuple[float, ...] = ()  # drop probabilities p picked at first
-    repeats: int = 1  # repeats R (fresh seeds or fresh training sets)
-    repeats_range: tuple[int, int] = (1, 1)
-    epochs: int = 1  # epochs of each run
-    epochs_range: tuple[int, int] = (1, 1)
-    base: Mapping[str, Any] | None = None  # its own network and data (None: side by side's)
-
-    def config(self) -> TrainConfig:
-        """The tab's own base config (``base``), validated."""
-        return load_config(dict(self.base or {}))
-
-
-# The side-by-side network retrained for each p with R seeds.
-RATE_SWEEP = TabSettings(
-    rates=(0.0, 0.2, 0.4, 0.6, 0.8),
-    repeats=3,
-    repeats_range=(1, 20),
-    epochs=150,
-    epochs_range=BOUNDS["optim.epochs"],
-)
-# BatchNorm against GroupNorm and LayerNorm at batch sizes 2, 4 and 32: 2 × 32 units, 64 moons.
-SMALL_BATCHES = TabSettings(
-    epochs=15,
-    epochs_range=(1, 200),
-    base={
-        "data": {"name": "moons", "n_train": 64, "n_test": 500, "noise": 0.2},
-        "model": {"kind": "mlp", "hidden": [32, 32]},
-        "reg": {"kind": "none", "lam": 0.0},
-        "optim": {"name": "sgd", "lr": 0.05, "batch_size": 2, "epochs": 15},
-    },
-)
-# Bias² and variance against p: 2 × 128 tanh units fit sin(πx) + noise from 20 samples.
-BIAS_VARIANCE = TabSettings(
-    rates=(0.0, 0.3, 0.6),
-    repeats=8,
-    repeats_range=(2, 32),
-    base={
-        "data": {
-            "name": "polynomial",
-            "n_features": 1,
-            "n_train": 20,
-            "n_test": 200,
-            "noise": 0.3,
-        },
-        "model": {"kind": "mlp", "hidden": [128, 128], "activation": "tanh"},
-        "reg": {"kind": "none", "lam": 0.0},
-        "optim": {"name": "adam", "lr": 0.01, "batch_size": 10, "epochs": 200},
-    },
-)
 
 
 def page_config(name: str) -> TrainConfig:
@@ -184,9 +134,16 @@ class DropoutSettings(LinkSettings):
         "norm": Key("choices", CHOICES["model.norm"], most=MAX_NETS),
         "reg": Key("choices", NET_REGS, most=MAX_NETS),
         "lam": Key("floats", 0.0, BOUNDS["reg.lam"][1]),
+        "tab": Key("choice", tuple(TABS)),  # the open tab, and its settings:
+        "tab_rates": Key("floats", 0.0, P_OPTIONS[-1], most=len(P_OPTIONS)),
+        "tab_repeats": Key("int", 1, 32),
+        "tab_epochs": Key("int", *BOUNDS["optim.epochs"]),
+        "tab_metric": Key("choice", METRICS),
     }
 
     nets: tuple[NetVariant, ...] = field(default=SLOTS[:2])
+    tab: str = "side"  # the open tab (a key of TABS)
+    tab_settings: TabSettings | None = None  # its settings (None: its defaults)
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.nets) <= MAX_NETS:
@@ -214,7 +171,42 @@ class DropoutSettings(LinkSettings):
         if any(n.reg != "none" for n in self.nets):
             out["dropout.reg"] = encode_value([n.reg for n in self.nets])
             out["dropout.lam"] = encode_value([float(n.lam) for n in self.nets])
+        spec = TABS[self.tab][1]
+        if self.tab != "side":
+            out["dropout.tab"] = self.tab
+        if spec is not None and self.tab_settings is not None:
+            for name, value in self.tab_settings.changed(spec).items():
+                out[f"dropout.tab_{name}"] = encode_value(value)
         return out
+
+    def open_tab(self) -> TabSettings | None:
+        """The open tab's settings: the link's, or its defaults (None: Side by side)."""
+        return self.tab_settings or TABS[self.tab][1]
+
+    @classmethod
+    def _read_tab(cls, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """The open tab and its settings from decoded values; a setting the tab does not
+        have, or a bad one, is named and its default kept."""
+        tab = values.get("tab", "side")
+        spec, problems = TABS[tab][1], []
+        given = {k: values[f"tab_{k}"] for k in TAB_KEYS if f"tab_{k}" in values}
+        if spec is None:
+            return {"tab": tab}, [
+                f"dropout.tab_{k} has no effect on the {TABS[tab][0]} tab" for k in given
+            ]
+        kept = {}
+        for k, v in given.items():
+            v = tuple(v) if k == "rates" else v
+            if k not in spec.linked:
+                problems.append(f"dropout.tab_{k} has no effect on the {TABS[tab][0]} tab")
+                continue
+            try:
+                replace(spec, **{k: v})
+            except ValueError as exc:
+                problems.append(str(exc))
+                continue
+            kept[k] = v
+        return {"tab": tab, "tab_settings": replace(spec, **kept)}, problems
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> tuple[DropoutSettings, list[str]]:
@@ -224,13 +216,15 @@ class DropoutSettings(LinkSettings):
             (settings, one message per setting left out).
         """
         values, problems = cls.read(params)
+        tab, tab_problems = cls._read_tab(values)
+        problems += tab_problems
         lists = {k: list(values[k]) for k in ("p", "norm", "reg", "lam") if k in values}
         if not lists:
-            return cls(), problems
+            return cls(**tab), problems
         n = len(next(iter(lists.values())))
         bad = [k for k, v in lists.items() if len(v) != n]
         if bad:
-            return cls(), [
+            return cls(**tab), [
                 *problems,
                 f"dropout.{bad[0]} lists {len(lists[bad[0]])} networks where "
                 f"dropout.{next(iter(lists))} lists {n}: give one entry per network",
@@ -245,9 +239,9 @@ class DropoutSettings(LinkSettings):
             for i in range(n)
         )
         try:
-            return cls(nets=nets), problems
+            return cls(nets=nets, **tab), problems
         except ValueError as exc:
-            return cls(), [*problems, str(exc)]
+            return cls(**tab), [*problems, str(exc)]
 
     @classmethod
     def start(cls, params: Mapping[str, str]) -> TrainConfig | None:
