@@ -64,6 +64,7 @@ from regcore.core.runtime import (
     resolve_device,
     stop_requested,
 )
+from regcore.core.strength import L1_START, starting_lam
 
 __all__ = [
     "BOUNDS",
@@ -71,6 +72,7 @@ __all__ = [
     "CHOICES",
     "HISTORY_KEYS",
     "INT_FIELDS",
+    "L1_START",
     "L1_SOLVERS",
     "LINK_FORBIDDEN",
     "MAX_COEFS",
@@ -114,6 +116,7 @@ __all__ = [
     "resolve_device",
     "soft_threshold_",
     "spec",
+    "starting_lam",
     "step_factors",
     "stop_requested",
     "strength_problem",

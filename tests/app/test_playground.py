@@ -33,8 +33,8 @@ def test_playground_default_trains_and_draws_semilog_curves(playground: AppTest)
 
 def test_playground_widgets_set_the_config(playground: AppTest) -> None:
     at = playground
-    at.selectbox(key=f"{P}_reg.kind").set_value("l1")
-    at.select_slider(key=f"{P}_reg.lam").set_value(0.1)
+    at.selectbox(key=f"{P}_reg.kind").set_value("l1").run()  # the switch sets L1's λ (1) ...
+    at.select_slider(key=f"{P}_reg.lam").set_value(0.1)  # ... which the slider then moves
     at.number_input(key=f"{P}_optim.epochs").set_value(30)
     at.run()
     at.button(key=f"{P}_train").click().run()
@@ -311,3 +311,36 @@ def test_playground_mnist_is_offered_with_its_catalog_defaults_and_trains(
     assert not at.exception and not at.error
     res = at.session_state[f"{P}_result"]
     assert res.config.data.name == "mnist" and res.task == "classification"
+
+
+def test_playground_l2_to_l1_sets_a_lambda_that_zeroes_some_not_all(playground: AppTest) -> None:
+    """L2's λ = 3 would zero all 200 weights under L1: the switch sets λ = 1 (said under the
+    slider, written to the link) and the trained run has some, not all, weights exactly 0."""
+    at = playground
+    assert at.session_state[f"{P}_reg.lam"] == 3.0
+    at.selectbox(key=f"{P}_reg.kind").set_value("l1").run()
+    assert at.session_state[f"{P}_reg.lam"] == 1.0
+    assert any("λ set to 1 for L1 (lasso)" in c.value for c in at.caption)
+    assert float(at.query_params["reg.lam"]) == 1.0  # the link holds the λ the page set
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    result = at.session_state[f"{P}_result"]
+    assert result.config.reg.kind == "l1" and result.config.reg.lam == 1.0
+    assert 0.2 < result.metrics["zero_fraction"] < 0.9
+    assert not [w for w in at.warning if "every weight exactly 0" in w.value]
+
+
+def test_playground_a_typed_lambda_that_zeroes_everything_is_said_with_a_way_back(
+    playground: AppTest,
+) -> None:
+    at = playground
+    at.selectbox(key=f"{P}_reg.kind").set_value("l1").run()
+    at.text_input(key=f"{P}_reg.lam__typed").input("3").run()
+    assert at.session_state[f"{P}_reg.lam"] == 3.0
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    assert at.session_state[f"{P}_result"].metrics["zero_fraction"] == 1.0
+    assert any("every weight exactly 0" in w.value and "try 1." in w.value for w in at.warning)
+    at.button(key=f"{P}_use_lam").click().run()
+    assert at.session_state[f"{P}_reg.lam"] == 1.0
+    assert any("press Train" in c.value for c in at.caption)

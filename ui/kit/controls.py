@@ -25,6 +25,7 @@ from regcore.links import link_params as _link_params
 from regcore.links import read_link
 from ui.kit import present
 from ui.kit.messages import say, say_changed
+from ui.kit.strength import lam_note, on_reg_change
 from ui.kit.upload import csv_upload
 from ui.kit.widgets import (
     DATASET_LABELS,
@@ -251,9 +252,8 @@ def _widths(text: str) -> list[Any]:
 
 
 def _reg_fields(prefix: str) -> dict[str, Any]:
-    kind = choice(
-        prefix, "reg.kind", "regularizer", labels={k: reg_label(k) for k in CHOICES["reg.kind"]}
-    )
+    labels = {k: reg_label(k) for k in CHOICES["reg.kind"]}
+    kind = choice(prefix, "reg.kind", "regularizer", labels=labels, on_change=on_reg_change)
     out: dict[str, Any] = {"reg.kind": kind}
     row = REGULARIZERS[kind]
     if row.role != "none":
@@ -261,6 +261,7 @@ def _reg_fields(prefix: str) -> dict[str, Any]:
         options = [x for x in LAM_OPTIONS if x > 0] if strength.low_open else LAM_OPTIONS
         label = f"{strength.label} (log scale)"
         out["reg.lam"] = log_slider(prefix, "reg.lam", label, options, help=strength.help)
+        lam_note(prefix)
     if row.l1_share is None:  # a mix of L1 and L2: its share α
         out["reg.l1_ratio"] = slider(prefix, "reg.l1_ratio", "L1 share α", step=0.05)
     if row.l1_solvers:

@@ -17,7 +17,7 @@ from regcore.figures import (
     refresh_loss_curves,
     run_summary,
 )
-from ui.kit import present
+from ui.kit import present, strength
 from ui.live.runner import Job
 
 CHART = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -112,6 +112,7 @@ def outcome(result: RunResult, why: str | None = None) -> None:
 def result_panel(prefix: str, result: RunResult) -> None:
     """Metrics, semilog curves and the weight histograms of a finished run."""
     outcome(result, st.session_state.get(f"{prefix}_stop_note"))
+    strength.zeros_note(prefix, result)  # L1 at a λ that zeroes every weight, or none
     left, right = present.columns([1.15, 1])
     with left:
         st.toggle("show the penalty λ·Ω(w)", key=f"{prefix}_show_penalty")
