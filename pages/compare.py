@@ -5,6 +5,7 @@ import streamlit as st
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from regcore.experiments import plan, summary
 from regcore.links import link_params
+from regcore.serve import comparison_work
 from ui.compare import geometry as geometry_view
 from ui.compare import view
 from ui.kit import exports
@@ -36,7 +37,7 @@ except ValueError as exc:
     configs, problem = (), str(exc)
 else:
     problem = None
-seconds = sum(live.estimate(c) for c in configs)
+seconds = live.seconds(comparison_work(configs)) if configs else 0.0
 preset = view.is_published(mode, base)  # the source's own size: the preset allowance
 too_big = live.over_budget(seconds, preset)
 b1, b2, b3, note = st.columns([1.6, 1.2, 1.8, 2.8], vertical_alignment="center")

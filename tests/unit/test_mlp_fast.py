@@ -165,18 +165,12 @@ def test_mlp_fast_float32_agrees_with_the_autograd_loop(monkeypatch):
     )
 
 
-def test_mlp_fast_runs_are_estimated_with_the_calibrated_share():
-    from dataclasses import replace
+def test_mlp_fast_runs_are_estimated_with_the_fast_paths_own_constants():
+    from regcore.serve.estimate import run_terms
 
-    from regcore.core.config import work
-    from regcore.serve.estimate import Calibration, estimate_seconds, steps
-
-    cal = Calibration(per_step=1e-4, per_unit=1e-9, per_step_mlp=3e-4, per_step_autograd=1e-3)
-    cal = replace(cal, fast_share=0.3)
     fast = regcore.load_config(CLASSIFY)
     slow = fast.replace(**{"model.dropout": 0.5})  # autograd: its own, dearer step
-    assert estimate_seconds(fast, cal) == pytest.approx(3e-4 * steps(fast) + 0.3e-9 * work(fast))
-    assert estimate_seconds(slow, cal) == pytest.approx(1e-3 * steps(slow) + 1e-9 * work(slow))
+    assert "mlp_step" in run_terms(fast) and "autograd_step" in run_terms(slow)
 
 
 def _model(cfg, in_dim: int, out_dim: int, seed: int = 0):

@@ -13,7 +13,6 @@ from regcore.experiments import (
     LayerProbe,
     NetCompareResult,
     dropout_sweep,
-    small_batch_configs,
     small_batches,
 )
 from regcore.figures import fig_bias_variance_dropout, fig_dropout_sweep, fig_small_batches
@@ -25,6 +24,7 @@ from regcore.links import (
     SMALL_BATCHES,
     TabSettings,
 )
+from regcore.serve import bias_variance_dropout_work, rate_sweep_work, small_batches_work
 from regcore.sweeps import bias_variance_dropout
 from ui.kit import exports, present
 from ui.kit.messages import say
@@ -198,7 +198,7 @@ def sweep_tab(prefix: str, base: TrainConfig | None, link: Mapping[str, str] | N
         def fn(stop, emit):
             return dropout_sweep(cfg, ps, repeats, stop=stop, on_progress=emit)
 
-        _submit(prefix, fn, "dropout sweep", runs * live.estimate(cfg))
+        _submit(prefix, fn, "dropout sweep", live.seconds(rate_sweep_work(cfg, ps, repeats)))
 
     def draw(res) -> None:
         present.chart(fig_dropout_sweep(res), key=f"{prefix}_fig")
@@ -239,8 +239,7 @@ def small_batch_tab(prefix: str, link: Mapping[str, str] | None) -> None:
         def fn(stop, emit):
             return small_batches(cfg, stop=stop, on_progress=emit)
 
-        seconds = sum(live.estimate(c) for c in small_batch_configs(cfg).values())
-        _submit(prefix, fn, "small batches", seconds)
+        _submit(prefix, fn, "small batches", live.seconds(small_batches_work(cfg)))
 
     def draw(res) -> None:
         present.chart(fig_small_batches(res, metric), key=f"{prefix}_fig")
@@ -277,7 +276,8 @@ def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
                 on_progress=lambda a, b: emit({"runs_done": a, "runs_total": b}),
             )
 
-        _submit(prefix, fn, "bias-variance", len(ps) * repeats * live.estimate(cfg))
+        work = bias_variance_dropout_work(cfg, ps, repeats)
+        _submit(prefix, fn, "bias-variance", live.seconds(work))
 
     def draw(res) -> None:
         if res.stopped:

@@ -23,6 +23,7 @@ from regcore.experiments import (
     summary_rows,
 )
 from regcore.figures import fig_net_curves, fig_surfaces
+from regcore.serve import networks_work
 from ui.kit import exports, present
 from ui.live import stream as live
 from ui.live.runner import Job
@@ -41,7 +42,7 @@ def estimate(base: TrainConfig, variants: list[NetVariant]) -> float:
         configs, _ = plan_nets(base, variants)
     except ValueError:
         return 0.0
-    return sum(live.estimate(c) for c in configs)
+    return live.seconds(networks_work(configs))
 
 
 def submit(prefix: str, base: TrainConfig, variants: list[NetVariant]) -> str | None:

@@ -22,7 +22,7 @@ import regcore
 from regcore.core import TrainConfig
 from regcore.data import Dataset
 from regcore.engine import Probe
-from regcore.serve import FitSpec, budget_message, describe_seconds, estimate_seconds
+from regcore.serve import FitSpec, budget_message, describe_seconds, run_work, seconds_of
 from ui.live.runner import Job, Refused, calibration, calibration_box, get_runner
 
 POLL_S = 0.5  # a running job's redraw period: progress well within a second of the click
@@ -87,14 +87,20 @@ def running(prefix: str) -> bool:
     return j is not None and st.session_state.get(f"{prefix}_collected") is not j
 
 
-def estimate(cfg: TrainConfig, models: int = 1) -> float:
-    """Estimated seconds of ``cfg`` alone here (``models`` > 1: one batched sweep)."""
-    return estimate_seconds(cfg, calibration(), models=models)
+def estimate(cfg: TrainConfig) -> float:
+    """Estimated seconds of one run of ``cfg`` alone here, as the Playground trains it."""
+    return seconds(run_work(cfg))
 
 
-def estimate_note(seconds: float) -> str:
+def seconds(work: dict[str, float]) -> float:
+    """Estimated seconds alone here of a page's work (its counts, regcore.serve.workloads),
+    on this machine's calibrated constants."""
+    return seconds_of(work, calibration())
+
+
+def estimate_note(alone: float) -> str:
     """What the page says before Train: "estimated time here: about 3 s"."""
-    return f"estimated time here: {describe_seconds(seconds)}"
+    return f"estimated time here: {describe_seconds(alone)}"
 
 
 def budget(preset: bool = False) -> float:

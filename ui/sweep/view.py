@@ -13,6 +13,7 @@ from regcore.core import REGULARIZERS, SweepProgress, TrainConfig, l1_share, l2_
 from regcore.figures import fig_weight_hist
 from regcore.figures import sweep as figs
 from regcore.links import SweepSettings
+from regcore.serve import add_work, bias_variance_work, cross_validation_work, sweep_work
 from regcore.sweeps import (
     KNOWN_TRUTH,
     BiasVarianceResult,
@@ -256,15 +257,20 @@ def redraw_every(plan: SweepPlan) -> float:
 
 def estimate(cfg: TrainConfig, plan: SweepPlan) -> float:
     """Estimated seconds of the sweep, plus the bias–variance retraining when it is on."""
-    models = len(plan.lams) * plan.repeats
-    seconds = live.estimate(cfg, models=max(models, 2))
-    if plan.settings.folds():  # k fold models and one refit per λ and repeat
-        seconds += live.estimate(cfg, models=models * (plan.settings.folds() + 1))
-    if plan.bias_variance:
-        seconds += live.estimate(
-            cfg, models=len(plan.lams) * SweepSettings.bias_variance_sets(plan.repeats)
-        )
-    return seconds
+    return live.seconds(job_work(cfg, plan))
+
+
+def job_work(cfg: TrainConfig, plan: SweepPlan, phases: int = 3) -> dict[str, float]:
+    """The counts of the job's first ``phases`` phases: the sweep (and its exact path), its
+    k-fold cross-validation when chosen, the bias–variance retraining when it is on."""
+    k, r = len(plan.lams), plan.repeats
+    work = sweep_work(cfg, k, r)
+    if phases > 1 and plan.settings.folds():
+        work = add_work(work, cross_validation_work(cfg, k, r, plan.settings.folds()))
+    if phases > 2 and plan.bias_variance:
+        sets = SweepSettings.bias_variance_sets(r)
+        work = add_work(work, bias_variance_work(cfg, k, sets))
+    return work
 
 
 def describe(cfg: TrainConfig, plan: SweepPlan) -> str:

@@ -1,0 +1,140 @@
+"""The estimated cost of each page's and tab's work, in the counts of regcore.serve.estimate.
+
+Each function returns the counts (``{constant: count}``) of what the page's job runs, in
+the engines it runs on; :func:`regcore.serve.estimate.seconds_of` turns them into
+seconds on a machine. One per kind of work:
+
+- :func:`run_work`: one run (the Playground), with decision surfaces on 2-D sets;
+- :func:`comparison_work`: runs one after another on one data set (L1 vs L2);
+- :func:`networks_work`: the Dropout page's side by side (surfaces, layer probes);
+- :func:`sweep_work`: the λ sweep (batched, or one run per model), its exact path and
+  its bias–variance retraining;
+- :func:`rate_sweep_work`, :func:`small_batches_work`, :func:`bias_variance_dropout_work`:
+  the Dropout page's other tabs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from regcore.batched import can_batch
+from regcore.core import TrainConfig
+from regcore.experiments import small_batch_configs
+from regcore.serve.estimate import batched_terms, data_terms, run_terms, shape
+
+Terms = dict[str, float]
+GRID = 81 * 81  # regcore.experiments.surfaces: points of one decision surface
+MAX_FRAMES = 20  # live surfaces per run (surface_epochs), the final one besides
+TWO_D = ("moons", "circles", "xor", "spiral")
+
+
+def add_work(*parts: Terms, times: float = 1.0) -> Terms:
+    """The sum of several count dictionaries, times ``times``."""
+    out: Terms = {}
+    for part in parts:
+        for k, v in part.items():
+            out[k] = out.get(k, 0.0) + times * v
+    return out
+
+
+def _probe(cfg: TrainConfig, surfaces: bool, val_rows: int = 0) -> Terms:
+    """A probe called after every epoch (model.eval, no_grad); on 2-D sets a decision
+    surface at up to MAX_FRAMES + 1 epochs (a grid pass, GRID values rounded and kept);
+    ``val_rows``: a validation loss each epoch (regcore.sweeps.sequential)."""
+    E, s = cfg.optim.epochs, shape(cfg)
+    out = {"probe": float(E)}
+    if surfaces:
+        frames = min(E, MAX_FRAMES) + 1
+        out.update(
+            mac=frames * GRID * s.macs * s.dtype_factor,
+            act=frames * GRID * s.units,
+            grid=frames * GRID * 1.0,
+        )
+    if val_rows:
+        out = add_work(out, {"mac": E * val_rows * s.macs, "row": E * val_rows, "probe": E})
+    return out
+
+
+def run_work(cfg: TrainConfig) -> Terms:
+    """One run as the Playground trains it (a surface probe on 2-D sets)."""
+    out = add_work(run_terms(cfg), data_terms(cfg))
+    return add_work(out, _probe(cfg, surfaces=True)) if cfg.data.name in TWO_D else out
+
+
+def comparison_work(configs: Iterable[TrainConfig]) -> Terms:
+    """Runs one after another on one shared data set (regcore.experiments.comparison)."""
+    configs = list(configs)
+    return add_work(data_terms(configs[0]), *(run_terms(c) for c in configs))
+
+
+def networks_work(configs: Iterable[TrainConfig]) -> Terms:
+    """The side by side of the Dropout page: each run with its probe (surfaces on 2-D
+    sets) and, at the end, its layer-by-layer probe and dropout conventions."""
+    configs = list(configs)
+    parts = [data_terms(configs[0])]
+    for c in configs:
+        parts += [run_terms(c), _probe(c, surfaces=c.data.name in TWO_D), {"nets_final": 1.0}]
+    return add_work(*parts)
+
+
+def sweep_work(cfg: TrainConfig, k: int, repeats: int, bias_variance_sets: int = 0) -> Terms:
+    """The λ sweep: K λ × R repeats on the fit split (validation carved) and the exact
+    path beside it; with ``bias_variance_sets`` > 0, :func:`bias_variance_work` too."""
+    n = cfg.data.n_train
+    n_val = max(1, round(n * cfg.optim.val_fraction))
+    out = _models(cfg, k, repeats, n - n_val, n_val)
+    out = add_work(out, {"exact": float(k * n * shape(cfg).width)})
+    return (
+        add_work(out, bias_variance_work(cfg, k, bias_variance_sets)) if bias_variance_sets else out
+    )
+
+
+def bias_variance_work(cfg: TrainConfig, k: int, sets: int) -> Terms:
+    """Bias–variance retraining: K λ on ``sets`` fresh training sets (drawn as many
+    times, and the base set), whole training splits."""
+    return add_work(_models(cfg, k, sets, cfg.data.n_train, 0), data_terms(cfg))
+
+
+def cross_validation_work(cfg: TrainConfig, k: int, repeats: int, folds: int) -> Terms:
+    """k-fold cross-validation (regcore.sweeps.cross_validate): R·folds·K models on the
+    training rows less a fold, evaluated on it, then K·R refitted on the whole split."""
+    n = cfg.data.n_train
+    held = max(1, n // folds)
+    refit = _models(cfg, k, repeats, n, n)
+    return add_work(_models(cfg, k, repeats * folds, n - held, held), refit)
+
+
+def _models(cfg: TrainConfig, k: int, repeats: int, n_fit: int, n_val: int) -> Terms:
+    """K·R models: one batched computation, or one run each where the engine cannot batch."""
+    if can_batch(cfg):
+        return batched_terms(cfg, k * repeats, repeats, n_fit, n_val)
+    one = add_work(run_terms(cfg, n_fit, 0), _probe(cfg, False, val_rows=n_val))
+    return add_work(add_work(one, times=k * repeats), data_terms(cfg, repeats))
+
+
+def rate_sweep_work(cfg: TrainConfig, rates: Sequence[float], repeats: int) -> Terms:
+    """The dropout-rate sweep: every (p, repeat) run on the fit split, its validation loss
+    each epoch (regcore.experiments.dropout.rate_sweep)."""
+    n = cfg.data.n_train
+    n_val = max(1, round(n * cfg.optim.val_fraction))
+    base = cfg.replace(**{"optim.early_stopping_patience": None})
+    parts = [data_terms(cfg)] + [
+        add_work(run_terms(c, n - n_val, 0), _probe(c, False, val_rows=n_val), times=repeats)
+        for c in (base.replace(**{"model.dropout": float(p)}) for p in rates)
+    ]
+    return add_work(*parts)
+
+
+def small_batches_work(cfg: TrainConfig, *args: Sequence) -> Terms:
+    """One run per (normalization, batch size) on the same data
+    (regcore.experiments.small_batch_configs, whose arguments ``args`` are)."""
+    return comparison_work(small_batch_configs(cfg, *args).values())
+
+
+def bias_variance_dropout_work(cfg: TrainConfig, rates: Sequence[float], repeats: int) -> Terms:
+    """Every (p, fresh training set) run of the bias–variance tab, one after another."""
+    parts = [data_terms(cfg, repeats + 1)] + [
+        add_work(run_terms(c), {"probe": float(c.optim.epochs)}, times=repeats)
+        for c in (cfg.replace(**{"model.dropout": float(p)}) for p in rates)
+    ]
+    return add_work(*parts)
