@@ -1,11 +1,13 @@
 """L1 vs L2: several regularizers trained on the same data, initialization and batch order."""
 
+from functools import partial
+
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from regcore.experiments import plan, summary
 from regcore.links import link_params
-from regcore.serve import comparison_work
+from regcore.serve import comparison_work, fraction
 from ui.compare import geometry as geometry_view
 from ui.compare import view
 from ui.kit import exports
@@ -44,7 +46,8 @@ b1, b2, b3, note = st.columns([1.6, 1.2, 1.8, 2.8], vertical_alignment="center")
 go = not (busy or problem or too_big or not variants)
 if b1.button("Train all", type="primary", disabled=not go, key=f"{P}_train"):
     job = view.job_fn(base, variants)
-    if live.submit(P, job, label="compare", estimate_s=seconds, preset=preset):
+    runs = partial(fraction, parts=len(configs))
+    if live.submit(P, job, label="compare", estimate_s=seconds, preset=preset, progress=runs):
         st.session_state[f"{P}_meta"] = view.meta(P, mode, base, labels, keys)
         st.rerun()  # redraw with Train disabled and Stop enabled
 b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))

@@ -31,7 +31,8 @@ seconds = view.estimate(cfg, plan) if cfg is not None else 0.0
 too_big = live.over_budget(seconds)
 b1, b2, b3, note = st.columns([1.4, 1.4, 1.8, 2.8], vertical_alignment="center")
 if b1.button("Sweep", type="primary", disabled=busy or cfg is None or bool(too_big), key=f"{P}_go"):
-    if live.submit(P, view.job_fn(cfg, plan), label="sweep", estimate_s=seconds):
+    job, read = view.job_fn(cfg, plan), view.job_progress(cfg, plan)
+    if live.submit(P, job, label="sweep", estimate_s=seconds, progress=read):
         st.session_state[f"{P}_plan"] = plan
         st.rerun()
 b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))

@@ -10,8 +10,9 @@ from regcore.serve.estimate import (
     describe_seconds,
     estimate_seconds,
     seconds_of,
+    slowdown,
 )
-from regcore.serve.job import Job, Limits
+from regcore.serve.job import Job, Limits, fraction
 from regcore.serve.queue import JobQueue
 from regcore.serve.ray_backend import RayBackend
 from regcore.serve.refusals import Refused, budget_message
@@ -47,10 +48,12 @@ __all__ = [
     "cross_validation_work",
     "describe_seconds",
     "estimate_seconds",
+    "fraction",
     "networks_work",
     "rate_sweep_work",
     "run_work",
     "seconds_of",
+    "slowdown",
     "small_batches_work",
     "sweep_work",
 ]

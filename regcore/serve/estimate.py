@@ -27,13 +27,15 @@ the features.
 
 The constants are seconds on the project's 2-core machine (one thread, the thread's CPU
 time: what a run costs, not what other processes add). :func:`regcore.serve.calibration`
-scales them to this machine. Compositions per page and tab (a comparison, a sweep with its
+scales them to this machine; :func:`slowdown` says how much the current load stretches a
+run's wall time. Compositions per page and tab (a comparison, a sweep with its
 bias–variance, the Dropout page's tabs) are in regcore.serve.workloads.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, fields, replace
 
 from regcore.core import CATALOG, TrainConfig
@@ -300,6 +302,29 @@ def estimate_seconds(cfg: TrainConfig, cal: Calibration | None = None) -> float:
         cfg: the run. cal: this machine's constants (the reference ones if None).
     """
     return seconds_of({**run_terms(cfg), **data_terms(cfg)}, cal)
+
+
+def load_average() -> float:
+    """The machine's 1-minute load average (runnable threads), 0 where it is unknown."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
+
+
+def slowdown(
+    busy_threads: int = 0, threads: int = 1, cores: int | None = None, load: float | None = None
+) -> float:
+    """How much longer than alone a run takes now.
+
+    The ``cores`` are shared by the machine's other runnable threads (the 1-minute
+    ``load`` average less ``busy_threads``, this server's own trainings) and the trainings
+    that will run beside it (at least ``threads``): 1.0 while the cores are enough.
+    """
+    cores = cores or os.cpu_count() or 1
+    load = load_average() if load is None else load
+    others = max(0.0, load - busy_threads)
+    return max(1.0, (others + max(busy_threads, threads)) / cores)
 
 
 def describe_seconds(seconds: float) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 JobFn = Callable[[threading.Event, Callable[[Any], None]], Any]
+Progress = Callable[[Any], "float | None"]  # a progress event -> the share of the job done
 GENERIC_ERROR = "the run failed on the server ({name}); the details are in the server log"
 OOM_ERROR = (
     "the GPU ran out of memory for this run; its memory was freed and the next run goes on: "
@@ -143,9 +144,11 @@ class Job:
         estimate_s: float | None,
         gpu: bool,
         line: Line,
+        progress: Progress | None = None,
     ) -> None:
         self.id, self.work, self.label = job_id, work, label
         self.owner, self.key, self.estimate_s, self.gpu = owner, key, estimate_s, gpu
+        self.progress = progress or fraction  # reads the share done off an event
         self.budget_s: float | None = None  # its own allowance (a named preset), else the queue's
         self.promised_s = 0.0  # the wait it was admitted with (small runs pass it until due)
         self.fast = False  # whether it runs on the fast lane (beside the K slots)
@@ -178,9 +181,34 @@ class Job:
         end = self.finished_at if self.finished_at is not None else time.monotonic()
         return end - self.started_at
 
-    def remaining_s(self) -> float:
-        """Estimated seconds left (the estimate less the time run; 1 s if none)."""
-        return max((self.estimate_s or 1.0) - self.elapsed(), 0.1)
+    def fraction_done(self) -> float | None:
+        """The share of the job done, read off its latest events (None: nothing says)."""
+        for event in reversed(self.events[-8:]):  # a surface or a note may come last
+            try:
+                f = self.progress(event)
+            except Exception:  # noqa: BLE001 - a progress reader must never break a wait
+                f = None
+            if f is not None:
+                return min(max(float(f), 0.0), 1.0)
+        return None
+
+    def remaining_s(self, slow: float = 1.0) -> float:
+        """Estimated seconds left of a running job.
+
+        From its measured pace once it has made progress: elapsed · (1 − f) / f with f
+        the share done, blended with the estimate (× ``slow``, the machine's current
+        load) less the time run until a fifth is done (the first epoch pays the
+        set-up). Without progress, the estimate less the time run, and never less than a
+        quarter of the estimate: a job past its estimate has not told us it is nearly done.
+        """
+        est = (self.estimate_s or 1.0) * slow
+        by_estimate = max(est - self.elapsed(), 0.25 * est)
+        f = self.fraction_done()
+        if not f:
+            return by_estimate
+        by_pace = self.elapsed() * (1.0 - f) / f
+        w = min(1.0, f / 0.2)
+        return max(w * by_pace + (1.0 - w) * by_estimate, 0.0)
 
     def position(self) -> int:
         """Place in line while queued (1 = next to start); 0 once running or finished."""
@@ -243,6 +271,26 @@ class Job:
 
     def __repr__(self) -> str:
         return f"Job(id={self.id}, label={self.label!r}, status={self.status!r})"
+
+
+def fraction(event: Any, parts: int = 1) -> float | None:
+    """The share of a job done that one of its progress events shows, or None.
+
+    Reads the events the engines stream: a single run's or a sweep's (``epoch`` of
+    ``epochs``), a run of several (``{"runs_done", "runs_total"}``), and run i of a
+    comparison of ``parts`` runs as ``(i, event)``.
+    """
+    if isinstance(event, tuple) and len(event) == 2 and isinstance(event[0], int):
+        inner = fraction(event[1])
+        if inner is None:
+            return None
+        return (event[0] + inner) / max(parts, event[0] + 1)
+    if isinstance(event, dict) and "runs_total" in event:
+        return event.get("runs_done", 0) / max(event["runs_total"], 1)
+    epoch, epochs = getattr(event, "epoch", None), getattr(event, "epochs", None)
+    if isinstance(epoch, int) and isinstance(epochs, int) and epochs > 0:
+        return epoch / epochs
+    return None
 
 
 @dataclass

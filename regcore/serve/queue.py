@@ -10,7 +10,9 @@ Admission (``submit`` raises :class:`Refused` with a message for the user): by h
 small runs ahead of big ones; tiny ones also on a fast lane, one worker beside the K
 slots); one unfinished job per (owner, key); at most ``starts_per_minute`` starts per
 owner; a run estimated above ``budget_s`` is refused up front; ``max_waiting`` queued jobs
-at most (a memory guard).
+at most (a memory guard). A wait counts the running jobs' time left from their measured
+pace and the queued jobs' estimates stretched by the machine's load
+(:meth:`JobQueue.slowdown`).
 A watchdog stops a running job past ``budget_s`` (its partial result is kept,
 ``stop_reason = "budget"``) and cancels every job of an owner that ``owner_alive`` reports
 gone for ``grace_s`` (a closed tab). Jobs run through a :class:`Backend`: in this process
@@ -32,6 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 from regcore.serve.admission import fast_start_in, place, retry_after, start_in, tiny
+from regcore.serve.estimate import load_average, slowdown
 from regcore.serve.job import (
     Backend,
     FnWork,
@@ -39,6 +42,7 @@ from regcore.serve.job import (
     Job,
     JobFn,
     Limits,
+    Progress,
     Trace,
     Work,
 )
@@ -65,11 +69,13 @@ class JobQueue:
         backend: Backend | None = None,
         owner_alive: Callable[[str], bool] | None = None,
         default_owner: Callable[[], str | None] | None = None,
+        load: Callable[[], float] = load_average,
     ) -> None:
         self.limits = limits or Limits.from_env()
         self.backend = backend or InProcessBackend()
         self.owner_alive = owner_alive  # owner -> still there? (a session's tab is open)
         self.default_owner = default_owner  # the submitter's owner when submit names none
+        self.load = load  # the machine's runnable threads (its 1-minute load average)
         self._ids = itertools.count(1)
         self._cond = threading.Condition()
         self._queue: deque[Job] = deque()
@@ -105,6 +111,7 @@ class JobQueue:
         estimate_s: float | None = None,
         gpu: bool = False,
         budget_s: float | None = None,
+        progress: Progress | None = None,
     ) -> Job:
         """Put ``fn(stop, emit)`` in line and return its :class:`Job`, or raise :class:`Refused`.
 
@@ -118,6 +125,9 @@ class JobQueue:
             gpu: whether it trains on CUDA (takes one of ``limits.gpu_jobs`` slots).
             budget_s: this job's own allowance (``limits.preset_budget_s`` for a named
                 preset), else ``limits.budget_s``; refused above it, stopped past it.
+            progress: reads the share done off one of its events (default
+                :func:`regcore.serve.job.fraction`): a running job's time left then
+                follows its measured pace.
         """
         lim, now = self.limits, time.monotonic()
         budget = lim.budget_s if budget_s is None else budget_s
@@ -148,7 +158,7 @@ class JobQueue:
                 retry = self._free_in()
                 raise Refused("busy", busy_message(len(self._running), len(self._queue), retry))
             work = fn if hasattr(fn, "run") else FnWork(fn)
-            job = Job(next(self._ids), work, label, owner, key, estimate_s, gpu, self)
+            job = Job(next(self._ids), work, label, owner, key, estimate_s, gpu, self, progress)
             job.budget_s, job.promised_s = budget_s, wait
             if owner is not None:
                 self._starts[owner].append(now)
@@ -220,8 +230,9 @@ class JobQueue:
         return 0
 
     def wait_s(self, job: Job) -> float:
-        """Estimated seconds until ``job`` starts: the running jobs' and the queued jobs'
-        ahead remaining estimates spread over the K slots (0 once it runs)."""
+        """Estimated seconds until ``job`` starts: the running jobs' time left (from their
+        measured pace) and the estimates of the queued jobs ahead, stretched by the
+        machine's current load (:meth:`slowdown`), spread over the K slots (0 once it runs)."""
         with self._cond:
             for i, queued in enumerate(self._queue):
                 if queued is job:
@@ -230,19 +241,34 @@ class JobQueue:
 
     def _start_in(self, at: int, estimate_s: float | None) -> float:
         """Seconds until a run of ``estimate_s`` at place ``at`` in line (0 = next) starts
-        (under the lock): on a slot, or for a tiny run on the fast lane if that is sooner."""
-        ahead = [j.estimate_s for j in itertools.islice(self._queue, at)]
-        remaining = [j.remaining_s() for j in self._running if not j.fast]
+        (under the lock; it is re-entrant): on a slot, or for a tiny run on the fast lane if
+        that is sooner; the estimates ahead and the time left stretched by the load."""
+        slow = self.slowdown()
+        queued = itertools.islice(self._queue, at)
+        ahead = [None if j.estimate_s is None else j.estimate_s * slow for j in queued]
+        remaining = [j.remaining_s(slow) for j in self._running if not j.fast]
         wait = start_in(remaining, ahead, self.limits.max_jobs)
         if not tiny(estimate_s):
             return wait
-        lane = [j.remaining_s() for j in self._running if j.fast]
+        lane = [j.remaining_s(slow) for j in self._running if j.fast]
         return min(wait, fast_start_in(lane[0] if lane else 0.0, ahead))
+
+    def slowdown(self) -> float:
+        """How much longer than its estimate alone a run takes here now: the machine's
+        other load shares the cores with this queue's trainings (1 on a remote backend)."""
+        if getattr(self.backend, "remote", False):
+            return 1.0
+        lim = self.limits
+        with self._cond:
+            busy = len(self._running) * lim.threads_per_job
+        return slowdown(busy, lim.threads_per_job, cores=lim.cpus, load=self.load())
 
     def _free_in(self) -> float:
         """Seconds until the first slot is expected to free (for the busy message)."""
-        rem = [j.remaining_s() for j in self._running if not j.fast]
-        return min(rem) + sum(j.estimate_s or 1.0 for j in self._queue) / len(rem) if rem else 1.0
+        slow = self.slowdown()
+        rem = [j.remaining_s(slow) for j in self._running if not j.fast]
+        queued = sum((j.estimate_s or 1.0) * slow for j in self._queue)
+        return min(rem) + queued / len(rem) if rem else 1.0
 
     # -- cancellation ------------------------------------------------------------------
     def cancel_owner(self, owner: str, reason: str = "owner_gone") -> int:

@@ -110,6 +110,8 @@ def _task_body(work: Any, threads: int, board: Any, token: str):
 class RayBackend:
     """Runs each job as a Ray generator task on the cluster at ``address``."""
 
+    remote = True  # its trainings do not share this machine's cores (no load slowdown)
+
     def __init__(self, address: str, **init_kwargs: Any) -> None:
         import ray
 

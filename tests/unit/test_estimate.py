@@ -112,3 +112,10 @@ def test_estimate_describes_seconds_as_a_person_reads_them() -> None:
     assert est.describe_seconds(0.4) == "under a second"
     assert est.describe_seconds(42.4) == "about 42 s"
     assert est.describe_seconds(600) == "about 10 min"
+
+
+def test_estimate_slowdown_follows_the_load() -> None:
+    assert est.slowdown(0, 1, cores=2, load=0.0) == 1.0
+    assert est.slowdown(0, 1, cores=2, load=5.0) == pytest.approx(3.0)
+    # this server's own trainings are in the load average: not counted twice
+    assert est.slowdown(2, 1, cores=2, load=2.0) == 1.0

@@ -11,9 +11,11 @@ from regcore.serve.job import OOM_ERROR, Limits
 from regcore.serve.queue import FINISHED_KEPT, JobQueue, Refused
 
 
-def Runner(max_jobs: int = 1, cpu_count: int = 2, **kw) -> JobQueue:  # noqa: N802
+def Runner(max_jobs: int = 1, cpu_count: int = 2, load: float = 0.0, **kw) -> JobQueue:  # noqa: N802
+    """A queue on an otherwise idle machine (``load``: its other runnable threads)."""
     kw.setdefault("max_wait_s", 1e9)  # tests of waits and refusals set their own
-    return JobQueue(Limits(max_jobs=max_jobs, cpus=cpu_count, max_waiting=kw.pop("q", 500), **kw))
+    limits = Limits(max_jobs=max_jobs, cpus=cpu_count, max_waiting=kw.pop("q", 500), **kw)
+    return JobQueue(limits, load=lambda: load)
 
 
 def _wait(cond, timeout: float = 5.0) -> None:
@@ -390,6 +392,63 @@ def test_jobs_wait_estimate_spreads_the_line_over_the_slots() -> None:
     assert 6.0 < d.wait_s() <= 7.0  # then c's run on that slot
     gate.set()
     assert all(j.wait(5) for j in (a, b, c, d))
+
+
+def test_jobs_wait_follows_a_running_jobs_measured_pace() -> None:
+    """Behind a job estimated at 50 s that is halfway after 2 s, the wait is about 2 s."""
+    runner = Runner(max_jobs=1)
+    gate = threading.Event()
+
+    def half(stop, emit):
+        emit({"runs_done": 5, "runs_total": 10})
+        gate.wait(10)
+
+    a = runner.submit(half, estimate_s=50.0)
+    _wait(lambda: a.status == "running" and a.events)
+    a.started_at -= 2.0  # it has run 2 s
+    b = runner.submit(_blocker(gate), estimate_s=1.0)
+    assert a.fraction_done() == 0.5
+    assert 1.5 < b.wait_s() < 2.5
+    gate.set()
+    assert a.wait(5) and b.wait(5)
+
+
+def test_jobs_wait_without_progress_is_never_under_a_quarter_of_the_estimate() -> None:
+    runner = Runner(max_jobs=1)
+    gate = threading.Event()
+    a = runner.submit(_blocker(gate), estimate_s=8.0)
+    _wait(lambda: a.status == "running")
+    a.started_at -= 30.0  # far past its estimate, and nothing says how far it is
+    b = runner.submit(_blocker(gate), estimate_s=1.0)
+    assert b.wait_s() >= 2.0
+    gate.set()
+    assert a.wait(5) and b.wait(5)
+
+
+def test_jobs_wait_is_stretched_by_the_machines_load() -> None:
+    waits = []
+    for load in (0.0, 6.0):  # 6 other runnable threads on 2 cores: 3.5× as long
+        runner = Runner(max_jobs=1, load=load)
+        gate = threading.Event()
+        a = runner.submit(_blocker(gate), estimate_s=10.0)
+        _wait(lambda a=a: a.status == "running")
+        b = runner.submit(_blocker(gate), estimate_s=1.0)
+        waits.append(b.wait_s())
+        gate.set()
+        assert a.wait(5) and b.wait(5)
+    assert waits[1] > 3 * waits[0]
+
+
+def test_jobs_fraction_reads_the_engines_progress_events() -> None:
+    from regcore.serve import fraction
+
+    class Ev:
+        epoch, epochs = 3, 12
+
+    assert fraction(Ev()) == 0.25
+    assert fraction({"runs_done": 1, "runs_total": 4}) == 0.25
+    assert fraction((1, Ev()), parts=2) == pytest.approx(0.625)  # run 2 of 2, a quarter in
+    assert fraction("a note") is None
 
 
 def test_jobs_shutdown_leaves_no_thread_behind() -> None:

@@ -4,6 +4,7 @@ The controls live in ui.dropout_controls."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -23,7 +24,7 @@ from regcore.experiments import (
     summary_rows,
 )
 from regcore.figures import fig_net_curves, fig_surfaces
-from regcore.serve import networks_work
+from regcore.serve import fraction, networks_work
 from ui.kit import exports, present
 from ui.live import stream as live
 from ui.live.runner import Job
@@ -58,7 +59,13 @@ def submit(prefix: str, base: TrainConfig, variants: list[NetVariant]) -> str | 
 
     ds = make_dataset(base)
     points = (grid_for(ds), points_of(ds)) if is_2d(ds) else None
-    job = live.submit(prefix, run, label="dropout", estimate_s=estimate(base, variants))
+    job = live.submit(
+        prefix,
+        run,
+        label="dropout",
+        estimate_s=estimate(base, variants),
+        progress=partial(fraction, parts=len(variants)),
+    )
     if job is None:
         return live.refusal(prefix)
     st.session_state[f"{prefix}_meta"] = {"labels": labels, "base": base, "points": points}

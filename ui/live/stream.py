@@ -99,8 +99,13 @@ def seconds(work: dict[str, float]) -> float:
 
 
 def estimate_note(alone: float) -> str:
-    """What the page says before Train: "estimated time here: about 3 s"."""
-    return f"estimated time here: {describe_seconds(alone)}"
+    """What the page says before Train: "estimated time here: about 3 s", and the time
+    at the server's current load when that is much longer."""
+    text = f"estimated time here: {describe_seconds(alone)}"
+    now = alone * get_runner().slowdown()
+    if now >= 1.0 and now > 1.3 * alone:
+        text += f" alone, {describe_seconds(now)} at the server's current load"
+    return text
 
 
 def budget(preset: bool = False) -> float:
@@ -123,11 +128,14 @@ def submit(
     estimate_s: float,
     gpu: bool = False,
     preset: bool = False,
+    progress: Callable[[Any], float | None] | None = None,
 ) -> Job | None:
     """Queue ``fn(stop, emit)`` (work that is not one training run: a sweep, a comparison)
     as this session's job for this page; None (and a message under ``f"{prefix}_refused"``)
     when the queue refuses it. ``preset``: a named preset of a published experiment,
-    allowed the server's preset budget instead of the everyday one."""
+    allowed the server's preset budget instead of the everyday one. ``progress``: reads the
+    share done off one of its events (default: regcore.serve's ``fraction``), so that waits
+    behind it follow its measured pace."""
     if _going(prefix):
         return None
     try:
@@ -138,6 +146,7 @@ def submit(
             estimate_s=estimate_s,
             gpu=gpu,
             budget_s=budget(True) if preset else None,
+            progress=progress,
         )
     except Refused as exc:
         st.session_state[f"{prefix}_refused"] = str(exc)

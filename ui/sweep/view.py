@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -13,7 +14,13 @@ from regcore.core import REGULARIZERS, SweepProgress, TrainConfig, l1_share, l2_
 from regcore.figures import fig_weight_hist
 from regcore.figures import sweep as figs
 from regcore.links import SweepSettings
-from regcore.serve import add_work, bias_variance_work, cross_validation_work, sweep_work
+from regcore.serve import (
+    add_work,
+    bias_variance_work,
+    cross_validation_work,
+    fraction,
+    sweep_work,
+)
 from regcore.sweeps import (
     KNOWN_TRUTH,
     BiasVarianceResult,
@@ -271,6 +278,24 @@ def job_work(cfg: TrainConfig, plan: SweepPlan, phases: int = 3) -> dict[str, fl
         sets = SweepSettings.bias_variance_sets(r)
         work = add_work(work, bias_variance_work(cfg, k, sets))
     return work
+
+
+def job_progress(cfg: TrainConfig, plan: SweepPlan) -> Callable[[Any], float | None]:
+    """Reads the share done off the job's events: the sweep's epochs, then (after its
+    cross-validation, which streams none) the bias–variance retraining's, tagged BV_PHASE,
+    each weighted by its estimate."""
+    total = estimate(cfg, plan)
+    share = live.seconds(job_work(cfg, plan, 1)) / total if total > 0 else 1.0
+    bv_from = live.seconds(job_work(cfg, plan, 2)) / total if total > 0 else 1.0
+
+    def read(event: Any) -> float | None:
+        if isinstance(event, tuple) and len(event) == 2 and event[0] == BV_PHASE:
+            f = fraction(event[1])
+            return None if f is None else bv_from + (1.0 - bv_from) * f
+        f = fraction(event)
+        return None if f is None else share * f
+
+    return read
 
 
 def describe(cfg: TrainConfig, plan: SweepPlan) -> str:
