@@ -11,8 +11,8 @@ from ui.playground import views
 
 P = "pg"  # session-state prefix of this page
 
-controls.init_state(P)
-cfg, problem = controls.controls(P)
+controls.init_state(P, live.problem_text)
+cfg, problem = controls.controls(P, live.problem_text)
 if cfg is not None:
     controls.write_link(P, cfg)  # the address bar always holds the settings on screen
 live.collect(P)

@@ -14,8 +14,10 @@ P = "sw"  # session-state prefix of this page
 
 live.warm_engine()
 view.warm_figures()
-view.seed_from_link(P, controls.init_state(P))
-cfg, problem = controls.controls(P)  # the base config (its λ is replaced by the sweep's)
+view.seed_from_link(P, controls.init_state(P, live.problem_text))
+cfg, problem = controls.controls(
+    P, live.problem_text
+)  # the base config (its λ is replaced by the sweep's)
 live.collect(P)
 st.title("λ sweep")
 st.caption(

@@ -8,6 +8,8 @@ of a run on a public server (``regcore.config.work``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from regcore.core.catalog import CATALOG
 from regcore.core.regularizers import L1_SOLVERS, REGULARIZERS
 
@@ -72,19 +74,13 @@ LINK_FORBIDDEN = {"data.path"}  # a shared link must never name a file on the se
 NULLABLE = {"data.n_informative", "data.path", "data.target", "optim.early_stopping_patience"}
 
 
-SECONDS_PER_WORK = 2e-9  # one CPU thread, the project's 2-core machine: for the message only
-
-
 class TooLargeError(ValueError):
-    """A run over ``MAX_WORK``: the reason that comes before any other about the same run."""
+    """A run over ``MAX_WORK``: the reason that comes before any other about the same run.
 
+    ``config`` is the refused run (its fields are valid), so that a front end that knows
+    this machine's speed (regcore.serve) can say how long it would take here.
+    """
 
-def duration(seconds: float) -> str:
-    """A time as a person reads it in a message: "about 40 s", "about 3 hours"."""
-    if seconds < 120:
-        return f"about {seconds:.0f} s"
-    if seconds < 2 * 3600:
-        return f"about {seconds / 60:.0f} minutes"
-    if seconds < 2 * 86400:
-        return f"about {seconds / 3600:.0f} hours"
-    return f"about {seconds / 86400:,.0f} days"
+    def __init__(self, message: str, config: Any = None) -> None:
+        super().__init__(message)
+        self.config = config

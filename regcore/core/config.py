@@ -28,9 +28,7 @@ from regcore.core.bounds import (
     MAX_WORK,
     NULLABLE,
     OPEN_LOW,
-    SECONDS_PER_WORK,
     TooLargeError,
-    duration,
 )
 from regcore.core.catalog import CATALOG, drop_ineffective, ineffective
 from regcore.core.regularizers import strength_problem
@@ -235,9 +233,10 @@ def check_work(cfg: TrainConfig) -> None:
     w = work(cfg)
     if w > MAX_WORK:
         raise TooLargeError(
-            f"this run is too large for the server: {duration(w * SECONDS_PER_WORK)} here "
-            f"(optim.epochs · data.n_train · parameters = {w:.2g}, allowed up to "
-            f"{MAX_WORK:.2g}); reduce the epochs, training samples, features or hidden widths"
+            f"this run is too large for the server (optim.epochs · data.n_train · "
+            f"parameters = {w:.2g}, allowed up to {MAX_WORK:.2g}); reduce the epochs, "
+            "training samples, features or hidden widths",
+            config=cfg,
         )
 
 

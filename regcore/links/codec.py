@@ -154,6 +154,7 @@ class LinkReading:
     config: TrainConfig | None  # None when not even the data set could be used
     kept: dict[str, str] = field(default_factory=dict)  # the fields used
     problems: list[str] = field(default_factory=list)  # one message per field left out
+    too_large: TooLargeError | None = None  # the refusal of a run over the work cap
 
 
 def read_link(query: Query) -> LinkReading:
@@ -168,7 +169,7 @@ def read_link(query: Query) -> LinkReading:
     try:
         return LinkReading(from_query(params), dict(params), [])
     except TooLargeError as exc:  # the real reason, never a smaller run the link did not ask
-        return LinkReading(None, {}, [str(exc)])
+        return LinkReading(None, {}, [str(exc)], too_large=exc)
     except ValueError as exc:
         whole = str(exc)
     kept: dict[str, str] = {}

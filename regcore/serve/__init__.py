@@ -28,6 +28,7 @@ from regcore.serve.workloads import (
     run_work,
     small_batches_work,
     sweep_work,
+    too_large_message,
 )
 
 __all__ = [
@@ -56,4 +57,5 @@ __all__ = [
     "slowdown",
     "small_batches_work",
     "sweep_work",
+    "too_large_message",
 ]

@@ -328,9 +328,13 @@ def slowdown(
 
 
 def describe_seconds(seconds: float) -> str:
-    """ "about 3 s", "about 2 min": an estimate as a person reads it."""
+    """ "about 3 s", "about 2 min", "about 5 hours": an estimate as a person reads it."""
     if seconds < 1.0:
         return "under a second"
     if seconds < 90:
         return f"about {seconds:.0f} s"
-    return f"about {seconds / 60:.0f} min"
+    if seconds < 2 * 3600:
+        return f"about {seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"about {seconds / 3600:.0f} hours"
+    return f"about {seconds / 86400:,.0f} days"

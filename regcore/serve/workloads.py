@@ -18,9 +18,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from regcore.batched import can_batch
-from regcore.core import TrainConfig
+from regcore.core import TooLargeError, TrainConfig
 from regcore.experiments import small_batch_configs
-from regcore.serve.estimate import batched_terms, data_terms, run_terms, shape
+from regcore.serve.estimate import (
+    Calibration,
+    batched_terms,
+    data_terms,
+    describe_seconds,
+    run_terms,
+    seconds_of,
+    shape,
+)
 
 Terms = dict[str, float]
 GRID = 81 * 81  # regcore.experiments.surfaces: points of one decision surface
@@ -53,6 +61,15 @@ def _probe(cfg: TrainConfig, surfaces: bool, val_rows: int = 0) -> Terms:
     if val_rows:
         out = add_work(out, {"mac": E * val_rows * s.macs, "row": E * val_rows, "probe": E})
     return out
+
+
+def too_large_message(exc: TooLargeError, cal: Calibration | None = None) -> str:
+    """The refusal of a run over the server's work cap, with how long it would take here
+    (``cal``: this machine's constants) — the estimate every page shows, not a constant."""
+    if exc.config is None:
+        return str(exc)
+    here = describe_seconds(seconds_of(run_work(exc.config), cal))
+    return str(exc).replace("for the server", f"for the server: {here} here", 1)
 
 
 def run_work(cfg: TrainConfig) -> Terms:

@@ -8,7 +8,7 @@ import pytest
 import regcore
 import regcore.serve.calibration as cal_mod
 import regcore.serve.estimate as est
-from regcore.core import TrainConfig
+from regcore.core import TooLargeError, TrainConfig
 from regcore.serve import workloads as wl
 
 BASE = TrainConfig()  # the Playground default: linear fast path
@@ -108,10 +108,14 @@ def test_estimate_calibrate_stops_when_asked() -> None:
         cal_mod.calibrate(stop=lambda: True)
 
 
-def test_estimate_describes_seconds_as_a_person_reads_them() -> None:
-    assert est.describe_seconds(0.4) == "under a second"
-    assert est.describe_seconds(42.4) == "about 42 s"
-    assert est.describe_seconds(600) == "about 10 min"
+def test_estimate_too_large_message_says_the_calibrated_time() -> None:
+    with pytest.raises(TooLargeError) as info:
+        MOONS.replace(**{"data.n_train": 20_000, "model.hidden": [1000] * 4, "optim.epochs": 2000})
+    exc = info.value
+    assert exc.config is not None and "here" not in str(exc)
+    fast = wl.too_large_message(exc, est.Calibration())
+    slow = wl.too_large_message(exc, est.Calibration().scaled(dispatch=4.0, arithmetic=4.0))
+    assert "too large for the server: about" in fast and fast != slow
 
 
 def test_estimate_slowdown_follows_the_load() -> None:
@@ -119,3 +123,7 @@ def test_estimate_slowdown_follows_the_load() -> None:
     assert est.slowdown(0, 1, cores=2, load=5.0) == pytest.approx(3.0)
     # this server's own trainings are in the load average: not counted twice
     assert est.slowdown(2, 1, cores=2, load=2.0) == 1.0
+    assert est.describe_seconds(0.4) == "under a second"
+    assert est.describe_seconds(42.4) == "about 42 s"
+    assert est.describe_seconds(600) == "about 10 min"
+    assert est.describe_seconds(5 * 3600) == "about 5 hours"

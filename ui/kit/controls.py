@@ -6,6 +6,7 @@ combination on screen can fail for a reason the user cannot see.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -44,11 +45,15 @@ from ui.kit.widgets import (
     slider,
 )
 
+Explain = Callable[[ValueError], str]  # a refused config's exception -> what to say
 
-def init_state(prefix: str) -> dict[str, str] | None:
+
+def init_state(prefix: str, explain: Explain = str) -> dict[str, str] | None:
     """Seed the widgets: from the link when it changed (a shared link, a Learn preset),
     else from the page's last config. What the link asked for and this server changed
-    (:func:`fit_to_server`) is said, and so is every field left out.
+    (:func:`fit_to_server`) is said, and so is every field left out; a run too large for
+    the server is said by ``explain`` (the page passes the one that knows this machine's
+    estimate, ``ui.live.stream.problem_text``).
 
     Returns:
         The link's usable fields when this run brought a new link (the page reads its
@@ -66,7 +71,7 @@ def init_state(prefix: str) -> dict[str, str] | None:
             st.session_state[f"{prefix}_cfg"] = cfg
             seed_state(prefix, cfg, overwrite=True)
         for text in reading.problems:
-            link_problem(text)
+            link_problem(text if reading.too_large is None else explain(reading.too_large))
         say_changed(changes)
     seed_state(prefix, st.session_state.get(f"{prefix}_cfg") or TrainConfig())
     return fresh
@@ -122,8 +127,12 @@ def write_link(prefix: str, cfg: TrainConfig, page: dict[str, str] | None = None
     st.session_state[f"{prefix}_link_seen"] = params
 
 
-def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
+def controls(prefix: str, explain: Explain = str) -> tuple[TrainConfig | None, str | None]:
     """Draw the controls in the sidebar and build the config.
+
+    Args:
+        prefix: the page's session-state prefix. explain: says why a config is refused
+            (as :func:`init_state`'s).
 
     Returns:
         (config, None) when valid, else (None, the validation message).
@@ -163,7 +172,7 @@ def controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
     try:  # settings the hidden widgets held (dropout of a former MLP) go back to defaults
         cfg = effective({**base.flat(), **values})
     except ValueError as exc:
-        return None, str(exc)
+        return None, explain(exc)
     st.session_state[f"{prefix}_cfg"] = cfg
     return (None, problem) if problem else (cfg, None)
 

@@ -19,10 +19,17 @@ from typing import Any
 import streamlit as st
 
 import regcore
-from regcore.core import TrainConfig
+from regcore.core import TooLargeError, TrainConfig
 from regcore.data import Dataset
 from regcore.engine import Probe
-from regcore.serve import FitSpec, budget_message, describe_seconds, run_work, seconds_of
+from regcore.serve import (
+    FitSpec,
+    budget_message,
+    describe_seconds,
+    run_work,
+    seconds_of,
+    too_large_message,
+)
 from ui.live.runner import Job, Refused, calibration, calibration_box, get_runner
 
 POLL_S = 0.5  # a running job's redraw period: progress well within a second of the click
@@ -96,6 +103,12 @@ def seconds(work: dict[str, float]) -> float:
     """Estimated seconds alone here of a page's work (its counts, regcore.serve.workloads),
     on this machine's calibrated constants."""
     return seconds_of(work, calibration())
+
+
+def problem_text(exc: ValueError) -> str:
+    """What to say about a config that failed validation: a run over the server's work
+    cap says how long it would take here (this machine's calibrated estimate)."""
+    return too_large_message(exc, calibration()) if isinstance(exc, TooLargeError) else str(exc)
 
 
 def estimate_note(alone: float) -> str:
