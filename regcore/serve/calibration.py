@@ -25,7 +25,8 @@ from collections.abc import Callable
 
 from regcore.core import TrainConfig
 from regcore.engine import fit
-from regcore.serve.estimate import Calibration, data_terms, group_of, run_terms
+from regcore.serve.costs import data_terms, run_terms
+from regcore.serve.estimate import Calibration, group_of
 from regcore.serve.workloads import sweep_work
 from regcore.sweeps import log_grid, sweep
 

@@ -20,15 +20,8 @@ from collections.abc import Iterable, Sequence
 from regcore.batched import can_batch
 from regcore.core import TooLargeError, TrainConfig
 from regcore.experiments import small_batch_configs
-from regcore.serve.estimate import (
-    Calibration,
-    batched_terms,
-    data_terms,
-    describe_seconds,
-    run_terms,
-    seconds_of,
-    shape,
-)
+from regcore.serve.costs import batched_terms, data_terms, run_terms, shape
+from regcore.serve.estimate import Calibration, describe_seconds, seconds_of
 
 Terms = dict[str, float]
 GRID = 81 * 81  # regcore.experiments.surfaces: points of one decision surface
@@ -99,17 +92,17 @@ def sweep_work(cfg: TrainConfig, k: int, repeats: int, bias_variance_sets: int =
     path beside it; with ``bias_variance_sets`` > 0, :func:`bias_variance_work` too."""
     n = cfg.data.n_train
     n_val = max(1, round(n * cfg.optim.val_fraction))
-    out = _models(cfg, k, repeats, n - n_val, n_val)
+    out = models_work(cfg, k, repeats, n - n_val, n_val)
     out = add_work(out, {"exact": float(k * n * shape(cfg).width)})
-    return (
-        add_work(out, bias_variance_work(cfg, k, bias_variance_sets)) if bias_variance_sets else out
-    )
+    if bias_variance_sets:
+        out = add_work(out, bias_variance_work(cfg, k, bias_variance_sets))
+    return out
 
 
 def bias_variance_work(cfg: TrainConfig, k: int, sets: int) -> Terms:
     """Bias–variance retraining: K λ on ``sets`` fresh training sets (drawn as many
     times, and the base set), whole training splits."""
-    return add_work(_models(cfg, k, sets, cfg.data.n_train, 0), data_terms(cfg))
+    return add_work(models_work(cfg, k, sets, cfg.data.n_train, 0), data_terms(cfg))
 
 
 def cross_validation_work(cfg: TrainConfig, k: int, repeats: int, folds: int) -> Terms:
@@ -117,12 +110,13 @@ def cross_validation_work(cfg: TrainConfig, k: int, repeats: int, folds: int) ->
     training rows less a fold, evaluated on it, then K·R refitted on the whole split."""
     n = cfg.data.n_train
     held = max(1, n // folds)
-    refit = _models(cfg, k, repeats, n, n)
-    return add_work(_models(cfg, k, repeats * folds, n - held, held), refit)
+    refit = models_work(cfg, k, repeats, n, n)
+    return add_work(models_work(cfg, k, repeats * folds, n - held, held), refit)
 
 
-def _models(cfg: TrainConfig, k: int, repeats: int, n_fit: int, n_val: int) -> Terms:
-    """K·R models: one batched computation, or one run each where the engine cannot batch."""
+def models_work(cfg: TrainConfig, k: int, repeats: int, n_fit: int, n_val: int) -> Terms:
+    """K·R models of ``cfg`` on ``n_fit`` rows each (``n_val`` held out and evaluated): one
+    batched computation, or one run each where the batched engine cannot train them."""
     if can_batch(cfg):
         return batched_terms(cfg, k * repeats, repeats, n_fit, n_val)
     one = add_work(run_terms(cfg, n_fit, 0), _probe(cfg, False, val_rows=n_val))

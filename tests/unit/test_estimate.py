@@ -7,6 +7,7 @@ import pytest
 
 import regcore
 import regcore.serve.calibration as cal_mod
+import regcore.serve.costs as costs
 import regcore.serve.estimate as est
 from regcore.core import TooLargeError, TrainConfig
 from regcore.serve import workloads as wl
@@ -32,14 +33,14 @@ def test_estimate_grows_with_epochs_samples_and_test_rows(cfg: TrainConfig) -> N
 
 
 def test_estimate_uses_the_engine_a_run_trains_on() -> None:
-    assert "linear_step" in est.run_terms(BASE)
-    assert "mlp_step" in est.run_terms(MOONS)
-    assert "autograd_step" in est.run_terms(DROPOUT)
+    assert "linear_step" in costs.run_terms(BASE)
+    assert "mlp_step" in costs.run_terms(MOONS)
+    assert "autograd_step" in costs.run_terms(DROPOUT)
     # the same shapes: an autograd step costs more than a fast-path step
-    s = est.shape(MOONS)
-    assert est.step_units(DROPOUT, s) > est.step_units(MOONS, s) > 0
+    s = costs.shape(MOONS)
+    assert costs.step_units(DROPOUT, s) > costs.step_units(MOONS, s) > 0
     adam = MOONS.replace(**{"optim.name": "adam", "optim.momentum": 0.0})
-    assert est.step_units(adam, s) > est.step_units(MOONS.replace(**{"optim.momentum": 0.0}), s)
+    assert costs.step_units(adam, s) > costs.step_units(MOONS.replace(**{"optim.momentum": 0.0}), s)
     # a calibration that makes autograd dearer changes the dropout run only
     dear = est.Calibration().scaled(autograd=3.0)
     assert est.estimate_seconds(MOONS, dear) == pytest.approx(est.estimate_seconds(MOONS))
@@ -49,10 +50,10 @@ def test_estimate_uses_the_engine_a_run_trains_on() -> None:
 def test_estimate_of_a_linear_sweep_follows_the_training_rows_not_the_features() -> None:
     """The batched subspace engine trains in the span of the n rows: d does not count."""
     wide = BASE.replace(**{"data.n_features": 1000})
-    a = est.batched_terms(BASE, 32, 1, 16, 4)
-    b = est.batched_terms(wide, 32, 1, 16, 4)
+    a = costs.batched_terms(BASE, 32, 1, 16, 4)
+    b = costs.batched_terms(wide, 32, 1, 16, 4)
     assert a["batched_mac"] == b["batched_mac"]
-    more_rows = est.batched_terms(BASE.replace(**{"data.n_train": 40}), 32, 1, 32, 8)
+    more_rows = costs.batched_terms(BASE.replace(**{"data.n_train": 40}), 32, 1, 32, 8)
     assert more_rows["batched_mac"] > a["batched_mac"]
 
 
@@ -65,7 +66,7 @@ def test_estimate_of_a_sweep_grows_with_models_and_adds_bias_variance() -> None:
     # a network the batched engine cannot train: one run per (λ, repeat)
     drop = wl.sweep_work(DROPOUT, 4, 1)
     assert "autograd_step" in drop and "batched_step" not in drop
-    assert _s(drop) > 3 * _s(est.run_terms(DROPOUT))
+    assert _s(drop) > 3 * _s(costs.run_terms(DROPOUT))
 
 
 def test_estimate_of_the_dropout_tabs_counts_every_run() -> None:

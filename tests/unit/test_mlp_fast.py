@@ -166,7 +166,7 @@ def test_mlp_fast_float32_agrees_with_the_autograd_loop(monkeypatch):
 
 
 def test_mlp_fast_runs_are_estimated_with_the_fast_paths_own_constants():
-    from regcore.serve.estimate import run_terms
+    from regcore.serve.costs import run_terms
 
     fast = regcore.load_config(CLASSIFY)
     slow = fast.replace(**{"model.dropout": 0.5})  # autograd: its own, dearer step
