@@ -10,8 +10,9 @@ measures, as the server's warm thread does).
 Columns: the estimate alone (s); the run's CPU time on its thread (what the run cost,
 whatever else the machine is doing) and its wall time; ``est/cpu`` — the estimate's
 ratio to the work done, the figure the target (0.5–2×) is checked on; and
-``now/wall``: the estimate stretched by the machine's load at the start of the case
-(:func:`regcore.serve.slowdown`, what the page shows as the time "now") over the wall
+``now/wall``: the estimate stretched as the server stretches it for the time "now" — by
+the stretch (wall ÷ CPU) measured on the case before, as the queue measures its
+trainings (regcore.serve.pace), on the first case by the load average — over the wall
 time. Asserts nothing about time.
 
     python benchmarks/bench_estimate.py [--defaults] [--only SUBSTRING]
@@ -59,7 +60,8 @@ from regcore.experiments.compare_presets import (  # noqa: E402
 from regcore.links import BIAS_VARIANCE, SMALL_BATCHES, SweepSettings, page_config  # noqa: E402
 from regcore.serve import Calibration, calibrate, seconds_of, slowdown  # noqa: E402
 from regcore.serve import workloads as wl  # noqa: E402
-from regcore.sweeps import (  # noqa: E402  # noqa: E402
+from regcore.serve.pace import stretch_of  # noqa: E402
+from regcore.sweeps import (  # noqa: E402
     bias_variance,
     bias_variance_dropout,
     exact_path,
@@ -197,11 +199,11 @@ def main() -> None:
     print(f"calibration: {time.perf_counter() - t0:.1f} s; load {os.getloadavg()[0]:.2f}")
     head = ("case", "estimate", "cpu", "wall", "est/cpu", "now/wall")
     print("{:44s} {:>8s} {:>7s} {:>7s} {:>7s} {:>8s}".format(*head))
-    fails = 0
+    fails, slow = 0, slowdown(threads=1)
     for name, run, terms in cases():
         if args.only not in name:
             continue
-        est, slow = seconds_of(terms, cal), slowdown(threads=1)
+        est = seconds_of(terms, cal)
         w0, c0 = time.perf_counter(), time.thread_time()
         run()
         cpu, wall = time.thread_time() - c0, time.perf_counter() - w0
@@ -213,6 +215,7 @@ def main() -> None:
             f"  {'PASS' if ok else 'FAIL'}",
             flush=True,
         )
+        slow = max(1.0, stretch_of(wall, cpu) or slow)  # what the next case is stretched by
     print(
         f"{fails} outside {TARGET[0]}–{TARGET[1]}×; total {time.perf_counter() - t0:.0f} s, "
         f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"

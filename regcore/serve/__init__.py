@@ -12,7 +12,8 @@ from regcore.serve.estimate import (
     seconds_of,
     slowdown,
 )
-from regcore.serve.job import Job, Limits, fraction
+from regcore.serve.job import Job, Limits
+from regcore.serve.pace import fraction
 from regcore.serve.queue import JobQueue
 from regcore.serve.ray_backend import RayBackend
 from regcore.serve.refusals import Refused, budget_message

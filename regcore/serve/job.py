@@ -25,8 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from regcore.serve.pace import Progress, ThreadClock, fraction, share_done, stretch_of, time_left
+
 JobFn = Callable[[threading.Event, Callable[[Any], None]], Any]
-Progress = Callable[[Any], "float | None"]  # a progress event -> the share of the job done
 GENERIC_ERROR = "the run failed on the server ({name}); the details are in the server log"
 OOM_ERROR = (
     "the GPU ran out of memory for this run; its memory was freed and the next run goes on: "
@@ -149,6 +150,7 @@ class Job:
         self.id, self.work, self.label = job_id, work, label
         self.owner, self.key, self.estimate_s, self.gpu = owner, key, estimate_s, gpu
         self.progress = progress or fraction  # reads the share done off an event
+        self.cpu = ThreadClock()  # its worker thread's CPU time on it (the load's stretch)
         self.budget_s: float | None = None  # its own allowance (a named preset), else the queue's
         self.promised_s = 0.0  # the wait it was admitted with (small runs pass it until due)
         self.fast = False  # whether it runs on the fast lane (beside the K slots)
@@ -183,32 +185,13 @@ class Job:
 
     def fraction_done(self) -> float | None:
         """The share of the job done, read off its latest events (None: nothing says)."""
-        for event in reversed(self.events[-8:]):  # a surface or a note may come last
-            try:
-                f = self.progress(event)
-            except Exception:  # noqa: BLE001 - a progress reader must never break a wait
-                f = None
-            if f is not None:
-                return min(max(float(f), 0.0), 1.0)
-        return None
+        return share_done(self.events, self.progress)
 
     def remaining_s(self, slow: float = 1.0) -> float:
-        """Estimated seconds left of a running job.
-
-        From its measured pace once it has made progress: elapsed · (1 − f) / f with f
-        the share done, blended with the estimate (× ``slow``, the machine's current
-        load) less the time run until a fifth is done (the first epoch pays the
-        set-up). Without progress, the estimate less the time run, and never less than a
-        quarter of the estimate: a job past its estimate has not told us it is nearly done.
-        """
+        """Estimated seconds left of a running job: its measured pace, blended with its
+        estimate × ``slow`` (the machine's current load) early on (regcore.serve.pace)."""
         est = (self.estimate_s or 1.0) * slow
-        by_estimate = max(est - self.elapsed(), 0.25 * est)
-        f = self.fraction_done()
-        if not f:
-            return by_estimate
-        by_pace = self.elapsed() * (1.0 - f) / f
-        w = min(1.0, f / 0.2)
-        return max(w * by_pace + (1.0 - w) * by_estimate, 0.0)
+        return time_left(est, self.elapsed(), self.fraction_done())
 
     def position(self) -> int:
         """Place in line while queued (1 = next to start); 0 once running or finished."""
@@ -235,6 +218,7 @@ class Job:
         for the user (a ``ValueError``'s own text; others name only their type and are
         logged). ``fault``: raise instead (load tests: a failing job must not block the line).
         """
+        self.cpu.start()
         try:
             if fault:
                 raise RuntimeError("fault injected by REGLAB_FAULT_JOB")
@@ -251,7 +235,13 @@ class Job:
                 self.error = GENERIC_ERROR.format(name=type(exc).__name__)
             self.status = "failed"
         finally:
+            self.cpu.stop()
             self.finished_at = time.monotonic()
+
+    def stretch(self) -> float | None:
+        """Wall seconds per CPU second of its thread so far: how much the machine's other
+        load stretches it (None before 0.2 s of CPU: too little to tell)."""
+        return stretch_of(self.elapsed(), self.cpu.seconds())
 
     def emit(self, event: Any) -> None:
         """Append one progress event (called by the backend, from the training)."""
@@ -271,26 +261,6 @@ class Job:
 
     def __repr__(self) -> str:
         return f"Job(id={self.id}, label={self.label!r}, status={self.status!r})"
-
-
-def fraction(event: Any, parts: int = 1) -> float | None:
-    """The share of a job done that one of its progress events shows, or None.
-
-    Reads the events the engines stream: a single run's or a sweep's (``epoch`` of
-    ``epochs``), a run of several (``{"runs_done", "runs_total"}``), and run i of a
-    comparison of ``parts`` runs as ``(i, event)``.
-    """
-    if isinstance(event, tuple) and len(event) == 2 and isinstance(event[0], int):
-        inner = fraction(event[1])
-        if inner is None:
-            return None
-        return (event[0] + inner) / max(parts, event[0] + 1)
-    if isinstance(event, dict) and "runs_total" in event:
-        return event.get("runs_done", 0) / max(event["runs_total"], 1)
-    epoch, epochs = getattr(event, "epoch", None), getattr(event, "epochs", None)
-    if isinstance(epoch, int) and isinstance(epochs, int) and epochs > 0:
-        return epoch / epochs
-    return None
 
 
 @dataclass

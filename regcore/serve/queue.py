@@ -34,7 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 from regcore.serve.admission import fast_start_in, place, retry_after, start_in, tiny
-from regcore.serve.estimate import load_average, slowdown
+from regcore.serve.estimate import load_average
 from regcore.serve.job import (
     Backend,
     FnWork,
@@ -42,10 +42,10 @@ from regcore.serve.job import (
     Job,
     JobFn,
     Limits,
-    Progress,
     Trace,
     Work,
 )
+from regcore.serve.pace import Progress, slowdown_now
 from regcore.serve.refusals import (
     Refused,
     budget_message,
@@ -58,6 +58,7 @@ from regcore.serve.spec import FitSpec
 log = logging.getLogger("reglab.jobs")
 FINISHED_KEPT = 200  # finished jobs remembered, as small records (no events, no result)
 WATCH_S = 0.25  # watchdog period: owner checks and wall-clock budgets
+STRETCH_KEPT_S = 60.0  # a finished job's measured stretch speaks for the load this long
 
 
 class JobQueue:
@@ -81,6 +82,7 @@ class JobQueue:
         self._queue: deque[Job] = deque()
         self._running: set[Job] = set()
         self._finished: deque[dict[str, Any]] = deque(maxlen=FINISHED_KEPT)
+        self._stretches: deque[tuple[float, float]] = deque(maxlen=32)  # (ended, wall ÷ CPU)
         self._starts: dict[str, deque[float]] = {}
         self._gone_since: dict[str, float] = {}
         self._closed = threading.Event()
@@ -254,14 +256,18 @@ class JobQueue:
         return min(wait, fast_start_in(lane[0] if lane else 0.0, ahead))
 
     def slowdown(self) -> float:
-        """How much longer than its estimate alone a run takes here now: the machine's
-        other load shares the cores with this queue's trainings (1 on a remote backend)."""
+        """How much longer than its estimate alone a run takes here now: the stretch
+        measured on the running jobs and those that ended in the last minute, else the
+        load average's (regcore.serve.pace.slowdown_now); 1 on a remote backend."""
         if getattr(self.backend, "remote", False):
             return 1.0
-        lim = self.limits
+        lim, now = self.limits, time.monotonic()
         with self._cond:
-            busy = len(self._running) * lim.threads_per_job
-        return slowdown(busy, lim.threads_per_job, cores=lim.cpus, load=self.load())
+            running = list(self._running)
+            seen = [s for t, s in self._stretches if now - t < STRETCH_KEPT_S]
+        seen += [s for s in (j.stretch() for j in running) if s is not None]
+        busy = len(running) * lim.threads_per_job
+        return slowdown_now(seen, lim.threads_per_job, busy, lim.cpus, self.load())
 
     def _free_in(self) -> float:
         """Seconds until the first slot is expected to free (for the busy message)."""
@@ -339,7 +345,10 @@ class JobQueue:
             start = {"event": "start", "id": job.id, "running": running, "fast": fast}
             self.trace.write({**start, "t": time.time()})
             job.run_on(self.backend, threads, fault=job.id == self._fault_id)
+            stretch = job.stretch()
             with self._cond:
+                if stretch is not None:
+                    self._stretches.append((time.monotonic(), stretch))
                 self._running.discard(job)
                 self._finished.append(job.record())
                 self._cond.notify_all()

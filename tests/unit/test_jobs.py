@@ -439,6 +439,31 @@ def test_jobs_wait_is_stretched_by_the_machines_load() -> None:
     assert waits[1] > 3 * waits[0]
 
 
+def test_jobs_load_is_measured_on_the_trainings_themselves() -> None:
+    """A job that waited on the machine (here: slept) half its wall time ran stretched ×2
+    or more: queued estimates are stretched by that, not by the load average (0 here)."""
+    runner = Runner(max_jobs=2, cpu_count=2, load=0.0)  # one torch thread per job
+
+    def stretched(stop, emit):
+        t0 = time.thread_time()
+        while time.thread_time() - t0 < 0.25:  # CPU work ...
+            pass
+        time.sleep(0.5)  # ... and as long again without the CPU
+
+    job = runner.submit(stretched)
+    assert job.wait(10) and job.cpu.seconds() >= 0.25
+    assert job.stretch() > 2.0 and runner.slowdown() > 2.0
+
+
+def test_jobs_slowdown_falls_back_to_the_load_average() -> None:
+    from regcore.serve.pace import slowdown_now
+
+    assert slowdown_now([1.5, 3.0, 2.5], 1, busy=0, cores=2, load=9.0) == 2.5
+    assert slowdown_now([], 1, busy=0, cores=2, load=5.0) == pytest.approx(3.0)
+    # several torch threads per job: one thread's CPU clock is not the job's
+    assert slowdown_now([4.0], 2, busy=0, cores=2, load=0.0) == 1.0
+
+
 def test_jobs_fraction_reads_the_engines_progress_events() -> None:
     from regcore.serve import fraction
 
