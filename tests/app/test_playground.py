@@ -213,6 +213,8 @@ def test_playground_shows_its_place_in_line_when_the_runner_is_full(playground: 
     runner = get_runner()  # the same process-wide runner the page uses
     gate = threading.Event()
     blockers = [runner.submit(lambda stop, emit: gate.wait(30)) for _ in range(runner.max_jobs)]
+    # a run too big for the fast lane (the default, ~30 ms, would start there at once)
+    at.number_input(key=f"{P}_optim.epochs").set_value(1000).run()
     try:
         at.button(key=f"{P}_train").click().run()
         job = at.session_state[f"{P}_job"]
