@@ -132,6 +132,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         f"/{m['n_weights']})  near-zero {m['near_zero_fraction']:.1%}"
     )
     print(f"device {m['device']}  {m['seconds']:.2f} s")
+    _print_notes(result.data_notes)
     if args.out:  # the app's export format: the app's "open a run" shows it again
         _write(args.out, export.run_json(result))
         print(f"result written to {args.out}")
@@ -215,15 +216,29 @@ def _cautions(result: Any) -> list[str]:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from regcore.data import dataset_frame
+    from regcore.data import dataset_frame, make_dataset, named
 
-    frame = dataset_frame(_load(args.config))
+    cfg = _load(args.config)
+    ds = make_dataset(cfg)
+    frame = dataset_frame(cfg, ds)
     try:
         frame.to_csv(args.out, index=False)
     except OSError as exc:
         raise UserError(f"cannot write {args.out!r}: {exc.strerror}") from None
     print(f"{len(frame)} rows × {frame.shape[1]} columns written to {args.out}")
+    names = named(ds)
+    if names:
+        print("columns: " + ", ".join(f"x{i} = {n}" for i, n in enumerate(names[:50])))
+    _print_notes(ds.notes)
     return 0
+
+
+def _print_notes(notes: Sequence[str]) -> None:
+    """What was done to a table to make it usable, one line each."""
+    if notes:
+        print("done to the table:")
+        for line in notes:
+            print(f"  - {line}")
 
 
 def schema() -> dict[str, Any]:

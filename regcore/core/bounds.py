@@ -60,6 +60,7 @@ MAX_WORK = 1e11  # epochs · n_train · n_params: about 30 epochs of the MNIST-s
 DATASETS = tuple(CATALOG)  # regcore.catalog holds each set's facts
 CHOICES: dict[str, tuple[str, ...]] = {
     "data.name": DATASETS,
+    "data.missing": ("fill", "drop"),  # regcore.data.prepare.MISSING
     "model.kind": ("linear", "mlp", "cnn"),
     "model.activation": ("relu", "tanh", "sigmoid"),
     "model.norm": ("none", "batch", "layer", "group", "instance"),

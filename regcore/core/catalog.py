@@ -208,7 +208,7 @@ _ENTRIES = (
         "csv",
         "your CSV file (upload)",
         "inferred",
-        ("path", "target"),
+        ("path", "target", "missing"),
         {
             "model.init": "torch",
             "reg.lam": 0.01,
@@ -222,7 +222,7 @@ _ENTRIES = (
 )
 CATALOG: Mapping[str, DataSetInfo] = MappingProxyType({d.name: d for d in _ENTRIES})
 DATA_FIELDS = ("n_features", "noise", "true_w", "true_b", "n_informative", "n_classes")
-DATA_FIELDS += ("path", "target")
+DATA_FIELDS += ("path", "target", "missing")
 
 
 def info(name: str) -> DataSetInfo:

@@ -48,7 +48,8 @@ class DataConfig:
     n_informative: int | None = None  # non-zero true weights (sparse_linear; None: 5)
     n_classes: int = 2  # classes of the synthetic `classification` set
     path: str | None = None  # csv: path of the user's file
-    target: str | None = None  # csv: name of the target column
+    target: str | None = None  # csv: name of the target column (None: the last column)
+    missing: str = "fill"  # csv: a missing feature value is filled ("fill") or its row dropped
     seed: int = 0  # seed of the data draw, independent of the run seed
 
     def __post_init__(self) -> None:

@@ -49,6 +49,7 @@ class RunResult:
     diverged_epoch: int | None = None
     best_epoch: int | None = None  # early stopping: the epoch whose weights were kept
     image_shape: tuple[int, int] | None = None
+    data_notes: tuple[str, ...] = ()  # what was done to a table to make it usable
 
     @property
     def diverged(self) -> bool:
@@ -57,10 +58,13 @@ class RunResult:
     def to_dict(self) -> dict[str, Any]:
         """The result JSON: config, history, weights, metrics (+ snapshots, truth).
 
-        Non-finite numbers become ``None`` so the output is strict JSON.
+        Non-finite numbers become ``None`` so the output is strict JSON. A table's
+        ``data_notes`` (what was done to it) are there when it has any.
         """
+        notes = {"data_notes": list(self.data_notes)} if self.data_notes else {}
         return json_safe(
             {
+                **notes,
                 "config": self.config.to_dict(),
                 "history": self.history,
                 "weights": self.weights,
@@ -137,6 +141,8 @@ class SweepResult:
     n_val: int = 0  # training samples held out for validation (0: none, an old export)
     # val_loss and test_loss per λ, one value per repeat (repeats > 1; empty before, or R = 1)
     by_repeat: dict[str, list[list[float]]] = field(default_factory=dict)
+    feature_names: tuple[str, ...] = ()  # the inputs' names (a table's columns)
+    data_notes: tuple[str, ...] = ()  # what was done to a table to make it usable
 
     @property
     def best_index(self) -> int | None:
@@ -183,6 +189,8 @@ class SweepResult:
             "task": self.task,
             "stopped": self.stopped,
             "batched": self.batched,
+            **({"feature_names": list(self.feature_names)} if self.feature_names else {}),
+            **({"data_notes": list(self.data_notes)} if self.data_notes else {}),
         }
 
 

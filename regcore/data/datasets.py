@@ -35,15 +35,17 @@ Conventions:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 import numpy as np
 import torch
 
 from regcore.core import CATALOG, TrainConfig
+from regcore.data.encode import table_rows
 from regcore.data.mnist import MNIST_SIDE, load_mnist
-from regcore.data.tables import read_csv_table
+from regcore.data.prepare import TablePlan
+from regcore.data.tables import load_table
 
 
 class Stream(IntEnum):
@@ -98,6 +100,7 @@ class Dataset:
     feature_names: tuple[str, ...] = ()
     image_shape: tuple[int, int] | None = None  # (h, w) for image sets
     noise_var: float | None = None  # variance of the additive noise where known
+    notes: tuple[str, ...] = ()  # what was done to a table to make it usable, in words
 
     @property
     def n_features(self) -> int:
@@ -131,7 +134,7 @@ def make_dataset(cfg: TrainConfig) -> Dataset:
         return _mnist(d, g)
     if d.name in REAL_SETS:
         return _real(d, g)
-    return _csv(d, g)
+    return _table(d, g, load_table(d.path, d.target, d.missing), None, "the CSV file")
 
 
 def _normal(shape: tuple[int, ...], g: torch.Generator) -> torch.Tensor:
@@ -260,11 +263,16 @@ def _mnist(d, g: torch.Generator) -> Dataset:
     return _real_split(d, g, X, y, "classification", names, (MNIST_SIDE,) * 2, scale=False)
 
 
-def _csv(d, g: torch.Generator) -> Dataset:
-    table = read_csv_table(d.path, d.target)
-    X = torch.tensor(table.X)
-    y = torch.tensor(table.y)
-    return _real_split(d, g, X, y, table.task, table.feature_names, None)
+def _table(d, g, plan: TablePlan, pools, what: str) -> Dataset:
+    """A table's run: rows chosen (seeded), encoded by transformers fitted on the training
+    rows (regcore.data.encode), standardized on them; every step in ``notes``."""
+    y, _, enc = table_rows(plan, d.n_train, d.n_test, g, pools, what)
+    scaled = "features standardized with the training rows' mean and standard deviation"
+    if plan.task == "regression":
+        scaled += f", and so is the target {plan.target}"
+    notes = (*plan.notes, *enc.notes, scaled)
+    X, y = torch.tensor(enc.X), torch.tensor(y)
+    return _scaled(d, X, y, plan.task, enc.feature_names, None, len(plan.class_names), notes)
 
 
 def _real_split(d, g, X, y, task, names, image_shape, *, scale: bool = True) -> Dataset:
@@ -276,15 +284,20 @@ def _real_split(d, g, X, y, task, names, image_shape, *, scale: bool = True) -> 
         )
     order = torch.randperm(n_avail, generator=g)[: d.n_train + d.n_test]
     X, y = X[order], y[order]
+    n_classes = int(y.max().item()) + 1 if task == "classification" else 0
+    return _scaled(d, X, y, task, names, image_shape, n_classes, scale=scale)
+
+
+def _scaled(d, X, y, task, names, image_shape, n_classes, notes=(), *, scale=True) -> Dataset:
+    """Features (unless ``scale`` is False) and a regression target standardized on the
+    training rows' statistics."""
     if scale:
         X = _standardize(X, d.n_train)
-    n_classes = 0
     if task == "regression":
         mu, sd = y[: d.n_train].mean(), y[: d.n_train].std(unbiased=False)
         y = (y - mu) / (sd if sd > 0 else 1.0)
-    else:
-        n_classes = int(y.max().item()) + 1
-    return _split(d, X, y, task, n_classes, names=names, image_shape=image_shape)
+    ds = _split(d, X, y, task, n_classes, names=names, image_shape=image_shape)
+    return replace(ds, notes=tuple(notes)) if notes else ds
 
 
 def _standardize(X: torch.Tensor, n_train: int) -> torch.Tensor:
@@ -323,18 +336,3 @@ def _split(
         image_shape=image_shape,
         noise_var=noise_var,
     )
-
-
-def dataset_frame(cfg: TrainConfig):
-    """The data set as the model sees it: a DataFrame with split, x0…x{d−1}, y."""
-    import pandas as pd
-
-    ds = make_dataset(cfg)
-    cols = [f"x{i}" for i in range(ds.n_features)]
-    parts = []
-    for split, X, y in (("train", ds.X_train, ds.y_train), ("test", ds.X_test, ds.y_test)):
-        frame = pd.DataFrame(X.numpy(), columns=cols)
-        frame.insert(0, "split", split)
-        frame["y"] = y.numpy()
-        parts.append(frame)
-    return pd.concat(parts, ignore_index=True)

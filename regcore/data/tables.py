@@ -1,59 +1,83 @@
-"""A user's CSV file read into a numeric table, with messages a person can act on.
+"""A user's CSV file read into a table of text cells, with messages a person can act on.
 
-The task is inferred from the target column: integer-valued with at most
-``MAX_CLASSES`` distinct values, or non-numeric (text labels), means
-classification; anything else is regression. Feature columns must be numeric
-and complete; the first offending column (and row) is named.
+Reading only: the encoding, the column separator, a missing header row, binary files.
+What is then done to the table to make it usable (text columns encoded, identifiers and
+rows without a target left out, missing values filled) is ``regcore.data.prepare``'s.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-MAX_CLASSES = 10
 MAX_BYTES = 10 * 1024 * 1024
-MAX_COLUMNS = 1_000
+MAX_COLUMNS = 1_000  # columns of a file; after encoding, prepare.MAX_FEATURES
 
 
 @dataclass(frozen=True)
 class CsvTable:
-    """Numeric features and target of a CSV file."""
+    """A table as the model sees it (encoders fitted on all its rows), and what was done."""
 
     X: np.ndarray  # (n, d) float64
     y: np.ndarray  # (n,) float64 (regression) or int64 class indices
     task: str  # "regression" | "classification"
     feature_names: tuple[str, ...]
     class_names: tuple[str, ...]  # labels in index order; () for regression
+    notes: tuple[str, ...] = ()  # every change made to the table, in words
 
 
-def read_csv_table(source: str | bytes | Path | None, target: str | None) -> CsvTable:
-    """Read and check a CSV file.
+def read_csv_table(
+    source: str | bytes | Path | None, target: str | None, missing: str = "fill"
+) -> CsvTable:
+    """Read a CSV file and make it usable (``regcore.data.prepare``), fitted on every row.
+
+    This is the upload's check: a file that passes trains. A run fits the encoders on
+    its training split only (``regcore.data.prepare.table_parts``).
 
     Args:
         source: a path, or the file's bytes (an upload).
-        target: the name of the target column.
+        target: the name of the target column; None: the last column.
+        missing: ``"fill"`` (missing features filled) or ``"drop"`` (such rows left out).
 
     Raises:
-        ValueError: for an unreadable or empty file, an unknown target, a
-            non-numeric feature column or a missing value, naming column and row.
+        ValueError: for a file that cannot be used, naming column, row and what to do.
     """
-    raw = _read_bytes(source)
-    if not target:
-        raise ValueError("data.target is empty: name the CSV file's target column")
-    frame = read_frame(raw)
-    _check_shape(frame, target)
-    features = [c for c in frame.columns if c != target]
-    numeric = {col: _check_column(frame, col, numeric=True) for col in features}
-    _check_column(frame, target, numeric=False)
-    X = np.column_stack([numeric[c] for c in features]).astype(np.float64)
-    y, task, classes = _target(frame[target], target)
-    return CsvTable(X=X, y=y, task=task, feature_names=tuple(features), class_names=classes)
+    from regcore.data.encode import encode
+
+    plan = load_table(source, target, missing)
+    rows = np.arange(len(plan.y))
+    enc = encode(plan, rows, rows)
+    return CsvTable(
+        X=enc.X,
+        y=plan.y,
+        task=plan.task,
+        feature_names=enc.feature_names,
+        class_names=plan.class_names,
+        notes=plan.notes + enc.notes,
+    )
+
+
+def load_table(source: str | bytes | Path | None, target: str | None, missing: str = "fill"):
+    """The file's :class:`regcore.data.prepare.TablePlan`: rows, column roles and target."""
+    from regcore.data.prepare import plan_table
+
+    frame, no_header = read_frame_header(_read_bytes(source))
+    notes = []
+    if no_header:
+        notes.append(
+            f"no header row: the first line holds only numbers, so it is read as data and "
+            f"the columns are named x0 … x{frame.shape[1] - 1}"
+        )
+    if target is None:
+        target = str(frame.columns[-1])
+        notes.append(f"target: the last column, {_shown(target)} (none was chosen)")
+    return plan_table(frame, target, missing, notes=tuple(notes))
 
 
 def read_frame(raw: bytes):
@@ -61,9 +85,15 @@ def read_frame(raw: bytes):
 
     Handles a UTF-8 byte-order mark, UTF-16, Latin-1 / Windows-1252 text, and columns
     separated by commas, semicolons (then a decimal comma is read as a point), tabs or
-    bars; refuses binary files (a spreadsheet, an image) and files with fewer than two
-    data rows, saying what was found.
+    bars; a first line of numbers only is data, not a header (columns ``x0…``); refuses
+    binary files (a spreadsheet, an image) and files with fewer than two data rows,
+    saying what was found.
     """
+    return read_frame_header(raw)[0]
+
+
+def read_frame_header(raw: bytes):
+    """:func:`read_frame`'s table, and whether the file had no header row."""
     import pandas as pd
 
     text = decode_text(raw)
@@ -83,6 +113,17 @@ def read_frame(raw: bytes):
             f"the CSV file cannot be parsed as a table: {_parser_words(exc)}"
         ) from None
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    no_header = _numbers_only(frame.columns, sep)
+    if no_header:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            skipinitialspace=True,
+            engine="python",
+            header=None,
+        )
+        frame.columns = [f"x{i}" for i in range(frame.shape[1])]
     if sep == ";" and _decimal_comma(frame):
         frame = frame.apply(lambda col: col.str.replace(",", ".", regex=False))
     if len(frame) < 2:
@@ -91,7 +132,18 @@ def read_frame(raw: bytes):
             f"the CSV file has {rows} under its header: it needs at least 2 (one to train "
             "on, one to test on)"
         )
-    return frame
+    return frame, no_header
+
+
+def _numbers_only(names, sep: str) -> bool:
+    """Whether a header row holds only numbers (then it is a data row)."""
+    cells = [str(c).strip() for c in names]
+    if sep == ";":
+        cells = [c.replace(",", ".") for c in cells]
+    try:
+        return all(math.isfinite(float(c)) for c in cells)
+    except ValueError:
+        return False
 
 
 def decode_text(raw: bytes) -> str:
@@ -192,97 +244,8 @@ def _read_bytes(source: str | bytes | Path | None) -> bytes:
     return data
 
 
-def _check_shape(frame, target: str | None) -> None:
-    if frame.shape[1] > MAX_COLUMNS + 1:
-        raise ValueError(
-            f"the CSV file has {frame.shape[1]} columns: allowed at most {MAX_COLUMNS + 1}"
-        )
-    if target not in frame.columns:
-        cols = ", ".join(frame.columns[:20])
-        raise ValueError(f"target column {target!r} is not in the CSV file: its columns are {cols}")
-    if frame.shape[1] < 2:
-        raise ValueError(
-            f"the CSV file has one column ({_shown(frame.columns[0])}): it needs at least one "
-            "feature column besides the target; columns are separated by commas, "
-            "semicolons or tabs"
-        )
-    if frame.shape[0] < 2:
-        raise ValueError(f"the CSV file has {frame.shape[0]} data rows: it needs at least 2")
-
-
-def _check_column(frame, col: str, *, numeric: bool) -> np.ndarray | None:
-    import pandas as pd
-
-    values = frame[col]
-    missing = values.isna().to_numpy()
-    if missing.all():
-        raise ValueError(f"column {_shown(col)} is empty (no value in any row): drop it")
-    if missing.any():
-        row = int(np.argmax(missing)) + 2  # the file's line: 1-based, after the header
-        raise ValueError(f"column {_shown(col)} has a missing value at line {row}: fill or drop it")
-    if not numeric:
-        return None
-    converted = pd.to_numeric(values.str.strip(), errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(converted)
-    if bad.any():
-        row = int(np.argmax(bad))
-        raise ValueError(
-            f"column {_shown(col)} is not numeric: line {row + 2} holds "
-            f"{_shown(values.iloc[row])}; features must be numbers"
-        )
-    inf = ~np.isfinite(converted)
-    if inf.any():
-        row = int(np.argmax(inf))
-        raise ValueError(
-            f"column {_shown(col)} holds an infinite value at line {row + 2} "
-            f"({_shown(values.iloc[row])}): features must be finite numbers"
-        )
-    return converted
-
-
 def _shown(value: object, limit: int = 40) -> str:
     """A cell or header quoted for a message: the text itself, cut to ``limit``."""
     text = str(value)
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return "'" + text + "'"
-
-
-def _target(values, name: str) -> tuple[np.ndarray, str, tuple[str, ...]]:
-    import pandas as pd
-
-    values = values.str.strip()
-    if values.nunique() < 2:
-        raise ValueError(
-            f"the target column {_shown(name)} holds the same value ({_shown(values.iloc[0])}) "
-            "in every row: there is nothing to learn; pick another target column"
-        )
-    numeric = pd.to_numeric(values, errors="coerce")
-    if numeric.isna().any():  # text labels
-        classes = tuple(sorted(str(v) for v in values.unique()))
-        return _classes(values, classes, name)
-    arr = numeric.to_numpy(dtype=np.float64)
-    inf = ~np.isfinite(arr)
-    if inf.any():
-        row = int(np.argmax(inf))
-        raise ValueError(
-            f"the target column {_shown(name)} holds an infinite value at line {row + 2} "
-            f"({_shown(values.iloc[row])}): fill or drop it"
-        )
-    uniq = np.unique(arr)
-    if np.all(arr == np.round(arr)) and len(uniq) <= MAX_CLASSES:
-        classes = tuple(str(int(v)) for v in uniq)
-        return _classes(pd.Series([str(int(v)) for v in arr]), classes, name)
-    return arr, "regression", ()
-
-
-def _classes(
-    values, classes: tuple[str, ...], name: str
-) -> tuple[np.ndarray, str, tuple[str, ...]]:
-    if len(classes) > MAX_CLASSES:
-        raise ValueError(
-            f"the target column {_shown(name)} has {len(classes)} distinct text labels: a "
-            f"classification target may have at most {MAX_CLASSES}"
-        )
-    index = {c: i for i, c in enumerate(classes)}
-    y = np.array([index[str(v)] for v in values], dtype=np.int64)
-    return y, "classification", classes

@@ -103,4 +103,5 @@ def make_result(
         diverged_epoch=diverged_epoch,
         best_epoch=best_epoch,
         image_shape=ds.image_shape,
+        data_notes=ds.notes,
     )

@@ -218,7 +218,17 @@ def load_run_json(data: bytes | str) -> RunResult:
         diverged_epoch=body.get("diverged_epoch"),
         best_epoch=body.get("best_epoch"),
         image_shape=tuple(shape) if shape else None,
+        data_notes=_texts(body.get("data_notes"), "data_notes"),
     )
+
+
+def _texts(value: Any, where: str) -> tuple[str, ...]:
+    """A list of texts (a table's notes, its column names); () when absent."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{where} must be a list of texts")
+    return tuple(value)
 
 
 def load_sweep_json(data: bytes | str) -> tuple[SweepResult, dict[str, Any]]:
@@ -277,6 +287,8 @@ def load_sweep_json(data: bytes | str) -> tuple[SweepResult, dict[str, Any]]:
         true_w=body.get("true_w"),
         task=body.get("task", "regression"),
         batched=bool(body.get("batched", True)),
+        feature_names=_texts(body.get("feature_names"), "feature_names"),
+        data_notes=_texts(body.get("data_notes"), "data_notes"),
     )
     _check_choice(body.get("choice"), result)
     settings = body.get("settings") if isinstance(body.get("settings"), dict) else {}

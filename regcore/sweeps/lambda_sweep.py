@@ -49,7 +49,7 @@ from regcore.core import (
     strength_problem,
     work,
 )
-from regcore.data import Dataset, carve_validation, make_dataset
+from regcore.data import Dataset, carve_validation, make_dataset, named
 from regcore.sweeps.paths import exact_path  # noqa: F401  (re-exported)
 from regcore.sweeps.sequential import sequential
 
@@ -170,6 +170,8 @@ def sweep(
         true_w=None if full[0].true_w is None else full[0].true_w.tolist(),
         n_fit=fits[0].X_train.shape[0],
         n_val=vals[0].X_train.shape[0],
+        feature_names=named(full[0]),
+        data_notes=tuple(full[0].notes),
     )
 
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from regcore.cli import main, parse_lambdas
@@ -121,3 +122,26 @@ def test_cli_sweep_folds_adds_the_cross_validated_choices(tmp_path, capsys):
     assert "5-fold CV: λ_min = " in out and "5-fold CV: λ_1se = " in out
     assert main(["sweep", str(cfg), "--lambdas", "1e-2:1e1:4", "--folds", "1"]) == 2
     assert "--folds 1 is out of range" in capsys.readouterr().err
+
+
+def test_cli_data_writes_a_table_as_the_model_sees_it_and_says_what_was_done(tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    rows = "\n".join(
+        f"{i},{'' if i == 4 else i * 2},{'yes' if i % 2 else 'no'},{i}.5" for i in range(1, 21)
+    )
+    table.write_text(f"id,a,flag,y\n{rows}\n")
+    cfg = tmp_path / "cfg.json"
+    cfg.write_text(json.dumps({
+        "data": {"name": "csv", "path": str(table), "target": "y", "n_train": 15, "n_test": 5},
+        "optim": {"batch_size": 5},
+    }))  # fmt: skip
+    out = tmp_path / "seen.csv"
+    assert main(["data", str(cfg), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "columns: x0 = a, x1 = flag_yes" in text
+    assert "  - left out: 'id' (a row number: 1, 2, … in file order)" in text
+    assert "  - 1 missing value filled from the training rows" in text
+    seen = pd.read_csv(out)
+    assert list(seen.columns) == ["split", "x0", "x1", "y"] and len(seen) == 20
+    train = seen[seen.split == "train"]
+    assert abs(train.x0.mean()) < 1e-12 and abs(train.y.std(ddof=0) - 1) < 1e-12

@@ -16,12 +16,12 @@ REFUSED = {
     "constant float target": (b"a,y\n1,2.5\n2,2.5\n", "same value ('2.5') in every row"),
     "inf feature": (b"a,y\n1,2.5\ninf,3.1\n", "column 'a' holds an infinite value at line 3"),
     "-inf target": (b"a,y\n1,2.5\n2,-inf\n3,1\n", "'y' holds an infinite value at line 3"),
-    "all-NaN column": (b"a,b,y\n1,,2.5\n2,,3.1\n", "column 'b' is empty (no value in any row)"),
+    "only empty features": (b"b,y\n,2.5\n,3.1\n", "no usable feature column besides the target"),
     "binary junk": (bytes(range(256)) * 4, "not a CSV text file (it holds binary data"),
     "xlsx": (b"PK\x03\x04" + b"\x00" * 64, "looks like an Excel workbook"),
     "ragged": (b"a,y\n1,2\n3,4,5\n", "line 3 has 3 fields where the header has 2"),
     "open quote": (b'a,y\n1,"2\n', "never closed"),
-    "text feature": (b"a,y\n1,2\nx,3\n", "column 'a' is not numeric: line 3 holds 'x'"),
+    "one target left": (b"a,y\n1,2\n3,\n", "only 1 row has a y: it needs at least 2"),
     "empty": (b"  \n", "the CSV file is empty"),
 }
 TRAINS = {

@@ -74,9 +74,8 @@ def test_data_csv_infers_the_task(tmp_path):
     [
         ("", "y", "empty"),
         ("a,y\n1,2\n3,4\n", "z", "target column 'z' is not in the CSV file"),
-        ("a,y\n1,2\nx,4\n", "y", "column 'a' is not numeric: line 3"),
-        ("a,y\n1,2\n,4\n", "y", "column 'a' has a missing value at line 3"),
-        ("a,y\n1,2\n3,\n", "y", "column 'y' has a missing value at line 3"),
+        ("a,y\n1,2\n3,\n", "y", "only 1 row has a y"),
+        ("a,y\n1,2\ninf,3\n", "y", "column 'a' holds an infinite value at line 3"),
         ("a,y\n1,2\n", "y", "at least 2"),
         ('a,y\n1,"2\n', "y", "cannot be parsed"),
     ],
@@ -89,11 +88,14 @@ def test_data_csv_errors_name_column_and_row(tmp_path, text, target, needle):
         regcore.make_dataset(cfg)
 
 
-def test_data_csv_without_file_or_target_says_which_field():
+def test_data_csv_without_file_says_which_field_and_without_target_takes_the_last(tmp_path):
     with pytest.raises(ValueError, match="data.path is empty"):
         regcore.make_dataset(_cfg(name="csv"))
-    with pytest.raises(ValueError, match="data.target is empty"):
-        regcore.make_dataset(_cfg(name="csv", path=__file__))
+    path = tmp_path / "d.csv"
+    path.write_text("a,b,c\n1,2,0.5\n3,4,1.7\n5,7,2.2\n")
+    ds = regcore.make_dataset(_cfg(name="csv", path=str(path), n_train=2, n_test=1))
+    assert ds.feature_names == ("a", "b")
+    assert "target: the last column, 'c' (none was chosen)" in ds.notes
 
 
 def test_data_csv_accepts_bytes():
@@ -104,7 +106,7 @@ def test_data_csv_accepts_bytes():
 
 
 def test_data_frame_matches_what_the_model_sees():
-    from regcore.data.datasets import dataset_frame
+    from regcore.data import dataset_frame
 
     cfg = _cfg(name="polynomial", n_train=10, n_test=5, n_features=3)
     frame = dataset_frame(cfg)

@@ -25,8 +25,8 @@ def test_ui_upload_checks_name_the_problem():
     assert upload._inspect.__wrapped__(b"a,b,y\n1,2,3\n4,5,6\n") == (("a", "b", "y"), 2)
     with pytest.raises(ValueError, match="empty"):
         upload._inspect.__wrapped__(b"  ")
-    problem = upload._check.__wrapped__(b"a,y\n1,2\nx,3\n", "y")
-    assert "column 'a' is not numeric: line 3" in problem
+    problem = upload._check.__wrapped__(b"a,y\n1,2\ninf,3\n", "y")
+    assert "column 'a' holds an infinite value at line 3" in problem
     assert upload._check.__wrapped__(b"a,y\n1,2\n3,3\n", "y") is None
 
 

@@ -27,7 +27,8 @@ from regcore.links import read_link
 from ui.kit import present
 from ui.kit.messages import say, say_changed
 from ui.kit.strength import lam_note, on_reg_change
-from ui.kit.upload import csv_upload
+from ui.kit.table_note import MISSING_LABELS, TABLE_SETS, draw_note
+from ui.kit.upload import csv_upload, usable_rows
 from ui.kit.widgets import (
     DATASET_LABELS,
     LAM_OPTIONS,
@@ -153,6 +154,7 @@ def controls(prefix: str, explain: Explain = str) -> tuple[TrainConfig | None, s
         )
         data_values, problem = _data_fields(prefix, name)
         values.update(data_values)
+        note_slot = st.empty()  # what was done to a table, once the config is known
     with sb.expander("Model", expanded=False):
         values.update(_model_fields(prefix, name))
     with sb.expander("Optimizer", expanded=full):
@@ -174,6 +176,8 @@ def controls(prefix: str, explain: Explain = str) -> tuple[TrainConfig | None, s
     except ValueError as exc:
         return None, explain(exc)
     st.session_state[f"{prefix}_cfg"] = cfg
+    if name in TABLE_SETS and not problem:
+        draw_note(note_slot, cfg)
     return (None, problem) if problem else (cfg, None)
 
 
@@ -182,14 +186,27 @@ def _data_fields(prefix: str, name: str) -> tuple[dict[str, Any], str | None]:
     cap, problem = REAL_SIZES.get(name), None
     if name == "csv":
         up, target, problem = csv_upload(prefix)
+        out["data.missing"] = choice(
+            prefix,
+            "data.missing",
+            "missing feature values",
+            labels=MISSING_LABELS,
+            help="Rows without a target are always left out. A missing feature value is "
+            "filled from the training rows (numbers: their mean; text: the most frequent "
+            "value), or its whole row is left out.",
+        )
         out.update({"data.path": up.path if up else None, "data.target": target})
         cap = up.n_rows if up else None
-        if up is not None and st.session_state.get(f"{prefix}_upload_seen") != up.path:
-            st.session_state[f"{prefix}_upload_seen"] = up.path  # a new file: 80/20 split
-            n_train = max(1, min(round(0.8 * up.n_rows), up.n_rows - 1))
+        if up is not None and target is not None:
+            cap, problem = usable_rows(up.path, target, out["data.missing"])
+            cap = cap or up.n_rows
+        seen = (up.path, target, out["data.missing"]) if up else None
+        if seen and st.session_state.get(f"{prefix}_upload_seen") != seen and not problem:
+            st.session_state[f"{prefix}_upload_seen"] = seen  # a new table: 80/20 split
+            n_train = max(1, min(round(0.8 * cap), cap - 1))
             st.session_state[key(prefix, "data.n_train")] = n_train
-            st.session_state[key(prefix, "data.n_test")] = max(1, up.n_rows - n_train)
-    rows = f"{'the file' if name == 'csv' else name} has {cap:,} rows" if cap else None
+            st.session_state[key(prefix, "data.n_test")] = max(1, cap - n_train)
+    rows = f"{'the file' if name == 'csv' else name} has {cap:,} usable rows" if cap else None
     out["data.n_train"] = number(
         prefix,
         "data.n_train",

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from regcore.data import read_csv_table, read_frame
+from regcore.data import load_table, read_csv_table, read_frame
 
 MAX_FILES = 200
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "reglab-uploads"
 NO_FILE = (
-    "No CSV file yet: upload one in the sidebar (at most 10 MB; numeric feature columns and "
-    "one target column). A file the uploader marks in red was refused, e.g. as too big."
+    "No CSV file yet: upload one in the sidebar (at most 10 MB; a table with one target "
+    "column: text categories, identifier columns and missing cells are handled, and the "
+    "page says how). A file the uploader marks in red was refused, e.g. as too big."
 )
 
 
@@ -132,6 +133,16 @@ def file_name(prefix: str, path: str | None) -> str | None:
     return st.session_state.get(f"{prefix}_upload_names", {}).get(path) if path else None
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def usable_rows(path: str, target: str, missing: str) -> tuple[int | None, str | None]:
+    """(rows the table keeps for this target and choice of missing values, None), or
+    (None, the message) when it cannot be used so."""
+    try:
+        return len(load_table(path, target, missing).y), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
 def csv_upload(prefix: str) -> tuple[Upload | None, str | None, str | None]:
     """Draw the uploader and the target select.
 
@@ -145,11 +156,13 @@ def csv_upload(prefix: str) -> tuple[Upload | None, str | None, str | None]:
     if k in st.session_state:  # keep the choice while no box is drawn (no file, a bad file)
         st.session_state[k] = st.session_state[k]
     file = st.file_uploader(
-        "CSV file (numeric features, one target column)",
+        "CSV file (a table with one target column)",
         type=["csv"],
         key=f"{prefix}_upload",
         help="At most 10 MB. The task is inferred from the target: text labels or up to "
-        "10 integer values mean classification, anything else regression.",
+        "10 integer values mean classification, anything else regression. Text columns "
+        "become 0/1 columns, identifier columns and rows without a target are left out, "
+        "missing values are filled; a note under the settings lists every change.",
     )
     if file is None:
         return None, None, NO_FILE

@@ -1,0 +1,63 @@
+"""A real table with text and missing cells (ISLR's Hitters) uploads, says what was done to
+it in one note, and trains."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, wait_for_job
+
+P = "pg"
+HITTERS = Path(__file__).resolve().parents[2] / "regcore/data/islr/Hitters.csv"
+
+
+def _note(at: AppTest) -> str:
+    notes = [i.value for i in at.info if "Done to this table" in i.value]
+    assert len(notes) == 1, notes  # one note, not one per change
+    return notes[0]
+
+
+def test_upload_table_hitters_with_text_and_missing_cells_trains() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["data.name"] = "csv"
+    at.run()
+    at.file_uploader(key=f"{P}_upload").set_value(("Hitters.csv", HITTERS.read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception and not at.error
+    at.selectbox(key=f"{P}_data.target").set_value("Salary").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    note = _note(at)
+    assert "59 of 322 rows have no Salary: left out (263 remain)" in note
+    assert "League (A/N → League_N = 0/1)" in note and "Division (E/W" in note
+    assert at.number_input(key=f"{P}_data.n_train").value == 210  # 80 % of the 263 rows
+    assert at.number_input(key=f"{P}_data.n_test").value == 53
+    at.number_input(key=f"{P}_optim.epochs").set_value(5).run()
+    at.button(key=f"{P}_train").click().run()
+    wait_for_job(at, P)
+    assert not at.exception and not at.error
+    result = at.session_state[f"{P}_result"]
+    assert result.config.data.target == "Salary" and result.task == "regression"
+    assert sum(map(len, result.weights.values())) == 19  # 16 numbers + 3 coded text columns
+    assert "59 of 322 rows have no Salary: left out (263 remain)" in result.data_notes
+    assert _note(at)  # still one note after training
+
+
+def test_upload_table_drop_rows_with_missing_values_is_a_choice() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["data.name"] = "csv"
+    at.run()
+    rows = "\n".join(
+        f"{i},{'' if i % 5 == 0 else i * 2},{'yes' if i % 2 else 'no'},{i * 0.5}"
+        for i in range(1, 41)
+    )
+    at.file_uploader(key=f"{P}_upload").set_value(
+        ("t.csv", f"a,b,flag,y\n{rows}\n".encode(), "text/csv")
+    )
+    at.run()
+    assert "8 missing values filled" in _note(at)
+    at.selectbox(key=f"{P}_data.missing").set_value("drop").run()
+    assert not at.exception and not at.error
+    assert "8 rows with a missing feature value left out" in _note(at)
+    assert at.number_input(key=f"{P}_data.n_train").value == 26  # 80 % of the 32 left
