@@ -34,6 +34,7 @@ class DataSetInfo:
     defaults: Mapping[str, Any] = field(default_factory=dict)  # dotted fields over TrainConfig's
     width: int | None = None  # input width when fixed (else data.n_features)
     n_available: int | None = None  # samples in the bundled file (real sets)
+    split: tuple[int, int] | None = None  # a fixed (train, test) split: the most of each
     models: tuple[str, ...] = ("linear", "mlp")  # model kinds it trains
 
 
@@ -203,6 +204,61 @@ _ENTRIES = (
         },
         width=784,
         n_available=5_000,
+    ),
+    DataSetInfo(
+        "credit",
+        "ISLR Credit (400 people)",
+        "regression",
+        (),
+        {
+            "data.n_train": 300,
+            "data.n_test": 100,
+            "model.init": "zeros",
+            "reg.lam": 0.01,
+            "optim.lr": 0.1,
+            "optim.momentum": 0.9,
+            "optim.batch_size": 300,
+            "optim.epochs": 300,
+        },
+        width=12,  # 6 numbers, Gender/Student/Married 0/1, Ethnicity 3 columns (ID left out)
+        n_available=400,
+    ),
+    DataSetInfo(
+        "hitters",
+        "ISLR Hitters (263 players)",
+        "regression",
+        (),
+        {
+            "data.n_train": 200,
+            "data.n_test": 63,
+            "model.init": "zeros",
+            "reg.lam": 0.01,
+            "optim.lr": 0.1,
+            "optim.momentum": 0.9,
+            "optim.batch_size": 200,
+            "optim.epochs": 300,
+        },
+        width=19,  # League, Division, NewLeague as 0/1 columns
+        n_available=263,  # the players with a salary
+    ),
+    DataSetInfo(
+        "khan",
+        "ISLR Khan genes (2,308 genes, 83 tumours)",
+        "classification",
+        (),
+        {
+            "data.n_train": 63,
+            "data.n_test": 20,
+            "model.init": "zeros",
+            "reg.kind": "l1",
+            "reg.lam": 0.01,
+            "optim.lr": 0.1,
+            "optim.batch_size": 63,
+            "optim.epochs": 200,
+        },
+        width=2_308,  # all genes: BOUNDS' 1,000 caps generated widths (regcore.data.islr)
+        n_available=83,
+        split=(63, 20),  # the book's own split
     ),
     DataSetInfo(
         "csv",

@@ -43,6 +43,7 @@ import torch
 
 from regcore.core import CATALOG, TrainConfig
 from regcore.data.encode import table_rows
+from regcore.data.islr import islr_table
 from regcore.data.mnist import MNIST_SIDE, load_mnist
 from regcore.data.prepare import TablePlan
 from regcore.data.tables import load_table
@@ -66,7 +67,10 @@ class Stream(IntEnum):
     BIASVAR_TRAIN = 8
 
 
-REAL_SETS = tuple(n for n, d in CATALOG.items() if d.n_available)  # bundled files
+ISLR_SETS = ("credit", "hitters", "khan")  # ISLR's tables (regcore.data.islr)
+REAL_SETS = tuple(  # scikit-learn's bundled files
+    n for n, d in CATALOG.items() if d.n_available and n not in ISLR_SETS
+)
 # The `classification` set's structure (module docstring): latent dimensions, styles per
 # class, spread of class centres and of styles around them, pixel offset and pixel noise.
 CLS_LATENT, CLS_STYLES = 16, 6
@@ -134,6 +138,9 @@ def make_dataset(cfg: TrainConfig) -> Dataset:
         return _mnist(d, g)
     if d.name in REAL_SETS:
         return _real(d, g)
+    if d.name in ISLR_SETS:
+        plan, pools = islr_table(d.name)
+        return _table(d, g, plan, pools, f"ISLR's {d.name.capitalize()} table")
     return _table(d, g, load_table(d.path, d.target, d.missing), None, "the CSV file")
 
 

@@ -101,7 +101,18 @@ def fit_to_server(cfg: TrainConfig) -> tuple[TrainConfig, list[tuple[str, Any, A
         new["device"] = "auto"
     cap = REAL_SIZES.get(cfg.data.name)
     d = cfg.data
-    if cap and d.n_train + d.n_test > cap:
+    split = CATALOG[d.name].split
+    if split and (d.n_train > split[0] or d.n_test > split[1]):
+        why = f"{d.name}'s own split has {split[0]} training and {split[1]} test rows"
+        for field, asked, most in (
+            ("n_train", d.n_train, split[0]),
+            ("n_test", d.n_test, split[1]),
+        ):
+            if asked > most:
+                changes.append((f"data.{field}", asked, most, why))
+                new[f"data.{field}"] = most
+        new["optim.batch_size"] = min(cfg.optim.batch_size, new.get("data.n_train", d.n_train))
+    elif cap and d.n_train + d.n_test > cap:
         n_test = min(d.n_test, max(1, cap // 5))
         n_train = min(d.n_train, cap - n_test)
         n_test = min(d.n_test, cap - n_train)
@@ -207,20 +218,37 @@ def _data_fields(prefix: str, name: str) -> tuple[dict[str, Any], str | None]:
             st.session_state[key(prefix, "data.n_train")] = n_train
             st.session_state[key(prefix, "data.n_test")] = max(1, cap - n_train)
     rows = f"{'the file' if name == 'csv' else name} has {cap:,} usable rows" if cap else None
-    out["data.n_train"] = number(
-        prefix,
-        "data.n_train",
-        "training samples",
-        hi=cap - 1 if cap else None,
-        hi_why=f"{rows}; at least 1 is kept for testing" if cap else None,
-    )
-    out["data.n_test"] = number(
-        prefix,
-        "data.n_test",
-        "test samples",
-        hi=cap - out["data.n_train"] if cap else None,
-        hi_why=f"{rows}, {out['data.n_train']:,} of them for training" if cap else None,
-    )
+    split = CATALOG[name].split
+    if split:  # a fixed split (Khan's 63/20): at most each of its sides
+        out["data.n_train"] = number(
+            prefix,
+            "data.n_train",
+            "training samples",
+            hi=split[0],
+            hi_why=f"{name}'s own split has {split[0]} training rows",
+        )
+        out["data.n_test"] = number(
+            prefix,
+            "data.n_test",
+            "test samples",
+            hi=split[1],
+            hi_why=f"{name}'s own split has {split[1]} test rows",
+        )
+    else:
+        out["data.n_train"] = number(
+            prefix,
+            "data.n_train",
+            "training samples",
+            hi=cap - 1 if cap else None,
+            hi_why=f"{rows}; at least 1 is kept for testing" if cap else None,
+        )
+        out["data.n_test"] = number(
+            prefix,
+            "data.n_test",
+            "test samples",
+            hi=cap - out["data.n_train"] if cap else None,
+            hi_why=f"{rows}, {out['data.n_train']:,} of them for training" if cap else None,
+        )
     uses = CATALOG[name].uses  # the fields this data set reads
     if "n_features" in uses:
         label = "polynomial degree" if name == "polynomial" else "features"

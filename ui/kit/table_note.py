@@ -12,7 +12,7 @@ import streamlit as st
 from regcore.core import TrainConfig
 from regcore.data import make_dataset
 
-TABLE_SETS = ("csv",)  # data sets made from a table
+TABLE_SETS = ("csv", "credit", "hitters", "khan")  # data sets made from a table
 MISSING_LABELS = {
     "fill": "fill from the training rows",
     "drop": "leave the row out",
