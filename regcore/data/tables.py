@@ -16,6 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from regcore.data.encode import encode
+from regcore.data.prepare import TablePlan, plan_table
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_COLUMNS = 1_000  # columns of a file; after encoding, prepare.MAX_FEATURES
 
@@ -48,8 +51,6 @@ def read_csv_table(
     Raises:
         ValueError: for a file that cannot be used, naming column, row and what to do.
     """
-    from regcore.data.encode import encode
-
     plan = load_table(source, target, missing)
     rows = np.arange(len(plan.y))
     enc = encode(plan, rows, rows)
@@ -63,10 +64,10 @@ def read_csv_table(
     )
 
 
-def load_table(source: str | bytes | Path | None, target: str | None, missing: str = "fill"):
+def load_table(
+    source: str | bytes | Path | None, target: str | None, missing: str = "fill"
+) -> TablePlan:
     """The file's :class:`regcore.data.prepare.TablePlan`: rows, column roles and target."""
-    from regcore.data.prepare import plan_table
-
     frame, no_header = read_frame_header(_read_bytes(source))
     notes = []
     if no_header:
