@@ -217,7 +217,9 @@ def _data_fields(prefix: str, name: str) -> tuple[dict[str, Any], str | None]:
             n_train = max(1, min(round(0.8 * cap), cap - 1))
             st.session_state[key(prefix, "data.n_train")] = n_train
             st.session_state[key(prefix, "data.n_test")] = max(1, cap - n_train)
-    rows = f"{'the file' if name == 'csv' else name} has {cap:,} usable rows" if cap else None
+    rows = None
+    if cap:
+        rows = f"the file has {cap:,} usable rows" if name == "csv" else f"{name} has {cap:,} rows"
     split = CATALOG[name].split
     if split:  # a fixed split (Khan's 63/20): at most each of its sides
         out["data.n_train"] = number(
