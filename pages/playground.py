@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui.kit import controls, exports
+from ui.kit import controls, exports, table_note
 from ui.kit.messages import say
 from ui.live import stream as live
 from ui.playground import surface as surface_view
@@ -52,6 +52,7 @@ for msg in (problem, too_big, live.refusal(P)):
         say("error", msg)
 if st.session_state.get(f"{P}_error") and st.session_state.get(f"{P}_run_cfg") == cfg:
     say("error", st.session_state[f"{P}_error"])  # the failed run's settings are still on screen
+table_note.draw_note(cfg, expanded=st.session_state.get(f"{P}_result") is None and not busy)
 
 if busy:
     running_cfg = st.session_state[f"{P}_run_cfg"]

@@ -4,7 +4,7 @@ import pandas  # noqa: F401  (plotly imports it lazily; two drawing threads coul
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui.kit import controls, exports
+from ui.kit import controls, exports, table_note
 from ui.kit.messages import say
 from ui.live import stream as live
 from ui.sweep import saved as sweep_open
@@ -45,6 +45,7 @@ if cfg is not None:
 for msg in (problem, too_big, live.refusal(P), st.session_state.get(f"{P}_error")):
     if msg:
         say("error", msg)
+table_note.draw_note(cfg, expanded=st.session_state.get(f"{P}_result") is None and not busy)
 
 out = st.session_state.get(f"{P}_result")
 if busy:

@@ -14,9 +14,9 @@ HITTERS = Path(__file__).resolve().parents[2] / "regcore/data/islr/Hitters.csv"
 
 
 def _note(at: AppTest) -> str:
-    notes = [i.value for i in at.info if "Done to this table" in i.value]
-    assert len(notes) == 1, notes  # one note, not one per change
-    return notes[0]
+    boxes = [e for e in at.expander if "Done to this table" in e.label]
+    assert len(boxes) == 1, [e.label for e in at.expander]  # one note, not one per change
+    return "\n".join(m.value for m in boxes[0].markdown)
 
 
 def test_upload_table_hitters_with_text_and_missing_cells_trains() -> None:

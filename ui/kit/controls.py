@@ -27,7 +27,7 @@ from regcore.links import read_link
 from ui.kit import present
 from ui.kit.messages import say, say_changed
 from ui.kit.strength import lam_note, on_reg_change
-from ui.kit.table_note import MISSING_LABELS, TABLE_SETS, draw_note
+from ui.kit.table_note import MISSING_LABELS
 from ui.kit.upload import csv_upload, usable_rows
 from ui.kit.widgets import (
     DATASET_LABELS,
@@ -165,7 +165,6 @@ def controls(prefix: str, explain: Explain = str) -> tuple[TrainConfig | None, s
         )
         data_values, problem = _data_fields(prefix, name)
         values.update(data_values)
-        note_slot = st.empty()  # what was done to a table, once the config is known
     with sb.expander("Model", expanded=False):
         values.update(_model_fields(prefix, name))
     with sb.expander("Optimizer", expanded=full):
@@ -187,8 +186,6 @@ def controls(prefix: str, explain: Explain = str) -> tuple[TrainConfig | None, s
     except ValueError as exc:
         return None, explain(exc)
     st.session_state[f"{prefix}_cfg"] = cfg
-    if name in TABLE_SETS and not problem:
-        draw_note(note_slot, cfg)
     return (None, problem) if problem else (cfg, None)
 
 

@@ -30,13 +30,21 @@ def table_notes(cfg: TrainConfig) -> tuple[str, ...]:
 
 
 def note_text(notes: tuple[str, ...]) -> str:
-    """The note as markdown: a heading line and one bullet per change."""
-    items = "\n".join(f"- {n}" for n in notes)
-    return f"**Done to this table** (the run's export lists the same):\n{items}"
+    """The note's body as markdown: one bullet per change."""
+    return "\n".join(f"- {n}" for n in notes)
 
 
-def draw_note(slot, cfg: TrainConfig) -> None:
-    """Fill ``slot`` (an ``st.empty``) with the note of ``cfg``'s table, if it has one."""
+def draw_note(cfg: TrainConfig | None, *, expanded: bool) -> None:
+    """The one note on the page: what was done to ``cfg``'s table (nothing for other sets).
+
+    Args:
+        cfg: the page's config (None: no valid config, nothing to say).
+        expanded: open (before the first result) or folded under its title.
+    """
+    if cfg is None or cfg.data.name not in TABLE_SETS:
+        return
     notes = table_notes(cfg)
     if notes:
-        slot.info(note_text(notes))
+        title = f"Done to this table to make it usable: {len(notes)} steps (the export lists them)"
+        with st.expander(title, expanded=expanded, icon=":material/table_chart:"):
+            st.markdown(note_text(notes))
