@@ -6,6 +6,7 @@ import ui  # noqa: F401
 from regcore.experiments import COMPARISONS, PRESETS, preset
 from ui.kit.controls import link_params
 from ui.kit.messages import literal, say
+from ui.learn import islr as learn_islr
 from ui.learn import view as learn_view
 from ui.playground.views import regularizer_table
 
@@ -79,4 +80,5 @@ for mode in ("sklearn_sparsity", "mnist_mlp", "mnist_mlp_normal"):  # on the L1 
         if right.button("Open in L1 vs L2", key=f"learn_open_{mode}"):
             st.switch_page("pages/compare.py", query_params={"compare.mode": mode})
 
+learn_islr.render()  # ISLR's Credit, Hitters and Khan figures on the λ sweep
 learn_view.render()  # misconceptions, each with a one-click live demo

@@ -39,6 +39,7 @@ from regcore.experiments.geometry import (
     penalty,
     run_geometry,
 )
+from regcore.experiments.islr_presets import SWEEP_PRESETS, sweep_preset
 from regcore.experiments.misconceptions import DemoResult
 from regcore.experiments.presets import PRESETS, preset
 from regcore.experiments.surfaces import Grid, Surface, grid_for, is_2d, surface, surface_epochs
@@ -57,6 +58,7 @@ __all__ = [
     "NetCompareResult",
     "NetVariant",
     "PRESETS",
+    "SWEEP_PRESETS",
     "SmallBatchResult",
     "Surface",
     "Variant",
@@ -82,4 +84,5 @@ __all__ = [
     "support_recovery",
     "surface",
     "surface_epochs",
+    "sweep_preset",
 ]

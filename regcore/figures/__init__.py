@@ -21,6 +21,13 @@ from regcore.figures.dropout import (
     fig_small_batches,
 )
 from regcore.figures.geometry import fig_geometry
+from regcore.figures.paths_named import (
+    can_name,
+    entries_text,
+    fig_inputs_kept,
+    fig_named_paths,
+    inputs_kept,
+)
 from regcore.figures.style import (
     REG_COLORS,
     REG_LABELS,
@@ -46,6 +53,7 @@ __all__ = [
     "REG_LABELS",
     "as_history",
     "base_layout",
+    "can_name",
     "compare",
     "fig_bias_variance",
     "fig_bias_variance_dropout",
@@ -54,8 +62,11 @@ __all__ = [
     "fig_cv_curve",
     "fig_digit_weights_grid",
     "fig_dropout_sweep",
+    "entries_text",
     "fig_geometry",
+    "fig_inputs_kept",
     "fig_loss_curves",
+    "fig_named_paths",
     "fig_net_curves",
     "fig_small_batches",
     "fig_surfaces",
@@ -66,6 +77,7 @@ __all__ = [
     "fig_weight_hist",
     "fig_weight_hist_over_epochs",
     "fig_weight_histograms",
+    "inputs_kept",
     "layer_names",
     "loss_name",
     "presented",

@@ -24,6 +24,7 @@ class ExactPath:
     lambdas: list[float]
     coefs: list[list[float]]  # K lists of d weights
     method: str  # how they were computed, in words
+    entries: list[tuple[int, float]] | None = None  # lasso: (input, λ it enters at), λ falling
 
 
 def exact_path(
@@ -70,7 +71,36 @@ def exact_path(
             if alpha == 1.0
             else f"scikit-learn enet_path, alpha = λ/2, l1_ratio = {alpha:g}"
         )
+        entries = lasso_entries(Xc, yc) if alpha == 1.0 else None
+        return ExactPath(lams.tolist(), coefs.tolist(), method, entries)
     return ExactPath(lambdas=lams.tolist(), coefs=coefs.tolist(), method=method)
+
+
+def lasso_entries(X: torch.Tensor, y: torch.Tensor) -> list[tuple[int, float]]:
+    """Where each input enters the exact lasso path, coming from large λ.
+
+    scikit-learn's ``lars_path(method="lasso")`` gives the path's knots exactly (alpha =
+    max|Xᵀr|/n, our λ = 2·alpha); an input's entry is the first knot after which it is
+    non-zero. Inputs that never enter are left out.
+
+    Args:
+        X: (n, d) centred inputs. y: (n,) centred target.
+
+    Returns:
+        ``[(input index, λ at which it enters), ...]``, λ falling.
+    """
+    import numpy as np
+    from sklearn.linear_model import lars_path
+
+    alphas, _, coefs = lars_path(X.numpy(), y.numpy(), method="lasso")
+    out: list[tuple[int, float]] = []
+    seen: set[int] = set()
+    for k in range(1, len(alphas)):
+        for j in np.flatnonzero(coefs[:, k]):
+            if int(j) not in seen:
+                seen.add(int(j))
+                out.append((int(j), 2.0 * float(alphas[k - 1])))
+    return out
 
 
 def _cd_path(Xc, yc, lams: torch.Tensor, l1_ratio: float, ridge: torch.Tensor) -> torch.Tensor:

@@ -39,6 +39,7 @@ from ui.kit.messages import say
 from ui.kit.widgets import fmt, log_options
 from ui.live import stream as live
 from ui.live.runner import Job
+from ui.sweep import tables
 from ui.sweep.choice import choice_note, held_out_warning
 from ui.sweep.cv import choose_control, draw_cv
 
@@ -316,7 +317,7 @@ def _panels(src, exact=None, epochs=None, select_key: str | None = None) -> Any:
         event = present.chart(
             loss, where=a, on_select="rerun", selection_mode="points", key=select_key
         )
-    paths = figs.fig_coef_paths(src, exact, epochs=epochs, title="coefficient paths")
+    paths = tables.paths_figure(src, exact, epochs)
     present.chart(paths, where=b)
     present.chart(figs.fig_sweep_norm(src, exact, "‖w‖₂"), where=a)
     present.chart(figs.fig_sweep_zeros(src, "share of exact zeros"), where=b)
@@ -431,6 +432,7 @@ def draw_result(prefix: str, out: SweepJob) -> None:
     draw_cv(out.cv)
     if out.exact is not None:
         st.caption(EXACT_NOTE.format(method=out.exact.method, n_fit=res.n_fit or "training"))
+    tables.draw_table_parts(res, out.exact)
     bv = out.bv
     if bv is not None and all(bv.diverged or [False]):
         st.caption("bias–variance: training diverged at every λ on the fresh training sets")
