@@ -61,3 +61,19 @@ def test_upload_table_drop_rows_with_missing_values_is_a_choice() -> None:
     assert not at.exception and not at.error
     assert "8 rows with a missing feature value left out" in _note(at)
     assert at.number_input(key=f"{P}_data.n_train").value == 26  # 80 % of the 32 left
+
+
+def test_upload_table_that_cannot_be_used_says_why_and_nothing_else() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["data.name"] = "csv"
+    at.run()
+    at.number_input(key=f"{P}_optim.epochs").set_value(7).run()  # entered before the file
+    at.file_uploader(key=f"{P}_upload").set_value(
+        ("bad.csv", b"a,b,y\n1,2,3\n4,inf,5\n6,7,8\n", "text/csv")
+    )
+    at.run()
+    errors = [e.value for e in at.error]
+    assert any("column 'b' holds an infinite value at line 3" in e for e in errors), errors
+    assert not any("out of range" in e for e in errors)  # the split follows the new file
+    assert at.button(key=f"{P}_train").disabled
+    assert at.number_input(key=f"{P}_optim.epochs").value == 7  # nothing entered is lost

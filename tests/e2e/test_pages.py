@@ -70,14 +70,14 @@ def test_csv_upload_trains_and_bad_csv_names_the_row(browser_page, server, tmp_p
     rows = [f"{i % 7},{(i * 3) % 5},{'yes' if i % 2 else 'no'}" for i in range(60)]
     good.write_text("a,b,label\n" + "\n".join(rows) + "\n")
     bad = tmp_path / "bad.csv"
-    bad.write_text("a,b,y\n1,2,3\n4,oops,5\n6,7,8\n")
+    bad.write_text("a,b,y\n1,2,3\n4,inf,5\n6,7,8\n")  # a text cell would be encoded
     page = browser_page(f"{server.url}/playground?data.name=csv")
     uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"][accept*=".csv"]')
     uploader.set_input_files(str(bad))
-    page.get_by_text("line 3 holds 'oops'").wait_for(timeout=30_000)
+    page.get_by_text("holds an infinite value at line 3").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="Train", exact=True).is_disabled()
     uploader.set_input_files(str(good))  # a single-file uploader: replaces the file
-    page.get_by_text("line 3 holds 'oops'").wait_for(state="detached", timeout=30_000)
+    page.get_by_text("holds an infinite value at line 3").wait_for(state="detached", timeout=30_000)
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text("test accuracy").first.wait_for(timeout=60_000)
     page.get_by_text("trained on").first.wait_for(timeout=60_000)

@@ -209,7 +209,7 @@ def _data_fields(prefix: str, name: str) -> tuple[dict[str, Any], str | None]:
             cap, problem = usable_rows(up.path, target, out["data.missing"])
             cap = cap or up.n_rows
         seen = (up.path, target, out["data.missing"]) if up else None
-        if seen and st.session_state.get(f"{prefix}_upload_seen") != seen and not problem:
+        if seen and st.session_state.get(f"{prefix}_upload_seen") != seen:
             st.session_state[f"{prefix}_upload_seen"] = seen  # a new table: 80/20 split
             n_train = max(1, min(round(0.8 * cap), cap - 1))
             st.session_state[key(prefix, "data.n_train")] = n_train

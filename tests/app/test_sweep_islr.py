@@ -1,0 +1,53 @@
+"""AppTest: the Learn page's ISLR presets open on the λ sweep, whose paths carry the columns'
+names and whose lasso says its order of entry; Khan's sweep draws the genes it keeps."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from regcore.experiments import sweep_preset
+from regcore.links import SweepSettings, link_params
+from tests.app.conftest import APP, chart_specs
+
+
+def _sweep(name: str, **changes) -> AppTest:
+    cfg, s = sweep_preset(name)
+    cfg = cfg.replace(**changes)  # fewer epochs: the figures, not the convergence
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in link_params(cfg, SweepSettings(**{**s, "k": 8}).to_params()).items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page("pages/sweep.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.button(key="sw_go").click().run()
+    assert at.session_state["sw_job"].wait(120), "the sweep did not finish"
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_sweep_islr_credit_lasso_names_its_paths_and_says_the_order():
+    at = _sweep("credit_lasso", **{"optim.epochs": 60})
+    paths = next(s for s in chart_specs(at) if "standardized coefficient" in str(s))
+    labels = [a["text"] for a in paths["layout"]["annotations"]]
+    assert {"<b>Limit</b>", "<b>Rating</b>", "<b>Student_Yes</b>", "<b>Income</b>"} == set(labels)
+    order = next(m.value for m in at.markdown if "Coming from large λ" in m.value)
+    assert order.index("**Limit**") < order.index("**Rating**") < order.index("**Income**")
+    assert any("Done to this table" in e.label for e in at.expander)
+
+
+def test_sweep_islr_khan_draws_the_genes_kept_and_test_accuracy():
+    at = _sweep("khan_lasso", **{"optim.epochs": 20})
+    kept = next(s for s in chart_specs(at) if "genes kept" in str(s))
+    assert [t["name"] for t in kept["data"]] == ["genes kept", "test accuracy"]
+
+
+def test_sweep_islr_learn_page_opens_a_preset_on_the_sweep_page():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/learn.py").run()
+    assert not at.exception
+    at.button(key="learn_sweep_credit_ridge").click().run()
+    assert not at.exception
+    assert at.selectbox(key="sw_data.name").value == "credit"
+    assert at.number_input(key="sw_data.n_train").value == 360
