@@ -146,7 +146,10 @@ def _unpack(data: bytes | str, fmt: str, what: str) -> dict[str, Any]:
     except RecursionError:
         raise ValueError("the file is nested too deeply to be an export") from None
     except json.JSONDecodeError as exc:
-        cut = " (the file looks cut short)" if exc.pos >= len(data.rstrip()) else ""
+        # cut short: the error at the very end, or within the token the cut split ("14." of
+        # 14.25 fails at its point, "tru" at its start, an open string where it opens)
+        near_end = exc.pos >= len(data.rstrip()) - 32 or exc.msg.startswith("Unterminated")
+        cut = " (the file looks cut short)" if near_end else ""
         raise ValueError(
             f"the file is not valid JSON{cut}: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None

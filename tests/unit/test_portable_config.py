@@ -37,7 +37,7 @@ def test_portable_config_names_the_users_file_and_only_fields_a_csv_run_reads(tm
     assert out["data"]["path"] == "my diabetes.csv"
     assert "reglab-uploads" not in json.dumps(out)
     assert not set(SYNTHETIC) & set(out["data"]), out["data"]
-    assert set(out["data"]) == {"name", "n_train", "n_test", "path", "target", "seed"}
+    assert set(out["data"]) == {"name", "n_train", "n_test", "path", "target", "missing", "seed"}
     assert regcore.load_config(out) == cfg.replace(**{"data.path": "my diabetes.csv"})
     # a browser's file name is a bare name; anything else keeps only its last part
     assert json.loads(portable_config(cfg, "../../etc/x.csv"))["data"]["path"] == "x.csv"

@@ -207,7 +207,7 @@ def _data_fields(prefix: str, name: str) -> tuple[dict[str, Any], str | None]:
         cap = up.n_rows if up else None
         if up is not None and target is not None:
             cap, problem = usable_rows(up.path, target, out["data.missing"])
-            cap = cap or up.n_rows
+            cap, problem = cap or up.n_rows, f"{up.name}: {problem}" if problem else None
         seen = (up.path, target, out["data.missing"]) if up else None
         if seen and st.session_state.get(f"{prefix}_upload_seen") != seen:
             st.session_state[f"{prefix}_upload_seen"] = seen  # a new table: 80/20 split
