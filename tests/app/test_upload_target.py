@@ -1,8 +1,8 @@
 """The CSV target across uploads: a fixed file keeps the target the user chose.
 
-Uploading a refused file (a text feature column) and then the corrected, all-numeric file
-left the "target column" box on the file's first column while the link still named the
-chosen one, and Train trained on that column without a word.
+Uploading a refused file (an infinite cell in a feature column) and then the corrected,
+all-numeric file left the "target column" box on the file's first column while the link
+still named the chosen one, and Train trained on that column without a word.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from tests.app.conftest import link_of
 HEAD = "age,sex,bmi,bp,target"
 ROWS = [f"{20 + i},{i % 2},{20 + i % 9},{80 + i % 13},{100 + 7 * i % 31}" for i in range(40)]
 FIXED = (HEAD + "\n" + "\n".join(ROWS) + "\n").encode()
-REFUSED = FIXED.replace(b"\n21,1,", b"\n21,male,", 1)  # one text cell in a feature column
+# one infinite cell in a feature column (a text cell is read as missing and filled now)
+REFUSED = FIXED.replace(b"\n21,1,", b"\n21,inf,", 1)
 
 
 def _upload(at: AppTest, name: str, data: bytes) -> None:
@@ -35,7 +36,7 @@ def _shown(at: AppTest) -> str | None:
 def test_a_fixed_file_keeps_the_chosen_target(open_page) -> None:
     at = open_page(None, {"data.name": "csv", "data.target": "target"})
     _upload(at, "diabetes.csv", REFUSED)
-    assert any("not numeric" in e.value for e in at.error)
+    assert any("infinite value" in e.value for e in at.error)
     _upload(at, "diabetes.csv", FIXED)
     assert at.selectbox(key="pg_data.target").value == "target"
     # the browser redraws the box after a new file: it must show "target", not "age"
