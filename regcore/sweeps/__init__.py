@@ -19,7 +19,7 @@ from regcore.sweeps.lambda_sweep import (
     run_result,
     sweep,
 )
-from regcore.sweeps.paths import ExactPath
+from regcore.sweeps.paths import ExactPath, kept_inputs
 
 __all__ = [
     "MIN_HELD_OUT",
@@ -37,6 +37,7 @@ __all__ = [
     "cross_validate",
     "exact_path",
     "fit_split",
+    "kept_inputs",
     "kfold",
     "log_grid",
     "one_se_index",

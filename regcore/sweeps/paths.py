@@ -123,3 +123,17 @@ def _cd_path(Xc, yc, lams: torch.Tensor, l1_ratio: float, ridge: torch.Tensor) -
     order = [int(np.argmin(np.abs(got_alphas - a))) for a in alphas]  # returned descending
     out[pos] = torch.as_tensor(coefs[:, order].T, dtype=torch.float64)
     return out
+
+
+def kept_inputs(cfg: TrainConfig | dict | str | None, lambdas: Sequence[float]) -> list[list[int]]:
+    """The inputs an exact sparse linear regression keeps (a non-zero weight) at each λ,
+    fitted on the whole training split: what a model refitted after choosing λ keeps.
+
+    Returns:
+        One list of input indices per λ ([] for every λ where there is no exact path).
+    """
+    cfg = load_config(cfg)
+    path = exact_path(cfg, lambdas, data=make_dataset(cfg))
+    if path is None:
+        return [[] for _ in lambdas]
+    return [[j for j, w in enumerate(ws) if w != 0.0] for ws in path.coefs]

@@ -14,10 +14,10 @@ def _sweep(name: str, **changes) -> AppTest:
     cfg, s = sweep_preset(name)
     cfg = cfg.replace(**changes)  # fewer epochs: the figures, not the convergence
     at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/sweep.py")  # opened on the sweep page with the preset's link
     for k, v in link_params(cfg, SweepSettings(**{**s, "k": 8}).to_params()).items():
         at.query_params[k] = v
     at.run()
-    at.switch_page("pages/sweep.py").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     at.button(key="sw_go").click().run()
     assert at.session_state["sw_job"].wait(120), "the sweep did not finish"
@@ -28,6 +28,7 @@ def _sweep(name: str, **changes) -> AppTest:
 
 def test_sweep_islr_credit_lasso_names_its_paths_and_says_the_order():
     at = _sweep("credit_lasso", **{"optim.epochs": 60})
+    assert at.session_state["sw_result"].sweep.lambdas[-1] == 10.0  # the preset's λ range
     paths = next(s for s in chart_specs(at) if "standardized coefficient" in str(s))
     labels = [a["text"] for a in paths["layout"]["annotations"]]
     assert {"<b>Limit</b>", "<b>Rating</b>", "<b>Student_Yes</b>", "<b>Income</b>"} == set(labels)
@@ -51,3 +52,10 @@ def test_sweep_islr_learn_page_opens_a_preset_on_the_sweep_page():
     assert not at.exception
     assert at.selectbox(key="sw_data.name").value == "credit"
     assert at.number_input(key="sw_data.n_train").value == 360
+
+
+def test_sweep_islr_hitters_lasso_cross_validates_and_says_what_it_keeps():
+    at = _sweep("hitters_lasso", **{"optim.epochs": 60})
+    assert at.session_state["sw_result"].cv is not None  # the preset chooses by 10-fold CV
+    kept = next(m.value for m in at.markdown if "after 10-fold cross-validation" in m.value)
+    assert "keeps at λ_min = " in kept and "; at λ_1se = " in kept and " of 19 (" in kept

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import regcore
 from regcore.experiments import SWEEP_PRESETS, sweep_preset
 from regcore.figures import inputs_kept
 from regcore.sweeps import exact_path, fit_split, log_grid, sweep
@@ -77,3 +78,23 @@ def test_islr_khan_lasso_keeps_a_handful_of_genes():
     assert at[0.631][0] == 0
     c = res.choice()
     assert c["lam"] == pytest.approx(1e-3) and kept[c["index"]] == pytest.approx(1491, rel=0.05)
+
+
+def test_islr_hitters_ten_fold_cv_keeps_six_then_three_predictors():
+    """ISLR lab 6.5.2: λ by 10-fold cross-validation; the lasso refitted on the training
+    players at λ_min and at the one-standard-error λ."""
+    from regcore.sweeps import cross_validate, kept_inputs
+
+    for name, lam_min, lam_1se in (("hitters_lasso", 0.116, 0.51), ("hitters_ridge", 1.16, 20.0)):
+        cfg, s = sweep_preset(name)
+        assert s["choose"] == "10-fold"
+        cv = cross_validate(cfg, log_grid(s["lam_min"], s["lam_max"], s["k"]), folds=10)
+        c = cv.choice()
+        assert c["min"]["lam"] == pytest.approx(lam_min, rel=0.05)
+        assert c["1se"]["lam"] == pytest.approx(lam_1se, rel=0.05)
+        if name == "hitters_lasso":
+            assert c["min"]["test_loss"] == pytest.approx(0.42, rel=0.05)
+            names = regcore.make_dataset(cfg).feature_names
+            kept = [{names[j] for j in js} for js in kept_inputs(cfg, [lam_min, lam_1se])]
+            assert kept[0] == {"Hits", "Walks", "CRuns", "CRBI", "PutOuts", "Division_W"}
+            assert kept[1] == {"Hits", "Walks", "CRBI"}

@@ -432,7 +432,7 @@ def draw_result(prefix: str, out: SweepJob) -> None:
     draw_cv(out.cv)
     if out.exact is not None:
         st.caption(EXACT_NOTE.format(method=out.exact.method, n_fit=res.n_fit or "training"))
-    tables.draw_table_parts(res, out.exact)
+    tables.draw_table_parts(res, out.exact, out.cv)
     bv = out.bv
     if bv is not None and all(bv.diverged or [False]):
         st.caption("bias–variance: training diverged at every λ on the fresh training sets")
