@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, wait_for_job
+from tests.app.conftest import wait_for_job
 
 P = "pg"
 HITTERS = Path(__file__).resolve().parents[2] / "regcore/data/islr/Hitters.csv"
@@ -19,10 +19,8 @@ def _note(at: AppTest) -> str:
     return "\n".join(m.value for m in boxes[0].markdown)
 
 
-def test_upload_table_hitters_with_text_and_missing_cells_trains() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["data.name"] = "csv"
-    at.run()
+def test_upload_table_hitters_with_text_and_missing_cells_trains(open_page) -> None:
+    at = open_page(None, {"data.name": "csv"})
     at.file_uploader(key=f"{P}_upload").set_value(("Hitters.csv", HITTERS.read_bytes(), "text/csv"))
     at.run()
     assert not at.exception and not at.error
@@ -44,10 +42,8 @@ def test_upload_table_hitters_with_text_and_missing_cells_trains() -> None:
     assert _note(at)  # still one note after training
 
 
-def test_upload_table_drop_rows_with_missing_values_is_a_choice() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["data.name"] = "csv"
-    at.run()
+def test_upload_table_drop_rows_with_missing_values_is_a_choice(open_page) -> None:
+    at = open_page(None, {"data.name": "csv"})
     rows = "\n".join(
         f"{i},{'' if i % 5 == 0 else i * 2},{'yes' if i % 2 else 'no'},{i * 0.5}"
         for i in range(1, 41)
@@ -63,10 +59,8 @@ def test_upload_table_drop_rows_with_missing_values_is_a_choice() -> None:
     assert at.number_input(key=f"{P}_data.n_train").value == 26  # 80 % of the 32 left
 
 
-def test_upload_table_that_cannot_be_used_says_why_and_nothing_else() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["data.name"] = "csv"
-    at.run()
+def test_upload_table_that_cannot_be_used_says_why_and_nothing_else(open_page) -> None:
+    at = open_page(None, {"data.name": "csv"})
     at.number_input(key=f"{P}_optim.epochs").set_value(7).run()  # entered before the file
     at.file_uploader(key=f"{P}_upload").set_value(
         ("bad.csv", b"a,b,y\n1,2,3\n4,inf,5\n6,7,8\n", "text/csv")

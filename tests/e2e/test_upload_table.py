@@ -3,40 +3,30 @@ the page says in one note what was done to it, and it trains."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from tests.conftest import ROOT
+from tests.e2e.conftest import screenshot
 
-import pytest
-
-from tests.e2e.conftest import ROOT, SCREENSHOTS
-
-pytestmark = pytest.mark.e2e
 ERROR = '[data-testid="stException"]'
 HITTERS = ROOT / "regcore/data/islr/Hitters.csv"
 
 
-def test_upload_hitters_says_what_was_done_and_trains(browser, server, tmp_path: Path) -> None:
-    page = browser.new_page(viewport={"width": 1024, "height": 768})
-    try:
-        page.goto(f"{server.url}/playground?data.name=csv")
-        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
-        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"][accept*=".csv"]')
-        uploader.set_input_files(str(HITTERS))
-        box = page.locator('[data-testid="stSelectbox"]').filter(has_text="target column")
-        box.wait_for(timeout=60_000)
-        if "Salary" not in box.inner_text():
-            box.click()
-            page.keyboard.type("Salary")
-            page.get_by_role("option", name="Salary", exact=True).click()
-        page.get_by_text("59 of 322 rows have no Salary: left out (263 remain)").wait_for(
-            timeout=60_000
-        )
-        assert page.get_by_text("Done to this table to make it usable").count() == 1
-        page.get_by_text("League (A/N → League_N = 0/1)", exact=False).wait_for(timeout=10_000)
-        page.get_by_role("button", name="Train", exact=True).click()
-        page.get_by_text("trained on").first.wait_for(timeout=120_000)
-        page.get_by_text("of 19 weights exactly 0").first.wait_for(timeout=30_000)
-        assert page.locator(ERROR).count() == 0
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "playground_hitters.png"))
-    finally:
-        page.close()
+def test_upload_hitters_says_what_was_done_and_trains(browser_page, server) -> None:
+    page = browser_page(f"{server.url}/playground?data.name=csv", width=1024, height=768)
+    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"][accept*=".csv"]')
+    uploader.set_input_files(str(HITTERS))
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="target column")
+    box.wait_for(timeout=60_000)
+    if "Salary" not in box.inner_text():
+        box.click()
+        page.keyboard.type("Salary")
+        page.get_by_role("option", name="Salary", exact=True).click()
+    page.get_by_text("59 of 322 rows have no Salary: left out (263 remain)").wait_for(
+        timeout=60_000
+    )
+    assert page.get_by_text("Done to this table to make it usable").count() == 1
+    page.get_by_text("League (A/N → League_N = 0/1)", exact=False).wait_for(timeout=10_000)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("trained on").first.wait_for(timeout=120_000)
+    page.get_by_text("of 19 weights exactly 0").first.wait_for(timeout=30_000)
+    assert page.locator(ERROR).count() == 0
+    screenshot(page, "playground_hitters", full_page=False)
