@@ -9,7 +9,7 @@ float32, CPU, one thread), in the same process:
 - 64 sequential ``regcore.fit`` runs (one per λ, the data made once);
 - one 64-λ batched ``regcore.sweep``; then K = 256 and R × K = 4 × 64;
 - one ``regcore.fit`` run (the Playground's default run: the linear fast path,
-  regcore.fastpath) and the same run through the generic autograd loop.
+  regcore.engine.linear) and the same run through the generic autograd loop.
 
 Prints CPU times and ratios (the median of ``--reps`` runs each, one thread); asserts
 nothing about time.

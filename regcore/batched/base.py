@@ -30,7 +30,7 @@ CHUNK_BYTES = 1 << 20  # snapshots evaluated in one batched call, up to this siz
 class BatchedNet:
     """Base class of the batched nets (``LinearNet``, ``SubspaceNet``, ``MLPNet``)."""
 
-    names: list[str]  # layer names, as regcore.models.weight_layers names them
+    names: list[str]  # layer names, as regcore.engine.models.weight_layers names them
     classify: bool  # softmax outputs (else one regression output)
     K: int  # strengths λ per repeat
 

@@ -96,7 +96,7 @@ def train_batched(
         lambdas: the K strengths. datasets: R data sets of equal shapes. seeds: R run seeds.
         device: where to train. stop: checked before each epoch.
         on_epoch: called after each epoch with a :class:`SweepProgress`.
-        val: R validation sets (their *training* tensors, regcore.splits.carve_validation)
+        val: R validation sets (their *training* tensors, regcore.data.splits.carve_validation)
             evaluated beside train and test: ``val_loss`` (and ``val_acc``) per epoch.
 
     Returns:

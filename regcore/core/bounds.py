@@ -1,9 +1,9 @@
-"""The one declarative table every config value is checked against (see regcore.config).
+"""The one declarative table every config value is checked against (see regcore.core.config).
 
 ``BOUNDS`` gives each number's (low, high) range, ``CHOICES`` each string's options,
 ``INT_FIELDS`` the whole-number fields; the UI builds its widgets from the same tables,
 so a widget can never offer a value validation refuses. ``MAX_WORK`` caps the rough cost
-of a run on a public server (``regcore.config.work``).
+of a run on a public server (``regcore.core.config.work``).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ MAX_HIDDEN_LAYERS = 6
 MAX_FEATURES_NONLINEAR = 784  # n_features cap for sets other than linear/sparse_linear
 MAX_WORK = 1e11  # epochs · n_train · n_params: about 30 epochs of the MNIST-size MLP
 
-DATASETS = tuple(CATALOG)  # regcore.catalog holds each set's facts
+DATASETS = tuple(CATALOG)  # regcore.core.catalog holds each set's facts
 CHOICES: dict[str, tuple[str, ...]] = {
     "data.name": DATASETS,
     "data.missing": ("fill", "drop"),  # regcore.data.prepare.MISSING

@@ -242,7 +242,7 @@ def check_work(cfg: TrainConfig) -> None:
 
 
 def _check_effective(cfg: TrainConfig) -> None:
-    """Refuse a setting that cannot change this run (see regcore.catalog.ineffective)."""
+    """Refuse a setting that cannot change this run (see regcore.core.catalog.ineffective)."""
     values = cfg._flat  # type: ignore[attr-defined]
     found = ineffective(values, default_flat())
     if found:

@@ -1,7 +1,7 @@
 """The validation split: one carving of the training data, shared by every choice.
 
 Early stopping (regcore.train), the dropout page's choice of p
-(regcore.dropout_sweep) and the λ sweep's choice of λ (regcore.sweep) all hold out
+(regcore.experiments.dropout.rate_sweep) and the λ sweep's choice of λ (regcore.sweep) all hold out
 the same samples: a share ``optim.val_fraction`` of the training split (at least
 one sample), picked by one ``torch.randperm`` on the ``VALIDATION`` stream of
 ``data.seed``. The test split is never read here, so a choice made on validation

@@ -124,7 +124,7 @@ Evaluate = Callable[[RunSetup, Split], tuple[float, float | None]]
 
 def measure_with(s: RunSetup, evaluate: Evaluate) -> dict[str, Any]:
     """Data losses (accuracies) on every split as ``evaluate`` gives them, the penalty
-    λ·Ω and the weight statistics (regcore.metrics.weight_stats) of the current weights."""
+    λ·Ω and the weight statistics (regcore.engine.metrics.weight_stats) of the current weights."""
     tr_loss, tr_acc = evaluate(s, s.fit)
     te_loss, te_acc = evaluate(s, s.test)
     val_loss = evaluate(s, s.val)[0] if s.val is not None else None

@@ -190,7 +190,7 @@ def measure(s: RunSetup) -> dict[str, Any]:
 
     Losses and accuracies are means over each split taken as float64 dot products with
     1/n weights (the generic loop averages in the run's dtype: equal to round-off). The
-    weight statistics are regcore.metrics.weight_stats' float64 values, the two counts
+    weight statistics are regcore.engine.metrics.weight_stats' float64 values, the two counts
     taken in one pass: ``bucketize`` puts |w| = 0 in bin 0, 0 < |w| < NEAR_ZERO in bin 1.
     """
     sc = s.scratch

@@ -55,9 +55,9 @@ Probe = Callable[[nn.Module, int, bool], None]
 
 def pick_engine(cfg: TrainConfig) -> Engine:
     """The one place that picks how a single run trains: a written-out fast path where one
-    applies (same numbers, no autograd graph) — linear models (regcore.fastpath), plain-SGD
-    MLPs with no dropout or normalization (regcore.mlp_engine) — else autograd
-    (regcore.autograd_engine)."""
+    applies (same numbers, no autograd graph) — linear models (regcore.engine.linear), plain-SGD
+    MLPs with no dropout or normalization (regcore.engine.mlp) — else autograd
+    (regcore.engine.autograd)."""
     if fastpath.applies(cfg):
         return fastpath.LINEAR
     if can_fast(cfg):

@@ -1,7 +1,7 @@
-"""The plain-MLP fast path as a single-run engine: regcore.mlp_fast's written-out step.
+"""The plain-MLP fast path as a single-run engine: regcore.engine.mlp_step's written-out step.
 
-``regcore.train.pick_engine`` takes it when ``regcore.mlp_fast.can_fast`` holds (an MLP
-with no dropout, no normalization and plain SGD). :class:`~regcore.mlp_fast.FastMLP`
+``regcore.train.pick_engine`` takes it when ``regcore.engine.mlp_step.can_fast`` holds (an MLP
+with no dropout, no normalization and plain SGD). :class:`~regcore.engine.mlp_step.FastMLP`
 trains the model's ``nn.Linear`` layers in place, so snapshots, early stopping and
 divergence restores work as with the autograd engine; the batch order is the autograd
 engine's, and the measure is too, with FastMLP's forward pass for the split losses.

@@ -1,5 +1,5 @@
 """What a single run records: one :class:`StepMetrics` per epoch, the history of them, and
-the final :class:`RunResult` (regcore.results) built from an engine's measure."""
+the final :class:`RunResult` (regcore.core.results) built from an engine's measure."""
 
 from __future__ import annotations
 

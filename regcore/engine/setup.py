@@ -18,7 +18,7 @@ from torch import nn
 
 from regcore.core import StepFactors, TrainConfig, resolve_device, step_factors
 from regcore.data import Dataset, Stream, make_dataset, make_generator
-from regcore.data import split_val as _holdout  # the one carving (regcore.splits)
+from regcore.data import split_val as _holdout  # the one carving (regcore.data.splits)
 from regcore.engine.models import build_model, penalized_parameters, weight_layers
 
 
@@ -34,8 +34,8 @@ class Split:
 class Engine:
     """How a single run trains and measures; the loop (regcore.train) calls these hooks.
 
-    Engines: the generic autograd one (regcore.autograd_engine), the linear fast path
-    (regcore.fastpath) and the plain-MLP fast path (regcore.mlp_engine).
+    Engines: the generic autograd one (regcore.engine.autograd), the linear fast path
+    (regcore.engine.linear) and the plain-MLP fast path (regcore.engine.mlp).
     """
 
     name: str  # "autograd", "linear" or "mlp"
@@ -55,7 +55,7 @@ class RunSetup:
     val: Split | None  # the early-stopping hold-out, if any
     test: Split
     model: nn.Module
-    layers: list[tuple[str, nn.Module]]  # the weight layers (regcore.models.weight_layers)
+    layers: list[tuple[str, nn.Module]]  # the weight layers (regcore.engine.models.weight_layers)
     penalized: list[nn.Parameter]
     batch_gen: torch.Generator
     device: torch.device

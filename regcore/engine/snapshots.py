@@ -40,7 +40,7 @@ class Snapshots:
     """The snapshots of one run, starting with the initial weights (epoch 0).
 
     Args:
-        layers: the run's (name, layer) weight layers (regcore.models.weight_layers).
+        layers: the run's (name, layer) weight layers (regcore.engine.models.weight_layers).
         seed: the run seed (which weights a large layer keeps).
         epochs: the epochs planned (which epochs are kept).
     """

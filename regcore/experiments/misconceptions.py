@@ -10,7 +10,7 @@ Sources for the facts checked: PyTorch's ``torch.optim.SGD`` / ``AdamW`` and
 for Adam + L2 ≠ AdamW; Srivastava et al. (2014) for dropout's original test-time
 scaling by 1−p; nanoGPT's ``configure_optimizers`` for decay-free parameter groups.
 The layer demos (dropout, BatchNorm, parameter groups) are in
-``regcore.misconceptions_layers``.
+``regcore.experiments.misconceptions_layers``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Misconception demos on layers and protocol: dropout, BatchNorm, decayed biases, λ on test.
 
-See :mod:`regcore.misconceptions` for the result type and the sources. Each demo
+See :mod:`regcore.experiments.misconceptions` for the result type and the sources. Each demo
 reads its numbers from a fixed batch made by an explicit generator; nothing here
 touches torch's global random generator.
 """

@@ -8,7 +8,7 @@ preset states is in its ``checks``: (metric, value, relative tolerance) of the p
 run, or (metric, value, relative tolerance, changes) of the run with those dotted-field
 changes ("set the dropout to 0 to see"); ``tests/repro/test_presets.py`` reproduces each.
 The MNIST-size MLP experiment (none / L2 0.01 / L1 1e-4) is a comparison of the
-L1 vs L2 page (``regcore.compare_presets``).
+L1 vs L2 page (``regcore.experiments.compare_presets``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ of exactly-zero coefficients among the 64.
 Ours: the same data set (``digits_binary``), 1,617 training images and 180 held out for the
 test curve, zero initial weights, full-batch proximal gradient descent (ISTA) for 500 epochs
 at lr 0.5 (≈ 1.8/L: the logistic loss's curvature is at most λ_max(XᵀX/n)/2 ≈ 3.6 here), and
-c mapped to λ by :func:`regcore.mappings.from_sklearn_logistic` with n = 1,617.
+c mapped to λ by :func:`regcore.experiments.mappings.from_sklearn_logistic` with n = 1,617.
 
 Why the published shares differ from ours: tol = 0.01 stops saga after 16–28 passes, before
 it converges. Run to convergence, scikit-learn itself gives other shares (``CONVERGED_ALL``

@@ -1,6 +1,6 @@
 """Figures of the L1 vs L2 page: several runs side by side, one colour per regularizer.
 
-Pure functions: a :class:`regcore.compare.CompareResult` (or, for curves still
+Pure functions: a :class:`regcore.experiments.comparison.CompareResult` (or, for curves still
 growing, the events received so far) in, a plotly figure out. Colours come from
 ``REG_COLORS`` through each run's colour key, so L1 is the same orange in every
 figure of the page (and of the app).
@@ -222,7 +222,8 @@ def compare_panels(
     """The (heading, figure) panels of a finished comparison, in page order.
 
     Args:
-        result: the comparison. mode: its preset name (``regcore.compare_presets.COMPARISONS``).
+        result: the comparison. mode: its preset name
+            (``regcore.experiments.compare_presets.COMPARISONS``).
         metric: "loss" or "accuracy" for the curves. task: "regression" or "classification".
     """
     curves = fig_compare_curves(result.runs, result.labels, result.keys, metric=metric, task=task)

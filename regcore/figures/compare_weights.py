@@ -1,7 +1,7 @@
 """Weight figures of the L1 vs L2 page: sorted magnitudes, estimated vs true weights,
 exact vs near zeros, run against run, and digits' per-class weight images.
 
-Pure functions from a :class:`regcore.compare.CompareResult` to a plotly figure,
+Pure functions from a :class:`regcore.experiments.comparison.CompareResult` to a plotly figure,
 coloured per run as in regcore.figures.compare.
 """
 

@@ -1,6 +1,6 @@
-"""Figures of the scikit-learn sparsity comparison (regcore.sklearn_sparsity).
+"""Figures of the scikit-learn sparsity comparison (regcore.experiments.sklearn_sparsity).
 
-Pure functions from a :class:`regcore.compare.CompareResult` of two-class image runs:
+Pure functions from a :class:`regcore.experiments.comparison.CompareResult` of two-class image runs:
 the share of exact zeros beside the source's, and each run's coefficient image
 v = w₁ − w₀ laid out as the source's figure (one row per C, one column per penalty).
 """

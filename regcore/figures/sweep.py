@@ -2,7 +2,7 @@
 paths, bias–variance.
 
 Every builder takes a finished :class:`~regcore.sweep.SweepResult` or a live
-:class:`~regcore.results.SweepProgress` (per-λ values after some epoch) and draws
+:class:`~regcore.core.results.SweepProgress` (per-λ values after some epoch) and draws
 against a log λ axis. λ = 0 has no place on a log axis: such points are dropped.
 """
 

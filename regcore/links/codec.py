@@ -1,7 +1,7 @@
 """The one link codec: a config (and a page's own settings) as a URL query string.
 
 A link holds ``data.name`` and the fields that differ from *that data set's* defaults
-in ``regcore.catalog`` (``dataset_config``), so ``?data.name=moons`` means the same
+in ``regcore.core.catalog`` (``dataset_config``), so ``?data.name=moons`` means the same
 run in the app, in a notebook and on the command line. Lists are comma-separated and
 None is ``null``. ``from_query`` reads a link through the same validation as any
 config, so a hand-edited link gets the same field-naming messages; ``read_link``

@@ -84,7 +84,7 @@ def run_weights_csv(result: RunResult) -> str:
 
 
 def compare_csv(rows: Sequence[Mapping[str, Any]]) -> str:
-    """A comparison's table (``regcore.compare.summary``), one row per run."""
+    """A comparison's table (``regcore.experiments.comparison.summary``), one row per run."""
     header = list(rows[0]) if rows else ["run"]
     return write_csv(header, ([r.get(k) for k in header] for r in rows))
 

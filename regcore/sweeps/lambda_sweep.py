@@ -6,7 +6,7 @@ repeat r draws fresh data (``data.seed + r``) and a fresh init and batch order
 (``seed + r``); rows then hold means over repeats and ``*_std`` columns.
 
 Choosing λ honestly: every repeat's training split is carved once
-(regcore.splits.carve_validation: a share ``optim.val_fraction``, the same
+(regcore.data.splits.carve_validation: a share ``optim.val_fraction``, the same
 samples early stopping and the dropout page hold out); the models train on the
 rest, the held-out samples give a validation loss per λ (``val_loss``, with
 ``val_loss_std`` over repeats), and :attr:`SweepResult.best_index` is the λ with
@@ -20,7 +20,7 @@ early stopping) fall back to a sequential loop over ``regcore.fit``; the result
 says so (``batched = False``). Early stopping there carves its own hold-out from
 the fit split, so the epoch and λ are never chosen on the same samples.
 
-Exact paths for linear regression, to draw beside a sweep: regcore.paths.
+Exact paths for linear regression, to draw beside a sweep: regcore.sweeps.paths.
 """
 
 from __future__ import annotations

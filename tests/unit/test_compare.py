@@ -1,4 +1,5 @@
-"""regcore.compare: same data, init and batch order; optimizer equivalences; helpers."""
+"""regcore.experiments.comparison: same data, init and batch order; optimizer equivalences;
+helpers."""
 
 from __future__ import annotations
 

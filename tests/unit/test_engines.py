@@ -1,5 +1,5 @@
 """regcore.train.pick_engine: the one dispatch point, and the pieces a single run is made of
-(regcore.run_setup, regcore.snapshots, regcore.run_record)."""
+(regcore.engine.setup, regcore.engine.snapshots, regcore.engine.record)."""
 
 import sys
 

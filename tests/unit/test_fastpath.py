@@ -1,4 +1,4 @@
-"""regcore.fastpath: the written-out linear single run gives the generic loop's numbers."""
+"""regcore.engine.linear: the written-out linear single run gives the generic loop's numbers."""
 
 import threading
 

@@ -1,4 +1,4 @@
-"""The plain-MLP fast path (regcore.mlp_fast) gives the generic autograd loop's numbers."""
+"""The plain-MLP fast path (regcore.engine.mlp_step) gives the generic autograd loop's numbers."""
 
 import math
 import sys

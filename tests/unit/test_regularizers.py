@@ -1,4 +1,4 @@
-"""regcore.regularizers: the one table and the kernel both engines call."""
+"""regcore.core.regularizers: the one table and the kernel both engines call."""
 
 import pytest
 import torch

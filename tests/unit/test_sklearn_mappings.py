@@ -59,7 +59,7 @@ def test_mapping_elastic_net_alpha_is_lambda_over_two(l1_ratio):
 
 
 def test_mapping_logistic_regression_c():
-    """regcore.mappings.from_sklearn_logistic, L2. Binary: sklearn's one vector is
+    """regcore.experiments.mappings.from_sklearn_logistic, L2. Binary: sklearn's one vector is
     v = w₁ − w₀ of our two-class softmax, λ = 2/(n·C). Multinomial: the same parametrization
     as ours, λ = 1/(n·C). (L1 and elastic net, binary: tests/unit/test_sklearn_sparsity.py.)"""
     data = {"name": "breast_cancer", "n_train": 400, "n_test": 169}

@@ -13,7 +13,8 @@ P = "geo"  # session-state prefix
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_geometry(cfg: GeometryConfig) -> GeometryResult:
-    """:func:`regcore.geometry.run_geometry`, cached per setting (three short trainings)."""
+    """:func:`regcore.experiments.geometry.run_geometry`, cached per setting (three short
+    trainings)."""
     return run_geometry(cfg)
 
 

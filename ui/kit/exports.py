@@ -1,6 +1,6 @@
 """Share and reproduce: the copy-link box, config + command + downloads, opening an export.
 
-Files come from ``regcore.export`` (CSV cells neutralized, JSON with a checksum) and
+Files come from ``regcore.links.export`` (CSV cells neutralized, JSON with a checksum) and
 links from ``regcore.links``; this module only draws them.
 """
 

@@ -2,7 +2,7 @@
 
 The file's bytes are saved as ``<sha256>.csv`` in one upload folder of this
 process, so a config's ``data.path`` only ever names a file the server wrote (a
-link can never carry a path: ``regcore.config.LINK_FORBIDDEN``). The folder keeps
+link can never carry a path: ``regcore.core.config.LINK_FORBIDDEN``). The folder keeps
 at most ``MAX_FILES`` uploads, the oldest removed first.
 """
 

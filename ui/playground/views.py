@@ -163,7 +163,7 @@ def early_stopping_note(result: RunResult) -> str:
 
 
 def regularizer_table() -> str:
-    """The Learn page's Markdown table of every regularizer kind (regcore.regularizers)."""
+    """The Learn page's Markdown table of every regularizer kind (regcore.core.regularizers)."""
 
     def cell(text: str) -> str:
         return text.replace("|", "\\|")

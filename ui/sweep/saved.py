@@ -1,6 +1,6 @@
 """ "Open a saved sweep": a sweep JSON this app or the CLI wrote, shown again without training.
 
-The file is checked by ``regcore.export.load_sweep_json`` (format, version, checksum,
+The file is checked by ``regcore.links.export.load_sweep_json`` (format, version, checksum,
 every field it reads); a wrong, truncated or edited file gets a message naming what
 is wrong, and the page keeps what it showed. A good file replaces the page's result
 and puts its settings into the controls through the page's link.
@@ -20,7 +20,7 @@ from ui.kit.controls import link_params
 from ui.kit.messages import say
 from ui.sweep.view import SweepJob
 
-MAX_MB = 50  # as regcore.export.MAX_JSON_BYTES
+MAX_MB = 50  # as regcore.links.export.MAX_JSON_BYTES
 
 
 def _digest(data: bytes) -> str:

@@ -104,7 +104,7 @@ def probe_layers(model: nn.Module, X: torch.Tensor, seed: int = PROBE_SEED) -> l
     """Per-layer train-mode and eval-mode outputs of a copy of ``model`` on batch ``X``.
 
     Args:
-        model: an ``nn.Sequential`` (regcore.models); it is not changed (a copy is
+        model: an ``nn.Sequential`` (regcore.engine.models); it is not changed (a copy is
             probed, so BatchNorm's running statistics stay as they were).
         X: one batch of inputs, shape (n, d); BatchNorm needs n ≥ 2.
         seed: seed of the probe's own dropout masks.

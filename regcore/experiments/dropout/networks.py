@@ -1,12 +1,12 @@
 """Dropout and normalization experiments: side by side, a dropout-rate sweep, small batches.
 
-Side by side (``compare_nets``) follows regcore.compare: the data set is made once
+Side by side (``compare_nets``) follows regcore.experiments.comparison: the data set is made once
 and handed to every run, and all runs share ``cfg.seed``, so initial weights and
 minibatch order are identical; only the network's regularization differs
 (dropout rate, normalization layer, L2 penalty or decoupled weight decay). For
-2-D data sets each run also streams decision surfaces (regcore.surface) at a
+2-D data sets each run also streams decision surfaces (regcore.experiments.surfaces) at a
 bounded number of epochs, and the finished run is probed layer by layer in train
-and eval mode (regcore.layers_probe).
+and eval mode (regcore.experiments.dropout.layers_probe).
 
 The dropout sweep picks its best p by *validation* loss: a validation split is
 carved once from the training data (never the test set), every run trains on
@@ -200,7 +200,7 @@ def compare_nets(
 def summary_rows(res: NetCompareResult) -> list[dict[str, Any]]:
     """One row per run: final train/test loss and accuracy, the generalization gap and, for
     2-D sets, the boundary's length in grid steps and the number of class regions
-    (``regcore.surface``: islands around single points make both larger)."""
+    (``regcore.experiments.surfaces``: islands around single points make both larger)."""
     rows = []
     for i, (label, run) in enumerate(zip(res.labels, res.runs, strict=False)):
         m = run.metrics
