@@ -11,15 +11,12 @@ HITTERS = ROOT / "regcore/data/islr/Hitters.csv"
 
 
 def test_upload_hitters_says_what_was_done_and_trains(browser_page, server) -> None:
-    page = browser_page(f"{server.url}/playground?data.name=csv", width=1024, height=768)
+    # the target comes with the link, as a teacher's shared link would carry it (choosing it in
+    # the box is tested in tests/app/test_upload_table.py and tests/e2e/test_pages.py)
+    url = f"{server.url}/playground?data.name=csv&data.target=Salary"
+    page = browser_page(url, width=1024, height=768)
     uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"][accept*=".csv"]')
     uploader.set_input_files(str(HITTERS))
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="target column")
-    box.wait_for(timeout=60_000)
-    if "Salary" not in box.inner_text():
-        box.click()
-        page.keyboard.type("Salary")
-        page.get_by_role("option", name="Salary", exact=True).click()
     page.get_by_text("59 of 322 rows have no Salary: left out (263 remain)").wait_for(
         timeout=60_000
     )
