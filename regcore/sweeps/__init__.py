@@ -3,14 +3,17 @@
 Other rooms import from here only; every other module is internal to this one.
 """
 
+from regcore.sweeps.biasvar import DEMO as BIAS_VARIANCE_DEMO
+from regcore.sweeps.biasvar import DEMO_LAMBDAS as BIAS_VARIANCE_DEMO_LAMBDAS
 from regcore.sweeps.biasvar import (
+    INITS,
     KNOWN_TRUTH,
-    BiasVarianceResult,
     bias_variance,
     bias_variance_dropout,
 )
 from regcore.sweeps.choice import MIN_HELD_OUT, ChoiceReport, Spread, assess_choice
 from regcore.sweeps.cv import FOLDS, CVResult, cross_validate, kfold, one_se_index
+from regcore.sweeps.decompose import BiasVarianceResult
 from regcore.sweeps.lambda_sweep import (
     SweepResult,
     exact_path,
@@ -26,7 +29,10 @@ __all__ = [
     "ChoiceReport",
     "Spread",
     "assess_choice",
+    "BIAS_VARIANCE_DEMO",
+    "BIAS_VARIANCE_DEMO_LAMBDAS",
     "BiasVarianceResult",
+    "INITS",
     "CVResult",
     "FOLDS",
     "ExactPath",

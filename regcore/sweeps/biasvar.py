@@ -1,36 +1,40 @@
 """Bias–variance decomposition of the test error, measured by retraining.
 
 For a data set whose truth f is known (``linear``, ``sparse_linear``,
-``polynomial``), R fresh training sets are drawn from the same distribution and
-the same truth; for each λ the R models (one per training set, with the init
-and batch order of run seed ``seed + r``) are trained at once (regcore.batched)
-and predict a fixed test set x₁…x_m. With f̂_r the prediction of model r and
-f̄ = mean_r f̂_r:
+``polynomial``), D fresh training sets are drawn from the same distribution and
+the same truth, and on each, I models are trained from independent random starts
+(run seed ``seed + d·I + i``: initial weights, batch order, dropout masks). For each
+λ the D·I models are trained at once (regcore.batched) and predict a fixed test set
+x₁…x_m. regcore.sweeps.decompose splits their error by the law of total variance
+(Neal et al. 2018) into
 
-    bias²    = mean_x (f̄(x) − f(x))²
-    variance = mean_x mean_r (f̂_r(x) − f̄(x))²      (1/R: the terms add up exactly)
-    noise    = σ²                                   (the data set's noise variance)
+    bias²     (average prediction − truth)²
+    var_data  how the init-averaged prediction moves with the training set
+    var_init  how the prediction moves with the random start on one training set
+    noise     σ², the data set's noise variance
 
 and the expected test error on fresh noisy targets y = f(x) + ε is measured
 directly as mean_r mean_x (f̂_r(x) − y_r(x))². In expectation the two agree:
 E[(f̂ − y)²] = bias² + variance + σ² (Hastie, Tibshirani & Friedman, *Elements
-of Statistical Learning*, §7.3). Their difference is sampling error of the noise,
-with standard error sqrt((2σ⁴ + 4σ²·mean (f̂ − f)²) / (R·m)), reported as
-``identity_se``. Variance here is over the training set *and* the initialization
-and batch order, as a user retraining the model would see it.
+of Statistical Learning*, §7.3); their difference is sampling error of the noise,
+reported as ``identity_se``.
 
 The fresh sets follow regcore.data's conventions (x ~ N(0, 1)^d, y = x·w* + b* +
 ε; polynomial x ~ U(−1, 1), features x¹…x^d standardized with each training
 set's own statistics) and come from their own generator streams, so
 ``make_dataset`` is unchanged; the truth (w*, b*, including sparse_linear's
 support) is that of ``make_dataset(cfg)``.
+
+``DEMO`` is the setting where the textbook picture shows plainly: 30 features, 20
+samples, noise σ = 1, an L2 sweep from λ = 10⁻³ to 10 (tests/unit/test_biasvar.py
+checks the picture).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import torch
@@ -46,35 +50,27 @@ from regcore.core import (
 )
 from regcore.data import Dataset, Stream, make_dataset, make_generator
 from regcore.engine import fit
+from regcore.sweeps.decompose import BiasVarianceResult, decompose
 
 KNOWN_TRUTH = ("linear", "sparse_linear", "polynomial")
-
-
-@dataclass(frozen=True)
-class BiasVarianceResult:
-    """Per point: bias², variance, noise, their sum, and the measured expected test MSE.
-
-    A point is a λ (``over = "reg.lam"``) or a drop probability (``"model.dropout"``,
-    then ``rates`` holds them and ``lambdas`` the fixed λ of every point).
-    """
-
-    lambdas: list[float]
-    bias2: list[float]
-    variance: list[float]
-    noise: float
-    total: list[float]  # bias² + variance + noise
-    measured: list[float]  # mean_r mean_x (f̂_r(x) − y_r(x))² on fresh noisy targets
-    measured_std: list[float]  # std over repeats of the per-repeat test MSE
-    identity_se: list[float]  # standard error of measured − total
-    repeats: int
-    n_test: int
-    stopped: bool = False
-    over: str = "reg.lam"  # the field that varies: reg.lam or model.dropout
-    rates: list[float] | None = None  # drop probabilities when over = model.dropout
-    diverged: list[bool] | None = None  # per point: a repeat's training diverged (not drawn)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+INITS = 2  # random starts per training set (2: the least that splits the variance)
+MAX_INITS = 16
+# The textbook picture (bias² rises, variance falls, their sum has a U): more features than
+# samples, noise σ = 1, full-batch gradient descent, small random starts; λ from 10⁻³ to 10
+DEMO: dict[str, Any] = {
+    "data": {
+        "name": "linear",
+        "n_train": 20,
+        "n_test": 200,
+        "n_features": 30,
+        "noise": 1.0,
+        "true_w": 0.5,
+    },
+    "model": {"init_std": 0.3},
+    "reg": {"kind": "l2", "lam": 1.0},
+    "optim": {"lr": 0.05, "batch_size": 20, "epochs": 200},
+}
+DEMO_LAMBDAS = (1e-3, 10.0, 16)  # lam_min, lam_max, K
 
 
 def _poly_features(x: torch.Tensor, degree: int) -> torch.Tensor:
@@ -147,48 +143,64 @@ def bias_variance(
     repeats: int = 16,
     stop: StopSignal = None,
     on_epoch: Callable[[SweepProgress], None] | None = None,
+    inits: int = INITS,
 ) -> BiasVarianceResult:
-    """Measure bias², variance and noise of the test predictions for each λ.
+    """Measure bias², variance (from the data and from the start) and noise for each λ.
 
     Args:
         cfg: the base configuration (a known-truth data set); its ``reg.lam`` is
             replaced by each λ. Linear models and plain MLPs train at once
             (regcore.batched); networks with dropout, normalization or early
             stopping train one run after another (regcore.train).
-        lambdas: the K strengths. repeats: R ≥ 2 fresh training sets.
+        lambdas: the K strengths. repeats: D ≥ 2 fresh training sets.
         stop, on_epoch: as in :func:`regcore.sweep` (``on_epoch`` is only called by
             the batched engine).
+        inits: I random starts per training set (1 leaves the variance unsplit).
 
     Returns:
         A :class:`BiasVarianceResult` (lists of length K).
     """
     cfg = load_config(cfg)
-    _check_repeats(repeats)
+    _check_repeats(repeats, inits)
     datasets, f = fresh_datasets(cfg, repeats)
+    runs = _runs(cfg, datasets, inits)
     lams = [float(x) for x in lambdas]
     if can_batch(cfg):
-        seeds = [cfg.seed + r for r in range(repeats)]
         out = train_batched(
             cfg,
             lams,
-            datasets,
-            seeds,
+            [ds for ds, _ in runs],
+            [seed for _, seed in runs],
             resolve_device(cfg.device),
             stop=lambda: stop_requested(stop),
             on_epoch=on_epoch,
         )
-        pred, stopped = out.outputs_test, out.stopped  # (R, K, m)
+        pred, stopped = out.outputs_test, out.stopped  # (D·I, K, m)
         diverged = (out.diverged_epoch > 0).any(0)
     else:
         configs = [cfg.replace(**{"reg.lam": lam}) for lam in lams]
-        pred, stopped = _predict_sequential(configs, datasets, stop)
+        pred, stopped = _predict_sequential(configs, runs, stop)
         diverged = None
-    res = _decompose(pred, datasets, f, stopped, lambdas=lams, rates=None, over="reg.lam")
+    res = _split(pred, datasets, f, stopped, lambdas=lams, rates=None, over="reg.lam")
     return _with_diverged(res, pred, diverged)
 
 
+def _runs(cfg: TrainConfig, datasets: list[Dataset], inits: int) -> list[tuple[Dataset, int]]:
+    """(training set, run seed) of every run: set d with seeds seed + d·I + i."""
+    return [(ds, cfg.seed + d * inits + i) for d, ds in enumerate(datasets) for i in range(inits)]
+
+
+def _split(pred, datasets, f, stopped, **kw) -> BiasVarianceResult:
+    """decompose() of predictions (D·I, K, m) in run order (set-major)."""
+    D = len(datasets)
+    pred = pred.to(torch.float64)
+    y = torch.stack([ds.y_test for ds in datasets])  # (D, m)
+    sigma2 = float(datasets[0].noise_var or 0.0)
+    return decompose(pred.reshape(D, -1, *pred.shape[1:]), y, f, sigma2, stopped, **kw)
+
+
 def _with_diverged(res: BiasVarianceResult, pred, diverged) -> BiasVarianceResult:
-    """Mark the points where a repeat diverged (flagged, or non-finite predictions)."""
+    """Mark the points where a run diverged (flagged, or non-finite predictions)."""
     bad = ~torch.isfinite(pred).all(-1).all(0)  # (K,)
     if diverged is not None:
         bad |= diverged.to(bad.device)
@@ -198,32 +210,35 @@ def _with_diverged(res: BiasVarianceResult, pred, diverged) -> BiasVarianceResul
 def bias_variance_dropout(
     cfg: TrainConfig | dict | str | None,
     rates: Sequence[float],
-    repeats: int = 8,
+    repeats: int = 4,
     stop: StopSignal = None,
     on_progress: Callable[[int, int], None] | None = None,
+    inits: int = INITS,
 ) -> BiasVarianceResult:
-    """Bias², variance and noise of a network's test predictions for each dropout rate.
+    """Bias², variance (from the data and from the start) and noise of a network's test
+    predictions for each dropout rate.
 
-    Every (rate, repeat) run is the network of ``cfg`` with ``model.dropout = p``
-    and run seed ``seed + r``, trained on fresh training set r (one after another:
+    Every (rate, set d, start i) run is the network of ``cfg`` with ``model.dropout = p``
+    and run seed ``seed + d·I + i``, trained on fresh training set d (one after another:
     dropout masks are per run). "Dropout reduces variance" is then a measurement.
 
     Args:
         cfg: a known-truth regression set (e.g. ``polynomial`` with n_features 1)
             and an MLP (dropout and normalization allowed).
-        rates: the K drop probabilities. repeats: R ≥ 2 fresh training sets.
+        rates: the K drop probabilities. repeats: D ≥ 2 fresh training sets.
         stop: ends the measurement before the next run (the result is then partial
             and says ``stopped``). on_progress: called as ``(runs_done, runs_total)``.
+        inits: I random starts per training set.
 
     Returns:
         A :class:`BiasVarianceResult` with ``over = "model.dropout"`` and ``rates``.
     """
     cfg = load_config(cfg)
-    _check_repeats(repeats)
+    _check_repeats(repeats, inits)
     datasets, f = fresh_datasets(cfg, repeats)
     configs = [cfg.replace(**{"model.dropout": float(p)}) for p in rates]
-    pred, stopped = _predict_sequential(configs, datasets, stop, on_progress)
-    return _decompose(
+    pred, stopped = _predict_sequential(configs, _runs(cfg, datasets, inits), stop, on_progress)
+    return _split(
         pred,
         datasets,
         f,
@@ -234,21 +249,23 @@ def bias_variance_dropout(
     )
 
 
-def _check_repeats(repeats: int) -> None:
+def _check_repeats(repeats: int, inits: int = INITS) -> None:
     if not 2 <= repeats <= 256:
         raise ValueError(f"repeats = {repeats} is out of range: allowed 2 to 256")
+    if not 1 <= inits <= MAX_INITS:
+        raise ValueError(f"inits = {inits} is out of range: allowed 1 to {MAX_INITS}")
 
 
-def _predict_sequential(configs, datasets, stop, on_progress=None) -> tuple[torch.Tensor, bool]:
-    """Test predictions (R, K, m) of every config on every fresh set, one run at a time.
+def _predict_sequential(configs, runs, stop, on_progress=None) -> tuple[torch.Tensor, bool]:
+    """Test predictions (D·I, K, m) of every config in every (set, seed) run, one at a time.
 
     A stop request leaves the unfinished entries NaN and returns stopped=True.
     """
-    R, K, m = len(datasets), len(configs), datasets[0].X_test.shape[0]
+    R, K, m = len(runs), len(configs), runs[0][0].X_test.shape[0]
     pred = torch.full((R, K, m), math.nan, dtype=torch.float64)
     done = 0
     for k, cfg in enumerate(configs):
-        for r, ds in enumerate(datasets):
+        for r, (ds, seed) in enumerate(runs):
             if stop_requested(stop):
                 return pred, True
 
@@ -258,38 +275,10 @@ def _predict_sequential(configs, datasets, stop, on_progress=None) -> tuple[torc
                     out = model(ds.X_test.to(device=p.device, dtype=p.dtype))
                     pred[r, k] = out[:, 0].to("cpu", torch.float64)
 
-            run = fit(cfg.replace(seed=cfg.seed + r), stop=stop, data=ds, probe=probe)
+            run = fit(cfg.replace(seed=seed), stop=stop, data=ds, probe=probe)
             done += 1
             if on_progress is not None:
                 on_progress(done, R * K)
             if run.stopped:
                 return pred, True
     return pred, False
-
-
-def _decompose(pred, datasets, f, stopped, *, lambdas, rates, over) -> BiasVarianceResult:
-    repeats = len(datasets)
-    y = torch.stack([ds.y_test for ds in datasets])[:, None, :]  # (R, 1, m)
-    mean = pred.mean(0)
-    sigma2 = float(datasets[0].noise_var or 0.0)
-    bias2 = (mean - f).pow(2).mean(-1)
-    variance = (pred - mean).pow(2).mean(0).mean(-1)
-    per_repeat = (pred - y).pow(2).mean(-1)  # (R, K)
-    err_f = (pred - f).pow(2).mean((0, 2))
-    se = ((2 * sigma2**2 + 4 * sigma2 * err_f) / (repeats * f.numel())).sqrt()
-    total = bias2 + variance + sigma2
-    return BiasVarianceResult(
-        lambdas=lambdas,
-        bias2=bias2.tolist(),
-        variance=variance.tolist(),
-        noise=sigma2,
-        total=total.tolist(),
-        measured=per_repeat.mean(0).tolist(),
-        measured_std=per_repeat.std(0).tolist(),
-        identity_se=se.tolist(),
-        repeats=repeats,
-        n_test=f.numel(),
-        stopped=stopped,
-        over=over,
-        rates=rates,
-    )
