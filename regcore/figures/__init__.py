@@ -4,6 +4,7 @@ Each page's builders live in their own module; add one re-export line for yours.
 """
 
 from regcore.figures import compare, sweep
+from regcore.figures.biasvar import fig_bias_variance, fig_bias_variance_dropout
 from regcore.figures.compare import fig_compare_curves, fig_weight_histograms
 from regcore.figures.compare_weights import fig_digit_weights_grid
 from regcore.figures.curves import (
@@ -15,7 +16,6 @@ from regcore.figures.curves import (
 )
 from regcore.figures.cv import fig_cv_curve
 from regcore.figures.dropout import (
-    fig_bias_variance_dropout,
     fig_dropout_sweep,
     fig_net_curves,
     fig_small_batches,
@@ -39,7 +39,6 @@ from regcore.figures.style import (
 )
 from regcore.figures.surface import fig_surfaces
 from regcore.figures.sweep import (
-    fig_bias_variance,
     fig_coef_paths,
     fig_sweep_loss,
     fig_sweep_norm,

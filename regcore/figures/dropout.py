@@ -1,5 +1,5 @@
 """Figures of the Dropout & norm page: curves side by side, the dropout sweep, small
-batches and bias–variance against the drop probability. Pure functions of results.
+batches (bias–variance against p: regcore.figures.biasvar). Pure functions of results.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from plotly.subplots import make_subplots
 from regcore.experiments import DropoutSweepResult, SmallBatchResult
 from regcore.figures.curves import HistoryLike, as_history, loss_name, thin
 from regcore.figures.style import FONT_SIZE, log_axis, styled
-from regcore.sweeps import BiasVarianceResult
 
 # One colour per configuration slot (Okabe–Ito), the first the un-regularized grey.
 NET_COLORS = ("#555555", "#E69F00", "#0072B2", "#CC79A7")
@@ -217,39 +216,4 @@ def fig_small_batches(res: SmallBatchResult, metric: str = "test_loss") -> go.Fi
     if log_y:
         fig.update_yaxes(type="log")
     fig.update_annotations(font={"size": FONT_SIZE - 2})
-    return fig
-
-
-def fig_bias_variance_dropout(bv: BiasVarianceResult) -> go.Figure:
-    """Bias², variance, their sum + noise and the measured test MSE against p."""
-    p = bv.rates or []
-    fig = go.Figure()
-    parts = (
-        ("variance", bv.variance, "#D55E00", "solid"),
-        ("bias²", bv.bias2, "#0072B2", "solid"),
-        ("bias² + variance + noise", bv.total, "#222222", "dash"),
-    )
-    for name, values, color, dash in parts:
-        fig.add_trace(
-            go.Scatter(
-                x=p,
-                y=values,
-                mode="lines+markers",
-                name=name,
-                line={"color": color, "width": 3, "dash": dash},
-                hovertemplate=f"{name}<br>p = %{{x:.2f}}<br>%{{y:.4g}}<extra></extra>",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=p,
-            y=bv.measured,
-            mode="markers",
-            name="measured test MSE",
-            marker={"symbol": "x", "size": 13, "color": "#009E73"},
-            hovertemplate="measured<br>p = %{x:.2f}<br>%{y:.4g}<extra></extra>",
-        )
-    )
-    fig.add_hline(y=bv.noise, line={"dash": "dot", "color": "#777777"})
-    styled(fig, None, x_title="drop probability p", y_title="test MSE", legend="bottom")
     return fig

@@ -1,5 +1,5 @@
 """Sweep page figures: train/validation/test loss, norm and sparsity vs λ, coefficient
-paths, bias–variance.
+paths (bias–variance: regcore.figures.biasvar).
 
 Every builder takes a finished :class:`~regcore.sweep.SweepResult` or a live
 :class:`~regcore.core.results.SweepProgress` (per-λ values after some epoch) and draws
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 import plotly.graph_objects as go
@@ -25,7 +24,7 @@ from regcore.figures.style import (
     reg_color,
     styled,
 )
-from regcore.sweeps import BiasVarianceResult, ExactPath, SweepResult
+from regcore.sweeps import ExactPath, SweepResult
 
 SweepLike = SweepResult | SweepProgress
 MAX_PATHS = 200  # coefficient paths drawn (the first ones)
@@ -404,65 +403,3 @@ def _add_exact(fig: go.Figure, exact: ExactPath, n: int, epochs: int | None) -> 
         align="left",
         font={"size": 12},
     )
-
-
-def fig_bias_variance(bv: BiasVarianceResult, title: str | None = None) -> go.Figure:
-    """bias², variance, noise and their sum vs λ, beside the measured test MSE (± 2 s.e.).
-
-    Points where a repeat diverged (``bv.diverged``) are left out, like the sweep's.
-    """
-    flags = bv.diverged or [False] * len(bv.lambdas)
-    keep = [i for i, bad in enumerate(flags) if not bad]
-    if len(keep) < len(bv.lambdas):
-        pick = lambda xs: [xs[i] for i in keep]  # noqa: E731
-        bv = replace(
-            bv,
-            lambdas=pick(bv.lambdas),
-            bias2=pick(bv.bias2),
-            variance=pick(bv.variance),
-            total=pick(bv.total),
-            measured=pick(bv.measured),
-            measured_std=pick(bv.measured_std),
-            identity_se=pick(bv.identity_se),
-            diverged=None,
-        )
-    lams = bv.lambdas
-    fig = go.Figure()
-    parts = (
-        ("bias²", bv.bias2, "#0072B2", "solid"),
-        ("variance", bv.variance, "#E69F00", "solid"),
-        ("noise σ²", [bv.noise] * len(lams), "#777777", "dot"),
-        ("bias² + variance + noise", bv.total, "#222222", "dash"),
-    )
-    for name, ys, color, dash in parts:
-        x, y = _xy(lams, ys, positive=True)
-        fig.add_trace(
-            go.Scatter(
-                x=x, y=y, mode="lines", name=name, line={"color": color, "width": 3, "dash": dash}
-            )
-        )
-    x, y = _xy(lams, bv.measured, positive=True)
-    err = [
-        2 * s
-        for lam, s, m in zip(lams, bv.identity_se, bv.measured, strict=True)
-        if lam > 0 and math.isfinite(m) and m > 0
-    ]
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="markers",
-            name="measured test MSE (± 2 s.e.)",
-            marker={"color": TEST_COLOR, "size": 9},
-            error_y={"type": "data", "array": err, "visible": True},
-        )
-    )
-    styled(
-        fig,
-        title,
-        x_title="λ (log scale)",
-        y_title="mean squared error (log scale)",
-        legend="bottom",  # five entries: on top they would wrap over the title when narrow
-    )
-    log_axis(fig, "y")
-    return _log_x(fig)

@@ -15,6 +15,7 @@ from regcore.links.codec import (
     read_link,
     to_query,
 )
+from regcore.links.demos import bias_variance_demo_link, bias_variance_demo_params
 from regcore.links.export import load_sweep_json
 from regcore.links.pages.compare import CompareSettings
 from regcore.links.pages.dropout import (
@@ -44,6 +45,8 @@ from regcore.links.portable import portable_config
 from regcore.links.scheme import SCHEMES, Key, LinkSettings, encode_value, register
 
 __all__ = [
+    "bias_variance_demo_link",
+    "bias_variance_demo_params",
     "BIAS_VARIANCE",
     "CompareSettings",
     "DATA_SETS",

@@ -22,6 +22,7 @@ from regcore.core import TooLargeError, TrainConfig
 from regcore.experiments import small_batch_configs
 from regcore.serve.costs import batched_terms, data_terms, run_terms, shape
 from regcore.serve.estimate import Calibration, describe_seconds, seconds_of
+from regcore.sweeps import INITS
 
 Terms = dict[str, float]
 GRID = 81 * 81  # regcore.experiments.surfaces: points of one decision surface
@@ -99,10 +100,11 @@ def sweep_work(cfg: TrainConfig, k: int, repeats: int, bias_variance_sets: int =
     return out
 
 
-def bias_variance_work(cfg: TrainConfig, k: int, sets: int) -> Terms:
-    """Bias–variance retraining: K λ on ``sets`` fresh training sets (drawn as many
-    times, and the base set), whole training splits."""
-    return add_work(models_work(cfg, k, sets, cfg.data.n_train, 0), data_terms(cfg))
+def bias_variance_work(cfg: TrainConfig, k: int, sets: int, inits: int = INITS) -> Terms:
+    """Bias–variance retraining (regcore.sweeps.bias_variance): K λ on ``sets`` fresh
+    training sets from ``inits`` random starts each, whole training splits."""
+    models = models_work(cfg, k, sets * inits, cfg.data.n_train, 0)
+    return add_work(models, data_terms(cfg))
 
 
 def cross_validation_work(cfg: TrainConfig, k: int, repeats: int, folds: int) -> Terms:
@@ -142,10 +144,13 @@ def small_batches_work(cfg: TrainConfig, *args: Sequence) -> Terms:
     return comparison_work(small_batch_configs(cfg, *args).values())
 
 
-def bias_variance_dropout_work(cfg: TrainConfig, rates: Sequence[float], repeats: int) -> Terms:
-    """Every (p, fresh training set) run of the bias–variance tab, one after another."""
+def bias_variance_dropout_work(
+    cfg: TrainConfig, rates: Sequence[float], repeats: int, inits: int = INITS
+) -> Terms:
+    """Every (p, fresh training set, random start) run of the bias–variance tab, one after
+    another (regcore.sweeps.bias_variance_dropout)."""
     parts = [data_terms(cfg, repeats + 1)] + [
-        add_work(run_terms(c), {"probe": float(c.optim.epochs)}, times=repeats)
+        add_work(run_terms(c), {"probe": float(c.optim.epochs)}, times=repeats * inits)
         for c in (cfg.replace(**{"model.dropout": float(p)}) for p in rates)
     ]
     return add_work(*parts)

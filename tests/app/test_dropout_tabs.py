@@ -25,7 +25,7 @@ CASES = {
     ],
     "biasvar": [
         ("multiselect", "rates", [0.1, 0.9], "0.1,0.9"),
-        ("number_input", "repeats", 4, "4"),
+        ("number_input", "repeats", 6, "6"),
     ],
 }
 SUFFIX = {"sweep": "s", "small": "b", "biasvar": "v"}

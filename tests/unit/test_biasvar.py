@@ -178,3 +178,29 @@ def test_textbook_default_variance_at_small_lambda_is_the_initialization():
     bv = bias_variance({}, [1e-4, 100.0], repeats=8)
     assert bv.var_init[0] > 0.95 * bv.variance[0] and bv.var_init[0] > 100
     assert bv.variance[1] < 0.01
+
+
+def test_demo_link_opens_the_demo_with_its_chart_first():
+    from regcore.links import SweepSettings, bias_variance_demo_link, bias_variance_demo_params
+    from regcore.sweeps import BIAS_VARIANCE_DEMO, BIAS_VARIANCE_DEMO_LAMBDAS, log_grid
+
+    params = bias_variance_demo_params()
+    assert regcore.from_query(params) == regcore.load_config(BIAS_VARIANCE_DEMO)
+    settings, problems = SweepSettings.from_params(params)
+    assert not problems and settings.bias_variance and settings.first == "bias_variance"
+    assert settings.lambdas() == pytest.approx(log_grid(*BIAS_VARIANCE_DEMO_LAMBDAS))
+    assert bias_variance_demo_link().startswith("sweep?") and "sweep.first=" in (
+        bias_variance_demo_link()
+    )
+
+
+def test_estimate_counts_every_start():
+    from regcore.serve import bias_variance_dropout_work, bias_variance_work
+    from regcore.serve.estimate import seconds_of
+
+    cfg = regcore.load_config({})
+    one, two = (seconds_of(bias_variance_work(cfg, 32, 16, i)) for i in (1, 2))
+    assert two > 1.5 * one
+    net = regcore.load_config(NET)
+    one, two = (seconds_of(bias_variance_dropout_work(net, [0.0, 0.5], 4, i)) for i in (1, 2))
+    assert two > 1.8 * one

@@ -15,7 +15,7 @@ SPECS = {name: spec for name, (_, spec) in TABS.items() if spec is not None}
 CHANGED = {
     "sweep": {"rates": (0.0, 0.5), "repeats": 5, "epochs": 40},
     "small": {"epochs": 30, "metric": "test_acc"},
-    "biasvar": {"rates": (0.1, 0.9), "repeats": 4},
+    "biasvar": {"rates": (0.1, 0.9), "repeats": 6},
 }
 
 

@@ -7,14 +7,12 @@ import pytest
 from regcore.experiments.dropout.rate_sweep import DropoutSweepResult, SmallBatchResult
 from regcore.experiments.surfaces import Grid, Surface
 from regcore.figures.dropout import (
-    fig_bias_variance_dropout,
     fig_dropout_sweep,
     fig_net_curves,
     fig_small_batches,
     net_color,
 )
 from regcore.figures.surface import SURFACE_SCALE, fig_surfaces, panel_layout
-from regcore.sweeps.biasvar import BiasVarianceResult
 
 GRID = Grid(xs=(0.0, 1.0, 2.0), ys=(-1.0, 1.0))
 POINTS = {
@@ -112,27 +110,6 @@ def test_fig_small_batches_panel_per_batch_size_curve_per_norm():
     assert len(fig.data) == 4
     assert [a.text for a in fig.layout.annotations] == ["batch size 2", "batch size 32"]
     assert sum(t.showlegend for t in fig.data) == 2
-
-
-def test_fig_bias_variance_dropout_traces():
-    bv = BiasVarianceResult(
-        lambdas=[0.0, 0.0],
-        bias2=[0.01, 0.02],
-        variance=[0.05, 0.02],
-        noise=0.09,
-        total=[0.15, 0.13],
-        measured=[0.16, 0.12],
-        measured_std=[0.01, 0.01],
-        identity_se=[0.01, 0.01],
-        repeats=8,
-        n_test=100,
-        over="model.dropout",
-        rates=[0.0, 0.5],
-    )
-    fig = fig_bias_variance_dropout(bv)
-    names = [t.name for t in fig.data]
-    assert names == ["variance", "bias²", "bias² + variance + noise", "measured test MSE"]
-    assert list(fig.data[0].x) == [0.0, 0.5]
 
 
 def test_fig_loss_curves_marks_the_kept_early_stopping_epoch():

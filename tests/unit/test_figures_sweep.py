@@ -13,13 +13,11 @@ from regcore.core.results import SweepProgress
 from regcore.figures.sweep import (
     best_index,
     diverged_indices,
-    fig_bias_variance,
     fig_coef_paths,
     fig_sweep_loss,
     fig_sweep_norm,
     fig_sweep_zeros,
 )
-from regcore.sweeps.biasvar import BiasVarianceResult
 from regcore.sweeps.lambda_sweep import SweepResult
 from regcore.sweeps.paths import ExactPath
 
@@ -131,30 +129,6 @@ def test_fig_coef_paths_highlights_support_and_says_sgd_falls_short():
     assert "lasso_path" in note and "100 epochs" in note and "short" in note
 
 
-def test_fig_bias_variance_parts_and_measured():
-    bv = BiasVarianceResult(
-        lambdas=LAMS,
-        bias2=[0.1, 0.2, 0.3, 0.4],
-        variance=[0.4, 0.3, 0.2, 0.1],
-        noise=0.05,
-        total=[0.55] * 4,
-        measured=[0.5, 0.6, 0.55, 0.5],
-        measured_std=[0.1] * 4,
-        identity_se=[0.02] * 4,
-        repeats=8,
-        n_test=100,
-    )
-    fig = fig_bias_variance(bv)
-    assert [t.name for t in fig.data][:4] == [
-        "bias²",
-        "variance",
-        "noise σ²",
-        "bias² + variance + noise",
-    ]
-    assert fig.layout.xaxis.type == "log"
-    assert list(fig.data[-1].error_y.array) == pytest.approx([0.04] * 4)
-
-
 def test_sweep_figures_shade_diverged_lambdas_and_drop_their_points():
     res = _result()
     rows = [dict(r) for r in res.rows]
@@ -177,26 +151,3 @@ def test_sweep_loss_has_no_best_marker_without_a_penalty():
     res = _result()
     res = replace(res, config=res.config.replace(**{"reg.kind": "none"}))
     assert not any("λ*" in (tr.name or "") for tr in fig_sweep_loss(res).data)
-
-
-def test_fig_bias_variance_leaves_out_diverged_points() -> None:
-    from regcore.figures.sweep import fig_bias_variance
-    from regcore.sweeps.biasvar import BiasVarianceResult
-
-    bv = BiasVarianceResult(
-        lambdas=[0.01, 0.1, 1.0],
-        bias2=[0.1, 1e34, 0.3],
-        variance=[0.2, 1e35, 0.1],
-        noise=0.01,
-        total=[0.31, 1.1e35, 0.41],
-        measured=[0.3, 1e35, 0.4],
-        measured_std=[0.01, 1e30, 0.02],
-        identity_se=[0.01, 1e30, 0.01],
-        repeats=8,
-        n_test=100,
-        diverged=[False, True, False],
-    )
-    fig = fig_bias_variance(bv)
-    for trace in fig.data:
-        assert list(trace.x) == [0.01, 1.0], trace.name
-        assert max(trace.y) < 1.0, trace.name

@@ -25,7 +25,7 @@ from regcore.links import (
     TabSettings,
 )
 from regcore.serve import bias_variance_dropout_work, rate_sweep_work, small_batches_work
-from regcore.sweeps import bias_variance_dropout
+from regcore.sweeps import INITS, bias_variance_dropout
 from ui.kit import exports, present
 from ui.kit.messages import say
 from ui.live import stream as live
@@ -253,19 +253,27 @@ def small_batch_tab(prefix: str, link: Mapping[str, str] | None) -> None:
 
 
 def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
-    """Bias², variance and their sum against the drop probability, by retraining."""
+    """Bias², variance (from the data and from the start) and their sum against the drop
+    probability, by retraining."""
     st.caption(
-        "An MLP (2 × 128 tanh units) fits y = sin(πx) + noise from 20 samples. For each p it is "
-        "retrained on R fresh training sets; bias² is how far the average prediction is from "
-        "sin(πx), variance how much the R predictions scatter around their average. The "
-        "crosses are the test MSE measured on fresh noisy targets: bias² + variance + noise."
+        "An MLP (2 × 128 tanh units) fits y = sin(πx) + noise from 20 samples. For each p it "
+        f"is retrained on R fresh training sets, from {INITS} random starts on each (initial "
+        "weights, batch order, dropout masks). bias² is how far the average prediction is "
+        "from sin(πx); the variance is split into the part that moves with the training set "
+        "and the part that moves with the random start (Neal et al. 2018). The dots are the "
+        "test MSE measured on fresh noisy targets: bias² + variance + noise."
     )
     c1, c2 = st.columns([3, 1])
     rates = _rates(c1, prefix)
     repeats = _repeats(c2, prefix, "fresh training sets R", BIAS_VARIANCE)
+    cfg = BIAS_VARIANCE.config()
+    ps = sorted(rates)
+    seconds = live.seconds(bias_variance_dropout_work(cfg, ps, repeats)) if ps else 0.0
+    st.caption(
+        f"{len(ps)} p × {repeats} sets × {INITS} starts = {len(ps) * repeats * INITS} runs of "
+        f"{cfg.optim.epochs} epochs, one after another; {live.estimate_note(seconds)}."
+    )
     if _run_buttons(prefix, "Measure", bool(rates), link):
-        cfg = BIAS_VARIANCE.config()
-        ps = sorted(rates)
 
         def fn(stop, emit):
             return bias_variance_dropout(
@@ -276,20 +284,26 @@ def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
                 on_progress=lambda a, b: emit({"runs_done": a, "runs_total": b}),
             )
 
-        work = bias_variance_dropout_work(cfg, ps, repeats)
-        _submit(prefix, fn, "bias-variance", live.seconds(work))
+        _submit(prefix, fn, "bias-variance", seconds)
 
     def draw(res) -> None:
         if res.stopped:
             st.warning("Stopped: the measurement is incomplete.")
             return
         present.chart(fig_bias_variance_dropout(res), key=f"{prefix}_fig")
+        split = res.var_data is not None and res.var_init is not None
         rows = [
-            {"p": p, "bias²": b, "variance": v, "noise": res.noise, "sum": t, "measured": m}
-            for p, b, v, t, m in zip(
-                res.rates, res.bias2, res.variance, res.total, res.measured, strict=True
-            )
+            {
+                "p": p,
+                "bias²": res.bias2[k],
+                "variance, data": res.var_data[k] if split else None,
+                "variance, start": res.var_init[k] if split else None,
+                "noise": res.noise,
+                "sum": res.total[k],
+                "measured": res.measured[k],
+            }
+            for k, p in enumerate(res.rates)
         ]
         _table(rows)
 
-    _show_state(prefix, draw, "Press **Measure** to retrain the network R times for each p.")
+    _show_state(prefix, draw, "Press **Measure** to retrain the network for each p.")

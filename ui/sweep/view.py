@@ -22,6 +22,7 @@ from regcore.serve import (
     sweep_work,
 )
 from regcore.sweeps import (
+    INITS,
     KNOWN_TRUTH,
     BiasVarianceResult,
     CVResult,
@@ -40,6 +41,7 @@ from ui.kit.widgets import fmt, log_options
 from ui.live import stream as live
 from ui.live.runner import Job
 from ui.sweep import tables
+from ui.sweep.biasvar import draw_bias_variance
 from ui.sweep.choice import choice_note, held_out_warning
 from ui.sweep.cv import choose_control, draw_cv
 
@@ -105,6 +107,7 @@ def seed_from_link(prefix: str, params: dict[str, str] | None) -> None:
     st.session_state[f"{prefix}_r"] = s.repeats
     st.session_state[f"{prefix}_bv"] = s.bias_variance
     st.session_state[f"{prefix}_choose"] = s.choose
+    st.session_state[f"{prefix}_first"] = s.first  # no widget: a demo's link sets it
 
 
 def range_key(prefix: str) -> str:
@@ -146,8 +149,8 @@ def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
         disabled=not truth,
         key=f"{prefix}_bv",
         persist_state="session",
-        help=f"retrain on {SweepSettings.bias_variance_sets(1)} (or R) fresh training sets per λ: "
-        "linear, sparse, polynomial",
+        help=f"retrain on {SweepSettings.bias_variance_sets(1)} (or R) fresh training sets per λ, "
+        f"{INITS} random starts on each: linear, sparse, polynomial",
     )
     settings = SweepSettings(
         lam_min=lo,
@@ -156,6 +159,7 @@ def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
         repeats=int(r),
         bias_variance=bool(bv) or not truth,
         choose=choose_control(prefix),
+        first=st.session_state.get(f"{prefix}_first", DEFAULT.first),
     )
     return SweepPlan(
         lams=settings.lambdas(),
@@ -301,10 +305,14 @@ def job_progress(cfg: TrainConfig, plan: SweepPlan) -> Callable[[Any], float | N
 
 def describe(cfg: TrainConfig, plan: SweepPlan) -> str:
     """One line under the buttons: how many models of what."""
-    return (
+    text = (
         f"{len(plan.lams)} × {plan.repeats} models × {cfg.optim.epochs} epochs, "
         f"{cfg.data.name}, {cfg.reg.kind}, {cfg.optim.name.upper()} lr {cfg.optim.lr:g}"
     )
+    if plan.bias_variance:
+        sets = SweepSettings.bias_variance_sets(plan.repeats)
+        text += f"; bias–variance: {sets} training sets × {INITS} starts per λ"
+    return text
 
 
 def _panels(src, exact=None, epochs=None, select_key: str | None = None) -> Any:
@@ -420,6 +428,9 @@ def draw_result(prefix: str, out: SweepJob) -> None:
     note = held_out_warning(res)
     if note:
         st.warning(note)
+    bv_first = out.bv is not None and out.settings.get("first") == "bias_variance"
+    if bv_first:  # a demo of the bias–variance picture: its chart on top
+        draw_bias_variance(out.bv)
     event = _panels(res, out.exact, res.config.optim.epochs, select_key=f"{prefix}_loss")
     key, token = f"{prefix}_pick", (len(res.rows), res.lambdas[0], res.lambdas[-1], res.seconds)
     if st.session_state.get(f"{prefix}_pick_for") != token or key not in st.session_state:
@@ -433,12 +444,8 @@ def draw_result(prefix: str, out: SweepJob) -> None:
     if out.exact is not None:
         st.caption(EXACT_NOTE.format(method=out.exact.method, n_fit=res.n_fit or "training"))
     tables.draw_table_parts(res, out.exact, out.cv)
-    bv = out.bv
-    if bv is not None and all(bv.diverged or [False]):
-        st.caption("bias–variance: training diverged at every λ on the fresh training sets")
-    elif bv is not None:
-        title = "bias² + variance + noise vs the measured test error"
-        present.chart(figs.fig_bias_variance(bv, title))
+    if out.bv is not None and not bv_first:
+        draw_bias_variance(out.bv)
     pick = st.select_slider(
         "λ for the weight histogram (or click a point of the loss curve)",
         range(len(res.rows)),

@@ -18,7 +18,8 @@ from regcore.sweeps import log_grid
 
 LAM_LO, LAM_HI = 1e-6, BOUNDS["reg.lam"][1]  # what a link's λ range may span
 CHOOSE = ("validation", "5-fold", "10-fold")  # one held-out split, or k-fold CV (sweeps.cv)
-BIAS_VARIANCE_SETS = 8  # fresh training sets per λ of the bias–variance panel, at least
+FIRST = ("loss", "bias_variance")  # the chart drawn first: the loss panels, or bias–variance
+BIAS_VARIANCE_SETS = 16  # fresh training sets per λ of the bias–variance panel, at least
 
 
 @register
@@ -35,6 +36,7 @@ class SweepSettings(LinkSettings):
         "repeats": Key("int", 1, 32),
         "bias_variance": Key("bool"),
         "choose": Key("choice", CHOOSE),
+        "first": Key("choice", FIRST),
     }
 
     lam_min: float = 1e-4  # smallest λ
@@ -43,9 +45,10 @@ class SweepSettings(LinkSettings):
     repeats: int = 1  # fresh data and init per repeat
     bias_variance: bool = True  # also retrain for the bias–variance panel (known truth)
     choose: str = "validation"  # how λ is chosen: see CHOOSE
+    first: str = "loss"  # the chart on top of the results: see FIRST (a demo's link sets it)
 
     def __post_init__(self) -> None:
-        for name in ("lam_min", "lam_max", "k", "repeats", "choose"):
+        for name in ("lam_min", "lam_max", "k", "repeats", "choose", "first"):
             self.check_key(name)
         if self.lam_min > self.lam_max:
             raise ValueError(
@@ -63,5 +66,6 @@ class SweepSettings(LinkSettings):
 
     @staticmethod
     def bias_variance_sets(repeats: int) -> int:
-        """Fresh training sets per λ of the bias–variance panel: R repeats, at least 8."""
+        """Fresh training sets per λ of the bias–variance panel: R repeats, at least 16
+        (each trained from regcore.sweeps.INITS random starts)."""
         return max(repeats, BIAS_VARIANCE_SETS)

@@ -86,10 +86,11 @@ SMALL_BATCHES = TabSettings(
         "optim": {"name": "sgd", "lr": 0.05, "batch_size": 2, "epochs": 15},
     },
 )
-# Bias² and variance against p: 2 × 128 tanh units fit sin(πx) + noise from 20 samples.
+# Bias² and variance against p: 2 × 128 tanh units fit sin(πx) + noise from 20 samples,
+# R training sets × regcore.sweeps.INITS random starts each (4 × 2: the 24 runs of 8 × 1)
 BIAS_VARIANCE = TabSettings(
     rates=(0.0, 0.3, 0.6),
-    repeats=8,
+    repeats=4,
     repeats_range=(2, 32),
     linked=("rates", "repeats"),
     base={

@@ -1,0 +1,43 @@
+"""The λ sweep's bias–variance chart and what it measured (regcore.sweeps.bias_variance)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from regcore.figures import fig_bias_variance
+from regcore.links import bias_variance_demo_link
+from regcore.sweeps import BiasVarianceResult
+from ui.kit import present
+
+TITLE = "bias² + variance + noise vs the measured test error"
+
+
+def draw_bias_variance(bv: BiasVarianceResult) -> None:
+    """The chart (one legend line per term) and a caption under it."""
+    if all(bv.diverged or [False]):
+        st.caption("bias–variance: training diverged at every λ on the fresh training sets")
+        return
+    present.chart(fig_bias_variance(bv, TITLE))
+    st.caption(bias_variance_note(bv))
+
+
+def bias_variance_note(bv: BiasVarianceResult) -> str:
+    """What the bias–variance chart measured, its lowest total, and the demo's link."""
+    best = bv.best_index()
+    text = (
+        f"Each λ retrained on {bv.repeats} fresh training sets × {bv.inits} random starts "
+        f"(initial weights and batch order) = {bv.repeats * bv.inits} models; the variance "
+        "is split by the law of total variance (Neal et al. 2018). Unbiased estimates: a "
+        "term near 0 can dip below it by sampling error."
+    )
+    if best is not None:
+        b = bv.bias2[best]
+        v = bv.variance[best]
+        text += f" Lowest total {bv.total[best]:.3g} at λ = {bv.lambdas[best]:.3g} "
+        text += f"(bias² {b:.3g}, variance {v:.3g}, noise {bv.noise:.3g})."
+    if best is None or not 0 < best < len(bv.total) - 1:
+        text += (
+            " No U here: for the textbook picture (bias² rising, variance falling, a U in "
+            f"their sum) open the [bias–variance demo]({bias_variance_demo_link()})."
+        )
+    return text
