@@ -128,7 +128,7 @@ def _layout(fig: go.Figure, title: str | None, x_title: str, log_y: bool) -> go.
             "xanchor": "left",
             "font": {"size": 15},
         },
-        margin={"b": 70 + 24 * rows},
+        margin={"b": 70 + 24 * rows, "t": 60 if title else 30},  # no legend above
         height=fig.layout.height + 24 * rows,
     )
     if log_y:

@@ -75,3 +75,22 @@ def test_sweep_page_five_fold_cv_draws_its_curve_and_both_choices(open_page):
     assert f"λ_min = {c['min']['lam']:.3g}" in note and f"{c['1se']['test_loss']:.3g}" in note
     cv_chart = next(s for s in chart_specs(at) if "cross-validation" in str(s["layout"]["title"]))
     assert cv_chart["data"][0]["name"] == "5-fold CV loss ± 1 standard error"
+
+
+def test_sweep_page_bias_variance_demo_link_draws_the_u_first(open_page):
+    from regcore.figures.biasvar import BIAS, TOTAL, VAR_DATA, VAR_INIT
+    from regcore.links import bias_variance_demo_params
+
+    at = open_page(PAGE, bias_variance_demo_params())
+    note = next(c.value for c in at.caption if "bias–variance: 16 training sets × 2" in c.value)
+    assert "estimated time here" in note  # before the click
+    at.button(key="sw_go").click().run()
+    _finish(at)
+    assert not at.exception
+    bv = at.session_state["sw_result"].bv
+    assert bv is not None and 0 < bv.best_index() < len(bv.total) - 1
+    first = chart_specs(at)[0]  # the bias–variance chart is on top
+    names = [t.get("name") for t in first["data"]]
+    assert names[:2] == [BIAS[0], VAR_DATA[0]] and VAR_INIT[0] in names and TOTAL[0] in names
+    assert any(n.startswith("lowest total (λ =") for n in names)
+    assert any("Lowest total" in c.value for c in at.caption)

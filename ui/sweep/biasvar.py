@@ -9,7 +9,7 @@ from regcore.links import bias_variance_demo_link
 from regcore.sweeps import BiasVarianceResult
 from ui.kit import present
 
-TITLE = "bias² + variance + noise vs the measured test error"
+TITLE = "test error = bias² + variance + noise"
 
 
 def draw_bias_variance(bv: BiasVarianceResult) -> None:

@@ -414,6 +414,9 @@ def draw_result(prefix: str, out: SweepJob) -> None:
     elif out.bv_stopped:
         text = "the sweep finished; stopped during the bias–variance phase, so it is not drawn"
         (st.warning if why else st.info)(f"{why}; {text}" if why else text)
+    bv_first = out.bv is not None and out.settings.get("first") == "bias_variance"
+    if bv_first:  # a demo of the bias–variance picture: its chart on top
+        draw_bias_variance(out.bv)
     note = diverged_note(res)
     if note:
         st.warning(note)
@@ -428,9 +431,6 @@ def draw_result(prefix: str, out: SweepJob) -> None:
     note = held_out_warning(res)
     if note:
         st.warning(note)
-    bv_first = out.bv is not None and out.settings.get("first") == "bias_variance"
-    if bv_first:  # a demo of the bias–variance picture: its chart on top
-        draw_bias_variance(out.bv)
     event = _panels(res, out.exact, res.config.optim.epochs, select_key=f"{prefix}_loss")
     key, token = f"{prefix}_pick", (len(res.rows), res.lambdas[0], res.lambdas[-1], res.seconds)
     if st.session_state.get(f"{prefix}_pick_for") != token or key not in st.session_state:
