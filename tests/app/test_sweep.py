@@ -27,6 +27,7 @@ def test_sweep_page_default_sweep_draws_curves_paths_and_bias_variance(open_page
     assert out.exact is not None and out.bv is not None
     charts = at.get("plotly_chart")
     assert len(charts) == 6  # loss, paths, norm, zeros, bias–variance, histogram
+    assert any("[bias–variance demo](sweep?" in c.value for c in at.caption)  # not the U here
     best = res.best_index  # chosen on validation, never on the test loss
     vals = [r["val_loss"] for r in res.rows]
     assert best == vals.index(min(vals)) and res.n_val == 4 and res.n_fit == 16
@@ -93,4 +94,5 @@ def test_sweep_page_bias_variance_demo_link_draws_the_u_first(open_page):
     names = [t.get("name") for t in first["data"]]
     assert names[:2] == [BIAS[0], VAR_DATA[0]] and VAR_INIT[0] in names and TOTAL[0] in names
     assert any(n.startswith("lowest total (λ =") for n in names)
-    assert any("Lowest total" in c.value for c in at.caption)
+    note = next(c.value for c in at.caption if "Lowest total" in c.value)
+    assert "bias–variance demo" not in note  # it is the demo

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import streamlit as st
 
+from regcore.core import TrainConfig, load_config
 from regcore.figures import fig_bias_variance
 from regcore.links import bias_variance_demo_link
-from regcore.sweeps import BiasVarianceResult
+from regcore.sweeps import BIAS_VARIANCE_DEMO, BiasVarianceResult
 from ui.kit import present
 
 TITLE = "test error = bias² + variance + noise"
 
 
-def draw_bias_variance(bv: BiasVarianceResult) -> None:
-    """The chart (one legend line per term) and a caption under it."""
+def draw_bias_variance(bv: BiasVarianceResult, cfg: TrainConfig) -> None:
+    """The chart (one legend line per term) and a caption under it (``cfg``: the sweep's)."""
     if all(bv.diverged or [False]):
         st.caption("bias–variance: training diverged at every λ on the fresh training sets")
         return
     present.chart(fig_bias_variance(bv, TITLE))
-    st.caption(bias_variance_note(bv))
+    st.caption(bias_variance_note(bv, cfg))
 
 
-def bias_variance_note(bv: BiasVarianceResult) -> str:
-    """What the bias–variance chart measured, its lowest total, and the demo's link."""
+def bias_variance_note(bv: BiasVarianceResult, cfg: TrainConfig) -> str:
+    """What the bias–variance chart measured, its lowest total, and (on other data) the
+    demo's link."""
     best = bv.best_index()
     text = (
         f"Each λ retrained on {bv.repeats} fresh training sets × {bv.inits} random starts "
@@ -35,9 +37,11 @@ def bias_variance_note(bv: BiasVarianceResult) -> str:
         v = bv.variance[best]
         text += f" Lowest total {bv.total[best]:.3g} at λ = {bv.lambdas[best]:.3g} "
         text += f"(bias² {b:.3g}, variance {v:.3g}, noise {bv.noise:.3g})."
-    if best is None or not 0 < best < len(bv.total) - 1:
+    if cfg != load_config(BIAS_VARIANCE_DEMO):
+        no_u = best is None or not 0 < best < len(bv.total) - 1
         text += (
-            " No U here: for the textbook picture (bias² rising, variance falling, a U in "
-            f"their sum) open the [bias–variance demo]({bias_variance_demo_link()})."
+            (" No U here." if no_u else "")
+            + " The textbook picture (bias² rising, variance falling, a U in their sum): "
+            f"the [bias–variance demo]({bias_variance_demo_link()})."
         )
     return text

@@ -416,7 +416,7 @@ def draw_result(prefix: str, out: SweepJob) -> None:
         (st.warning if why else st.info)(f"{why}; {text}" if why else text)
     bv_first = out.bv is not None and out.settings.get("first") == "bias_variance"
     if bv_first:  # a demo of the bias–variance picture: its chart on top
-        draw_bias_variance(out.bv)
+        draw_bias_variance(out.bv, res.config)
     note = diverged_note(res)
     if note:
         st.warning(note)
@@ -445,7 +445,7 @@ def draw_result(prefix: str, out: SweepJob) -> None:
         st.caption(EXACT_NOTE.format(method=out.exact.method, n_fit=res.n_fit or "training"))
     tables.draw_table_parts(res, out.exact, out.cv)
     if out.bv is not None and not bv_first:
-        draw_bias_variance(out.bv)
+        draw_bias_variance(out.bv, res.config)
     pick = st.select_slider(
         "λ for the weight histogram (or click a point of the loss curve)",
         range(len(res.rows)),
