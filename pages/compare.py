@@ -12,11 +12,13 @@ from ui.compare import geometry as geometry_view
 from ui.compare import view
 from ui.kit import exports
 from ui.kit.messages import say
+from ui.kit.warm import warm_tables
 from ui.live import stream as live
 
 P = "cmp"  # session-state prefix of this page
 
 live.warm_engine()
+warm_tables()  # its result is a table (st.dataframe loads pandas)
 live.collect(P)
 st.title("L1 vs L2")
 view.init_from_link(P)

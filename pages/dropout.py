@@ -6,11 +6,13 @@ import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from ui.dropout import controls, tabs, tabstate, view
 from ui.kit import exports
 from ui.kit.messages import say
+from ui.kit.warm import warm_tables
 from ui.live import stream as live
 
 P = "dn"  # session-state prefix of this page (side by side)
 
 live.warm_engine()
+warm_tables()  # its result is a table (st.dataframe loads pandas)
 live.collect(P)
 controls.init_from_link(P)
 with st.sidebar:  # beside the charts, not above them: they stay above a projector's fold

@@ -1,11 +1,11 @@
 """λ sweep: K strengths trained at once; validation curve, paths, bias and variance."""
 
-import pandas  # noqa: F401  (plotly imports it lazily; two drawing threads could race on it)
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from ui.kit import controls, exports, table_note
 from ui.kit.messages import say
+from ui.kit.warm import warm_tables
 from ui.live import stream as live
 from ui.sweep import saved as sweep_open
 from ui.sweep import view
@@ -13,6 +13,7 @@ from ui.sweep import view
 P = "sw"  # session-state prefix of this page
 
 live.warm_engine()
+warm_tables()  # before any figure: plotly imports pandas lazily, two threads could race on it
 view.warm_figures()
 view.seed_from_link(P, controls.init_state(P, live.problem_text))
 cfg, problem = controls.controls(

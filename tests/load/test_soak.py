@@ -1,12 +1,15 @@
 """SOAK: 60 sessions in a row each open the Playground, train, draw the result and close.
 
-The server's resident memory levels off (under 15 % growth from session 20 to session 60),
-its thread count comes back to where it was, and no job is left in the queue.
-Figures go to artifacts/load/soak.json.
+The server's resident memory levels off (at most 5 % growth from session 20 to session 60,
+and the ≤ 600 MB target after 60 sessions reported beside it), its thread count comes back
+to where it was, and no job is left in the queue. RSS is the streamlit process's VmRSS
+(/proc), read after start (no session yet), after the first session, and after sessions
+20, 40 and 60. Figures go to artifacts/load/soak.json.
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -17,6 +20,8 @@ from tests.load.stclient import Session
 pytestmark = pytest.mark.timeout(900)  # marked load and e2e by tests/conftest.py
 SESSIONS = 60
 RESULT = "trained on"
+RSS_TARGET_MB = 600.0  # issue 20: after 60 sessions, on a free hosting tier
+MAX_GROWTH = 0.05  # from session 20 to the highest reading after it
 
 
 async def _one(url: str) -> float:
@@ -31,6 +36,7 @@ async def _one(url: str) -> float:
 
 @pytest.mark.parametrize("load_server", [{"REGLAB_MAX_JOBS": "2"}], indirect=True)
 def test_soak_sixty_sessions_in_a_row_leave_nothing_behind(load_server) -> None:
+    started = load_server.proc_status()["rss_kb"]
     rss, threads, took = [], [], []
     for _ in range(SESSIONS):
         took.append(run_clients(_one(load_server.url)))
@@ -44,16 +50,18 @@ def test_soak_sixty_sessions_in_a_row_leave_nothing_behind(load_server) -> None:
     assert len(submits) == SESSIONS and {r["id"] for r in ends} == {r["id"] for r in submits}
     assert all(r["status"] == "done" for r in ends)
     growth = (max(rss[20:]) - rss[19]) / rss[19]
-    assert growth < 0.15, f"RSS grew {growth:.1%} after the first 20 sessions"
+    mb = [round(x / 1024, 1) for x in (started, rss[0], rss[19], rss[39], rss[59])]
+    figures = {
+        "sessions": SESSIONS,
+        "rss_mb_start_1_20_40_60": mb,
+        "peak_rss_mb": round(max(rss) / 1024, 1),
+        "rss_target_mb": RSS_TARGET_MB,
+        "rss_within_target_after_60": mb[-1] <= RSS_TARGET_MB,
+        "rss_growth_after_20": round(growth, 4),
+        "threads_after_1_20_60_final": [threads[0], threads[19], threads[59], final["threads"]],
+        "median_click_to_result_s": round(sorted(took)[len(took) // 2], 3),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+    write_report("soak", figures)
+    assert growth <= MAX_GROWTH, f"RSS grew {growth:.1%} after the first 20 sessions: {figures}"
     assert final["threads"] <= threads[19] + 2, (threads[19], final["threads"])
-    write_report(
-        "soak",
-        {
-            "sessions": SESSIONS,
-            "rss_mb_after_1_20_40_60": [round(rss[i] / 1024, 1) for i in (0, 19, 39, 59)],
-            "peak_rss_mb": round(max(rss) / 1024, 1),
-            "rss_growth_after_20": round(growth, 4),
-            "threads_after_1_20_60_final": [threads[0], threads[19], threads[59], final["threads"]],
-            "median_click_to_result_s": round(sorted(took)[len(took) // 2], 3),
-        },
-    )

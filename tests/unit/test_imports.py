@@ -201,3 +201,43 @@ def test_imports_rule_catches_an_internal_import(tmp_path: Path) -> None:
     assert len(broken) == 3, broken
     assert "another room imports only the face regcore.serve" in broken[0]
     assert "nonexistent from regcore.serve, not in its __all__" in broken[1]
+
+
+# What a server loads at start, and loads only when a page or a data set needs it: ray (only
+# with REGLAB_RAY_ADDRESS), scikit-learn and scipy (data sets, exact paths), pandas (tables,
+# CSV files). Issue 20: about 140 MB of the server's memory a Playground-only class never uses.
+LAZY = ("ray", "sklearn", "scipy", "pandas")
+START = """
+import ast, pathlib, sys
+sys.path.insert(0, {root!r})
+mods = {{"streamlit", "ui", "ui.kit.present", "ui.live.stream"}}
+for path in [pathlib.Path({root!r}, "app.py"), *pathlib.Path({root!r}, "pages").glob("*.py")]:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module.split(".")[0] in ("ui", "regcore"):
+            for alias in node.names:  # a module of a package, or a name in a module
+                name = f"{{node.module}}.{{alias.name}}"
+                mods.add(name if name.replace(".", "/") in {{*{files!r}}} else node.module)
+        elif isinstance(node, ast.Import):
+            mods.update(a.name for a in node.names)
+for m in sorted(mods):
+    __import__(m)
+import threading
+from ui.live import stream
+closing = threading.Event()
+closing.set()  # no periodic collection after the warm-up
+stream._warm(lambda: None, closing)  # the warm thread at the first page view, no calibration
+print(" ".join(sorted({{m.split(".")[0] for m in sys.modules}})))
+"""
+
+
+def test_imports_at_start_leave_ray_sklearn_scipy_pandas_for_later() -> None:
+    files = [str(p.relative_to(ROOT).with_suffix("")) for p in ROOT.glob("ui/**/*.py")]
+    code = START.format(root=str(ROOT), files=files)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=240
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    loaded = set(proc.stdout.split())
+    assert "torch" in loaded and "streamlit" in loaded  # the check did import the start
+    early = sorted(loaded & set(LAZY))
+    assert not early, f"imported at start: {early}"

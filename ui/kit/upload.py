@@ -16,6 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from regcore.data import load_table, read_csv_table, read_frame
+from ui.kit.warm import warm_tables
 
 MAX_FILES = 200
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "reglab-uploads"
@@ -166,6 +167,7 @@ def csv_upload(prefix: str) -> tuple[Upload | None, str | None, str | None]:
     )
     if file is None:
         return None, None, NO_FILE
+    warm_tables()  # pandas reads it: imported once, under a lock
     data = file.getvalue()
     try:
         columns, n_rows = _inspect(data)

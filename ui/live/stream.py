@@ -10,6 +10,7 @@ moves to ``f"{prefix}_result"`` (a failure's message to ``f"{prefix}_error"``); 
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import threading
 import time
@@ -34,6 +35,9 @@ from ui.live.runner import Job, Refused, calibration, calibration_box, get_runne
 
 POLL_S = 0.5  # a running job's redraw period: progress well within a second of the click
 QUEUED_POLL_S = 1.0  # a queued job redraws one line, once a second
+# Streamlit's collection after every script run is off (.streamlit/config.toml: it held the
+# GIL for tens of ms per redraw); the warm thread collects closed sessions' cycles this often
+GC_EVERY_S = 10.0
 STOP_WHY = {
     "budget": "stopped at the server's limit of {budget:.0f} s per run",
     "owner_gone": "stopped: its browser tab was closed",
@@ -43,19 +47,22 @@ STOP_WHY = {
 
 @st.cache_resource(show_spinner=False)
 def warm_engine() -> threading.Thread:
-    """Once per process, in the background: first torch ops, optimizers, scikit-learn's loaders.
+    """Once per process, in the background: first torch ops and the three optimizers.
 
-    A fresh process spends ~1.5 s on its first torch step and ~2 s importing scikit-learn's
-    data sets; doing it here, off the script thread, keeps the first page view and the
-    first Train click quick.
+    A fresh process spends ~1.5 s on its first torch step (and torch.optim's first step
+    imports torch._dynamo); doing it here, off the script thread, keeps the first page view
+    and the first Train click quick. Only what every page needs: pandas (tables:
+    ``ui.kit.warm.warm_tables``) and scikit-learn (its data sets) load when a page or a data
+    set first needs them, about 140 MB of memory a Playground-only class never uses.
+
+    Then the same thread collects garbage every ``GC_EVERY_S``: with automatic collection
+    only, a closed session's reference cycles waited for the heap to grow by a quarter (the
+    soak's RSS grew ~1 MB a session). Everything loaded so far is frozen first, out of the
+    collector's way: a full collection then takes ~0 ms instead of ~180 ms of CPU.
     """
-    # pandas and plotly first, on this thread: importing pandas in the warm thread while a
-    # redraw imports it through plotly left it "partially initialized" for the redraw.
-    import pandas  # noqa: F401
-    import plotly.graph_objects  # noqa: F401
-
     box = calibration_box()
-    thread = threading.Thread(target=_warm, args=(box.measure,), name="reglab-warm", daemon=True)
+    args = (box.measure, box.closing)
+    thread = threading.Thread(target=_warm, args=args, name="reglab-warm", daemon=True)
     thread.start()
     atexit.register(_join_warm, thread, box.closing)
     return thread
@@ -68,8 +75,7 @@ def _join_warm(thread: threading.Thread, closing: threading.Event) -> None:
     thread.join(10)
 
 
-def _warm(measure: Callable[[], None]) -> None:
-    import sklearn.datasets  # noqa: F401  (digits, breast_cancer, diabetes)
+def _warm(measure: Callable[[], None], closing: threading.Event) -> None:
     import torch
     import torch.optim  # noqa: F401
 
@@ -78,6 +84,10 @@ def _warm(measure: Callable[[], None]) -> None:
         regcore.fit(TrainConfig().replace(**{"optim.epochs": 1, "optim.name": name}))
     if os.environ.get("REGLAB_CALIBRATE", "1").strip() != "0":  # 0: keep the defaults
         measure()  # the estimate constants of this machine
+    gc.collect()
+    gc.freeze()  # torch, streamlit, regcore: long-lived, never garbage
+    while not closing.wait(GC_EVERY_S):
+        gc.collect()
 
 
 def job(prefix: str) -> Job | None:
