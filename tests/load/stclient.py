@@ -21,11 +21,13 @@ from websockets.asyncio.client import connect
 
 @dataclass
 class Seen:
-    """One element the server drew: when (monotonic s), its kind and its text."""
+    """One element the server drew: when (monotonic s), its kind and its text (a download
+    button: its label, and the path of its file on the server in ``url``)."""
 
     t: float
     kind: str
     text: str
+    url: str = ""
 
 
 @dataclass
@@ -35,8 +37,10 @@ class Session:
     url: str
     page: str
     query: str = ""  # the link's query string, e.g. "optim.epochs=2000"
+    ready: str = "Train"  # the button whose arrival means the page is drawn
     seen: list[Seen] = field(default_factory=list)
-    buttons: dict[str, str] = field(default_factory=dict)  # label -> widget id
+    buttons: dict[str, str] = field(default_factory=dict)  # label -> widget id (the last)
+    button_ids: set[str] = field(default_factory=set)  # every button's widget id
     page_hash: str = ""
     finished_runs: int = 0
     _ws: object = None
@@ -51,12 +55,14 @@ class Session:
         )
         self._reader = asyncio.create_task(self._read())
         await self._send_rerun(page_name=self.page)
-        await self.wait_for(lambda: self.finished_runs > 0 and "Train" in self.buttons, timeout)
+        await self.wait_for(lambda: self.finished_runs > 0 and self.ready in self.buttons, timeout)
         return self
 
-    async def click(self, label: str) -> float:
-        """Press the button ``label``; returns the monotonic time of the click."""
-        state = WidgetState(id=self.buttons[label], trigger_value=True)
+    async def click(self, label: str, key: str | None = None) -> float:
+        """Press the button ``label`` (or the one whose widget ``key`` is given, for
+        buttons that share a label); returns the monotonic time of the click."""
+        wid = self.buttons[label] if key is None else self.widget_id(key)
+        state = WidgetState(id=wid, trigger_value=True)
         t = time.monotonic()
         await self._send_rerun(widgets=[state])
         return t
@@ -70,6 +76,11 @@ class Session:
             await self._ws.close()
         if self._reader is not None:
             self._reader.cancel()
+
+    def widget_id(self, key: str) -> str:
+        """The id of the button with the user key ``key`` (Streamlit ends the id with it)."""
+        (wid,) = [w for w in self.button_ids if w.endswith(f"-{key}")]
+        return wid
 
     def first(self, after: float, *needles: str) -> Seen | None:
         """The first element drawn after ``after`` whose text holds one of ``needles``."""
@@ -133,6 +144,10 @@ class Session:
         kind = el.WhichOneof("type")
         if kind == "button":
             self.buttons[el.button.label] = el.button.id
+            self.button_ids.add(el.button.id)
+            return
+        if kind == "download_button":
+            self.seen.append(Seen(now, kind, el.download_button.label, el.download_button.url))
             return
         text = {
             "progress": lambda: el.progress.text,
