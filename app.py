@@ -37,11 +37,13 @@ st.set_page_config(
     page_title="Regularization Lab", page_icon="📉", layout="wide", initial_sidebar_state=sidebar
 )
 present.style()
+present.toggle()  # pinned at the top right of every page
 warm_engine()  # once per process, in a background thread
 home = st.Page(_home, title="Regularization Lab", default=True, visibility="hidden")
-st.navigation([home, *PAGES]).run()
+# presentation: the pages are switched from the header, the sidebar stays closed
+st.navigation([home, *PAGES], position="top" if present.enabled() else "sidebar").run()
 # last in the sidebar, so the page's regularizer and λ are its first controls
 st.sidebar.caption(
     "**Regularization Lab** — train a model live and see what L1, L2 and weight decay do to it."
 )
-present.finish()  # the Presentation toggle
+present.finish()  # present=1 stays in the link

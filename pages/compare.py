@@ -10,7 +10,7 @@ from regcore.links import link_params
 from regcore.serve import comparison_work, fraction
 from ui.compare import geometry as geometry_view
 from ui.compare import view
-from ui.kit import exports
+from ui.kit import exports, present
 from ui.kit.messages import say
 from ui.kit.warm import warm_tables
 from ui.live import stream as live
@@ -20,12 +20,12 @@ P = "cmp"  # session-state prefix of this page
 live.warm_engine()
 warm_tables()  # its result is a table (st.dataframe loads pandas)
 live.collect(P)
-st.title("L1 vs L2")
-view.init_from_link(P)
-st.caption(
+present.heading(
+    "L1 vs L2",
     "Every run starts from the same initial weights and sees the same data in the same "
-    "order; only the regularizer differs. Objective: data loss + λ·Ω(w)."
+    "order; only the regularizer differs. Objective: data loss + λ·Ω(w).",
 )
+view.init_from_link(P)
 with st.sidebar:  # beside the charts, not above them: they stay above a projector's fold
     mode = view.choose_mode(P)
     base, variants = view.controls(P, mode)
@@ -55,7 +55,7 @@ if b1.button("Train all", type="primary", disabled=not go, key=f"{P}_train"):
 b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
 with b3:
     exports.copy_link(link, "this comparison")
-note.caption(f"{view.describe(base, variants)}; {view.budget_note(seconds, preset)}")
+present.note(note, f"{view.describe(base, variants)}; {view.budget_note(seconds, preset)}")
 for msg in (problem, too_big, live.refusal(P), st.session_state.get(f"{P}_error")):
     if msg:
         say("error", msg)

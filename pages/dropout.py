@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from ui.dropout import controls, tabs, tabstate, view
-from ui.kit import exports
+from ui.kit import exports, present
 from ui.kit.messages import say
 from ui.kit.warm import warm_tables
 from ui.live import stream as live
@@ -21,10 +21,10 @@ with st.sidebar:  # beside the charts, not above them: they stay above a project
     st.markdown("**Networks** (only these settings differ)")
     variants = controls.variant_controls(P)
 link = controls.write_link(P, base, variants) if base is not None and variants else None
-st.title("Dropout & norm")
-st.caption(
+present.heading(
+    "Dropout & norm",
     "Up to four networks (sidebar) on the same data, initial weights and minibatch order: "
-    "only dropout, normalization or the penalty differ."
+    "only dropout, normalization or the penalty differ.",
 )
 side, sweep, small, bv = tabstate.open_tabs(P)  # the open tab travels in the link
 with side:
@@ -42,7 +42,7 @@ with side:
         with b3:
             exports.copy_link(link, "these networks")
     if base is not None:
-        note.caption(view.describe(base, variants))
+        present.note(note, view.describe(base, variants))
     for msg in (problem, too_big, live.refusal(P), st.session_state.get(f"{P}_error")):
         if msg:
             say("error", msg)
@@ -61,9 +61,9 @@ with side:
     else:
         st.info(view.DEFAULT_HINT)
     view.mnist_link(P)
-with sweep:
+with sweep, present.intro_below():  # each tab's explanation under its figure
     tabs.sweep_tab(f"{P}s", base, link)
-with small:
+with small, present.intro_below():
     tabs.small_batch_tab(f"{P}b", link)
-with bv:
+with bv, present.intro_below():
     tabs.biasvar_tab(f"{P}v", link)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui.kit import controls, exports, table_note
+from ui.kit import controls, exports, present, table_note
 from ui.kit.messages import say
 from ui.live import stream as live
 from ui.playground import surface as surface_view
@@ -17,10 +17,10 @@ if cfg is not None:
     controls.write_link(P, cfg)  # the address bar always holds the settings on screen
 live.collect(P)
 
-st.title("Playground")
-st.caption(
+present.heading(
+    "Playground",
     "Objective: data loss + λ·Ω(w). Change the data, the model or the regularizer in the "
-    "sidebar, press **Train** and watch the train and test losses (log scale) as it learns."
+    "sidebar, press **Train** and watch the train and test losses (log scale) as it learns.",
 )
 busy = live.running(P)
 seconds = live.estimate(cfg) if cfg is not None else 0.0
@@ -42,18 +42,17 @@ if cfg is not None:
     with c_link:
         exports.copy_link(controls.link_params(cfg), "these settings")
 if cfg is not None and not busy:
-    c_note.caption(
+    present.note(
+        c_note,
         f"{cfg.optim.epochs} epochs of {cfg.optim.name.upper()} on "
         f"{cfg.data.n_train} samples, {live.estimate_note(seconds)}; "
-        "the address bar holds a shareable link."
+        "the address bar holds a shareable link.",
     )
 for msg in (problem, too_big, live.refusal(P)):
     if msg:
         say("error", msg)
 if st.session_state.get(f"{P}_error") and st.session_state.get(f"{P}_run_cfg") == cfg:
     say("error", st.session_state[f"{P}_error"])  # the failed run's settings are still on screen
-table_note.draw_note(cfg, expanded=st.session_state.get(f"{P}_result") is None and not busy)
-
 if busy:
     running_cfg = st.session_state[f"{P}_run_cfg"]
 
@@ -77,4 +76,5 @@ elif cfg == controls.TrainConfig():
     )
 elif cfg is not None and not too_big:
     st.info("Press **Train** to train these settings.")
+table_note.draw_note(cfg, expanded=st.session_state.get(f"{P}_result") is None and not busy)
 exports.open_run(P)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui.kit import controls, exports, table_note
+from ui.kit import controls, exports, present, table_note
 from ui.kit.messages import say
 from ui.kit.warm import warm_tables
 from ui.live import stream as live
@@ -20,12 +20,13 @@ cfg, problem = controls.controls(
     P, live.problem_text
 )  # the base config (its λ is replaced by the sweep's)
 live.collect(P)
-st.title("λ sweep")
-st.caption(
+present.heading(
+    "λ sweep",
     "One model per λ, all trained at once from the same initial weights on the same batches. "
-    "Objective: data loss + λ·Ω(w); the sidebar sets everything but λ."
+    "Objective: data loss + λ·Ω(w); the sidebar sets everything but λ.",
 )
-plan = view.controls(P, cfg)
+with present.settings("λ range, points and repeats", fold=False):
+    plan = view.controls(P, cfg)
 if cfg is not None:  # the address bar holds the base config and the sweep's own settings
     controls.write_link(P, cfg, plan.settings.to_params())
 
@@ -42,12 +43,10 @@ b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(
 if cfg is not None:
     with b3:
         exports.copy_link(controls.link_params(cfg, plan.settings.to_params()), "this sweep")
-    note.caption(f"{view.describe(cfg, plan)}; {live.estimate_note(seconds)}")
+    present.note(note, f"{view.describe(cfg, plan)}; {live.estimate_note(seconds)}")
 for msg in (problem, too_big, live.refusal(P), st.session_state.get(f"{P}_error")):
     if msg:
         say("error", msg)
-table_note.draw_note(cfg, expanded=st.session_state.get(f"{P}_result") is None and not busy)
-
 out = st.session_state.get(f"{P}_result")
 if busy:
     live.poll(P, view.draw_live, every=view.redraw_every(st.session_state[f"{P}_plan"]))
@@ -58,4 +57,5 @@ elif cfg is not None and cfg == controls.TrainConfig():
     st.info(view.FIRST_HINT)
 elif cfg is not None:
     st.info(f"Press **Sweep** to train {len(plan.lams) * plan.repeats} models of these settings.")
+table_note.draw_note(cfg, expanded=st.session_state.get(f"{P}_result") is None and not busy)
 sweep_open.open_sweep(P)  # a saved sweep.json, shown again without retraining

@@ -246,6 +246,7 @@ def draw_live(j: Job, meta: dict[str, Any]) -> None:
             max_points=300,
         ),
         key=f"{meta['prefix']}_live_curves",
+        main=True,
     )
 
 
@@ -267,11 +268,16 @@ def draw_result(prefix: str, res: CompareResult, mode: str, base: TrainConfig) -
             f"{diff['weights']:.2g}",
             help=f"test-loss curves differ by at most {diff['test_loss']:.2g}",
         )
-    for n, (heading, fig) in enumerate(figs.compare_panels(res, mode, metric=metric, task=task)):
+    panels = figs.compare_panels(res, mode, metric=metric, task=task)
+    main = next((n for n, (h, _) in enumerate(panels) if h.startswith("Train and test")), 0)
+    if present.enabled():  # one figure a row: the curves first, above the fold
+        panels.insert(0, panels.pop(main))
+        main = 0
+    for n, (heading, fig) in enumerate(panels):
         if n % 2 == 0:
             cols = present.columns(2)
         cols[n % 2].markdown(f"**{heading}**")
-        present.chart(fig, where=cols[n % 2], key=f"{prefix}_fig_{n}")
+        present.chart(fig, where=cols[n % 2], key=f"{prefix}_fig_{n}", main=n == main)
     if mode == "digits":
         st.markdown("**Pixel weights per class** (red positive, blue negative, white 0)")
         present.chart(fig_digit_weights_grid(res), key=f"{prefix}_digits")

@@ -179,18 +179,19 @@ def _show_state(prefix: str, draw, hint: str) -> None:
 
 def sweep_tab(prefix: str, base: TrainConfig | None, link: Mapping[str, str] | None) -> None:
     """Test and validation loss against p with R repeats; the best p by validation loss."""
-    st.caption(
+    present.intro(
         "The network, data and optimizer of **Side by side**, retrained for each drop "
         "probability p with R seeds (init, batch order, masks). 20 % of the training data is "
         "held out as a validation split; the best p is the one with the lowest mean "
         "*validation* loss, and its test loss is reported beside it."
     )
-    c1, c2, c3 = st.columns([3, 1, 1])
+    box = present.settings("Dropout-rate sweep: p, repeats, epochs")
+    c1, c2, c3 = box.columns([3, 1, 1])
     rates = _rates(c1, prefix)
     repeats = _repeats(c2, prefix, "repeats R", RATE_SWEEP)
     epochs = _epochs(c3, prefix, RATE_SWEEP)
     runs = len(rates) * repeats
-    st.caption(f"{runs} runs of {epochs} epochs each.")
+    box.caption(f"{runs} runs of {epochs} epochs each.")
     if _run_buttons(prefix, "Run sweep", base is not None and bool(rates), link):
         cfg = base.replace(**{"optim.epochs": epochs, "optim.early_stopping_patience": None})
         ps = sorted(rates)
@@ -201,7 +202,7 @@ def sweep_tab(prefix: str, base: TrainConfig | None, link: Mapping[str, str] | N
         _submit(prefix, fn, "dropout sweep", live.seconds(rate_sweep_work(cfg, ps, repeats)))
 
     def draw(res) -> None:
-        present.chart(fig_dropout_sweep(res), key=f"{prefix}_fig")
+        present.chart(fig_dropout_sweep(res), key=f"{prefix}_fig", main=True)
         i = res.best_index
         if i is not None:
             acc = "" if res.test_acc is None else f", test accuracy {res.test_acc[i]:.3f}"
@@ -216,7 +217,7 @@ def sweep_tab(prefix: str, base: TrainConfig | None, link: Mapping[str, str] | N
 
 def small_batch_tab(prefix: str, link: Mapping[str, str] | None) -> None:
     """BatchNorm against GroupNorm and LayerNorm at batch sizes 2, 4 and 32."""
-    st.caption(
+    present.intro(
         "The same MLP (2 × 32 units) with BatchNorm, GroupNorm or LayerNorm, trained on the "
         "same 64 moons from the same seed, for the same number of epochs at batch sizes 2, 4 "
         "and 32. BatchNorm normalizes with the statistics of the batch: from 2 samples they "
@@ -224,7 +225,7 @@ def small_batch_tab(prefix: str, link: Mapping[str, str] | None) -> None:
         "trained with. GroupNorm and LayerNorm normalize each sample by itself and do not care "
         "about the batch size — the reason GroupNorm exists (Wu & He, 2018)."
     )
-    c1, c2 = st.columns(2)
+    c1, c2 = present.settings("Small batches: epochs, metric").columns(2)
     epochs = _epochs(c1, prefix, SMALL_BATCHES)
     metric = c2.radio(
         "show",
@@ -242,7 +243,7 @@ def small_batch_tab(prefix: str, link: Mapping[str, str] | None) -> None:
         _submit(prefix, fn, "small batches", live.seconds(small_batches_work(cfg)))
 
     def draw(res) -> None:
-        present.chart(fig_small_batches(res, metric), key=f"{prefix}_fig")
+        present.chart(fig_small_batches(res, metric), key=f"{prefix}_fig", main=True)
         rows = [
             {"normalization": k.split("@")[0], "batch": int(k.split("@")[1]), **v}
             for k, v in res.final.items()
@@ -255,7 +256,7 @@ def small_batch_tab(prefix: str, link: Mapping[str, str] | None) -> None:
 def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
     """Bias², variance (from the data and from the start) and their sum against the drop
     probability, by retraining."""
-    st.caption(
+    present.intro(
         "An MLP (2 × 128 tanh units) fits y = sin(πx) + noise from 20 samples. For each p it "
         f"is retrained on R fresh training sets, from {INITS} random starts on each (initial "
         "weights, batch order, dropout masks). bias² is how far the average prediction is "
@@ -263,13 +264,13 @@ def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
         "and the part that moves with the random start (Neal et al. 2018). The dots are the "
         "test MSE measured on fresh noisy targets: bias² + variance + noise."
     )
-    c1, c2 = st.columns([3, 1])
+    c1, c2 = present.settings("Bias–variance: p, training sets").columns([3, 1])
     rates = _rates(c1, prefix)
     repeats = _repeats(c2, prefix, "fresh training sets R", BIAS_VARIANCE)
     cfg = BIAS_VARIANCE.config()
     ps = sorted(rates)
     seconds = live.seconds(bias_variance_dropout_work(cfg, ps, repeats)) if ps else 0.0
-    st.caption(
+    present.aside(  # before Measure: what it trains and how long it takes
         f"{len(ps)} p × {repeats} sets × {INITS} starts = {len(ps) * repeats * INITS} runs of "
         f"{cfg.optim.epochs} epochs, one after another; {live.estimate_note(seconds)}."
     )
@@ -290,7 +291,7 @@ def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
         if res.stopped:
             st.warning("Stopped: the measurement is incomplete.")
             return
-        present.chart(fig_bias_variance_dropout(res), key=f"{prefix}_fig")
+        present.chart(fig_bias_variance_dropout(res), key=f"{prefix}_fig", main=True)
         split = res.var_data is not None and res.var_init is not None
         rows = [
             {

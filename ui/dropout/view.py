@@ -97,7 +97,7 @@ def draw_live(prefix: str, j: Job, meta: dict[str, Any]) -> None:
     if pts is not None and any(s is not None for s in surfaces):
         grid, points = pts
         fig = fig_surfaces(grid, surfaces + [None] * (n - len(surfaces)), labels, points)
-        present.chart(fig, key=f"{prefix}_live_surf")
+        present.chart(fig, key=f"{prefix}_live_surf", main=True)
     _curves(prefix + "_live", curves, labels, base, [], max_points=200)
 
 
@@ -124,12 +124,12 @@ def draw_result(prefix: str, res: NetCompareResult) -> None:
         st.warning(f"{why[0].upper()}{why[1:]}: the figures and the table show what was computed.")
     labels = res.labels[: len(res.runs)]
     if res.grid is not None:
-        st.markdown(
+        fig = fig_surfaces(res.grid, list(res.surfaces), labels, res.points)
+        present.chart(fig, key=f"{prefix}_surf", main=True)
+        st.markdown(  # under the surfaces: they stay right under the main button
             "**Decision surfaces** — colour: P(class 1); black line: P = 0.5; "
             "discs: training points, rings: test points."
         )
-        fig = fig_surfaces(res.grid, list(res.surfaces), labels, res.points)
-        present.chart(fig, key=f"{prefix}_surf")
     best = [r.best_epoch for r in res.runs]
     st.markdown("**Loss and accuracy** — solid: test, dashed: train")
     if any(b is not None for b in best):

@@ -95,7 +95,7 @@ def live(j: Job, cfg: TrainConfig, prefix: str, fraction_text: tuple[float, str]
             max_points=LIVE_POINTS,
         )
         st.session_state[f"{prefix}_live_fig"] = (key, fig)
-    present.chart(fig, key=f"{prefix}_live_chart")
+    present.chart(fig, key=f"{prefix}_live_chart", main=True)
     metrics_row(live_values(events))
 
 
@@ -115,16 +115,17 @@ def result_panel(prefix: str, result: RunResult) -> None:
     strength.zeros_note(prefix, result)  # L1 at a λ that zeroes every weight, or none
     left, right = present.columns([1.15, 1])
     with left:
-        st.toggle("show the penalty λ·Ω(w)", key=f"{prefix}_show_penalty")
+        st.session_state.setdefault(f"{prefix}_show_penalty", False)
         fig = fig_loss_curves(
             result,
             loss_name=loss_name(result.task),
             show_penalty=st.session_state[f"{prefix}_show_penalty"],
             best_epoch=result.best_epoch,
         )
+        present.chart(fig, key=f"{prefix}_curves", main=True)
+        st.toggle("show the penalty λ·Ω(w)", key=f"{prefix}_show_penalty")
         if result.best_epoch is not None:
             st.caption(early_stopping_note(result))
-        present.chart(fig, key=f"{prefix}_curves")
     with right:
         names = layer_names(result)
         a, b = st.columns([1, 1])

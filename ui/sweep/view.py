@@ -317,18 +317,18 @@ def describe(cfg: TrainConfig, plan: SweepPlan) -> str:
 
 def _panels(src, exact=None, epochs=None, select_key: str | None = None) -> Any:
     """The four panels; with ``select_key`` the loss chart reports a clicked point."""
-    a, b = present.columns(2)
     loss = figs.fig_sweep_loss(src, "train, validation and test loss")
-    if select_key is None:
-        event = present.chart(loss, where=a)
+    if select_key is None:  # the main figure: a row of its own, right under the button
+        event = present.chart(loss, main=True)
     else:
         event = present.chart(
-            loss, where=a, on_select="rerun", selection_mode="points", key=select_key
+            loss, on_select="rerun", selection_mode="points", key=select_key, main=True
         )
+    a, b = present.columns(2)
     paths = tables.paths_figure(src, exact, epochs)
-    present.chart(paths, where=b)
-    present.chart(figs.fig_sweep_norm(src, exact, "‖w‖₂"), where=a)
-    present.chart(figs.fig_sweep_zeros(src, "share of exact zeros"), where=b)
+    present.chart(paths, where=a)
+    present.chart(figs.fig_sweep_norm(src, exact, "‖w‖₂"), where=b)
+    present.chart(figs.fig_sweep_zeros(src, "share of exact zeros"), where=a)
     return event
 
 
@@ -425,13 +425,13 @@ def draw_result(prefix: str, out: SweepJob) -> None:
     note = underflow_note(res)
     if note:
         st.caption(note)
-    note = choice_note(res)
+    event = _panels(res, out.exact, res.config.optim.epochs, select_key=f"{prefix}_loss")
+    note = choice_note(res)  # under the panels: the loss curve stays above the fold
     if note:
         st.markdown(note)
     note = held_out_warning(res)
     if note:
         st.warning(note)
-    event = _panels(res, out.exact, res.config.optim.epochs, select_key=f"{prefix}_loss")
     key, token = f"{prefix}_pick", (len(res.rows), res.lambdas[0], res.lambdas[-1], res.seconds)
     if st.session_state.get(f"{prefix}_pick_for") != token or key not in st.session_state:
         st.session_state[f"{prefix}_pick_for"] = token  # a new sweep: start at the best λ
