@@ -39,7 +39,7 @@ CASES = [
     ("dropout", "optim.epochs=60", "Train all"),
     ("dropout", f"{TAB}=sweep&{TAB}_rates=0,0.5&{TAB}_repeats=1&{TAB}_epochs=20", "Run sweep"),
     ("dropout", f"{TAB}=small&{TAB}_epochs=4", "Train 9 runs"),
-    ("dropout", f"{TAB}=biasvar&{TAB}_rates=0,0.5&{TAB}_repeats=2", "Measure"),
+    ("dropout", f"{TAB}=biasvar&{TAB}_rates=0.5&{TAB}_repeats=2", "Measure"),
 ]
 
 

@@ -28,13 +28,15 @@ MAIN_KEY = "main_figure"  # a main figure's container key starts with this (the 
 CHART = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 # The tallest a main figure may be: under the header, the title and the main button of a
 # 1024 × 768 projector (measured in tests/e2e/test_present.py).
-MAIN_HEIGHT = 400
+MAIN_HEIGHT = 380
+LEGEND_CHARS = 30  # a longer "term: explanation" entry of a legend moved aside keeps its term
 MAIN_HEIGHT_PRESENT = 440
 # Always: tighter page margins and a compact title (a 1024 × 768 projector shows the main
 # chart without scrolling), the Presentation toggle pinned in the header's right corner, and
 # a code box's copy button (the "Copy link" box's, a config's) shown without hovering, as
 # touch screens and projectors have no hover. In presentation mode a larger root font
-# scales every rem-sized element and the header holds the page switcher.
+# scales every rem-sized element, the header holds the page switcher, and the toggle takes
+# the place of the "running" indicator (each page shows its own progress).
 _CSS = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 3.25rem; padding-left: 2rem;
   padding-right: 2rem; padding-bottom: 2rem;}
@@ -53,6 +55,7 @@ html {font-size: 22px;}
 [data-testid="stMain"] h1 {font-size: 1.35rem;}
 [data-testid="stTopNav"] * {font-size: 17px;}
 .st-key-present_bar {top: 14px; right: 60px;}
+[data-testid="stStatusWidget"] {visibility: hidden;}
 .st-key-present_bar p {font-size: 17px;}
 </style>"""
 
@@ -178,10 +181,13 @@ def chart(
     :data:`MAIN_HEIGHT_PRESENT`) so that it stays above a 1024 × 768 projector's fold; its
     container's key starts with :data:`MAIN_KEY`.
     """
+    orig = fig
     if enabled():
         fig = presented(fig)
     if main:
         fig = _fit(fig, MAIN_HEIGHT_PRESENT if enabled() else MAIN_HEIGHT)
+    if fig is not orig:
+        _keep_legend_below(orig, fig, 1.4 if enabled() else 1.0)
     target = where if where is not None else st
     if main:
         target = target.container(key=f"{MAIN_KEY}_{key or 'chart'}")
@@ -200,7 +206,28 @@ def _fit(fig: Any, cap: int) -> Any:
         lay.legend.update(
             orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top", yref="paper"
         )
+        for trace in out.data:  # "term: what it is" -> "term" (the intro says the rest)
+            name = trace.name or ""
+            if len(name) > LEGEND_CHARS and ": " in name:
+                trace.name = name.split(": ")[0]
         lay.margin.b = round(64 * scale)
         lay.margin.t = min(lay.margin.t or 80, round(64 * scale))
     lay.height = cap
     return out
+
+
+def _plot_height(fig: Any) -> float:
+    lay = fig.layout
+    return max((lay.height or 450) - (lay.margin.t or 100) - (lay.margin.b or 80), 50)
+
+
+def _keep_legend_below(orig: Any, fig: Any, scale: float) -> None:
+    """Keep a legend placed under the plot (a negative ``y``: a share of the plot's height)
+    as many pixels under it, times the font ``scale``, after the figure changed size, so
+    larger tick labels and axis titles do not run into it."""
+    y = orig.layout.legend.y
+    if y is None or y >= 0 or fig.layout.legend.yref == "container":
+        return
+    if fig.layout.legend.y != y:  # moved by _fit
+        return
+    fig.layout.legend.y = y * _plot_height(orig) * scale / _plot_height(fig)
