@@ -20,12 +20,15 @@ def _page(path: str, title: str, icon: str) -> st.Page:
 
 def _home() -> None:
     # The default page is always served at "/" and has no path of its own, so the
-    # Playground is not the default: "/" forwards to "/playground", link settings kept.
-    st.switch_page(PAGES[0], query_params=st.query_params.to_dict())
+    # Playground is not the default: "/" forwards to "/playground", link settings kept
+    # (the Lesson path comes first in the menu; a link's settings are the Playground's).
+    st.switch_page(PLAYGROUND, query_params=st.query_params.to_dict())
 
 
+PLAYGROUND = _page("pages/playground.py", "Playground", ":material/tune:")
 PAGES = [
-    _page("pages/playground.py", "Playground", ":material/tune:"),
+    _page("pages/lessons.py", "Lesson", ":material/route:"),
+    PLAYGROUND,
     _page("pages/compare.py", "L1 vs L2", ":material/compare:"),
     _page("pages/sweep.py", "λ sweep", ":material/stacked_line_chart:"),
     _page("pages/dropout.py", "Dropout & norm", ":material/blur_on:"),

@@ -10,7 +10,7 @@ from regcore.links import link_params
 from regcore.serve import comparison_work, fraction
 from ui.compare import geometry as geometry_view
 from ui.compare import view
-from ui.kit import exports, present
+from ui.kit import autorun, exports, present
 from ui.kit.messages import say
 from ui.kit.warm import warm_tables
 from ui.live import stream as live
@@ -46,7 +46,9 @@ preset = view.is_published(mode, base)  # the source's own size: the preset allo
 too_big = live.over_budget(seconds, preset)
 b1, b2, b3, note = st.columns([1.6, 1.2, 1.8, 2.8], vertical_alignment="center")
 go = not (busy or problem or too_big or not variants)
-if b1.button("Train all", type="primary", disabled=not go, key=f"{P}_train"):
+if b1.button("Train all", type="primary", disabled=not go, key=f"{P}_train") or (
+    go and autorun.take(P)  # opened from the lesson path: trains at once
+):
     job = view.job_fn(base, variants)
     runs = partial(fraction, parts=len(configs))
     if live.submit(P, job, label="compare", estimate_s=seconds, preset=preset, progress=runs):

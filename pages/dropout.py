@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from ui.dropout import controls, tabs, tabstate, view
-from ui.kit import exports, present
+from ui.kit import autorun, exports, present
 from ui.kit.messages import say
 from ui.kit.warm import warm_tables
 from ui.live import stream as live
@@ -33,7 +33,9 @@ with side:
     too_big = live.over_budget(seconds)
     b1, b2, b3, note = st.columns([1.3, 1, 1.8, 2.8], vertical_alignment="center")
     ready = not (busy or base is None or not variants or too_big)
-    if b1.button("Train all", type="primary", disabled=not ready, key=f"{P}_train"):
+    if b1.button("Train all", type="primary", disabled=not ready, key=f"{P}_train") or (
+        ready and autorun.take(P)  # opened from the lesson path: trains at once
+    ):
         problem = view.submit(P, base, variants)
         if problem is None:
             st.rerun()  # redraw with Train disabled and Stop enabled

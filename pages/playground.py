@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui.kit import controls, exports, present, table_note
+from ui.kit import autorun, controls, exports, present, table_note
 from ui.kit.messages import say
 from ui.live import stream as live
 from ui.playground import surface as surface_view
@@ -26,12 +26,9 @@ busy = live.running(P)
 seconds = live.estimate(cfg) if cfg is not None else 0.0
 too_big = live.over_budget(seconds)
 c_train, c_stop, c_link, c_note = st.columns([1, 1, 1.6, 2.8], vertical_alignment="center")
-if c_train.button(
-    "Train",
-    type="primary",
-    disabled=busy or cfg is None or bool(too_big),
-    key=f"{P}_train",
-    width="stretch",
+off = busy or cfg is None or bool(too_big)
+if c_train.button("Train", type="primary", disabled=off, key=f"{P}_train", width="stretch") or (
+    not off and autorun.take(P)  # opened from the lesson path: trains at once
 ):
     if surface_view.start(P, cfg, label="playground") is not None:
         st.rerun()  # redraw with Train disabled and Stop enabled

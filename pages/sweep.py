@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui.kit import controls, exports, present, table_note
+from ui.kit import autorun, controls, exports, present, table_note
 from ui.kit.messages import say
 from ui.kit.warm import warm_tables
 from ui.live import stream as live
@@ -34,7 +34,10 @@ busy = live.running(P)
 seconds = view.estimate(cfg, plan) if cfg is not None else 0.0
 too_big = live.over_budget(seconds)
 b1, b2, b3, note = st.columns([1.4, 1.4, 1.8, 2.8], vertical_alignment="center")
-if b1.button("Sweep", type="primary", disabled=busy or cfg is None or bool(too_big), key=f"{P}_go"):
+off = busy or cfg is None or bool(too_big)
+if b1.button("Sweep", type="primary", disabled=off, key=f"{P}_go") or (
+    not off and autorun.take(P)  # opened from the lesson path: sweeps at once
+):
     job, read = view.job_fn(cfg, plan), view.job_progress(cfg, plan)
     if live.submit(P, job, label="sweep", estimate_s=seconds, progress=read):
         st.session_state[f"{P}_plan"] = plan

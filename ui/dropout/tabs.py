@@ -26,7 +26,7 @@ from regcore.links import (
 )
 from regcore.serve import bias_variance_dropout_work, rate_sweep_work, small_batches_work
 from regcore.sweeps import INITS, bias_variance_dropout
-from ui.kit import exports, present
+from ui.kit import autorun, exports, present
 from ui.kit.messages import say
 from ui.live import stream as live
 
@@ -141,7 +141,9 @@ def _run_buttons(prefix: str, label: str, ready: bool, link: Mapping[str, str] |
     live.collect(prefix)  # before running(): a job finished since the last run is not busy
     busy = live.running(prefix)
     b1, b2, b3 = st.columns([1.4, 1, 4.6], vertical_alignment="center")
-    go = b1.button(label, type="primary", disabled=busy or not ready, key=f"{prefix}_train")
+    off = busy or not ready
+    go = b1.button(label, type="primary", disabled=off, key=f"{prefix}_train")
+    go = go or (not off and autorun.take(prefix))  # opened from the lesson path
     b2.button("Stop", disabled=not busy, key=f"{prefix}_stop", on_click=live.stop, args=(prefix,))
     if link is not None:
         with b3:
