@@ -32,7 +32,7 @@ from regcore.sweeps import bias_variance, exact_path, fit_split, sweep  # noqa: 
 RIGHT = {  # a right answer per lesson (tests/unit/test_lessons.py)
     "weight_decay": 10.0,
     "l1_l2": 0.1,
-    "choosing_lambda": 0.9,
+    "choosing_lambda": 0.08,
     "dropout": 0.8,
     "norms": 2,
     "early_stopping": 10,

@@ -41,9 +41,10 @@ class Lesson:
     shows: Mapping[str, float] = field(default_factory=dict)  # figures at answer.value (±10 %)
 
 
-# Ridge regression with known truth: 20 features, noise σ = 1, true weights of scale 0.3,
-# zero initial weights, full-batch SGD. With 40 fitted samples λ* sits near 1; with 30 the
-# variance at small λ is four times the noise, so bias² + variance + noise is a clear U.
+# Ridge regression with known truth: noise σ = 1, zero initial weights, full-batch SGD.
+# Choosing λ: 80 features, 150 samples (30 held out for validation, the fewest the λ sweep
+# page trusts), λ* ≈ 0.08. Bias–variance: 20 features of scale 0.3 and 30 samples, so the
+# variance at small λ is several times the noise and bias² + variance + noise is a clear U.
 _RIDGE = {
     "data.name": "linear",
     "data.n_features": 20,
@@ -78,9 +79,9 @@ LESSONS: dict[str, Lesson] = {
         "L1 vs L2",
         "compare",
         {"reg.lam": 1.0},
-        {"mode": "regularizers", "runs": ("none", "l1", "l2")},
-        "The weight histograms: L1 puts 195 of the 200 weights at exactly 0 (one tall bar), "
-        "L2 only shrinks them (none is 0).",
+        {"mode": "regularizers", "runs": ("l1", "l2")},
+        "The weight histograms, same λ: L1 puts 195 of the 200 weights at exactly 0 (one "
+        "tall bar, “195/200 zero”), L2 only shrinks them (“0/200 zero”).",
         "Find a λ at which L1 makes at least 90 % of the weights exactly 0 and its test loss "
         "is below 0.05 (λ = 1 zeroes 97.5 % but its test loss is 0.99).",
         Answer("λ", 0.0, 100.0, 1.0),
@@ -92,16 +93,22 @@ LESSONS: dict[str, Lesson] = {
         "choosing_lambda",
         "Choosing λ",
         "sweep",
-        {**_RIDGE, "data.n_train": 50, "optim.batch_size": 50},
+        {
+            **_RIDGE,
+            "data.n_train": 150,
+            "data.n_features": 80,
+            "data.true_w": 0.2,
+            "optim.batch_size": 150,
+        },
         _CHOICE_SWEEP,
-        "24 λ trained at once: the validation loss (10 of the 50 samples, never the test "
-        "set) has its lowest point at the starred λ*; too small a λ over-fits, too large "
-        "under-fits.",
+        "24 λ trained at once: the validation loss (30 of the 150 samples held out, never "
+        "the test set) is lowest at the starred λ* ≈ 0.08; smaller λ over-fit, larger "
+        "under-fit.",
         "Which λ does the validation split choose (λ*)? Enter it (within one grid step).",
-        Answer("λ*", 0.0, 100.0, 0.01),
+        Answer("λ*", 0.0, 100.0, 1.0),
         partial(c.run_sweep, settings=_CHOICE_SWEEP),
         c.judge_choice,
-        {"lam_star": 0.905, "test_loss": 1.44},
+        {"lam_star": 0.082, "test_loss": 2.15},
     ),
     "dropout": Lesson(
         "dropout",
@@ -154,8 +161,9 @@ LESSONS: dict[str, Lesson] = {
         "sweep",
         {**_RIDGE, "data.n_train": 30, "optim.batch_size": 30},
         _BV_SWEEP,
-        "The bias–variance chart (below the sweep): as λ grows variance falls and bias² "
-        "rises; their sum plus the noise is a U with its bottom near λ = 1.",
+        "The bias–variance chart (below the sweep's charts): as λ grows the variance (yellow) "
+        "falls and bias² (blue) climbs; their sum with the noise (dashed) is a U, lowest "
+        "near λ = 1.",
         "At which λ is bias² + variance + noise lowest? Enter it (within one grid step).",
         Answer("λ", 0.0, 100.0, 0.01),
         partial(c.run_bias_variance, settings=_BV_SWEEP),
