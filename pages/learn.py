@@ -19,6 +19,11 @@ if st.query_params:  # this page trains nothing: say so rather than drop the lin
         "here: open them on the Playground or the λ sweep.",
     )
     st.query_params.clear()
+st.page_link(
+    "pages/lessons.py",
+    label="A path through the lesson instead: seven points, a demo and a question each",
+    icon=":material/route:",
+)
 st.markdown(
     "Every page, the command line and the tests minimize the same thing: the data loss "
     "plus λ times a penalty on the **weights** (biases and normalization layers are not "
