@@ -13,9 +13,8 @@ from typing import Any
 from regcore.core import SweepResult, TrainConfig
 from regcore.engine import fit
 from regcore.experiments import SmallBatchResult, small_batches
+from regcore.links import SweepSettings
 from regcore.sweeps import BiasVarianceResult, bias_variance, log_grid, sweep
-
-BIAS_VARIANCE_SETS = 8  # training sets per λ: the λ sweep page's panel draws as many
 
 
 @dataclass(frozen=True)
@@ -176,17 +175,19 @@ def judge_stopping(patience: float, run: Any) -> Verdict:
 def run_bias_variance(
     cfg: TrainConfig, _answer: float, settings: Mapping[str, Any]
 ) -> BiasVarianceResult:
-    """The sweep page's bias–variance panel of the demo: 8 training sets per λ."""
+    """The λ sweep page's bias–variance panel of the demo (as many training sets)."""
     lams = log_grid(settings["lam_min"], settings["lam_max"], settings["k"])
-    return bias_variance(cfg, lams, repeats=BIAS_VARIANCE_SETS)
+    sets = SweepSettings.bias_variance_sets(settings.get("repeats", 1))
+    return bias_variance(cfg, lams, repeats=sets)
 
 
 def judge_bias_variance(answer: float, res: BiasVarianceResult) -> Verdict:
     """The entered λ is where bias² + variance + noise is lowest (within one grid step)."""
-    k = min(range(len(res.lambdas)), key=lambda i: res.total[i])
+    k = res.best_index()
+    assert k is not None  # the demo's runs converge at every λ
     ok = _near(answer, res.lambdas, k)
     text = (
-        f"bias² + variance + noise is lowest at λ = {res.lambdas[k]:.3g}: bias² "
+        f"bias² + variance + noise is lowest at λ = {res.lambdas[k]:.3g} (★): bias² "
         f"{_g(res.bias2[k])}, variance {_g(res.variance[k])}, noise {_g(res.noise)}, total "
         f"{_g(res.total[k])} (at λ = {res.lambdas[0]:.3g}: {_g(res.total[0])}, at "
         f"{res.lambdas[-1]:.3g}: {_g(res.total[-1])}). Your {answer:g} is "

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from regcore.core import TrainConfig
+from regcore.core import TrainConfig, load_config
 from regcore.experiments import NetVariant, preset
 from regcore.lessons import checks as c
 from regcore.lessons.checks import Answer, Verdict
+from regcore.sweeps import BIAS_VARIANCE_DEMO, BIAS_VARIANCE_DEMO_LAMBDAS
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,10 @@ class Lesson:
     shows: Mapping[str, float] = field(default_factory=dict)  # figures at answer.value (±10 %)
 
 
-# Ridge regression with known truth: noise σ = 1, zero initial weights, full-batch SGD.
-# Choosing λ: 80 features, 150 samples (30 held out for validation, the fewest the λ sweep
-# page trusts), λ* ≈ 0.08. Bias–variance: 20 features of scale 0.3 and 30 samples, so the
-# variance at small λ is several times the noise and bias² + variance + noise is a clear U.
+# Choosing λ: ridge regression with known truth, noise σ = 1, zero initial weights,
+# full-batch SGD, 80 features, 150 samples (30 held out for validation, the fewest the λ
+# sweep page trusts): λ* ≈ 0.08. Bias–variance: the λ sweep's own demo
+# (regcore.sweeps.BIAS_VARIANCE_DEMO, its link regcore.links.bias_variance_demo_params).
 _RIDGE = {
     "data.name": "linear",
     "data.n_features": 20,
@@ -57,7 +58,8 @@ _RIDGE = {
     "optim.epochs": 500,
 }
 _CHOICE_SWEEP = {"lam_min": 1e-3, "lam_max": 10.0, "k": 24, "bias_variance": False}
-_BV_SWEEP = {"lam_min": 1e-3, "lam_max": 10.0, "k": 24, "bias_variance": True}
+_LO, _HI, _K = BIAS_VARIANCE_DEMO_LAMBDAS
+_BV_SWEEP = {"lam_min": _LO, "lam_max": _HI, "k": _K, "first": "bias_variance"}
 
 LESSONS: dict[str, Lesson] = {
     "weight_decay": Lesson(
@@ -159,15 +161,14 @@ LESSONS: dict[str, Lesson] = {
         "bias_variance",
         "Bias–variance",
         "sweep",
-        {**_RIDGE, "data.n_train": 30, "optim.batch_size": 30},
+        load_config(BIAS_VARIANCE_DEMO).flat(),
         _BV_SWEEP,
-        "The bias–variance chart (below the sweep's charts): as λ grows the variance (yellow) "
-        "falls and bias² (blue) climbs; their sum with the noise (dashed) is a U, lowest "
-        "near λ = 1.",
+        "The bias–variance chart, on top: as λ grows the variance falls and bias² climbs; "
+        "their sum with the noise is a U, its bottom starred.",
         "At which λ is bias² + variance + noise lowest? Enter it (within one grid step).",
         Answer("λ", 0.0, 100.0, 0.01),
         partial(c.run_bias_variance, settings=_BV_SWEEP),
         c.judge_bias_variance,
-        {"lam_min_total": 0.905, "total_min": 1.72, "total_left": 4.15},
+        {"lam_min_total": 0.464, "total_min": 4.96, "total_left": 6.71},
     ),
 }

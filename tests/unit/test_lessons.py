@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from regcore.lessons import LESSONS, Verdict, check_answer, demo_config, lesson_link
-from regcore.links import CompareSettings, DropoutSettings, SweepSettings, from_query, to_query
+from regcore.links import (
+    CompareSettings,
+    DropoutSettings,
+    SweepSettings,
+    bias_variance_demo_params,
+    from_query,
+    to_query,
+)
 
 SAME_RUN = {"norms"}  # its check trains the same nine runs whatever the answer
 # a right answer per lesson; each lesson's starting value (its demo's own setting) is wrong
@@ -21,7 +28,7 @@ RIGHT = {
     "dropout": 0.8,
     "norms": 2,
     "early_stopping": 10,
-    "bias_variance": 0.9,
+    "bias_variance": 0.46,
 }
 
 
@@ -65,6 +72,10 @@ def test_lesson_link_decodes_to_its_demo_config(key: str) -> None:
         assert not any(_page_key(k) for k in link)
     if page != "dropout" or "dropout.tab" not in link:
         assert demo_config(key) == cfg
+
+
+def test_lesson_bias_variance_opens_the_sweep_pages_own_demo() -> None:
+    assert lesson_link("bias_variance") == bias_variance_demo_params()
 
 
 def _page_key(key: str) -> bool:
