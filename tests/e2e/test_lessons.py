@@ -6,7 +6,11 @@ Run with ``pytest -m e2e tests/e2e/test_lessons.py``; screenshots go to artifact
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.conftest import screenshot
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 ERROR = '[data-testid="stException"]'
 CHART = '[data-testid="stPlotlyChart"]'
@@ -17,9 +21,10 @@ def test_lesson_demo_opens_and_trains_in_one_click(browser_page, server) -> None
     page.get_by_text("1. Weight decay").wait_for(timeout=60_000)
     screenshot(page, "lessons_1024x768", full_page=False)
     page.locator(".st-key-lesson_open_weight_decay button").click()
-    page.get_by_text("0/200 zero").first.wait_for(timeout=90_000)  # trained: histograms
-    assert "compare.runs=none%2Cl2" in page.url and page.locator(ERROR).count() == 0
-    assert page.locator(CHART).count() >= 2
+    page.wait_for_url("**/compare?*compare.runs=none%2Cl2*", timeout=60_000)
+    page.locator(CHART).nth(1).wait_for(timeout=90_000)  # trained: histograms and curves
+    expect(page.get_by_role("button", name="Train all")).to_be_enabled(timeout=90_000)
+    assert page.locator(ERROR).count() == 0
     screenshot(page, "lessons_weight_decay_demo_1024x768", full_page=False)
 
 
