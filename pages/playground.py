@@ -30,7 +30,7 @@ off = busy or cfg is None or bool(too_big)
 if c_train.button("Train", type="primary", disabled=off, key=f"{P}_train", width="stretch") or (
     not off and autorun.take(P)  # opened from the lesson path: trains at once
 ):
-    if surface_view.start(P, cfg, label="playground") is not None:
+    if surface_view.start(P, cfg, label="playground") is not None and not live.settle(P):
         st.rerun()  # redraw with Train disabled and Stop enabled
 c_stop.button(
     "Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,), width="stretch"

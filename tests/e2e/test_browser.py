@@ -46,13 +46,19 @@ WATCH = """() => {
   const obs = new MutationObserver(() => {
     const m = window.__marks;
     const now = performance.now() - t0;
-    if (m.progress === undefined && seen('[data-testid="stProgress"]')) m.progress = now;
+    // the click's script run has begun: the old elements turn stale, or the status shows
+    const stale = seen('[data-stale="true"]') || seen('[data-testid="stStatusWidget"]');
+    const progress = seen('[data-testid="stProgress"]');
+    if (m.ran === undefined && (stale || progress)) m.ran = now;
+    if (m.ran === undefined) return;
     const traces = document.querySelectorAll(
       '[data-testid="stPlotlyChart"] .scatterlayer .trace').length;
     const done = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
       .some((e) => e.textContent.includes("trained on"));  // the finished result's caption
-    if (m.progress !== undefined && m.final === undefined && done && traces >= 2
-        && !seen('[data-testid="stProgress"]')) m.final = now;
+    // first feedback: the progress bar, or the result's caption (a small run is drawn in
+    // the click's own script run, with no live view: ui.live.stream.settle)
+    if (m.feedback === undefined && (progress || (done && !stale))) m.feedback = now;
+    if (m.final === undefined && done && traces >= 2 && !stale && !progress) m.final = now;
   });
   obs.observe(document.body, {childList: true, subtree: true, attributes: true});
   window.__obs = obs;
@@ -60,12 +66,13 @@ WATCH = """() => {
 
 
 def _train_once(page) -> tuple[float, float]:
-    """Click Train; seconds until the progress bar shows and until the final curves are drawn."""
+    """Click Train; seconds until the first feedback (progress bar or result) shows and
+    until the final curves are drawn."""
     page.evaluate(WATCH)
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_function("() => window.__marks.final !== undefined", timeout=60_000)
     marks = page.evaluate("() => window.__marks")
-    return marks["progress"] / 1000, marks["final"] / 1000
+    return marks["feedback"] / 1000, marks["final"] / 1000
 
 
 def test_playground_trains_the_default_live(browser_page, fresh_server) -> None:
@@ -83,9 +90,9 @@ def test_playground_trains_the_default_live(browser_page, fresh_server) -> None:
     screenshot(page, "playground_over_epochs", settle_ms=800)
     assert page.locator(ERROR).count() == 0
     timings = {
-        "first_click_to_progress_s": round(first[0], 2),
+        "first_click_to_feedback_s": round(first[0], 2),
         "first_click_to_final_curve_s": round(first[1], 2),
-        "second_click_to_progress_s": round(second[0], 2),
+        "second_click_to_feedback_s": round(second[0], 2),
         "second_click_to_final_curve_s": round(second[1], 2),
     }
     (SCREENSHOTS.parent / "timings.json").write_text(json.dumps(timings, indent=2))
