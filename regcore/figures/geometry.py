@@ -7,7 +7,7 @@ import math
 import plotly.graph_objects as go
 
 from regcore.experiments import KINDS, GeometryResult, penalty
-from regcore.figures.style import FONT_SIZE, base_layout, reg_color, reg_label
+from regcore.figures.style import FONT_SIZE, apply_layout, base_layout, reg_color, reg_label
 
 BALL_POINTS = 361
 MAX_TRAJ_POINTS = 400  # points drawn per trajectory (the first and last always)
@@ -110,7 +110,7 @@ def fig_geometry(res: GeometryResult) -> go.Figure:
     _add_trajectories(fig, res)
     layout = base_layout(x_title="w1", y_title="w2", height=600, legend="bottom")
     layout["margin"].update(t=20, r=10)
-    fig.update_layout(**layout)
+    apply_layout(fig, layout)
     fig.update_layout(legend={"font": {"size": FONT_SIZE - 4}, "itemsizing": "constant"})
     axis = {"zeroline": True, "zerolinewidth": 2, "zerolinecolor": "#444444", "constrain": "domain"}
     fig.update_xaxes(range=[g["w1"][0], g["w1"][-1]], **axis)

@@ -5,11 +5,14 @@ Pure data and pure functions: nothing here touches plotly's global default templ
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from collections.abc import Iterable
 from typing import Any
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from regcore.core import REGULARIZERS
 
@@ -117,8 +120,33 @@ def base_layout(
 
 def styled(fig: go.Figure, title: str | None = None, **kwargs: Any) -> go.Figure:
     """Apply :func:`base_layout` to ``fig`` in place and return it."""
-    fig.update_layout(**base_layout(title, **kwargs))
+    return apply_layout(fig, base_layout(title, **kwargs))
+
+
+def apply_layout(fig: go.Figure, layout: dict[str, Any]) -> go.Figure:
+    """``fig.update_layout(**layout)``, its named ``template`` set from a copy of the one
+    plotly built and validated once per process.
+
+    Plotly validates a template named on a figure afresh each time (about 10 ms of CPU: a
+    third to a half of building a page's figure, on every figure a page draws); a copy of
+    the validated one is the same figure, the same JSON, in under 1 ms.
+    """
+    layout = dict(layout)
+    name = layout.pop("template", None)
+    fig.update_layout(**layout)
+    if name is not None:
+        lay = fig.layout
+        lay._validate = False  # as plotly itself sets its default template (already valid)
+        try:
+            lay.template = copy.deepcopy(_template_json(name))
+        finally:
+            lay._validate = True
     return fig
+
+
+@functools.cache
+def _template_json(name: str) -> dict[str, Any]:
+    return pio.templates[name].to_plotly_json()
 
 
 def log_ticks(values: Iterable[float], max_ticks: int = 7) -> dict[str, Any]:
