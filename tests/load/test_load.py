@@ -31,7 +31,7 @@ K, N, CLASS = 2, 20, 60
 # issue 20's targets (Chromium, a warm server) and the slack this test allows them on a
 # shared 2-core CI machine; REGLAB_LOAD_SLACK raises it on a machine busy with other work
 FEEDBACK_S, P95_S, P95_CLASS_S = 1.0, 2.5, 6.0
-SLACK = float(os.environ.get("REGLAB_LOAD_SLACK", "1.5"))
+SLACK = float(os.environ.get("REGLAB_LOAD_SLACK", "2"))
 FAULT_JOB = 3  # jobs 1 and 2 are the solo runs; 3 is the faulty session's, then the load's
 RESULT = "trained on"  # the finished run's caption (ui.views.metrics_row)
 BUSY = "the server is busy"  # a refusal (a queued line says "slots are busy")
