@@ -82,8 +82,8 @@ LESSONS: dict[str, Lesson] = {
         "compare",
         {"reg.lam": 1.0},
         {"mode": "regularizers", "runs": ("l1", "l2")},
-        "The weight histograms, same λ: L1 puts 195 of the 200 weights at exactly 0 (one "
-        "tall bar, “195/200 zero”), L2 only shrinks them (“0/200 zero”).",
+        "Same λ: L1's test loss (yellow) is half L2's; in the weight histograms under the "
+        "curves L1 puts 195 of the 200 weights at exactly 0 (“195/200 zero”), L2 none.",
         "Find a λ at which L1 makes at least 90 % of the weights exactly 0 and its test loss "
         "is below 0.05 (λ = 1 zeroes 97.5 % but its test loss is 0.99).",
         Answer("λ", 0.0, 100.0, 1.0),
