@@ -148,15 +148,19 @@ def fig_loss_curves(
                 "<extra></extra>",
             )
         )
+    last = epochs or (max(x) if x else None)
     if best_epoch is not None:
+        # the note goes on the side with room for it: plotly widens an autoranged axis to
+        # hold an annotation, so a note left of epoch 16 stretched the axis to epoch −40
+        early = last is not None and best_epoch < 0.5 * last
         fig.add_vline(
             x=best_epoch,
             line={"dash": "dot", "color": "#222222", "width": 2},
             annotation={"text": f"best validation: epoch {best_epoch} (kept)"},
-            annotation_position="top left",
+            annotation_position="top right" if early else "top left",
         )
-    if epochs:
-        fig.update_xaxes(range=[0, epochs])
+    if last:
+        fig.update_xaxes(range=[0, last])
     return fig
 
 

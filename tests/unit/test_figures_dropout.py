@@ -122,3 +122,23 @@ def test_fig_loss_curves_marks_the_kept_early_stopping_epoch():
     kept = fig.data[3]  # a diamond on the validation curve at the kept epoch
     assert kept.marker.symbol == "diamond" and list(kept.x) == [2] and list(kept.y) == [0.6]
     assert not fig_loss_curves(h).layout.shapes
+
+
+def test_fig_loss_curves_kept_epoch_note_keeps_the_axis_on_the_epochs():
+    """An early kept epoch's note goes right of its line and the axis spans 0 to the last
+    epoch: plotly widens an autoranged axis to hold a note, and a note left of epoch 16 of
+    116 had stretched the Playground's axis to epoch −40."""
+    from regcore.figures.curves import fig_loss_curves
+
+    n = 116
+    h = {
+        "epoch": list(range(1, n + 1)),
+        "train_loss": [1.0 / e for e in range(1, n + 1)],
+        "test_loss": [1.0] * n,
+        "val_loss": [abs(e - 16) + 1.0 for e in range(1, n + 1)],
+    }
+    early = fig_loss_curves(h, best_epoch=16)
+    assert tuple(early.layout.xaxis.range) == (0, n)
+    assert early.layout.annotations[0].xanchor == "left"  # the text runs right of the line
+    late = fig_loss_curves(h, best_epoch=100)
+    assert late.layout.annotations[0].xanchor == "right"
