@@ -6,8 +6,8 @@ import ui  # noqa: F401  (first: keeps deep links going through app.py)
 from ui.kit import autorun, controls, exports, present, table_note
 from ui.kit.messages import say
 from ui.live import stream as live
+from ui.playground import history, runs, views
 from ui.playground import surface as surface_view
-from ui.playground import views
 
 P = "pg"  # session-state prefix of this page
 
@@ -16,6 +16,7 @@ cfg, problem = controls.controls(P, live.problem_text)
 if cfg is not None:
     controls.write_link(P, cfg)  # the address bar always holds the settings on screen
 live.collect(P)
+history.remember(P)  # each result shown joins the session's runs (ui.playground.history)
 
 present.heading(
     "Playground",
@@ -73,5 +74,6 @@ elif cfg == controls.TrainConfig():
     )
 elif cfg is not None and not too_big:
     st.info("Press **Train** to train these settings.")
+runs.runs_list(P)
 table_note.draw_note(cfg, expanded=st.session_state.get(f"{P}_result") is None and not busy)
 exports.open_run(P)

@@ -21,6 +21,7 @@ from regcore.figures.dropout import (
     fig_small_batches,
 )
 from regcore.figures.geometry import fig_geometry
+from regcore.figures.overlay import RUN_COLORS, fig_overlay_curves, fig_overlay_hist, run_color
 from regcore.figures.paths_named import (
     can_name,
     entries_text,
@@ -28,6 +29,7 @@ from regcore.figures.paths_named import (
     fig_named_paths,
     inputs_kept,
 )
+from regcore.figures.runs import data_difference, differing_fields, run_labels
 from regcore.figures.style import (
     REG_COLORS,
     REG_LABELS,
@@ -50,10 +52,13 @@ from regcore.figures.weights import fig_weight_hist, fig_weight_hist_over_epochs
 __all__ = [
     "REG_COLORS",
     "REG_LABELS",
+    "RUN_COLORS",
     "as_history",
     "base_layout",
     "can_name",
     "compare",
+    "data_difference",
+    "differing_fields",
     "fig_bias_variance",
     "fig_bias_variance_dropout",
     "fig_coef_paths",
@@ -66,6 +71,8 @@ __all__ = [
     "fig_inputs_kept",
     "fig_loss_curves",
     "fig_named_paths",
+    "fig_overlay_curves",
+    "fig_overlay_hist",
     "fig_net_curves",
     "fig_small_batches",
     "fig_surfaces",
@@ -83,6 +90,8 @@ __all__ = [
     "refresh_loss_curves",
     "reg_color",
     "reg_label",
+    "run_color",
+    "run_labels",
     "run_summary",
     "styled",
     "sweep",

@@ -42,6 +42,7 @@ from regcore.links.pages.tabs import (
     TabSettings,
 )
 from regcore.links.portable import portable_config
+from regcore.links.runs_export import runs_curves_csv, runs_json
 from regcore.links.scheme import SCHEMES, Key, LinkSettings, encode_value, register
 
 __all__ = [
@@ -80,5 +81,7 @@ __all__ = [
     "portable_config",
     "read_link",
     "register",
+    "runs_curves_csv",
+    "runs_json",
     "to_query",
 ]
