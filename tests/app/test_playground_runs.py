@@ -28,10 +28,13 @@ def test_playground_runs_overlay_lambda_0_against_3(playground: AppTest) -> None
     h = at.session_state[f"{P}_runs"]
     assert h.numbers() == [1, 2]
     assert any("Runs of this session" in s.value for s in at.subheader)
-    table = next(m.value for m in at.markdown if "settings that differ" in m.value)
+    table = next(m.value for m in at.markdown if "| # | settings |" in m.value)
     assert "λ = 0" in table and "λ = 3" in table
-    at.multiselect(key=f"{P}_runs_shown").set_value([1, 2]).run()
+    pair = at.button(key=f"{P}_runs_pair")  # one click under the charts overlays the two
+    assert "#1 λ = 0 and #2 λ = 3" in pair.label
+    pair.click().run()
     assert not at.exception
+    assert at.multiselect(key=f"{P}_runs_shown").value == [1, 2]
     specs = {s["layout"]["xaxis"]["title"]["text"]: s for s in chart_specs(at)}
     curves = specs["epoch (solid: test, dashed: train)"]
     names = [t["name"] for t in curves["data"]]
@@ -57,8 +60,11 @@ def test_playground_runs_overlay_lambda_0_against_3(playground: AppTest) -> None
     # a third run joins the overlay; clearing the choice brings back the single-run charts
     _train(at, 0.1)
     assert [t["name"] for t in chart_specs(at)[0]["data"]][::2] == ["λ = 0", "λ = 3", "λ = 0.1"]
+    at.multiselect(key=f"{P}_runs_shown").set_value([1, 3]).run()
+    assert [t["name"] for t in chart_specs(at)[0]["data"]][::2] == ["λ = 0", "λ = 0.1"]
     at.multiselect(key=f"{P}_runs_shown").set_value([]).run()
     assert [t["name"] for t in chart_specs(at)[0]["data"]][:2] == ["train", "test"]
+    assert {"train loss", "test loss", "‖w‖₂"} <= {m.label for m in at.metric}
 
 
 def test_playground_runs_pin_and_clear(playground: AppTest) -> None:

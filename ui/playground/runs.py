@@ -40,12 +40,11 @@ def overlay_panel(prefix: str) -> bool:
         return False
     names = labels(runs)
     colors = [run_color(i) for i in range(len(runs))]
-    listed = ", ".join(f"#{r.number} {n}" for r, n in zip(runs, names, strict=True))
-    st.caption(
-        literal(f"Overlaid: {listed}.", limit=600)
-        + f" Choose the runs under **{LIST_HEADING}** below; with none chosen the charts "
-        "show the current run alone (its penalty, its weights over epochs)."
-    )
+    if not present.enabled():  # a projector shows the charts, not how to choose them
+        st.caption(
+            f"Runs overlaid, each in its colour: choose them under **{LIST_HEADING}** below "
+            "(none chosen: the current run alone, with its penalty and weights over epochs)."
+        )
     differ = data_difference([r.config for r in runs])
     if differ:
         say(
@@ -65,6 +64,7 @@ def overlay_panel(prefix: str) -> bool:
         present.chart(fig, key=f"{prefix}_overlay_curves")
     with right:
         _overlay_hist(prefix, runs, names, colors)
+    st.markdown(runs_table(prefix, runs, names, marks=False))  # the numbers, run by run
     return True
 
 
@@ -85,24 +85,52 @@ def _overlay_hist(prefix: str, runs: list[KeptRun], names: list[str], colors: li
     present.chart(fig, key=f"{prefix}_overlay_hist")
 
 
-def _table(prefix: str, runs: list[KeptRun], names: list[str]) -> str:
+def runs_table(prefix: str, runs: list[KeptRun], names: list[str], *, marks: bool = True) -> str:
+    """A Markdown table of ``runs``: number, what differs, the headline numbers, and
+    (``marks``) whether each is pinned, overlaid or the current run (the one whose
+    settings and files the page shows)."""
     h = history(prefix)
-    head = "| # | settings that differ | test loss | ‖w‖₂ | exact zeros | |\n" + "|---" * 6 + "|"
-    rows = []
+    head = ["#", "settings", "train loss", "test loss", "‖w‖₂", "exact zeros"]
+    head += ["status"] if marks else []
+    rows = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     for r, name in zip(runs, names, strict=True):
         m = r.slim.metrics
-        marks = [
-            "📌" if r.number in h.pinned else "",
-            "overlaid" if r.number in h.shown else "",
-            "on screen" if r.number == h.current() else "",
-        ]
         zeros = m.get("zero_fraction")
-        rows.append(
-            f"| {r.number} | {literal(name, 200)} | {_num(m.get('test_loss'))} "
-            f"| {_num(m.get('weight_l2'))} | {'–' if zeros is None else f'{100 * zeros:.0f} %'} "
-            f"| {' '.join(x for x in marks if x)} |"
-        )
-    return "\n".join([head, *rows])
+        cells = [
+            str(r.number),
+            literal(name, 200),
+            _num(m.get("train_loss")),
+            _num(m.get("test_loss")),
+            _num(m.get("weight_l2")),
+            "–" if zeros is None else f"{100 * zeros:.0f} %",
+        ]
+        if marks:
+            status = [
+                "pinned" if r.number in h.pinned else "",
+                "overlaid" if r.number in h.shown else "",
+                "current" if r.number == h.current() else "",
+            ]
+            cells.append(" · ".join(x for x in status if x))
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def offer(prefix: str) -> None:
+    """Under a single run's charts, once the session has an earlier run: one click
+    overlays the two latest runs."""
+    h = history(prefix)
+    if len(h.runs) < 2 or h.shown:
+        return
+    pair = h.runs[-2:]
+    a, b = labels(pair)
+    st.button(
+        literal(f"Overlay on one chart: #{pair[0].number} {a} and #{pair[1].number} {b}", 120),
+        key=f"{prefix}_runs_pair",
+        icon=":material/stacked_line_chart:",
+        type="tertiary",
+        on_click=h.show,
+        args=([r.number for r in pair],),
+    )
 
 
 def runs_list(prefix: str) -> None:
@@ -117,7 +145,10 @@ def runs_list(prefix: str) -> None:
         "runs fall out), named by the settings that differ between them. Overlay any of "
         "them on the charts above: each in its own colour."
     )
-    st.markdown(_table(prefix, h.runs, labels(h.runs)))
+    if len(h.shown) < len(h.runs):
+        st.markdown(runs_table(prefix, h.runs, labels(h.runs)))
+    else:
+        st.caption("Every run is overlaid: their numbers are under the charts.")
     names = dict(zip(h.numbers(), labels(h.runs), strict=True))
     options = h.numbers()
     show_key, pin_key = f"{prefix}_runs_shown", f"{prefix}_runs_pinned"

@@ -114,9 +114,9 @@ def result_panel(prefix: str, result: RunResult) -> None:
     """Metrics, semilog curves and the weight histograms of a finished run."""
     outcome(result, st.session_state.get(f"{prefix}_stop_note"))
     strength.zeros_note(prefix, result)  # L1 at a λ that zeroes every weight, or none
-    if runs_view.overlay_panel(prefix):  # runs of the session overlaid instead
-        metrics_row(run_summary(result))
+    if runs_view.overlay_panel(prefix):  # runs of the session overlaid, their numbers below
         return
+    runs_view.offer(prefix)
     left, right = present.columns([1.15, 1])
     with left:
         st.session_state.setdefault(f"{prefix}_show_penalty", False)
