@@ -67,11 +67,16 @@ def test_playground_runs_overlay_lambda_0_against_3(playground: AppTest) -> None
     assert {"train loss", "test loss", "‖w‖₂"} <= {m.label for m in at.metric}
 
 
-def test_playground_runs_pin_and_clear(playground: AppTest) -> None:
+def test_playground_runs_on_other_data_warn_pin_and_clear(playground: AppTest) -> None:
     at = playground
     at.number_input(key=f"{P}_optim.epochs").set_value(3).run()
     _train(at, 0.0)
-    _train(at, 1.0)
+    at.number_input(key=f"{P}_data.n_train").set_value(40).run()
+    _train(at, 0.0)
+    at.button(key=f"{P}_runs_pair").click().run()
+    assert any("Different data (n train)" in w.value for w in at.warning)
+    legend = [t["name"] for t in chart_specs(at)[0]["data"]][::2]
+    assert legend == ["n train = 20", "n train = 40"]
     at.multiselect(key=f"{P}_runs_pinned").set_value([1]).run()
     at.button(key=f"{P}_runs_clear").click().run()
     assert not at.exception
