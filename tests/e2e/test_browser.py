@@ -89,6 +89,13 @@ def test_playground_trains_the_default_live(browser_page, fresh_server) -> None:
     page.get_by_text("over epochs").click()
     screenshot(page, "playground_over_epochs", settle_ms=800)
     assert page.locator(ERROR).count() == 0
+    page.get_by_role("button", name="Overlay on one chart").click()  # the two runs, one chart
+    page.get_by_text("Runs overlaid").wait_for(timeout=30_000)
+    page.wait_for_function(IDLE, timeout=30_000)
+    legend = page.locator('[data-testid="stPlotlyChart"] .legendtext').all_text_contents()
+    assert legend.count("L2 · λ = 3 (#1)") == 2 and legend.count("L2 · λ = 3 (#2)") == 2, legend
+    screenshot(page, "playground_overlay", settle_ms=800)
+    assert page.locator(ERROR).count() == 0
     timings = {
         "first_click_to_feedback_s": round(first[0], 2),
         "first_click_to_final_curve_s": round(first[1], 2),
