@@ -94,6 +94,7 @@ def test_playground_trains_the_default_live(browser_page, fresh_server) -> None:
     page.wait_for_function(IDLE, timeout=30_000)
     legend = page.locator('[data-testid="stPlotlyChart"] .legendtext').all_text_contents()
     assert legend.count("L2 · λ = 3 (#1)") == 2 and legend.count("L2 · λ = 3 (#2)") == 2, legend
+    assert page.get_by_text("the runs coincide").count() == 1  # the same settings twice
     screenshot(page, "playground_overlay", settle_ms=800)
     assert page.locator(ERROR).count() == 0
     timings = {

@@ -13,6 +13,7 @@ import streamlit as st
 
 from regcore.figures import (
     data_difference,
+    differing_fields,
     fig_overlay_curves,
     fig_overlay_hist,
     loss_name,
@@ -46,6 +47,8 @@ def overlay_panel(prefix: str) -> bool:
             "(none chosen: the current run alone, with its penalty and weights over epochs)."
         )
     differ = data_difference([r.config for r in runs])
+    if len(runs) > 1 and not differing_fields([r.config for r in runs]):
+        st.caption("The same settings: the runs coincide (one line hides the other).")
     if differ:
         say(
             "warning",
@@ -159,7 +162,7 @@ def runs_list(prefix: str) -> None:
         "Overlay on the charts",
         options,
         key=show_key,
-        format_func=lambda n: f"#{n} {names[n]}",
+        format_func=lambda n: f"#{n} {names[n].removesuffix(f' (#{n})')}",
         placeholder="none: the charts show the current run",
         on_change=lambda: h.show(st.session_state[show_key]),
     )
