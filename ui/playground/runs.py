@@ -41,33 +41,33 @@ def overlay_panel(prefix: str) -> bool:
         return False
     names = labels(runs)
     colors = [run_color(i) for i in range(len(runs))]
-    if not present.enabled():  # a projector shows the charts, not how to choose them
-        st.caption(
-            f"Runs overlaid, each in its colour: choose them under **{LIST_HEADING}** below "
-            "(none chosen: the current run alone, with its penalty and weights over epochs)."
-        )
-    differ = data_difference([r.config for r in runs])
-    if len(runs) > 1 and not differing_fields([r.config for r in runs]):
-        st.caption("The same settings: the runs coincide (one line hides the other).")
-    if differ:
-        say(
-            "warning",
-            f"Different data ({', '.join(differ)}): each run has its own test set, so their "
-            "losses are not comparable.",
-        )
     tasks = {r.slim.task for r in runs}
     left, right = present.columns([1.15, 1])
-    with left:
+    with left:  # right under the main button: the main figure, above a projector's fold
         fig = fig_overlay_curves(
             [r.slim.history for r in runs],
             names,
             colors=colors,
             loss_name=loss_name(tasks.pop()) if len(tasks) == 1 else "loss",
         )
-        present.chart(fig, key=f"{prefix}_overlay_curves")
+        present.chart(fig, key=f"{prefix}_overlay_curves", main=True)
     with right:
         _overlay_hist(prefix, runs, names, colors)
+    differ = data_difference([r.config for r in runs])
+    if differ:
+        say(
+            "warning",
+            f"Different data ({', '.join(differ)}): each run has its own test set, so their "
+            "losses are not comparable.",
+        )
+    if len(runs) > 1 and not differing_fields([r.config for r in runs]):
+        st.caption("The same settings: the runs coincide (one line hides the other).")
     st.markdown(runs_table(prefix, runs, names, marks=False))  # the numbers, run by run
+    if not present.enabled():  # a projector shows the charts, not how to choose them
+        st.caption(
+            f"Runs overlaid, each in its colour: choose them under **{LIST_HEADING}** below "
+            "(none chosen: the current run alone, with its penalty and weights over epochs)."
+        )
     return True
 
 

@@ -116,7 +116,6 @@ def result_panel(prefix: str, result: RunResult) -> None:
     strength.zeros_note(prefix, result)  # L1 at a λ that zeroes every weight, or none
     if runs_view.overlay_panel(prefix):  # runs of the session overlaid, their numbers below
         return
-    runs_view.offer(prefix)
     left, right = present.columns([1.15, 1])
     with left:
         st.session_state.setdefault(f"{prefix}_show_penalty", False)
@@ -149,6 +148,7 @@ def result_panel(prefix: str, result: RunResult) -> None:
         else:
             fig = fig_weight_hist(result, layer, log_count=log_count)
         present.chart(fig, key=f"{prefix}_hist")
+    runs_view.offer(prefix)  # once the session has an earlier run: overlay the two
     metrics_row(run_summary(result))  # under the charts: the curves stay above a projector's fold
 
 
