@@ -16,7 +16,6 @@ cfg, problem = controls.controls(P, live.problem_text)
 if cfg is not None:
     controls.write_link(P, cfg)  # the address bar always holds the settings on screen
 live.collect(P)
-history.remember(P)  # each result shown joins the session's runs (ui.playground.history)
 
 present.heading(
     "Playground",
@@ -51,6 +50,7 @@ for msg in (problem, too_big, live.refusal(P)):
         say("error", msg)
 if st.session_state.get(f"{P}_error") and st.session_state.get(f"{P}_run_cfg") == cfg:
     say("error", st.session_state[f"{P}_error"])  # the failed run's settings are still on screen
+history.remember(P)  # the result to draw joins the session's runs (after Train's settle)
 if busy:
     running_cfg = st.session_state[f"{P}_run_cfg"]
 
