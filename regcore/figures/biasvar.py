@@ -86,7 +86,8 @@ def _draw(fig: go.Figure, x: Sequence[float], bv: BiasVarianceResult, log_y: boo
         )
     )
     best = bv.best_index()
-    if best is not None and 0 < best < len(x) - 1:  # an interior minimum: the U's bottom
+    drawn = [k for k, t in enumerate(bv.total) if math.isfinite(t)]
+    if best is not None and drawn[0] < best < drawn[-1]:  # an interior minimum: the U's bottom
         label = f"λ = {x[best]:.3g}" if bv.over == "reg.lam" else f"p = {x[best]:.2f}"
         fig.add_trace(
             go.Scatter(

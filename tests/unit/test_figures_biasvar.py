@@ -65,3 +65,20 @@ def test_fig_bias_variance_dropout_draws_the_same_parts_against_p():
     assert [t.name for t in fig.data][:3] == [BIAS[0], VAR_DATA[0], VAR_INIT[0]]
     assert list(fig.data[0].x) == [0.0, 0.2, 0.4, 0.6]
     assert fig.data[-1].name == "lowest total (p = 0.40)"
+
+
+def test_fig_bias_variance_dropout_draws_the_finished_points_of_a_stopped_measurement():
+    nan = float("nan")
+    bv = _bv(
+        lambdas=[0.0] * 4,
+        rates=[0.0, 0.2, 0.4, 0.6],
+        over="model.dropout",
+        stopped=True,
+        total=[2.6, 2.0, nan, nan],
+        measured=[2.5, 2.1, nan, nan],
+        bias2=[0.1, 0.2, nan, nan],
+    )
+    fig = fig_bias_variance_dropout(bv)
+    total = next(t for t in fig.data if t.name == TOTAL[0])
+    assert list(total.x) == [0.0, 0.2] and bv.best_index() == 1
+    assert not any(t.name.startswith("lowest") for t in fig.data)  # an end, not a U

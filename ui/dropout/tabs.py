@@ -3,6 +3,7 @@ small batches and bias–variance against p. Each tab owns its job under its own
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -290,9 +291,15 @@ def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
         _submit(prefix, fn, "bias-variance", seconds)
 
     def draw(res) -> None:
-        if res.stopped:
-            st.warning("Stopped: the measurement is incomplete.")
-            return
+        if res.stopped:  # the p whose runs all finished are drawn
+            done = sum(1 for t in res.total if math.isfinite(t))
+            why = st.session_state.get(f"{prefix}_stop_note")
+            st.warning(
+                f"{why or 'Stopped'}: the measurement is incomplete "
+                f"({done} of {len(res.total)} p measured)."
+            )
+            if not done:
+                return
         present.chart(fig_bias_variance_dropout(res), key=f"{prefix}_fig", main=True)
         split = res.var_data is not None and res.var_init is not None
         rows = [
