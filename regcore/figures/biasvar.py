@@ -25,6 +25,16 @@ MEASURED = "measured test MSE (± 2 s.e.)"
 LOG_Y_RATIO = 30.0  # a total spanning more than this factor is drawn on a log axis
 
 
+def short(name: str) -> str:
+    """A term's legend line without its definition: ``bias²``."""
+    return name.split(":")[0].replace("variance from the ", "variance: ")
+
+
+def definitions(bv: BiasVarianceResult) -> list[str]:
+    """One line per term of :func:`parts`: what the term is (for a caption)."""
+    return [name for name, *_ in parts(bv)]
+
+
 def parts(bv: BiasVarianceResult) -> list[tuple[str, list[float], str, str]]:
     """(legend line, values, colour, dash) of each curve, in drawing order."""
     out = [(BIAS[0], bv.bias2, BIAS[1], BIAS[2])]
@@ -57,19 +67,25 @@ def _finite(bv: BiasVarianceResult) -> BiasVarianceResult:
     return replace(bv, **{n: pick(getattr(bv, n)) for n in names}, diverged=None)
 
 
-def _draw(fig: go.Figure, x: Sequence[float], bv: BiasVarianceResult, log_y: bool, mode: str):
+def _draw(
+    fig: go.Figure,
+    x: Sequence[float],
+    bv: BiasVarianceResult,
+    log_y: bool,
+    mode: str,
+    compact: bool = False,
+):
     fmt = "λ = %{x:.3g}" if bv.over == "reg.lam" else "p = %{x:.2f}"
     for name, ys, color, dash in parts(bv):
         xs, vs = _pairs(x, ys, log_y)
-        short = name.split(":")[0]
         fig.add_trace(
             go.Scatter(
                 x=xs,
                 y=vs,
                 mode=mode,
-                name=name,
+                name=short(name) if compact else name,
                 line={"color": color, "width": 3, "dash": dash},
-                hovertemplate=f"{short}<br>{fmt}<br>%{{y:.4g}}<extra></extra>",
+                hovertemplate=f"{short(name)}<br>{fmt}<br>%{{y:.4g}}<extra></extra>",
             )
         )
     xs, ys = _pairs(x, bv.measured, log_y)
@@ -79,7 +95,7 @@ def _draw(fig: go.Figure, x: Sequence[float], bv: BiasVarianceResult, log_y: boo
             x=xs,
             y=ys,
             mode="markers",
-            name=MEASURED,
+            name="measured ± 2 s.e." if compact else MEASURED,
             marker={"color": TEST_COLOR, "size": 9},
             error_y={"type": "data", "array": err, "visible": True},
             hovertemplate=f"measured<br>{fmt}<br>%{{y:.4g}}<extra></extra>",
@@ -89,6 +105,7 @@ def _draw(fig: go.Figure, x: Sequence[float], bv: BiasVarianceResult, log_y: boo
     drawn = [k for k, t in enumerate(bv.total) if math.isfinite(t)]
     if best is not None and drawn[0] < best < drawn[-1]:  # an interior minimum: the U's bottom
         label = f"λ = {x[best]:.3g}" if bv.over == "reg.lam" else f"p = {x[best]:.2f}"
+        label = label.replace(" = ", " ") if compact else label
         fig.add_trace(
             go.Scatter(
                 x=[x[best]],
@@ -115,9 +132,16 @@ def _wants_log_y(bv: BiasVarianceResult) -> bool:
     return bool(pos) and max(pos) > LOG_Y_RATIO * min(pos)
 
 
-def _layout(fig: go.Figure, title: str | None, x_title: str, log_y: bool) -> go.Figure:
+def _layout(
+    fig: go.Figure, title: str | None, x_title: str, log_y: bool, compact: bool = False
+) -> go.Figure:
     rows = sum(1 for t in fig.data if t.showlegend is not False)
-    styled(fig, title, x_title=x_title, y_title="test MSE" + (" (log scale)" if log_y else ""))
+    y_title = "test MSE" + (" (log scale)" if log_y else "")
+    if compact:  # short names at the right, within 400 px: the definitions go in a caption
+        styled(fig, title, x_title=x_title, y_title=y_title, legend="right", height=400)
+        fig.update_layout(margin={"t": 50 if title else 20, "b": 60, "r": 10})
+        return log_axis(fig, "y") if log_y else fig.update_yaxes(rangemode="tozero")
+    styled(fig, title, x_title=x_title, y_title=y_title)
     # one legend line per term under the plot: each says what its term is
     fig.update_layout(
         legend={
@@ -139,19 +163,23 @@ def _layout(fig: go.Figure, title: str | None, x_title: str, log_y: bool) -> go.
     return fig
 
 
-def fig_bias_variance(bv: BiasVarianceResult, title: str | None = None) -> go.Figure:
+def fig_bias_variance(
+    bv: BiasVarianceResult, title: str | None = None, compact: bool = False
+) -> go.Figure:
     """bias², variance from the data and from the start, noise and their sum vs λ (log
     axis), beside the measured test MSE (± 2 s.e.); the total's lowest point starred.
 
     Points where a run diverged (``bv.diverged``) are left out, like the sweep's. The y
-    axis is linear (from 0) unless the total spans more than LOG_Y_RATIO.
+    axis is linear (from 0) unless the total spans more than LOG_Y_RATIO. ``compact``: 400
+    px high, the legend's short names at the right (a page's main figure; its caption
+    then gives :func:`definitions`).
     """
     bv = _finite(bv)
     x = [lam if lam > 0 else math.nan for lam in bv.lambdas]
     fig = go.Figure()
     log_y = _wants_log_y(bv)
-    _draw(fig, x, bv, log_y, "lines")
-    _layout(fig, title, "λ (log scale)", log_y)
+    _draw(fig, x, bv, log_y, "lines", compact)
+    _layout(fig, title, "λ (log scale)", log_y, compact)
     return log_axis(fig, "x")
 
 

@@ -79,20 +79,23 @@ def test_sweep_page_five_fold_cv_draws_its_curve_and_both_choices(open_page):
 
 
 def test_sweep_page_bias_variance_demo_link_draws_the_u_first(open_page):
-    from regcore.figures.biasvar import BIAS, TOTAL, VAR_DATA, VAR_INIT
+    from regcore.figures.biasvar import BIAS, TOTAL, VAR_DATA, VAR_INIT, short
     from regcore.links import bias_variance_demo_params
 
     at = open_page(PAGE, bias_variance_demo_params())
-    note = next(c.value for c in at.caption if "bias–variance: 16 training sets × 2" in c.value)
+    note = next(c.value for c in at.caption if "16 × 1 models × 200 epochs" in c.value)
     assert "estimated time here" in note  # before the click
     at.button(key="sw_go").click().run()
     _finish(at)
     assert not at.exception
     bv = at.session_state["sw_result"].bv
     assert bv is not None and 0 < bv.best_index() < len(bv.total) - 1
-    first = chart_specs(at)[0]  # the bias–variance chart is on top
+    first = chart_specs(at)[0]  # the bias–variance chart is on top: the main figure
     names = [t.get("name") for t in first["data"]]
-    assert names[:2] == [BIAS[0], VAR_DATA[0]] and VAR_INIT[0] in names and TOTAL[0] in names
-    assert any(n.startswith("lowest total (λ =") for n in names)
+    assert names[:3] == [short(BIAS[0]), short(VAR_DATA[0]), short(VAR_INIT[0])]
+    assert short(TOTAL[0]) in names and any(n.startswith("lowest total (λ") for n in names)
+    assert first["layout"]["height"] <= 400
+    lines = next(c.value for c in at.caption if c.value.startswith(BIAS[0]))
+    assert VAR_INIT[0] in lines and TOTAL[0] in lines  # one line per term says what it is
     note = next(c.value for c in at.caption if "Lowest total" in c.value)
     assert "bias–variance demo" not in note  # it is the demo

@@ -82,3 +82,14 @@ def test_fig_bias_variance_dropout_draws_the_finished_points_of_a_stopped_measur
     total = next(t for t in fig.data if t.name == TOTAL[0])
     assert list(total.x) == [0.0, 0.2] and bv.best_index() == 1
     assert not any(t.name.startswith("lowest") for t in fig.data)  # an end, not a U
+
+
+def test_fig_bias_variance_compact_fits_a_main_figure_with_short_names():
+    from regcore.figures.biasvar import definitions, short
+
+    fig = fig_bias_variance(_bv(), "t", compact=True)
+    assert fig.layout.height == 400 and fig.layout.legend.yref != "container"
+    names = [t.name for t in fig.data]
+    assert names[:3] == ["bias²", "variance: data", "variance: start"]
+    assert names[-1] == "lowest total (λ 1)"
+    assert [short(d) for d in definitions(_bv())] == names[:5]

@@ -6,6 +6,7 @@ import streamlit as st
 
 from regcore.core import TrainConfig, load_config
 from regcore.figures import fig_bias_variance
+from regcore.figures.biasvar import definitions
 from regcore.links import bias_variance_demo_link
 from regcore.sweeps import BIAS_VARIANCE_DEMO, BiasVarianceResult
 from ui.kit import present
@@ -13,12 +14,17 @@ from ui.kit import present
 TITLE = "test error = bias² + variance + noise"
 
 
-def draw_bias_variance(bv: BiasVarianceResult, cfg: TrainConfig) -> None:
-    """The chart (one legend line per term) and a caption under it (``cfg``: the sweep's)."""
+def draw_bias_variance(bv: BiasVarianceResult, cfg: TrainConfig, main: bool = False) -> None:
+    """The chart (one legend line per term) and a caption under it (``cfg``: the sweep's).
+    ``main``: the page's main figure (a demo's): compact, its terms' lines in the caption."""
     if all(bv.diverged or [False]):
         st.caption("bias–variance: training diverged at every λ on the fresh training sets")
         return
-    present.chart(fig_bias_variance(bv, TITLE))
+    if main:
+        present.chart(fig_bias_variance(bv, TITLE, compact=True), key="sw_bv_chart", main=True)
+        st.caption("  \n".join(definitions(bv)))
+    else:
+        present.chart(fig_bias_variance(bv, TITLE))
     st.caption(bias_variance_note(bv, cfg))
 
 

@@ -305,24 +305,21 @@ def job_progress(cfg: TrainConfig, plan: SweepPlan) -> Callable[[Any], float | N
 
 def describe(cfg: TrainConfig, plan: SweepPlan) -> str:
     """One line under the buttons: how many models of what."""
-    text = (
+    return (  # the bias–variance retraining is in the estimate; the toggle's help says it
         f"{len(plan.lams)} × {plan.repeats} models × {cfg.optim.epochs} epochs, "
         f"{cfg.data.name}, {cfg.reg.kind}, {cfg.optim.name.upper()} lr {cfg.optim.lr:g}"
     )
-    if plan.bias_variance:
-        sets = SweepSettings.bias_variance_sets(plan.repeats)
-        text += f"; bias–variance: {sets} training sets × {INITS} starts per λ"
-    return text
 
 
-def _panels(src, exact=None, epochs=None, select_key: str | None = None) -> Any:
-    """The four panels; with ``select_key`` the loss chart reports a clicked point."""
+def _panels(src, exact=None, epochs=None, select_key: str | None = None, main: bool = True) -> Any:
+    """The four panels; with ``select_key`` the loss chart reports a clicked point.
+    ``main``: the loss chart is the page's main figure (not under a demo's chart)."""
     loss = figs.fig_sweep_loss(src, "train, validation and test loss")
     if select_key is None:  # the main figure: a row of its own, right under the button
-        event = present.chart(loss, main=True)
+        event = present.chart(loss, main=main)
     else:
         event = present.chart(
-            loss, on_select="rerun", selection_mode="points", key=select_key, main=True
+            loss, on_select="rerun", selection_mode="points", key=select_key, main=main
         )
     a, b = present.columns(2)
     paths = tables.paths_figure(src, exact, epochs)
@@ -415,8 +412,8 @@ def draw_result(prefix: str, out: SweepJob) -> None:
         text = "the sweep finished; stopped during the bias–variance phase, so it is not drawn"
         (st.warning if why else st.info)(f"{why}; {text}" if why else text)
     bv_first = out.bv is not None and out.settings.get("first") == "bias_variance"
-    if bv_first:  # a demo of the bias–variance picture: its chart on top
-        draw_bias_variance(out.bv, res.config)
+    if bv_first:  # a demo of the bias–variance picture: its chart is the main figure
+        draw_bias_variance(out.bv, res.config, main=True)
     note = diverged_note(res)
     if note:
         st.warning(note)
@@ -425,7 +422,9 @@ def draw_result(prefix: str, out: SweepJob) -> None:
     note = underflow_note(res)
     if note:
         st.caption(note)
-    event = _panels(res, out.exact, res.config.optim.epochs, select_key=f"{prefix}_loss")
+    event = _panels(
+        res, out.exact, res.config.optim.epochs, select_key=f"{prefix}_loss", main=not bv_first
+    )
     note = choice_note(res)  # under the panels: the loss curve stays above the fold
     if note:
         st.markdown(note)
