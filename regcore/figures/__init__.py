@@ -4,6 +4,7 @@ Each page's builders live in their own module; add one re-export line for yours.
 """
 
 from regcore.figures import compare, sweep
+from regcore.figures.biasvar import definitions as bias_variance_definitions
 from regcore.figures.biasvar import fig_bias_variance, fig_bias_variance_dropout
 from regcore.figures.compare import fig_compare_curves, fig_weight_histograms
 from regcore.figures.compare_weights import fig_digit_weights_grid
@@ -50,6 +51,7 @@ from regcore.figures.units import fig_unit_images
 from regcore.figures.weights import fig_weight_hist, fig_weight_hist_over_epochs, layer_names
 
 __all__ = [
+    "bias_variance_definitions",
     "REG_COLORS",
     "REG_LABELS",
     "RUN_COLORS",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from regcore.core import TrainConfig, load_config
-from regcore.figures import fig_bias_variance
-from regcore.figures.biasvar import definitions
+from regcore.figures import bias_variance_definitions, fig_bias_variance
 from regcore.links import bias_variance_demo_link
 from regcore.sweeps import BIAS_VARIANCE_DEMO, BiasVarianceResult
 from ui.kit import present
@@ -22,7 +21,7 @@ def draw_bias_variance(bv: BiasVarianceResult, cfg: TrainConfig, main: bool = Fa
         return
     if main:
         present.chart(fig_bias_variance(bv, TITLE, compact=True), key="sw_bv_chart", main=True)
-        st.caption("  \n".join(definitions(bv)))
+        st.caption("  \n".join(bias_variance_definitions(bv)))
     else:
         present.chart(fig_bias_variance(bv, TITLE))
     st.caption(bias_variance_note(bv, cfg))
