@@ -27,6 +27,10 @@ def test_lesson_page_lists_the_seven_points_in_order(open_page):
 
 
 def test_lesson_check_says_yes_to_a_right_answer_and_no_to_a_wrong_one(open_page):
+    from ui.lessons.view import _check
+    from ui.live.runner import get_runner
+
+    _check.clear()  # trained here, not read from another test's cache
     at = open_page(PAGE)
     at.number_input(key="lesson_l1_l2_answer").set_value(1.0)
     at.button(key="lesson_check_l1_l2").click().run()
@@ -36,6 +40,9 @@ def test_lesson_check_says_yes_to_a_right_answer_and_no_to_a_wrong_one(open_page
     at.button(key="lesson_check_l1_l2").click().run()
     assert not at.exception and not at.error
     assert at.success[0].value.startswith("Yes. L1 at λ = 0.1: 97.5 %")
+    # both checks trained through the queue (one of its K slots), not in the script thread
+    checks = [r for r in get_runner().history() if r["label"] == "check l1_l2"]
+    assert [r["status"] for r in checks[-2:]] == ["done", "done"]
 
 
 def _opened(at, key: str) -> str:

@@ -10,6 +10,8 @@ import streamlit as st
 from regcore.experiments import DemoResult
 from regcore.experiments import misconceptions as m
 from regcore.experiments import misconceptions_layers as ml
+from ui.live.runner import Refused
+from ui.live.stream import in_line
 
 P = "learn_myth"  # session-state / widget prefix
 
@@ -105,8 +107,9 @@ new data, then does the same for λ chosen on validation.
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def run_demo(key: str) -> DemoResult:
-    """Run one demo (deterministic: the same numbers every time, so cached per key)."""
-    return MYTHS[key].demo()
+    """Run one demo (deterministic: the same numbers every time, so cached per key),
+    through the queue like every run (it counts against the K training slots)."""
+    return in_line(MYTHS[key].demo, label=f"myth {key}", key=f"{P}_demo")
 
 
 def _cell(text: str) -> str:
@@ -134,7 +137,10 @@ def render() -> None:
             left.markdown(f"**{n}. Myth: {item.myth}**  \n{item.fact}")
             if right.button("Run demo", key=f"{P}_{key}"):
                 with st.spinner("Running…"):
-                    st.session_state[f"{P}_{key}_result"] = run_demo(key)
+                    try:
+                        st.session_state[f"{P}_{key}_result"] = run_demo(key)
+                    except (Refused, RuntimeError) as exc:
+                        st.warning(f"Not run: {exc}")
             res = st.session_state.get(f"{P}_{key}_result")
             if res is not None:
                 _show(res)

@@ -7,6 +7,8 @@ import streamlit as st
 
 from regcore.lessons import LESSONS, PAGE_PATHS, Lesson, Verdict, check_answer, lesson_link
 from ui.kit import autorun
+from ui.live.runner import Refused
+from ui.live.stream import in_line
 
 P = "lesson"  # session-state / widget prefix
 # the page each demo opens: its label, its main button and that button's session prefix
@@ -28,8 +30,10 @@ INTRO = (
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _check(key: str, answer: float) -> Verdict:
-    """The check of one answer (deterministic: the same numbers every time)."""
-    return check_answer(key, answer)
+    """The check of one answer (deterministic: the same numbers every time, so cached),
+    trained through the queue like every run: a class pressing Check at once takes the
+    K slots in turn, not one thread per student."""
+    return in_line(lambda: check_answer(key, answer), label=f"check {key}", key=f"{P}_check")
 
 
 def _opens(lesson: Lesson) -> tuple[str, str, str]:
@@ -77,7 +81,10 @@ def lesson_box(n: int, key: str, lesson: Lesson) -> None:
         answer = _answer(key, lesson, a)
         if go.button("Check", key=f"{P}_check_{key}", width="stretch"):
             with st.spinner("Training your answer…"):
-                st.session_state[f"{P}_{key}_verdict"] = (answer, _check(key, answer))
+                try:
+                    st.session_state[f"{P}_{key}_verdict"] = (answer, _check(key, answer))
+                except (Refused, RuntimeError) as exc:  # the answer stays in its field
+                    st.warning(f"Not checked: {exc}")
         shown = st.session_state.get(f"{P}_{key}_verdict")
         if shown is not None:
             _show(shown[1])

@@ -181,6 +181,22 @@ def submit(
     return _started(prefix, new)
 
 
+def in_line(fn: Callable[[], Any], *, label: str, key: str, estimate_s: float | None = None) -> Any:
+    """Run ``fn()`` as a job of the queue and wait for its result in this script run.
+
+    For the short computations a page runs in its own script (a lesson's check, a Learn
+    demo): through the queue they count against the K training slots like every run, so a
+    class pressing Check at once trains K at a time instead of one thread per student.
+    Raises :class:`Refused` (the queue's refusal: busy, rate) or ``RuntimeError`` (the job
+    failed or was stopped; its message).
+    """
+    j = get_runner().submit(lambda stop, emit: fn(), label=label, key=key, estimate_s=estimate_s)
+    j.wait()
+    if j.status != "done" or j.result is None:
+        raise RuntimeError(j.error or f"{label}: {stop_note(j) or 'stopped before it ended'}")
+    return j.result
+
+
 def start(
     prefix: str,
     cfg: TrainConfig,
