@@ -6,10 +6,12 @@ Other rooms import from here only; every other module is internal to this one.
 
 from regcore.data.as_seen import dataset_frame, named
 from regcore.data.datasets import Dataset, Stream, make_dataset, make_generator
+from regcore.data.sample import MAX_ROWS
 from regcore.data.splits import carve_validation, split_val
-from regcore.data.tables import load_table, read_csv_table, read_frame
+from regcore.data.tables import load_table, read_csv_table, read_frame, read_frame_header
 
 __all__ = [
+    "MAX_ROWS",
     "Dataset",
     "Stream",
     "carve_validation",
@@ -20,5 +22,6 @@ __all__ = [
     "named",
     "read_csv_table",
     "read_frame",
+    "read_frame_header",
     "split_val",
 ]

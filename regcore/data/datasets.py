@@ -141,7 +141,8 @@ def make_dataset(cfg: TrainConfig) -> Dataset:
     if d.name in ISLR_SETS:
         plan, pools = islr_table(d.name)
         return _table(d, g, plan, pools, f"ISLR's {d.name.capitalize()} table")
-    return _table(d, g, load_table(d.path, d.target, d.missing), None, "the CSV file")
+    plan = load_table(d.path, d.target, d.missing, d.seed)
+    return _table(d, g, plan, None, "the CSV file")
 
 
 def _normal(shape: tuple[int, ...], g: torch.Generator) -> torch.Tensor:

@@ -100,7 +100,9 @@ def plan_table(
                 f"only {int(has_y.sum())} row has a {target}: it needs at least 2 (one to "
                 "train on, one to test on)"
             )
-    lines = np.flatnonzero(has_y) + 2  # the file's line of each kept row (after the header)
+    # the file's line of each kept row (after the header); a sampled file's rows keep their
+    # place in the file as the index (regcore.data.sample)
+    lines = np.asarray(frame.index, dtype=np.int64)[has_y] + 2
     y, task, classes = _target(raw_y[has_y].reset_index(drop=True), target, lines)
     if task == "regression":
         notes.append(f"target {target}: numbers, so a regression")

@@ -13,14 +13,15 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from regcore.data.encode import encode
-from regcore.data.prepare import TablePlan, plan_table
+from regcore.data.prepare import MAX_FILE_COLUMNS, TablePlan, plan_table
+from regcore.data.sample import MAX_ROWS, chunk_rows, sample_chunks, sample_note
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_COLUMNS = 1_000  # columns of a file; after encoding, prepare.MAX_FEATURES
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class CsvTable:
 
 
 def read_csv_table(
-    source: str | bytes | Path | None, target: str | None, missing: str = "fill"
+    source: str | bytes | Path | None, target: str | None, missing: str = "fill", seed: int = 0
 ) -> CsvTable:
     """Read a CSV file and make it usable (``regcore.data.prepare``), fitted on every row.
 
@@ -47,11 +48,12 @@ def read_csv_table(
         source: a path, or the file's bytes (an upload).
         target: the name of the target column; None: the last column.
         missing: ``"fill"`` (missing features filled) or ``"drop"`` (such rows left out).
+        seed: the data seed: which rows of a file longer than ``MAX_ROWS`` are read.
 
     Raises:
         ValueError: for a file that cannot be used, naming column, row and what to do.
     """
-    plan = load_table(source, target, missing)
+    plan = load_table(source, target, missing, seed)
     rows = np.arange(len(plan.y))
     enc = encode(plan, rows, rows)
     return CsvTable(
@@ -65,12 +67,19 @@ def read_csv_table(
 
 
 def load_table(
-    source: str | bytes | Path | None, target: str | None, missing: str = "fill"
+    source: str | bytes | Path | None, target: str | None, missing: str = "fill", seed: int = 0
 ) -> TablePlan:
-    """The file's :class:`regcore.data.prepare.TablePlan`: rows, column roles and target."""
-    frame, no_header = read_frame_header(_read_bytes(source))
+    """The file's :class:`regcore.data.prepare.TablePlan`: rows, column roles and target.
+
+    A file longer than ``MAX_ROWS`` is read as a sample of that many rows drawn with
+    ``seed`` (:mod:`regcore.data.sample`), and the note says so.
+    """
+    read = read_frame_header(_read_bytes(source), seed)
+    frame = read.frame
     notes = []
-    if no_header:
+    if read.n_file > len(frame):
+        notes.append(sample_note(len(frame), read.n_file, seed))
+    if read.no_header:
         notes.append(
             f"no header row: the first line holds only numbers, so it is read as data and "
             f"the columns are named x0 … x{frame.shape[1] - 1}"
@@ -81,30 +90,51 @@ def load_table(
     return plan_table(frame, target, missing, notes=tuple(notes))
 
 
-def read_frame(raw: bytes):
+class FileFrame(NamedTuple):
+    """A CSV file read as text cells: its rows (a seeded sample of a long file) and shape."""
+
+    frame: Any  # DataFrame of text cells (missing: NaN), indexed by each row's place in the file
+    no_header: bool  # the first line held only numbers, so it was read as data
+    n_file: int  # the file's data rows (more than len(frame) when sampled)
+
+
+def read_frame(raw: bytes, seed: int = 0):
     """The file's text table (every cell a string, missing cells NaN), in plain-word errors.
 
     Handles a UTF-8 byte-order mark, UTF-16, Latin-1 / Windows-1252 text, and columns
     separated by commas, semicolons (then a decimal comma is read as a point), tabs or
     bars; a first line of numbers only is data, not a header (columns ``x0…``); refuses
-    binary files (a spreadsheet, an image) and files with fewer than two data rows,
-    saying what was found.
+    binary files (a spreadsheet, an image), files with more than ``MAX_FILE_COLUMNS``
+    columns (before reading their rows) and files with fewer than two data rows, saying
+    what was found. A file longer than ``MAX_ROWS`` rows gives a sample of that many,
+    drawn with ``seed``.
     """
-    return read_frame_header(raw)[0]
+    return read_frame_header(raw, seed).frame
 
 
-def read_frame_header(raw: bytes):
-    """:func:`read_frame`'s table, and whether the file had no header row."""
+def read_frame_header(raw: bytes, seed: int = 0) -> FileFrame:
+    """:func:`read_frame`'s table, whether the file had no header row, and its row count."""
     import pandas as pd
 
     text = decode_text(raw)
     if not text.strip():
         raise ValueError("the CSV file is empty: it needs a header row and at least 2 rows")
-    sep = sniff_delimiter(text)
+    head = _head_lines(text, 50)
+    sep = sniff_delimiter("\n".join(head))
+    _check_width(head, sep)
+    data = text.encode("utf-8")
+    del text
+    options = dict(sep=sep, dtype=str, skipinitialspace=True, encoding="utf-8")
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, skipinitialspace=True, engine="python"
-        )
+        names = pd.read_csv(io.BytesIO(data), nrows=0, **options).columns
+        no_header = _numbers_only([_clean(c) for c in names], sep)
+        with pd.read_csv(
+            io.BytesIO(data),
+            header=None if no_header else 0,
+            chunksize=chunk_rows(len(names)),
+            **options,
+        ) as chunks:
+            frame, n_file = sample_chunks(chunks, MAX_ROWS, seed)
     except pd.errors.EmptyDataError:
         raise ValueError(
             "the CSV file has no header row: its first line names the columns"
@@ -113,27 +143,47 @@ def read_frame_header(raw: bytes):
         raise ValueError(
             f"the CSV file cannot be parsed as a table: {_parser_words(exc)}"
         ) from None
-    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    no_header = _numbers_only(frame.columns, sep)
-    if no_header:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            skipinitialspace=True,
-            engine="python",
-            header=None,
-        )
-        frame.columns = [f"x{i}" for i in range(frame.shape[1])]
-    if sep == ";" and _decimal_comma(frame):
-        frame = frame.apply(lambda col: col.str.replace(",", ".", regex=False))
-    if len(frame) < 2:
-        rows = "no data rows" if len(frame) == 0 else "1 data row"
+    if n_file < 2:
+        rows = "no data rows" if n_file == 0 else "1 data row"
         raise ValueError(
             f"the CSV file has {rows} under its header: it needs at least 2 (one to train "
             "on, one to test on)"
         )
-    return frame, no_header
+    if no_header:
+        frame.columns = [f"x{i}" for i in range(frame.shape[1])]
+    else:
+        frame.columns = [_clean(c) for c in frame.columns]
+    if sep == ";" and _decimal_comma(frame):
+        frame = frame.apply(lambda col: col.str.replace(",", ".", regex=False))
+    return FileFrame(frame, no_header, n_file)
+
+
+def _clean(name: object) -> str:
+    return str(name).strip().lstrip("\ufeff")
+
+
+def _head_lines(text: str, k: int) -> list[str]:
+    """The first ``k`` lines of ``text``, without splitting the rest of it."""
+    end = 0
+    for _ in range(k):
+        end = text.find("\n", end) + 1
+        if not end:
+            end = len(text)
+            break
+    return text[:end].splitlines()[:k]
+
+
+def _check_width(head: list[str], sep: str) -> None:
+    """Refuse a file with more columns than allowed before reading its rows."""
+    try:
+        first = next(csv.reader(head, delimiter=sep), [])
+    except csv.Error:
+        return  # a header field too long for the csv module: the parser says what is wrong
+    if len(first) > MAX_FILE_COLUMNS:
+        raise ValueError(
+            f"the CSV file has {len(first):,} columns: allowed at most {MAX_FILE_COLUMNS:,} "
+            f"(a target and up to {MAX_FILE_COLUMNS - 1:,} features)"
+        )
 
 
 def _numbers_only(names, sep: str) -> bool:

@@ -86,4 +86,4 @@ def test_csv_one_column_says_what_was_found():
 def test_csv_one_row_is_refused_before_the_size_fields():
     with pytest.raises(ValueError, match="1 data row"):
         upload._inspect.__wrapped__(b"a,y\n1,2\n")
-    assert upload._inspect.__wrapped__(b"a;y\n1;2\n3;4\n") == (("a", "y"), 2)
+    assert upload._inspect.__wrapped__(b"a;y\n1;2\n3;4\n") == (("a", "y"), 2, 2)

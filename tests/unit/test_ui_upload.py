@@ -22,7 +22,7 @@ def test_ui_upload_is_stored_under_a_server_chosen_name(tmp_path, monkeypatch):
 
 
 def test_ui_upload_checks_name_the_problem():
-    assert upload._inspect.__wrapped__(b"a,b,y\n1,2,3\n4,5,6\n") == (("a", "b", "y"), 2)
+    assert upload._inspect.__wrapped__(b"a,b,y\n1,2,3\n4,5,6\n") == (("a", "b", "y"), 2, 2)
     with pytest.raises(ValueError, match="empty"):
         upload._inspect.__wrapped__(b"  ")
     problem = upload._check.__wrapped__(b"a,y\n1,2\ninf,3\n", "y")

@@ -28,7 +28,7 @@ from ui.kit import present
 from ui.kit.messages import say, say_changed
 from ui.kit.strength import lam_note, on_reg_change
 from ui.kit.table_note import MISSING_LABELS
-from ui.kit.upload import csv_upload, usable_rows
+from ui.kit.upload import csv_upload, data_seed, split_sizes, usable_rows
 from ui.kit.widgets import (
     DATASET_LABELS,
     LAM_OPTIONS,
@@ -193,7 +193,8 @@ def _data_fields(prefix: str, name: str) -> tuple[dict[str, Any], str | None]:
     out: dict[str, Any] = {"data.name": name}
     cap, problem = REAL_SIZES.get(name), None
     if name == "csv":
-        up, target, problem = csv_upload(prefix)
+        seed = data_seed(prefix)
+        up, target, problem = csv_upload(prefix, seed)
         out["data.missing"] = choice(
             prefix,
             "data.missing",
@@ -206,17 +207,19 @@ def _data_fields(prefix: str, name: str) -> tuple[dict[str, Any], str | None]:
         out.update({"data.path": up.path if up else None, "data.target": target})
         cap = up.n_rows if up else None
         if up is not None and target is not None:
-            cap, problem = usable_rows(up.path, target, out["data.missing"])
+            cap, problem = usable_rows(up.path, target, out["data.missing"], seed)
             cap, problem = cap or up.n_rows, f"{up.name}: {problem}" if problem else None
         seen = (up.path, target, out["data.missing"]) if up else None
         if seen and st.session_state.get(f"{prefix}_upload_seen") != seen:
             st.session_state[f"{prefix}_upload_seen"] = seen  # a new table: 80/20 split
-            n_train = max(1, min(round(0.8 * cap), cap - 1))
+            n_train, n_test = split_sizes(cap)
             st.session_state[key(prefix, "data.n_train")] = n_train
-            st.session_state[key(prefix, "data.n_test")] = max(1, cap - n_train)
+            st.session_state[key(prefix, "data.n_test")] = n_test
     rows = None
     if cap:
         rows = f"the file has {cap:,} usable rows" if name == "csv" else f"{name} has {cap:,} rows"
+        if name == "csv" and up is not None and up.n_file > up.n_rows:
+            rows = f"the sample read from the file's {up.n_file:,} rows has {cap:,} usable ones"
     split = CATALOG[name].split
     if split:  # a fixed split (Khan's 63/20): at most each of its sides
         out["data.n_train"] = number(

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from regcore.data import load_table, read_csv_table, read_frame
+from regcore.core import BOUNDS, TrainConfig
+from regcore.data import load_table, read_csv_table, read_frame_header
 from ui.kit.warm import warm_tables
 
 MAX_FILES = 200
@@ -34,7 +35,8 @@ class Upload:
     path: str  # where the server saved it
     name: str  # the user's file name, for display
     columns: tuple[str, ...]
-    n_rows: int
+    n_rows: int  # rows read: at most regcore.data.MAX_ROWS, a seeded sample of a longer file
+    n_file: int  # the file's data rows
 
 
 def _store(data: bytes) -> Path:
@@ -51,22 +53,24 @@ def _store(data: bytes) -> Path:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _inspect(data: bytes) -> tuple[tuple[str, ...], int]:
-    """Columns and data-row count; raises ValueError for a file that does not parse."""
-    frame = read_frame(data)
+def _inspect(data: bytes) -> tuple[tuple[str, ...], int, int]:
+    """Columns, rows read and the file's data rows; raises ValueError for a file that does
+    not parse (one with too many columns before its rows are read)."""
+    read = read_frame_header(data)
+    frame = read.frame
     if frame.shape[1] < 2:
         raise ValueError(
             f"the file has one column ({str(frame.columns[0])[:40]!r}): it needs at least one "
             "feature column besides the target; separate columns with commas, semicolons or tabs"
         )
-    return tuple(frame.columns), len(frame)
+    return tuple(frame.columns), len(frame), read.n_file
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _check(data: bytes, target: str) -> str | None:
+def _check(data: bytes, target: str, seed: int = 0) -> str | None:
     """None when the file trains with this target, else the message naming column and row."""
     try:
-        read_csv_table(data, target)
+        read_csv_table(data, target, seed=seed)
     except ValueError as exc:
         return str(exc)
     return None
@@ -135,17 +139,21 @@ def file_name(prefix: str, path: str | None) -> str | None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def usable_rows(path: str, target: str, missing: str) -> tuple[int | None, str | None]:
+def usable_rows(
+    path: str, target: str, missing: str, seed: int = 0
+) -> tuple[int | None, str | None]:
     """(rows the table keeps for this target and choice of missing values, None), or
-    (None, the message) when it cannot be used so."""
+    (None, the message) when it cannot be used so. A file longer than
+    ``regcore.data.MAX_ROWS`` counts the rows of its sample drawn with ``seed``."""
     try:
-        return len(load_table(path, target, missing).y), None
+        return len(load_table(path, target, missing, seed).y), None
     except ValueError as exc:
         return None, str(exc)
 
 
-def csv_upload(prefix: str) -> tuple[Upload | None, str | None, str | None]:
-    """Draw the uploader and the target select.
+def csv_upload(prefix: str, seed: int = 0) -> tuple[Upload | None, str | None, str | None]:
+    """Draw the uploader and the target select; ``seed``: the data seed (the rows of a file
+    longer than ``regcore.data.MAX_ROWS`` that are read).
 
     A new file keeps the target chosen before when it has that column; otherwise the box
     is empty and the page asks for one (never a silent default).
@@ -170,10 +178,11 @@ def csv_upload(prefix: str) -> tuple[Upload | None, str | None, str | None]:
     warm_tables()  # pandas reads it: imported once, under a lock
     data = file.getvalue()
     try:
-        columns, n_rows = _inspect(data)
+        columns, n_rows, n_file = _inspect(data)
     except ValueError as exc:
         return None, None, f"{file.name}: {exc}"
-    up = Upload(path=str(_store(data)), name=file.name, columns=columns, n_rows=n_rows)
+    path = str(_store(data))
+    up = Upload(path=path, name=file.name, columns=columns, n_rows=n_rows, n_file=n_file)
     # the user's name of each stored file: an exported config names it (ui.kit.exports)
     st.session_state.setdefault(f"{prefix}_upload_names", {})[up.path] = file.name
     target, note = _target(prefix, up)
@@ -181,7 +190,29 @@ def csv_upload(prefix: str) -> tuple[Upload | None, str | None, str | None]:
         return up, None, note
     if note:
         st.caption(note)
-    problem = _check(data, target)
+    problem = _check(data, target, seed)
     if problem:
         return up, None, f"{file.name}: {problem}"
     return up, target, None
+
+
+def split_sizes(rows: int) -> tuple[int, int]:
+    """The training and test sizes filled in for a table of ``rows`` usable rows: 80/20,
+    each within its bound (``BOUNDS``), so a long file is never refused for a number the
+    user did not type.
+    """
+    n_train = max(1, min(round(0.8 * rows), rows - 1, int(BOUNDS["data.n_train"][1])))
+    n_test = max(1, min(rows - n_train, round(0.2 * rows), int(BOUNDS["data.n_test"][1])))
+    return n_train, n_test
+
+
+def data_seed(prefix: str) -> int:
+    """The data seed as its field holds it now (drawn further down the sidebar): it picks
+    the rows read from a file longer than ``regcore.data.MAX_ROWS``."""
+    k = f"{prefix}_data.seed"  # ui.kit.widgets.key
+    lo, hi = BOUNDS["data.seed"]
+    for value in (st.session_state.get(k), st.session_state.get(f"{k}__last")):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if float(value).is_integer() and lo <= value <= hi:
+                return int(value)
+    return TrainConfig().data.seed
