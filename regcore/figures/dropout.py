@@ -114,6 +114,7 @@ def _band(fig, x, mean, std, color, name, row=None, col=None, dash="solid") -> N
             fill="toself",
             fillcolor=color,
             opacity=0.18,
+            mode="lines",  # the band's outline only: no stray markers at its corners
             line={"width": 0},
             hoverinfo="skip",
             showlegend=False,
@@ -214,6 +215,6 @@ def fig_small_batches(res: SmallBatchResult, metric: str = "test_loss") -> go.Fi
     styled(fig, None, x_title="epoch", y_title=y_name)
     fig.update_xaxes(title_text="epoch")
     if log_y:
-        fig.update_yaxes(type="log")
+        log_axis(fig, "y")  # 0.1, 0.2, 0.5, 1 — not plotly's "1, 9, 8, … 2, 10⁻¹"
     fig.update_annotations(font={"size": FONT_SIZE - 2})
     return fig

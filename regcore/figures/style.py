@@ -64,7 +64,8 @@ def base_layout(
     x_title: str | None = None,
     y_title: str | None = None,
     height: int = 440,
-    legend: str = "top",
+    legend: str = "below",
+    legend_entries: int = 0,
 ) -> dict[str, Any]:
     """Layout settings shared by every figure: white template, large fonts, legend placement.
 
@@ -72,9 +73,13 @@ def base_layout(
         title: figure title (None: no title, the page's heading says it).
         x_title, y_title: axis titles.
         height: figure height in pixels.
-        legend: "top" (horizontal, above the plot), "bottom" (horizontal, at the foot of
-            the figure: for many entries, which on top would wrap over the title when
-            narrow), "right" or "none".
+        legend: "below" (horizontal, at the foot of the figure, under the x-axis title:
+            plotly reserves the rows it wraps into, however many, so it never covers a
+            curve, a title or a subplot's title at any width) or "none". "top" and
+            "bottom" are accepted as old names of "below".
+        legend_entries: the legend's entries; the figure grows by a row for each after
+            the first (in half of a 1024-px page a legend wraps to about one a row), so
+            the plot area keeps its height.
 
     Returns:
         A dict for ``fig.update_layout(**base_layout(...))``.
@@ -82,9 +87,9 @@ def base_layout(
     layout: dict[str, Any] = {
         "template": "plotly_white",
         "font": {"size": FONT_SIZE, "family": FONT_FAMILY, "color": "#1a1a1a"},
-        "height": height,
-        # room above the plot for the title and a legend of up to three rows
-        "margin": {"l": 70, "r": 20, "t": 120 if title else 60, "b": 60},
+        "height": height + LEGEND_ROW_PX * min(max(legend_entries - 1, 0), 5),
+        # top: the title, or a subplot's title (the legend is below, never on top)
+        "margin": {"l": 70, "r": 20, "t": 64 if title else 44, "b": 16},
         "hoverlabel": {"font": {"size": FONT_SIZE - 2}},
         "showlegend": legend != "none",
     }
@@ -97,30 +102,61 @@ def base_layout(
             "yanchor": "top",
             "font": {"size": FONT_SIZE + 2},
         }
-    font = {"font": {"size": FONT_SIZE - 2}}
-    if legend == "top":
-        layout["legend"] = {"orientation": "h", "y": 1.02, "yanchor": "bottom", **font}
-        layout["legend"].update(x=1.0, xanchor="right")
-    elif legend == "bottom":
-        layout["legend"] = {"orientation": "h", "y": 0.0, "yanchor": "bottom", **font}
-        layout["legend"].update(x=0.0, xanchor="left", yref="container")
-        layout["margin"]["b"] = 170  # x-axis title above, up to four legend rows below
-        layout["height"] = height + 110
-    elif legend == "right":
-        layout["legend"] = font
-    axis = {
-        "title": {"font": {"size": FONT_SIZE}},
-        "tickfont": {"size": FONT_SIZE - 2},
-        "exponentformat": "power",  # 2×10⁻⁵, not 20µ, which reads as 20 from the back row
-    }
+    if legend != "none":
+        layout["legend"] = legend_below()
+    axis = axis_style()
     layout["xaxis"] = {**axis, "title": {**axis["title"], "text": x_title or ""}}
     layout["yaxis"] = {**axis, "title": {**axis["title"], "text": y_title or ""}}
     return layout
 
 
+LEGEND_ROW_PX = 24  # one row of a legend at FONT_SIZE − 2
+
+
+def legend_entries(fig: go.Figure) -> int:
+    """How many entries ``fig``'s legend shows: its named traces not left out of it."""
+    return sum(1 for t in fig.data if t.showlegend is not False and t.name)
+
+
+def legend_below(font_size: int = FONT_SIZE - 2) -> dict[str, Any]:
+    """A horizontal legend at the foot of the figure, under the x axis and its title.
+
+    Its y is in container coordinates: plotly then reserves the legend's own height below
+    the axes' automatic margins (tick labels and axis title), so the legend wraps into as
+    many rows as the width needs and the plot area shrinks instead of being covered.
+    """
+    return {
+        "orientation": "h",
+        "x": 0.0,
+        "xanchor": "left",
+        "y": 0.0,
+        "yanchor": "bottom",
+        "yref": "container",
+        "font": {"size": font_size},
+        "traceorder": "normal",
+    }
+
+
+def axis_style() -> dict[str, Any]:
+    """Every axis alike (subplots' too): large ticks, powers of ten as 10⁻⁵, and automatic
+    margins, so tick labels, axis titles and a legend below never overlap."""
+    return {
+        "title": {"font": {"size": FONT_SIZE}},
+        "tickfont": {"size": FONT_SIZE - 2},
+        "exponentformat": "power",  # 2×10⁻⁵, not 20µ, which reads as 20 from the back row
+        "automargin": True,
+    }
+
+
 def styled(fig: go.Figure, title: str | None = None, **kwargs: Any) -> go.Figure:
-    """Apply :func:`base_layout` to ``fig`` in place and return it."""
-    return apply_layout(fig, base_layout(title, **kwargs))
+    """Apply :func:`base_layout` to ``fig`` in place and return it; every subplot's axes
+    get the same fonts as the first."""
+    kwargs.setdefault("legend_entries", legend_entries(fig))
+    apply_layout(fig, base_layout(title, **kwargs))
+    axis = axis_style()
+    fig.update_xaxes(axis)
+    fig.update_yaxes(axis)
+    return fig
 
 
 def apply_layout(fig: go.Figure, layout: dict[str, Any]) -> go.Figure:
@@ -164,10 +200,14 @@ def log_ticks(values: Iterable[float], max_ticks: int = 7) -> dict[str, Any]:
     if math.log10(hi / lo) > 2:
         step = max(1, math.ceil((k_hi - k_lo + 1) / max_ticks))
         ks = range(k_lo, k_hi + 1, step)
-        return {
+        ticks = {
             "tickvals": [10.0**k for k in ks],
             "ticktext": ["1" if k == 0 else f"10<sup>{k}</sup>" for k in ks],
         }
+        skipped = [10.0**k for k in range(k_lo, k_hi + 1) if k not in ks]
+        if skipped:  # the decades between labels: a grid line each
+            ticks["minor"] = {"tickvals": skipped, "showgrid": True}  # no tick: reads as "−"
+        return ticks
     for mantissas in ((1,), (1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9)):
         ticks = [m * 10.0**k for k in range(k_lo, k_hi + 1) for m in mantissas]
         ticks = [t for t in ticks if lo / 1.05 <= t <= hi * 1.05]
@@ -180,14 +220,18 @@ def log_ticks(values: Iterable[float], max_ticks: int = 7) -> dict[str, Any]:
     return {"tickvals": ticks, "ticktext": [f"{t:.3g}" for t in ticks]}
 
 
+X_TICKS = 5  # a log x axis in half of a 1024-px page: 7 labels would turn sideways
+
+
 def log_axis(fig: go.Figure, axis: str = "y") -> go.Figure:
-    """Make ``axis`` ("x" or "y") logarithmic with readable ticks for the data it shows."""
+    """Make ``axis`` ("x" or "y") logarithmic with readable ticks for the data it shows
+    (every subplot's ``axis``; at most :data:`X_TICKS` labels across)."""
     values: list[float] = []
     for trace in fig.data:
         data = getattr(trace, axis, None)
         if data is not None:
             values += [v for v in data if isinstance(v, int | float)]
-    update = {"type": "log", **log_ticks(values)}
+    update = {"type": "log", **log_ticks(values, X_TICKS if axis == "x" else 7)}
     (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**update)
     return fig
 

@@ -145,9 +145,7 @@ def fig_surfaces(
             fig.update_xaxes(title={"text": "x₁", "standoff": 4}, row=row, col=col)
         if col == 1:
             fig.update_yaxes(title={"text": "x₂", "standoff": 4}, row=row, col=col)
-    below = -52 / max(total - 70 - 110, 100)  # under the tick labels and x₁, in px
     fig.update_layout(
-        legend={"orientation": "h", "x": 0.0, "xanchor": "left", "y": below, "yanchor": "top"},
         coloraxis={
             "colorscale": SURFACE_SCALE,
             "cmin": 0.0,
@@ -159,7 +157,7 @@ def fig_surfaces(
                 "tickvals": [0, 0.5, 1],
             },
         },
-        margin={"t": 70, "b": 110, "l": 55, "r": 10},
+        margin={"t": 70, "b": 16, "l": 55, "r": 10},  # the legend below: see styled
     )
     fig.update_annotations(font={"size": FONT_SIZE - 2})
     return fig

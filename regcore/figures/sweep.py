@@ -324,7 +324,8 @@ def fig_coef_paths(
         source: a sweep result or a progress event carrying ``coefs``.
         exact: from :func:`regcore.sweep.exact_path`: drawn dashed over the trained paths.
         true_w: true weights; where some are 0 (sparse_linear) the support is coloured.
-        epochs: epochs trained, named in the note that few epochs leave SGD short.
+        epochs: epochs trained (the caption's :func:`coef_paths_note` names them; kept so
+            every paths figure takes the same arguments).
     """
     lams = list(source.lambdas)
     coefs = _coef_matrix(source)
@@ -364,15 +365,13 @@ def fig_coef_paths(
             )
         )
     if exact:
-        _add_exact(fig, exact, n, epochs)
-    styled(fig, title, x_title="λ (log scale)", y_title="weight value", legend="top")
-    if exact:
-        fig.update_layout(margin={"b": 130}, height=480)  # room for the note under the axis
+        _add_exact(fig, exact, n)
+    styled(fig, title, x_title="λ (log scale)", y_title="weight value")
     _mark_diverged(fig, source)
     return _log_x(fig)
 
 
-def _add_exact(fig: go.Figure, exact: ExactPath, n: int, epochs: int | None) -> None:
+def _add_exact(fig: go.Figure, exact: ExactPath, n: int) -> None:
     xs: list[float | None] = []
     ys: list[float | None] = []
     for j in range(min(n, len(exact.coefs[0]))):
@@ -389,17 +388,15 @@ def _add_exact(fig: go.Figure, exact: ExactPath, n: int, epochs: int | None) -> 
             hoverinfo="skip",
         )
     )
+
+
+def coef_paths_note(exact: ExactPath | None, epochs: int | None = None) -> str | None:
+    """What the dashed paths of :func:`fig_coef_paths` are, for the chart's caption (None
+    without an exact path): a note under the axis would collide with the legend."""
+    if exact is None:
+        return None
     trained = f"after {epochs} epochs " if epochs else ""
-    fig.add_annotation(  # short lines: the note must fit half of a 1024 px projector
-        text=f"dashed: exact path ({exact.method.split(',')[0]})<br>SGD {trained}falls "
-        "short<br>where it has not converged",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=-0.34,
-        yanchor="top",
-        showarrow=False,
-        xanchor="left",
-        align="left",
-        font={"size": 12},
+    return (
+        f"Dashed: the exact path ({exact.method.split(',')[0]}); SGD {trained}falls short "
+        "of it where it has not converged."
     )

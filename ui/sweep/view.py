@@ -324,6 +324,9 @@ def _panels(src, exact=None, epochs=None, select_key: str | None = None, main: b
     a, b = present.columns(2)
     paths = tables.paths_figure(src, exact, epochs)
     present.chart(paths, where=a)
+    note = figs.coef_paths_note(exact, epochs)
+    if note:
+        a.caption(note)
     present.chart(figs.fig_sweep_norm(src, exact, "‖w‖₂"), where=b)
     present.chart(figs.fig_sweep_zeros(src, "share of exact zeros"), where=a)
     return event
