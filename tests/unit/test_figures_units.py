@@ -26,5 +26,5 @@ def test_figures_units_one_panel_per_run_on_mnist():
     fig = fig_unit_images(res)
     assert [t.type for t in fig.data] == ["heatmap", "heatmap"]
     z = np.array(fig.data[0].z, dtype=float)
-    assert z.shape == (28, 12 * 29 - 1)  # 12 units of 28 × 28 in one row
+    assert z.shape == (2 * 29 - 1, 6 * 29 - 1)  # 12 units of 28 × 28 in two rows of six
     assert fig.data[0].zmid == 0 and "exact zeros" in fig.layout.annotations[0].text
