@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
@@ -216,10 +217,38 @@ def _mark_truth(
 OPTIMIZER_MODES = ("sgd_weight_decay", "adam_adamw")  # two runs compared weight for weight
 
 
-def compare_panels(
-    result: CompareResult, mode: str, *, metric: str, task: str
-) -> list[tuple[str, go.Figure]]:
-    """The (heading, figure) panels of a finished comparison, in page order.
+class Panel(NamedTuple):
+    """One panel of a finished comparison: its heading, its figure, and the caption that
+    says what each of its marks is (empty: the legend and axes say it all)."""
+
+    heading: str
+    fig: go.Figure
+    note: str = ""
+
+
+HIST_ZEROS = "Each panel's heading counts its weights that are exactly 0."
+HIST_TRUTH = "▲ under the bars: the true weights (hover one for how many share its value). "
+CURVES_NOTE = "Solid: test; dashed: train (the same colour is the same run)."
+SORTED_NOTE = (
+    "Each run's |w| from largest to smallest. A log axis cannot show 0: a run's exact zeros "
+    "are drawn as ✕ on the dotted floor line, labelled with the value it is drawn at."
+)
+SORTED_TRUTH = " Dotted black: the true |w|."
+SCATTER_NOTE = (
+    "One dot per weight: its true value (x) against the trained one (y); on the dotted line "
+    "the estimate is exact. In the legend, P (precision): the share of the weights a run "
+    "keeps non-zero that are truly non-zero; R (recall): the share of the truly non-zero "
+    "weights it keeps non-zero (1.00 is perfect)."
+)
+ZEROS_NOTE = "Solid bars: weights exactly 0; hatched: |w| < 10⁻³ (the exact zeros included)."
+PAIR_NOTE = (
+    "One dot per weight, the first run's (x) against the second's (y): on the dotted line "
+    "they are equal; the legend gives the largest difference."
+)
+
+
+def compare_panels(result: CompareResult, mode: str, *, metric: str, task: str) -> list[Panel]:
+    """The panels of a finished comparison, in page order, with their captions.
 
     Args:
         result: the comparison. mode: its preset name
@@ -233,29 +262,38 @@ def compare_panels(
         if mode == "sgd_weight_decay":
             same = " (the runs coincide: one line hides the other)"
         return [
-            (f"Train and test curves{same}", curves),
-            ("‖w‖₂ per epoch", norms),
-            ("Final weights, run against run", fig_weight_pair(result)),
+            Panel(f"Train and test curves{same}", curves, CURVES_NOTE),
+            Panel("‖w‖₂ per epoch", norms),
+            Panel("Final weights, run against run", fig_weight_pair(result), PAIR_NOTE),
         ]
     if mode == "sklearn_sparsity":
         return [
-            (
+            Panel(
                 "% of weights exactly 0: ours and the source's",
                 fig_zero_shares(result, skl.by_run(skl.PUBLISHED), skl.axis_groups()),
+                "Blue: ours; grey: the source's published share (the table gives both).",
             ),
-            (
+            Panel(
                 "Coefficients v = w₁ − w₀ (grey: exactly 0; beneath: % of them 0)",
                 fig_coefficient_grid(result, skl.COLUMN_TITLES, skl.ROW_TITLES),
             ),
         ]  # nine runs' curves would be a tangle: the table holds their accuracies
+    truth = result.true_w is not None
     panels = [
-        ("Weight histograms (same bins, one centred on 0)", fig_weight_histograms(result)),
-        ("Train and test curves", curves),
+        Panel(
+            "Weight histograms (same bins, one centred on 0)",
+            fig_weight_histograms(result),
+            (HIST_TRUTH if truth else "") + HIST_ZEROS,
+        ),
+        Panel("Train and test curves", curves, CURVES_NOTE),
     ]
     if mode in ("regularizers", "l1_solver"):
-        panels.append(("Sorted |w| (log scale)", fig_sorted_magnitudes(result)))
+        note = SORTED_NOTE + (SORTED_TRUTH if truth else "")
+        panels.append(Panel("Sorted |w| (log scale)", fig_sorted_magnitudes(result), note))
         if mode == "l1_solver":
-            panels.append(("Exact zeros vs near zeros", fig_zero_counts(result)))
-        elif result.true_w is not None:
-            panels.append(("Estimated vs true weights", fig_coef_scatter(result)))
+            panels.append(Panel("Exact zeros vs near zeros", fig_zero_counts(result), ZEROS_NOTE))
+        elif truth:
+            panels.append(
+                Panel("Estimated vs true weights", fig_coef_scatter(result), SCATTER_NOTE)
+            )
     return panels

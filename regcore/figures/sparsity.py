@@ -67,20 +67,13 @@ def fig_zero_shares(
                 x=x,
                 y=values,
                 name=name,
-                marker_color=color,
-                text=[f"{v:.1f}" for v in values],
-                textposition="outside",
-                textangle=-90,
-                textfont={"size": FONT_SIZE - 6},
-                cliponaxis=False,
+                marker_color=color,  # no numbers on 18 bars: at 12 px they overlapped
                 hovertemplate=f"{name}: %{{y:.2f}} % exactly 0<extra></extra>",
             )
         )
     styled(fig, title, y_title="% of weights exactly 0", height=470)
-    fig.update_layout(
-        barmode="group", bargap=0.2, bargroupgap=0.05, uniformtext={"minsize": 12, "mode": "show"}
-    )
-    fig.update_yaxes(range=[0, 112])
+    fig.update_layout(barmode="group", bargap=0.2, bargroupgap=0.05)
+    fig.update_yaxes(range=[0, 100])
     fig.update_xaxes(tickfont={"size": FONT_SIZE - 4})
     return fig
 

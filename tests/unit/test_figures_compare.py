@@ -219,10 +219,11 @@ def test_fig_digit_weights_grid_one_row_per_run():
 def test_compare_panels_per_mode(res):
     from regcore.figures.compare import compare_panels
 
-    main = [h for h, _ in compare_panels(res, "regularizers", metric="loss", task="regression")]
+    kw = {"metric": "loss", "task": "regression"}
+    main = [p.heading for p in compare_panels(res, "regularizers", **kw)]
     assert main[0].startswith("Weight histograms") and "Sorted |w| (log scale)" in main
-    solver = [h for h, _ in compare_panels(res, "l1_solver", metric="loss", task="regression")]
+    solver = [p.heading for p in compare_panels(res, "l1_solver", **kw)]
     assert "Exact zeros vs near zeros" in solver
     two = _result([[0.9, 0.3], [0.8, 0.2]], ["l2", "weight_decay"])
     opt = compare_panels(two, "sgd_weight_decay", metric="loss", task="regression")
-    assert [h for h, _ in opt][-1] == "Final weights, run against run"
+    assert [p.heading for p in opt][-1] == "Final weights, run against run"

@@ -19,7 +19,7 @@ from regcore.experiments import (
 from regcore.figures import compare as figs
 from regcore.figures import fig_digit_weights_grid, fig_unit_images, reg_label
 from regcore.links import CompareSettings, read_link
-from ui.kit import present
+from ui.kit import present, tables
 from ui.kit.controls import link_problem
 from ui.kit.messages import say
 from ui.kit.widgets import LAM_OPTIONS, fmt
@@ -269,23 +269,26 @@ def draw_result(prefix: str, res: CompareResult, mode: str, base: TrainConfig) -
             help=f"test-loss curves differ by at most {diff['test_loss']:.2g}",
         )
     panels = figs.compare_panels(res, mode, metric=metric, task=task)
-    main = next((n for n, (h, _) in enumerate(panels) if h.startswith("Train and test")), 0)
+    main = next((n for n, p in enumerate(panels) if p.heading.startswith("Train and test")), 0)
     if present.enabled():  # one figure a row: the curves first, above the fold
         panels.insert(0, panels.pop(main))
         main = 0
-    for n, (heading, fig) in enumerate(panels):
+    for n, panel in enumerate(panels):
         if n % 2 == 0:
             cols = present.columns(2)
-        cols[n % 2].markdown(f"**{heading}**")
-        present.chart(fig, where=cols[n % 2], key=f"{prefix}_fig_{n}", main=n == main)
+        cols[n % 2].markdown(f"**{panel.heading}**")
+        present.chart(panel.fig, where=cols[n % 2], key=f"{prefix}_fig_{n}", main=n == main)
+        if panel.note:
+            cols[n % 2].caption(panel.note)
     if mode == "digits":
         st.markdown("**Pixel weights per class** (red positive, blue negative, white 0)")
         present.chart(fig_digit_weights_grid(res), key=f"{prefix}_digits")
     first = res.runs[0] if res.runs else None
     if first is not None and first.image_shape and first.config.model.kind == "mlp":
         st.markdown(
-            "**First-layer weights**, each hidden unit's as an image (red positive, blue "
-            "negative, white 0; each run its own scale). On real MNIST L2 smooths the units "
+            "**First-layer weights**: each run's first 12 hidden units, one image each (the "
+            "same units in every run, which all start from the same weights; red positive, "
+            "blue negative, white 0; each run its own scale). On real MNIST L2 smooths the units "
             "into broad strokes; L1 at λ = 1e-4 (subgradient) keeps the unpenalized run's "
             "speckle but pushes about 30 % of the weights below 10⁻³."
         )
@@ -302,9 +305,7 @@ def draw_result(prefix: str, res: CompareResult, mode: str, base: TrainConfig) -
             f"**source's {metric}**: {preset.reference_source}. Why ours differ: "
             f"{preset.reference_note}"
         )
-    numbers = [k for k, v in rows[0].items() if isinstance(v, float)] if rows else []
-    fmt4 = {k: st.column_config.NumberColumn(format="%.4g") for k in numbers}
-    st.dataframe(rows, hide_index=True, column_config=fmt4)
+    tables.fit_table(rows, "the runs' table")
 
 
 def _with_reference(
