@@ -25,7 +25,7 @@ from regcore.experiments import (
 )
 from regcore.figures import fig_net_curves, fig_surfaces
 from regcore.serve import fraction, networks_work
-from ui.kit import exports, present
+from ui.kit import exports, present, tables
 from ui.live import stream as live
 from ui.live.runner import Job
 
@@ -139,9 +139,7 @@ def draw_result(prefix: str, res: NetCompareResult) -> None:
         )
     _curves(prefix, list(res.runs), labels, res.base, best)
     rows = summary_rows(res)
-    numbers = [k for k, v in rows[0].items() if isinstance(v, float)] if rows else []
-    fmt4 = {k: st.column_config.NumberColumn(format="%.4g") for k in numbers}
-    st.dataframe(rows, hide_index=True, column_config=fmt4)
+    tables.fit_table(rows, "the networks' table")
     shape = ""
     if res.grid is not None:
         n = len(res.grid.xs)
