@@ -3,7 +3,7 @@ on its side, cells as text."""
 
 from __future__ import annotations
 
-from ui.kit.tables import MAX_COLUMNS, cell, fitted
+from ui.kit.tables import MAX_COLUMNS, UPRIGHT_COLUMNS, cell, fitted
 
 
 def _rows(n: int) -> list[dict[str, object]]:
@@ -38,3 +38,4 @@ def test_ui_tables_same_named_runs_get_distinct_columns_and_long_tables_stay_upr
     assert list(fitted(rows)[0]) == ["", "L0", "L0 (2)"]
     tall = fitted(_rows(9))
     assert len(tall) == 9 and tall[0]["run"] == "L0" and tall[0]["c0"] == "0.1235"
+    assert len(tall[0]) == UPRIGHT_COLUMNS  # 10 columns: the last only in the expander

@@ -27,7 +27,7 @@ from regcore.links import (
 )
 from regcore.serve import bias_variance_dropout_work, rate_sweep_work, small_batches_work
 from regcore.sweeps import INITS, bias_variance_dropout
-from ui.kit import autorun, exports, present
+from ui.kit import autorun, exports, present, tables
 from ui.kit.messages import say
 from ui.live import stream as live
 
@@ -69,9 +69,7 @@ def probe_rows(probes: tuple[LayerProbe, ...]) -> list[dict[str, Any]]:
 
 
 def _table(rows: list[dict[str, Any]]) -> None:
-    nums = [k for k, v in rows[0].items() if isinstance(v, float)] if rows else []
-    cfg = {k: st.column_config.NumberColumn(format="%.4g") for k in nums}
-    st.dataframe(rows, hide_index=True, column_config=cfg)
+    tables.fit_table(rows)  # every column on a 1024-px page
 
 
 def draw_probe(prefix: str, res: NetCompareResult) -> None:

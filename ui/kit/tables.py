@@ -18,6 +18,7 @@ import streamlit as st
 
 MAX_COLUMNS = 6  # what a 1024-px page's main area shows of a run table without scrolling
 TURN_UPTO = 4  # rows: a wider table with at most this many is turned on its side
+UPRIGHT_COLUMNS = 9  # what a wrapped st.table fits at 1024 px; the rest: the expander
 
 
 def cell(value: Any) -> str:
@@ -31,12 +32,13 @@ def cell(value: Any) -> str:
 
 def fitted(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     """The rows as ``fit_table`` draws a wide table: cells as text, turned on its side
-    (the first column's values become the column heads) when there are few rows."""
+    (the first column's values become the column heads) when there are few rows, else
+    its first :data:`UPRIGHT_COLUMNS` columns."""
     if not rows:
         return []
     columns = list(rows[0])
     if len(rows) > TURN_UPTO:
-        return [{c: cell(r.get(c)) for c in columns} for r in rows]
+        return [{c: cell(r.get(c)) for c in columns[:UPRIGHT_COLUMNS]} for r in rows]
     first, heads = columns[0], []
     for i, r in enumerate(rows):  # column heads must differ
         head = cell(r.get(first))
@@ -60,6 +62,10 @@ def fit_table(rows: Sequence[Mapping[str, Any]], what: str = "the table") -> Non
     if not rows or len(rows[0]) <= MAX_COLUMNS:
         st.dataframe(rows, hide_index=True, column_config=fmt4)
         return
-    st.table(fitted(rows), hide_index=True)
+    shown = fitted(rows)
+    st.table(shown, hide_index=True)
+    rest = [c for c in rows[0] if len(rows) > TURN_UPTO and c not in shown[0]]
+    if rest:
+        st.caption(f"More columns ({', '.join(rest)}): {what} as data, below.")
     with st.expander(f"{what[0].upper()}{what[1:]} as data: sortable, every digit"):
         st.dataframe(rows, hide_index=True, column_config=fmt4)
