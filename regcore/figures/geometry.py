@@ -7,7 +7,14 @@ import math
 import plotly.graph_objects as go
 
 from regcore.experiments import KINDS, GeometryResult, penalty
-from regcore.figures.style import FONT_SIZE, apply_layout, base_layout, reg_color, reg_label
+from regcore.figures.style import (
+    FONT_SIZE,
+    apply_layout,
+    base_layout,
+    legend_entries,
+    reg_color,
+    reg_label,
+)
 
 BALL_POINTS = 361
 MAX_TRAJ_POINTS = 400  # points drawn per trajectory (the first and last always)
@@ -108,7 +115,9 @@ def fig_geometry(res: GeometryResult) -> go.Figure:
         )
     )
     _add_trajectories(fig, res)
-    layout = base_layout(x_title="w1", y_title="w2", height=600, legend="bottom")
+    layout = base_layout(
+        x_title="w1", y_title="w2", height=600, legend_entries=legend_entries(fig)
+    )  # the legend below: the square plot keeps its size
     layout["margin"].update(t=20, r=10)
     apply_layout(fig, layout)
     fig.update_layout(legend={"font": {"size": FONT_SIZE - 4}, "itemsizing": "constant"})

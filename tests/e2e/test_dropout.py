@@ -12,7 +12,7 @@ from tests.e2e.conftest import screenshot
 
 ERROR = '[data-testid="stException"]'
 CHART = '[data-testid="stPlotlyChart"]'
-TABLE = '[data-testid="stDataFrame"]'
+TABLE = '[data-testid="stTable"]'  # a wide table: wrapped to the page (ui.kit.tables)
 
 
 @pytest.mark.parametrize("width,height", [(1400, 1000), (1024, 768)])

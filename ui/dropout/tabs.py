@@ -204,6 +204,10 @@ def sweep_tab(prefix: str, base: TrainConfig | None, link: Mapping[str, str] | N
 
     def draw(res) -> None:
         present.chart(fig_dropout_sweep(res), key=f"{prefix}_fig", main=True)
+        st.caption(
+            f"Lines: the mean over the {res.repeats} repeats; shaded: ± 1 standard deviation. "
+            "★ and the dotted line: the p with the lowest mean validation loss."
+        )
         i = res.best_index
         if i is not None:
             acc = "" if res.test_acc is None else f", test accuracy {res.test_acc[i]:.3f}"
