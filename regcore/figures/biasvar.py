@@ -141,7 +141,7 @@ def _layout(
         styled(fig, title, x_title=x_title, y_title=y_title, legend="right", height=400)
         fig.update_layout(margin={"t": 50 if title else 20, "b": 60, "r": 10})
         return log_axis(fig, "y") if log_y else fig.update_yaxes(rangemode="tozero")
-    styled(fig, title, x_title=x_title, y_title=y_title)
+    styled(fig, title, x_title=x_title, y_title=y_title, legend_entries=0)  # sized below
     # one legend line per term under the plot: each says what its term is
     fig.update_layout(
         legend={

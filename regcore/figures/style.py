@@ -75,7 +75,8 @@ def base_layout(
         height: figure height in pixels.
         legend: "below" (horizontal, at the foot of the figure, under the x-axis title:
             plotly reserves the rows it wraps into, however many, so it never covers a
-            curve, a title or a subplot's title at any width) or "none". "top" and
+            curve, a title or a subplot's title at any width), "right" (vertical, beside
+            the plot: for a few short entries in a figure kept short) or "none". "top" and
             "bottom" are accepted as old names of "below".
         legend_entries: the legend's entries; the figure grows by a row for each after
             the first (in half of a 1024-px page a legend wraps to about one a row), so
@@ -84,10 +85,11 @@ def base_layout(
     Returns:
         A dict for ``fig.update_layout(**base_layout(...))``.
     """
+    below = legend not in ("right", "none")
     layout: dict[str, Any] = {
         "template": "plotly_white",
         "font": {"size": FONT_SIZE, "family": FONT_FAMILY, "color": "#1a1a1a"},
-        "height": height + LEGEND_ROW_PX * min(max(legend_entries - 1, 0), 5),
+        "height": height + (LEGEND_ROW_PX * min(max(legend_entries - 1, 0), 5) if below else 0),
         # top: the title, or a subplot's title (the legend is below, never on top)
         "margin": {"l": 70, "r": 20, "t": 64 if title else 44, "b": 16},
         "hoverlabel": {"font": {"size": FONT_SIZE - 2}},
@@ -102,7 +104,9 @@ def base_layout(
             "yanchor": "top",
             "font": {"size": FONT_SIZE + 2},
         }
-    if legend != "none":
+    if legend == "right":  # a vertical legend beside the plot (a short one, in a short figure)
+        layout["legend"] = {"font": {"size": FONT_SIZE - 2}}
+    elif legend != "none":
         layout["legend"] = legend_below()
     axis = axis_style()
     layout["xaxis"] = {**axis, "title": {**axis["title"], "text": x_title or ""}}
