@@ -7,7 +7,6 @@ from regcore.figures import compare, sweep
 from regcore.figures.biasvar import definitions as bias_variance_definitions
 from regcore.figures.biasvar import fig_bias_variance, fig_bias_variance_dropout
 from regcore.figures.compare import fig_compare_curves, fig_weight_histograms
-from regcore.figures.compare_weights import fig_digit_weights_grid
 from regcore.figures.curves import (
     as_history,
     fig_loss_curves,
@@ -16,6 +15,7 @@ from regcore.figures.curves import (
     run_summary,
 )
 from regcore.figures.cv import fig_cv_curve
+from regcore.figures.digits import fig_digit_weights_grid
 from regcore.figures.dropout import (
     fig_dropout_sweep,
     fig_net_curves,

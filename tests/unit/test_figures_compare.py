@@ -11,11 +11,11 @@ from regcore.experiments.comparison import CompareResult
 from regcore.figures.compare import fig_compare_curves, fig_weight_histograms, histogram_bins
 from regcore.figures.compare_weights import (
     fig_coef_scatter,
-    fig_digit_weights_grid,
     fig_sorted_magnitudes,
     fig_weight_pair,
     fig_zero_counts,
 )
+from regcore.figures.digits import fig_digit_weights_grid
 from regcore.figures.style import REG_COLORS
 
 TRUE_W = (1.0, 0.0, 0.0, -1.0)
