@@ -147,7 +147,7 @@ def fig_dropout_sweep(res: DropoutSweepResult, task: str = "classification") -> 
         rows=1,
         cols=2 if classify else 1,
         subplot_titles=[loss_name(task), "test accuracy"] if classify else None,
-        horizontal_spacing=0.12,
+        horizontal_spacing=0.18,  # room for the second panel's tick labels when narrow
     )
     p = res.rates
     _band(fig, p, res.test_loss, res.test_loss_std, "#D55E00", "test loss", 1, 1)
