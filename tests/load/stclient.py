@@ -12,7 +12,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.BackMsg_pb2 import BackendOperationRequest, BackMsg, DeferredFileRequestPayload
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
@@ -28,6 +28,7 @@ class Seen:
     kind: str
     text: str
     url: str = ""
+    file_id: str = ""  # a download made when pressed: its id, for Session.download_url
 
 
 @dataclass
@@ -42,10 +43,12 @@ class Session:
     buttons: dict[str, str] = field(default_factory=dict)  # label -> widget id (the last)
     button_ids: set[str] = field(default_factory=set)  # every button's widget id
     page_hash: str = ""
+    session_id: str = ""  # the server's id of this session (its first new_session says it)
     finished_runs: int = 0
     _ws: object = None
     _reader: asyncio.Task | None = None
     _timers: dict[str, asyncio.Task] = field(default_factory=dict)
+    _asked: dict[str, asyncio.Future] = field(default_factory=dict)  # request id -> its answer
 
     async def open(self, timeout: float = 60.0) -> Session:
         """Connect and run the page once; returns when its first script run has finished."""
@@ -76,6 +79,26 @@ class Session:
             await self._ws.close()
         if self._reader is not None:
             self._reader.cancel()
+
+    async def download_url(self, seen: Seen, timeout: float = 30.0) -> str:
+        """The server path of a download's file. A download made when pressed (a callable
+        given to ``st.download_button``) has none until the tab asks for it, as the
+        browser's click does: a backend-operation request answered with its URL."""
+        if not seen.file_id:
+            return seen.url
+        rid = f"dl-{len(self._asked)}"
+        answer = asyncio.get_running_loop().create_future()
+        self._asked[rid] = answer
+        ask = BackendOperationRequest(
+            request_id=rid,
+            session_id=self.session_id,
+            deferred_file=DeferredFileRequestPayload(file_id=seen.file_id),
+        )
+        await self._ws.send(BackMsg(backend_operation_request=ask).SerializeToString())
+        reply = await asyncio.wait_for(answer, timeout)
+        if reply.error_msg:
+            raise RuntimeError(f"{seen.text}: {reply.error_msg}")
+        return reply.deferred_file.url
 
     def widget_id(self, key: str) -> str:
         """The id of the button with the user key ``key`` (Streamlit ends the id with it)."""
@@ -118,6 +141,8 @@ class Session:
     def _handle(self, msg: ForwardMsg, now: float) -> None:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
+            if msg.new_session.initialize.session_id:
+                self.session_id = msg.new_session.initialize.session_id
             if msg.new_session.page_script_hash:
                 self.page_hash = msg.new_session.page_script_hash
             if not msg.metadata.run.fragment_ids:  # a full run drops the old fragments' timers
@@ -137,6 +162,10 @@ class Session:
                 task = self._timers.pop(fid, None)
                 if task is not None:
                     task.cancel()
+        elif kind == "backend_operation_response":
+            answer = self._asked.get(msg.backend_operation_response.request_id)
+            if answer is not None and not answer.done():
+                answer.set_result(msg.backend_operation_response)
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             self._element(msg.delta.new_element, now)
 
@@ -147,7 +176,8 @@ class Session:
             self.button_ids.add(el.button.id)
             return
         if kind == "download_button":
-            self.seen.append(Seen(now, kind, el.download_button.label, el.download_button.url))
+            d = el.download_button
+            self.seen.append(Seen(now, kind, d.label, d.url, d.deferred_file_id))
             return
         text = {
             "progress": lambda: el.progress.text,
