@@ -48,7 +48,8 @@ def test_sweep_page_default_sweep_draws_curves_paths_and_bias_variance(open_page
 
 
 def test_sweep_page_stop_keeps_what_was_computed(open_page):
-    at = open_page(PAGE)
+    # 2,000 epochs: still going when Stop is pressed (the default 100 can end first)
+    at = open_page(PAGE, {"optim.epochs": "2000"})
     at.slider(key="sw_k").set_value(256).run()
     at.number_input(key="sw_r").set_value(4).run()
     at.button(key="sw_go").click().run()
@@ -57,8 +58,7 @@ def test_sweep_page_stop_keeps_what_was_computed(open_page):
     assert not at.exception
     res = at.session_state["sw_result"].sweep
     assert len(res.rows) == 256  # every λ keeps a row, stopped or not
-    if res.stopped:
-        assert res.rows[0]["epochs_run"] < res.config.optim.epochs
+    assert res.stopped and res.rows[0]["epochs_run"] < res.config.optim.epochs
 
 
 def test_sweep_page_five_fold_cv_draws_its_curve_and_both_choices(open_page):
