@@ -41,6 +41,10 @@ def test_dropout_shared_link_opens_the_same_networks(browser_page, server) -> No
     page.get_by_role("button", name="Train all", exact=True).click()
     page.get_by_text("Decision surfaces").wait_for(timeout=120_000)
     page.locator(TABLE).first.wait_for(timeout=30_000)
-    titles = page.locator(CHART).first.inner_text()  # the panels' titles (SVG text)
+    # the panels' titles (SVG text), once plotly has drawn them: the chart's element comes
+    # first, its text a moment later
+    surfaces = page.locator(CHART).filter(has_text="no dropout").first
+    surfaces.wait_for(timeout=30_000)
+    titles = surfaces.inner_text()
     assert "dropout 0.3 + batch norm" in titles and "no dropout" in titles
     assert page.locator(ERROR).count() == 0
