@@ -40,21 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402, TID251 (a client, not regcore)
 
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.load.conftest import LoadServer  # noqa: E402
 from tests.load.stclient import Session  # noqa: E402
 
 RESULT = "trained on"  # the finished run's caption (ui.playground.views.metrics_row)
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def med(xs: list[float]) -> float:

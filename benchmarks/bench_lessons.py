@@ -28,16 +28,7 @@ from regcore.experiments import Variant, compare, compare_nets, small_batches  #
 from regcore.lessons import LESSONS, check_answer, demo_config, lesson_link  # noqa: E402
 from regcore.links import CompareSettings, DropoutSettings, SweepSettings  # noqa: E402
 from regcore.sweeps import bias_variance, exact_path, fit_split, sweep  # noqa: E402
-
-RIGHT = {  # a right answer per lesson (tests/unit/test_lessons.py)
-    "weight_decay": 10.0,
-    "l1_l2": 0.1,
-    "choosing_lambda": 0.08,
-    "dropout": 0.8,
-    "norms": 2,
-    "early_stopping": 10,
-    "bias_variance": 0.46,
-}
+from tests.unit.test_lessons import RIGHT  # noqa: E402 (a right answer per lesson)
 
 
 def demo_job(key: str) -> Callable[[], Any]:
