@@ -19,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from regcore.figures import presented
+from regcore.figures import copied, presented
 
 PARAM = "present"
 _STATE = "present_mode"  # not a widget key: survives runs where the toggle is not drawn
@@ -200,7 +200,7 @@ def _fit(fig: Any, cap: int) -> Any:
     plot, so the plot keeps its height; the margins reserved for it shrink."""
     if (fig.layout.height or 450) <= cap:
         return fig
-    out = type(fig)(fig)
+    out = copied(fig)
     lay, scale = out.layout, (1.4 if enabled() else 1.0)
     if lay.legend.yref == "container":  # the foot legend of regcore.figures.style
         lay.legend.update(
