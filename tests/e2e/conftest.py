@@ -69,6 +69,9 @@ def train_and_open_files(page, button: str, done: str, timeout_ms: int = 120_000
     except Exception:
         screenshot(page, "train_failed", settle_ms=0)
         raise
+    # the result's script run has ended: elements of the run before it are gone (while a
+    # run is still drawing, its earlier elements can stand where later ones will go)
+    page.wait_for_function(IDLE, timeout=timeout_ms)
     page.get_by_text(done).first.click()
     page.wait_for_timeout(1000)  # the expander's code blocks are drawn
     return page
