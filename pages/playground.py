@@ -25,13 +25,14 @@ present.heading(
 busy = live.running(P)
 seconds = live.estimate(cfg) if cfg is not None else 0.0
 too_big = live.over_budget(seconds)
-c_train, c_stop, c_link, c_note = st.columns([1, 1, 1.6, 2.8], vertical_alignment="center")
 off = busy or cfg is None or bool(too_big)
-if c_train.button("Train", type="primary", disabled=off, key=f"{P}_train", width="stretch") or (
-    not off and autorun.take(P)  # opened from the lesson path: trains at once
-):
-    if surface_view.start(P, cfg, label="playground") is not None and not live.settle(P):
-        st.rerun()  # redraw with Train disabled and Stop enabled
+c_train, c_stop, c_link, c_note = st.columns([1, 1, 1.6, 2.8], vertical_alignment="center")
+press = live.pressed(P)  # used up on every run: a press while Train is disabled is void
+if not off and (press or autorun.take(P)):  # autorun: opened from the lesson path
+    if surface_view.start(P, cfg, label="playground") is not None:
+        live.settle(P)  # a run about to end is awaited: its result drawn in this run
+        busy = off = live.running(P)  # else: Train disabled, Stop enabled, its place in line
+live.main_button(c_train, "Train", P, disabled=off, width="stretch")
 c_stop.button(
     "Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,), width="stretch"
 )

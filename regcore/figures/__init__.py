@@ -22,6 +22,7 @@ from regcore.figures.dropout import (
     fig_small_batches,
 )
 from regcore.figures.geometry import fig_geometry
+from regcore.figures.memo import fingerprint, is_shared, shared_figure
 from regcore.figures.overlay import RUN_COLORS, fig_overlay_curves, fig_overlay_hist, run_color
 from regcore.figures.paths_named import (
     can_name,
@@ -52,6 +53,9 @@ from regcore.figures.units import fig_unit_images
 from regcore.figures.weights import fig_weight_hist, fig_weight_hist_over_epochs, layer_names
 
 __all__ = [
+    "fingerprint",
+    "is_shared",
+    "shared_figure",
     "bias_variance_definitions",
     "REG_COLORS",
     "REG_LABELS",

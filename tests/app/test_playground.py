@@ -105,6 +105,7 @@ def test_playground_invalid_config_shows_message_and_keeps_result(playground: Ap
 def test_playground_stop_keeps_the_epochs_computed(playground: AppTest) -> None:
     at = playground
     at.number_input(key=f"{P}_optim.epochs").set_value(2000)
+    at.number_input(key=f"{P}_data.n_train").set_value(500)  # seconds, not 0.4 s: still going
     at.run()
     at.button(key=f"{P}_train").click().run()
     job = at.session_state[f"{P}_job"]

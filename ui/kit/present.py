@@ -12,6 +12,8 @@ settings in :func:`settings`, collapsed in presentation mode.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,7 +21,7 @@ from typing import Any
 
 import streamlit as st
 
-from regcore.figures import copied, presented
+from regcore.figures import copied, is_shared, presented
 
 PARAM = "present"
 _STATE = "present_mode"  # not a widget key: survives runs where the toggle is not drawn
@@ -181,17 +183,41 @@ def chart(
     :data:`MAIN_HEIGHT_PRESENT`) so that it stays above a 1024 × 768 projector's fold; its
     container's key starts with :data:`MAIN_KEY`.
     """
-    orig = fig
-    if enabled():
-        fig = presented(fig)
-    if main:
-        fig = _fit(fig, MAIN_HEIGHT_PRESENT if enabled() else MAIN_HEIGHT)
-    if fig is not orig:
-        _keep_legend_below(orig, fig, 1.4 if enabled() else 1.0)
+    fig = _shown(fig, enabled(), main)
     target = where if where is not None else st
     if main:
         target = target.container(key=f"{MAIN_KEY}_{key or 'chart'}")
     return target.plotly_chart(fig, config=config or CHART, key=key, **kw)
+
+
+def _shown(fig: Any, present: bool, main: bool) -> Any:
+    """The figure drawn for ``fig``: scaled for presentation mode, kept within the main
+    figure's height. For a figure shared between sessions (``regcore.figures.memo``),
+    the same copy is handed to each of them."""
+    if not (present or main):
+        return fig
+    shared = is_shared(fig)
+    if shared:
+        with _lock:
+            hit = _shown_cache.get((id(fig), present, main))
+        if hit is not None and hit[0] is fig:
+            return hit[1]
+    out = presented(fig) if present else fig
+    if main:
+        out = _fit(out, MAIN_HEIGHT_PRESENT if present else MAIN_HEIGHT)
+    if out is not fig:
+        _keep_legend_below(fig, out, 1.4 if present else 1.0)
+    if shared:
+        with _lock:
+            _shown_cache[(id(fig), present, main)] = (fig, out)  # holds fig: its id stays its
+            while len(_shown_cache) > SHOWN_KEPT:
+                _shown_cache.popitem(last=False)
+    return out
+
+
+SHOWN_KEPT = 48
+_lock = threading.Lock()
+_shown_cache: OrderedDict[tuple[int, bool, bool], tuple[Any, Any]] = OrderedDict()
 
 
 def _fit(fig: Any, cap: int) -> Any:

@@ -16,6 +16,7 @@ from regcore.figures import (
     loss_name,
     refresh_loss_curves,
     run_summary,
+    shared_figure,
 )
 from ui.kit import present, strength
 from ui.live.runner import Job
@@ -119,7 +120,8 @@ def result_panel(prefix: str, result: RunResult) -> None:
     left, right = present.columns([1.15, 1])
     with left:
         st.session_state.setdefault(f"{prefix}_show_penalty", False)
-        fig = fig_loss_curves(
+        fig = shared_figure(  # a class training the same settings: built once
+            fig_loss_curves,
             result,
             loss_name=loss_name(result.task),
             show_penalty=st.session_state[f"{prefix}_show_penalty"],
@@ -144,9 +146,9 @@ def result_panel(prefix: str, result: RunResult) -> None:
             label_visibility="collapsed",
         )
         if view == "over epochs ▶":  # one histogram at a time keeps the page light
-            fig = fig_weight_hist_over_epochs(result, layer, log_count=log_count)
+            fig = shared_figure(fig_weight_hist_over_epochs, result, layer, log_count=log_count)
         else:
-            fig = fig_weight_hist(result, layer, log_count=log_count)
+            fig = shared_figure(fig_weight_hist, result, layer, log_count=log_count)
         present.chart(fig, key=f"{prefix}_hist")
     runs_view.offer(prefix)  # once the session has an earlier run: overlay the two
     metrics_row(run_summary(result))  # under the charts: the curves stay above a projector's fold
