@@ -46,14 +46,15 @@ preset = view.is_published(mode, base)  # the source's own size: the preset allo
 too_big = live.over_budget(seconds, preset)
 b1, b2, b3, note = st.columns([1.6, 1.2, 1.8, 2.8], vertical_alignment="center")
 go = not (busy or problem or too_big or not variants)
-if b1.button("Train all", type="primary", disabled=not go, key=f"{P}_train") or (
-    go and autorun.take(P)  # opened from the lesson path: trains at once
-):
+press = live.pressed(P)  # used up on every run: a press while Train all is disabled is void
+if go and (press or autorun.take(P)):  # autorun: opened from the lesson path
     job = view.job_fn(base, variants)
     runs = partial(fraction, parts=len(configs))
     if live.submit(P, job, label="compare", estimate_s=seconds, preset=preset, progress=runs):
         st.session_state[f"{P}_meta"] = view.meta(P, mode, base, labels, keys)
-        st.rerun()  # redraw with Train disabled and Stop enabled
+        busy = live.running(P)  # this run draws Train all disabled, Stop enabled
+        go = not busy
+live.main_button(b1, "Train all", P, disabled=not go)
 b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
 with b3:
     exports.copy_link(link, "this comparison")

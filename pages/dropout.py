@@ -33,12 +33,12 @@ with side:
     too_big = live.over_budget(seconds)
     b1, b2, b3, note = st.columns([1.3, 1, 1.8, 2.8], vertical_alignment="center")
     ready = not (busy or base is None or not variants or too_big)
-    if b1.button("Train all", type="primary", disabled=not ready, key=f"{P}_train") or (
-        ready and autorun.take(P)  # opened from the lesson path: trains at once
-    ):
+    press = live.pressed(P)  # used up on every run: a press while Train all is off is void
+    if ready and (press or autorun.take(P)):  # autorun: opened from the lesson path
         problem = view.submit(P, base, variants)
-        if problem is None:
-            st.rerun()  # redraw with Train disabled and Stop enabled
+        busy = live.running(P)  # this run draws Train all disabled, Stop enabled
+        ready = not busy
+    live.main_button(b1, "Train all", P, disabled=not ready)
     b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
     if link is not None:
         with b3:

@@ -35,13 +35,13 @@ seconds = view.estimate(cfg, plan) if cfg is not None else 0.0
 too_big = live.over_budget(seconds)
 b1, b2, b3, note = st.columns([1.4, 1.4, 1.8, 2.8], vertical_alignment="center")
 off = busy or cfg is None or bool(too_big)
-if b1.button("Sweep", type="primary", disabled=off, key=f"{P}_go") or (
-    not off and autorun.take(P)  # opened from the lesson path: sweeps at once
-):
+press = live.pressed(P)  # used up on every run: a press while Sweep is disabled is void
+if not off and (press or autorun.take(P)):  # autorun: opened from the lesson path
     job, read = view.job_fn(cfg, plan), view.job_progress(cfg, plan)
     if live.submit(P, job, label="sweep", estimate_s=seconds, progress=read):
         st.session_state[f"{P}_plan"] = plan
-        st.rerun()
+        busy = off = live.running(P)  # this run draws Sweep disabled, Stop enabled
+live.main_button(b1, "Sweep", P, disabled=off, key=f"{P}_go")
 b2.button("Stop", disabled=not busy, key=f"{P}_stop", on_click=live.stop, args=(P,))
 if cfg is not None:
     with b3:

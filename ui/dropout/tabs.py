@@ -4,7 +4,7 @@ small batches and bias–variance against p. Each tab owns its job under its own
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
@@ -136,23 +136,33 @@ def _epochs(where: Any, prefix: str, tab: TabSettings) -> int:
     return int(where.number_input("epochs", lo, hi, key=f"{prefix}_epochs"))
 
 
-def _run_buttons(prefix: str, label: str, ready: bool, link: Mapping[str, str] | None) -> bool:
+def _run_buttons(
+    prefix: str,
+    label: str,
+    ready: bool,
+    link: Mapping[str, str] | None,
+    start: Callable[[], object],
+) -> None:
+    """The tab's main button, Stop and its link. A press (or the lesson path's request)
+    calls ``start()`` (which queues the tab's job) before the buttons are drawn, so this
+    same script run draws the main button disabled and Stop enabled."""
     live.collect(prefix)  # before running(): a job finished since the last run is not busy
     busy = live.running(prefix)
     b1, b2, b3 = st.columns([1.4, 1, 4.6], vertical_alignment="center")
     off = busy or not ready
-    go = b1.button(label, type="primary", disabled=off, key=f"{prefix}_train")
-    go = go or (not off and autorun.take(prefix))  # opened from the lesson path
+    press = live.pressed(prefix)  # used up on every run: a press while off is void
+    if not off and (press or autorun.take(prefix)):  # autorun: opened from the lesson path
+        start()
+        busy = off = live.running(prefix)
+    live.main_button(b1, label, prefix, disabled=off)
     b2.button("Stop", disabled=not busy, key=f"{prefix}_stop", on_click=live.stop, args=(prefix,))
     if link is not None:
         with b3:
             exports.copy_link(link, "this tab and its settings")
-    return go
 
 
 def _submit(prefix: str, fn, label: str, seconds: float) -> None:
-    if live.submit(prefix, fn, label=label, estimate_s=seconds) is not None:
-        st.rerun()
+    live.submit(prefix, fn, label=label, estimate_s=seconds)
 
 
 def _progress(j) -> None:
@@ -193,7 +203,8 @@ def sweep_tab(prefix: str, base: TrainConfig | None, link: Mapping[str, str] | N
     epochs = _epochs(c3, prefix, RATE_SWEEP)
     runs = len(rates) * repeats
     box.caption(f"{runs} runs of {epochs} epochs each.")
-    if _run_buttons(prefix, "Run sweep", base is not None and bool(rates), link):
+
+    def start() -> None:
         cfg = base.replace(**{"optim.epochs": epochs, "optim.early_stopping_patience": None})
         ps = sorted(rates)
 
@@ -201,6 +212,8 @@ def sweep_tab(prefix: str, base: TrainConfig | None, link: Mapping[str, str] | N
             return dropout_sweep(cfg, ps, repeats, stop=stop, on_progress=emit)
 
         _submit(prefix, fn, "dropout sweep", live.seconds(rate_sweep_work(cfg, ps, repeats)))
+
+    _run_buttons(prefix, "Run sweep", base is not None and bool(rates), link, start)
 
     def draw(res) -> None:
         present.chart(fig_dropout_sweep(res), key=f"{prefix}_fig", main=True)
@@ -239,13 +252,16 @@ def small_batch_tab(prefix: str, link: Mapping[str, str] | None) -> None:
         format_func={"test_loss": "test loss", "test_acc": "test accuracy"}.get,
         key=f"{prefix}_metric",
     )
-    if _run_buttons(prefix, "Train 9 runs", True, link):
+
+    def start() -> None:
         cfg = SMALL_BATCHES.config().replace(**{"optim.epochs": epochs})
 
         def fn(stop, emit):
             return small_batches(cfg, stop=stop, on_progress=emit)
 
         _submit(prefix, fn, "small batches", live.seconds(small_batches_work(cfg)))
+
+    _run_buttons(prefix, "Train 9 runs", True, link, start)
 
     def draw(res) -> None:
         present.chart(fig_small_batches(res, metric), key=f"{prefix}_fig", main=True)
@@ -279,8 +295,8 @@ def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
         f"{len(ps)} p × {repeats} sets × {INITS} starts = {len(ps) * repeats * INITS} runs of "
         f"{cfg.optim.epochs} epochs, one after another; {live.estimate_note(seconds)}."
     )
-    if _run_buttons(prefix, "Measure", bool(rates), link):
 
+    def start() -> None:
         def fn(stop, emit):
             return bias_variance_dropout(
                 cfg,
@@ -291,6 +307,8 @@ def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
             )
 
         _submit(prefix, fn, "bias-variance", seconds)
+
+    _run_buttons(prefix, "Measure", bool(rates), link, start)
 
     def draw(res) -> None:
         if res.stopped:  # the p whose runs all finished are drawn
