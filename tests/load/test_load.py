@@ -4,13 +4,12 @@ Each session is a websocket client speaking Streamlit's protocol (``stclient``),
 browser tab does. Admission is by honest wait (``REGLAB_MAX_WAIT_S``), and 20 Playground
 default runs are about half a second of training, so every one of the 20 sessions must get
 its result: none refused. Checked: never more than K running (the queue's own log); every
-job's numbers equal the same server's solo run; p95 click → result within 2.5 s (issue 20's
-target, times ``SLACK`` for a shared 2-core CI machine), every first feedback too (the 1 s
-target is reported: a small run's first feedback is its result);
-a job that raises (injected: a 21st session's, submitted just before the 20 clicks) fails
-with a message and the line goes on. Then 60 sessions (the 20 and 40 more) press Train at
-the same moment: every one gets its result within 30 s (the 6 s p95 target is reported: not
-met on 2 cores, where every session's script runs share one interpreter).
+job's numbers equal the same server's solo run; p95 click → result within 2.5 s and every
+first feedback within 1 s (issue 20's targets, times ``SLACK`` for a shared 2-core CI
+machine); a job that raises (injected: a 21st session's, submitted just before the 20
+clicks) fails with a message and the line goes on. Then 60 sessions (the 20 and 40 more) press Train at
+the same moment: every one gets its result, p95 within 6 s (times ``SLACK``), the last
+within admission's 30 s.
 Closing the tabs cancels their jobs and frees every slot within seconds. Figures go to
 artifacts/load/load.json.
 """
@@ -174,17 +173,17 @@ def test_load_twenty_sessions_then_sixty_press_train(load_server) -> None:
     p95 = _p95(out["result_s"])
     figures = _figures(out, load_server, starts, load_ids, accepted, done, p95)
     write_report("load", figures)
-    # a small run's first feedback is its result, drawn in the click's own script run (the
-    # sessions' runs share one interpreter): the 1 s target is reported; asserted, the p95's
-    assert max(out["feedback_s"]) <= P95_S * SLACK, figures
+    # the first feedback ("starting…", its place in line, or the result) comes from the
+    # click's own script run: every one within the 1 s target times the slack
+    assert max(out["feedback_s"]) <= FEEDBACK_S * SLACK, figures
     assert p95 <= P95_S * SLACK, figures
 
-    # 60 sessions at once: every one got its result. The 6 s p95 target is reported, not
-    # asserted: it is not met on 2 cores (14.7 s on an idle CI-like machine: every session's
-    # script runs share one interpreter, about 270 ms of its CPU per click under load); the
-    # bound asserted is the longest wait admission promises (REGLAB_MAX_WAIT_S, 30 s)
+    # 60 sessions at once: every one got its result, p95 within the 6 s target times the
+    # slack (every session's script runs share one interpreter: about 85-140 ms of its CPU
+    # a click under this load), and none later than admission's longest promise (30 s)
     assert len(out["class_result_s"]) == CLASS == len(class_done), figures
-    assert _p95(out["class_result_s"]) <= CLASS_GUARD_S * SLACK / 2, figures
+    assert _p95(out["class_result_s"]) <= P95_CLASS_S * SLACK, figures
+    assert max(out["class_result_s"]) <= CLASS_GUARD_S, figures
 
     # cores never oversubscribed; closed tabs freed their slots
     cores = os.cpu_count() or 1
