@@ -3,9 +3,10 @@
 Per step and parameter, with the kernel's factors (regcore.core.regularizers.plan_steps):
 the data gradient from the net plus the penalty's in-loss part, the decoupled decay
 ``p ·= 1 − lr·λ`` first (so Adam with it is AdamW), then the optimizer, then the maps
-after the step — the proximal L1 map ``p −= clamp(p, −t, t)`` with t = lr·λ·α (it rounds
-exactly like ``sign(p)·max(|p| − t, 0)``) on every penalized entry, and a kind's map of
-every unit's incoming weights (max-norm's projection) on the net's ``unit_rows``.
+after the step — the proximal L1 map ``p −= clamp(p, −t, t)`` with t = lr·λ·α/(1 − μ)
+(it rounds exactly like ``sign(p)·max(|p| − t, 0)``; μ: SGD's momentum, 0 for Adam) on
+every penalized entry, and a kind's map of every unit's incoming weights (max-norm's
+projection) on the net's ``unit_rows``.
 
 Adam is ``torch.optim.Adam`` on the stacked tensors (the models are independent
 entries). SGD stays written out, torch.optim.SGD's single-tensor step (``buf = μ·buf +

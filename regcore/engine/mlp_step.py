@@ -39,7 +39,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from regcore.core import TrainConfig, step_factors
+from regcore.core import TrainConfig, sgd_momentum, step_factors
 from regcore.engine.models import weight_layers
 
 EVAL_ROWS = 1024  # rows per chunk of the per-epoch evaluation (its activations stay in cache)
@@ -113,7 +113,8 @@ class FastMLP:
         self.classify = classify
         self.batch_size = cfg.optim.batch_size
         self.lr, self.momentum = cfg.optim.lr, cfg.optim.momentum
-        self.reg_step = f = step_factors(cfg.reg, cfg.optim.lr, cfg.reg.lam)
+        mu = sgd_momentum(cfg.optim)
+        self.reg_step = f = step_factors(cfg.reg, cfg.optim.lr, cfg.reg.lam, momentum=mu)
         self.l2, self.l1_sub = f.l2 or 0.0, f.l1 or 0.0  # λ₂ and λ₁ of the gradient
         self.beta = f.fold or 1.0  # 1 − lr·λ₂, or the decay's 1 − lr·λ
         self.penalize_bias = cfg.reg.penalize_bias

@@ -72,6 +72,10 @@ CASES = {
             },
         },
     ),
+    "momentum_enet_proximal": (
+        CLASSIFY,
+        {"optim": {"momentum": 0.9}, "reg": {"kind": "elastic_net", "lam": 0.02}},
+    ),
     "regression_l2": (REGRESS, {"reg": {"kind": "l2", "lam": 0.01}}),
     "regression_relu_l1": (REGRESS, {"model": {"activation": "relu"}, "reg": {"kind": "l1"}}),
     "early_stopping": (CLASSIFY, {"optim": {"epochs": 12, "early_stopping_patience": 2}}),

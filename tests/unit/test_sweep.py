@@ -99,6 +99,12 @@ def test_sweep_equals_sequential_fits_for_each_optimizer(optim, reg):
     _assert_matches(_cfg("mlp", "l2", "float64", **optim).replace(**{"reg.kind": reg}))
 
 
+@pytest.mark.parametrize("task", ["linear", "mlp"])
+def test_sweep_equals_sequential_fits_for_proximal_l1_with_momentum(task):
+    # the soft-threshold is lr·λ·α/(1 − μ) in both (tests/unit/test_prox_momentum.py)
+    _assert_matches(_cfg(task, "elastic_net", "float64", momentum=0.9))
+
+
 def test_sweep_equals_sequential_for_subgradient_l1_and_bias_penalty():
     cfg = _cfg("linear", "l1_proximal", "float64").replace(**{"reg.l1_solver": "subgradient"})
     _assert_matches(cfg)

@@ -7,7 +7,8 @@ an L1 share α on ‖w‖₁ and an L2 share 1 − α on ½‖w‖² (``l1``: α
 ``elastic_net``: α = ``l1_ratio``), so Ω = α‖w‖₁ + (1−α)·½‖w‖² and its gradient is
 λ(1−α)·w + λα·sign(w). The L2 share with plain SGD is exactly SGD's ``weight_decay``.
 The L1 share is solved either in the loss (that subgradient) or by soft-thresholding
-after the step with t = lr·λ·α (proximal; ISTA, Beck & Teboulle 2009). Decoupled weight
+after the step with t = lr·λ·α (proximal; ISTA, Beck & Teboulle 2009), t = lr·λ·α/(1 − μ)
+with SGD's heavy-ball momentum μ (:func:`l1_threshold` says why). Decoupled weight
 decay is not a penalty (Ω = 0): w ← (1 − lr·λ)·w beside the optimizer step (Loshchilov
 & Hutter 2019). A constraint (max-norm) is not a penalty either (Ω = 0): its map of
 every unit's incoming weights runs after the step. Sources: Hastie, Tibshirani &
@@ -111,9 +112,33 @@ def penalty_grad(reg: Any, p: torch.Tensor, lam: Lam) -> torch.Tensor | None:
     return StepFactors(l2=l2, l1=l1).grad(p)
 
 
-def l1_threshold(reg: Any, lr: float, lam: Lam) -> Lam:
-    """t = lr·λ·α of one proximal step (0 unless the L1 share is proximal)."""
-    return lr * lam * l1_share(reg) if proximal(reg) else 0.0
+def sgd_momentum(optim: Any) -> float:
+    """μ of SGD's heavy-ball buffer, the momentum a proximal step accounts for (0 for Adam
+    and AdamW: ``optim.momentum`` is SGD's setting only)."""
+    return float(optim.momentum) if optim.name == "sgd" else 0.0
+
+
+def l1_threshold(reg: Any, lr: float, lam: Lam, momentum: float = 0.0) -> Lam:
+    """t = lr·λ·α/(1 − μ) of one proximal step (0 unless the L1 share is proximal).
+
+    With heavy-ball momentum (torch.optim.SGD: v ← μ·v + g, w ← prox_t(w − lr·v)) the
+    buffer settles at v = g/(1 − μ) where the weights settle, so a fixed point satisfies
+    0 ∈ g/(1 − μ) + (t/lr)·∂‖w‖₁: with t = lr·λα it would be the lasso at λα·(1 − μ), not
+    at λα. Dividing by 1 − μ makes the fixed point 0 ∈ ∇data + λ(1−α)·w + λα·∂‖w‖₁, the
+    stated objective's (μ = 0: ISTA's t = lr·λα). The L2 share rides in the gradient, so
+    momentum does not change its fixed point; checked against scikit-learn's Lasso and
+    ElasticNet in tests/unit/test_prox_momentum.py.
+
+    Args:
+        reg: the RegConfig.
+        lr: the learning rate.
+        lam: λ, a float or a tensor of per-model λ.
+        momentum: SGD's μ in [0, 1) (:func:`sgd_momentum`; 0 for Adam/AdamW).
+    """
+    if not proximal(reg):
+        return 0.0
+    t = lr * lam * l1_share(reg)
+    return t / (1.0 - momentum) if momentum else t
 
 
 def shrink_factor(reg: Any, lr: float, lam: Lam) -> Lam | None:
@@ -135,7 +160,7 @@ def sgd_shrink(reg: Any, lr: float, lam: Lam) -> Lam | None:
     return 1.0 - lr * _times(lam, b) if b else None
 
 
-def step_factors(reg: Any, lr: float, lam: Lam) -> StepFactors:
+def step_factors(reg: Any, lr: float, lam: Lam, *, momentum: float = 0.0) -> StepFactors:
     """Everything the regularizer does around one step, for tensors of strength ``lam``.
 
     Args:
@@ -143,6 +168,8 @@ def step_factors(reg: Any, lr: float, lam: Lam) -> StepFactors:
         lr: the learning rate.
         lam: λ, a float, or a tensor broadcastable to the tensors it will act on (leading
             dimensions: the models). A float λ = 0 adds no gradient term and no threshold.
+        momentum: the optimizer's heavy-ball μ (:func:`sgd_momentum`), which scales the
+            soft-threshold so that the fixed point is the stated objective's.
 
     Returns:
         The :class:`StepFactors`: gradient terms, decay, plain SGD's fold, the
@@ -151,7 +178,7 @@ def step_factors(reg: Any, lr: float, lam: Lam) -> StepFactors:
     a = 0.0 if proximal(reg) else l1_share(reg)
     b = l2_share(reg)
     zero = not isinstance(lam, torch.Tensor) and lam == 0.0
-    t = l1_threshold(reg, lr, lam) if proximal(reg) and not zero else None
+    t = l1_threshold(reg, lr, lam, momentum) if proximal(reg) and not zero else None
     after = spec(reg).after_units
     return StepFactors(
         l2=_times(lam, b) if b and not zero else None,
@@ -174,11 +201,14 @@ def plan_steps(
         lams: per parameter, λ broadcastable to it (None: not penalized).
         unit_lams: per unit-rows view of the net, λ broadcastable to (…, units, 1).
     """
+    mu = sgd_momentum(optim)
     return StepPlan(
         lr=optim.lr,
         fused=fuses(reg, optim),
-        params=tuple(None if lam is None else step_factors(reg, optim.lr, lam) for lam in lams),
-        units=tuple(step_factors(reg, optim.lr, lam) for lam in unit_lams),
+        params=tuple(
+            None if lam is None else step_factors(reg, optim.lr, lam, momentum=mu) for lam in lams
+        ),
+        units=tuple(step_factors(reg, optim.lr, lam, momentum=mu) for lam in unit_lams),
     )
 
 
