@@ -7,9 +7,9 @@ its result: none refused. Checked: never more than K running (the queue's own lo
 job's numbers equal the same server's solo run; p95 click → result within 2.5 s and every
 first feedback within 1 s (issue 20's targets, times ``SLACK`` for a shared 2-core CI
 machine); a job that raises (injected: a 21st session's, submitted just before the 20
-clicks) fails with a message and the line goes on. Then 60 sessions (the 20 and 40 more) press Train at
-the same moment: every one gets its result, p95 within 6 s (times ``SLACK``), the last
-within admission's 30 s.
+clicks) fails with a message and the line goes on. Then 60 sessions (the 20 and 40 more)
+press Train at the same moment: every one gets its result, p95 within 6 s (times
+``SLACK``), the last within admission's 30 s.
 Closing the tabs cancels their jobs and frees every slot within seconds. Figures go to
 artifacts/load/load.json.
 """
