@@ -15,7 +15,7 @@ def test_dropout_page_side_by_side_draws_surfaces_curves_table_and_probe(open_pa
     at = open_page(PAGE, timeout=90)
     assert at.title[0].value == "Dropout & norm"
     assert at.selectbox(key="dn_data.name").value == "xor"
-    at.number_input(key="dn_optim.epochs").set_value(20).run()
+    at.text_input(key="dn_optim.epochs__typed").set_value("20").run()
     _train(at, "dn")
     assert not at.exception
     res = at.session_state["dn_result"]
@@ -31,7 +31,7 @@ def test_dropout_page_side_by_side_draws_surfaces_curves_table_and_probe(open_pa
 
 def test_dropout_page_four_configs_with_batch_norm_and_early_stopping(open_page):
     at = open_page(PAGE, timeout=90)
-    at.number_input(key="dn_optim.epochs").set_value(30).run()
+    at.text_input(key="dn_optim.epochs__typed").set_value("30").run()
     at.number_input(key="dn_patience").set_value(3).run()
     at.toggle(key="dn_on2").set_value(True).run()
     at.toggle(key="dn_on3").set_value(True).run()
@@ -73,7 +73,7 @@ def test_dropout_page_digits_with_the_small_cnn_trains_without_surfaces(open_pag
     at.selectbox(key="dn_data.name").set_value("digits").run()
     assert not at.exception
     at.selectbox(key="dn_model.kind").set_value("cnn").run()
-    at.number_input(key="dn_optim.epochs").set_value(2).run()
+    at.text_input(key="dn_optim.epochs__typed").set_value("2").run()
     _train(at, "dn")
     assert not at.exception
     res = at.session_state["dn_result"]
@@ -94,7 +94,7 @@ def test_dropout_page_offers_real_mnist_and_trains_it(open_page):
     at.selectbox(key="dn_data.name").set_value("mnist").run()
     assert not at.exception
     assert at.selectbox(key="dn_model.kind").options == ["mlp"]  # no CNN for 28 × 28 here
-    at.number_input(key="dn_optim.epochs").set_value(1).run()
+    at.text_input(key="dn_optim.epochs__typed").set_value("1").run()
     _train(at, "dn")
     assert not at.exception
     res = at.session_state["dn_result"]

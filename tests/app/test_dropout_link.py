@@ -25,13 +25,13 @@ def _trained(at: AppTest) -> tuple:
 
 
 CHANGES = [
-    ("number_input", "data.n_train", 24),
+    ("text_input", "data.n_train__typed", "24"),
     ("text_input", "data.noise__typed", "0.3"),
     ("text_input", "model.hidden", "16, 8"),
     ("selectbox", "model.activation", "tanh"),
-    ("number_input", "optim.batch_size", 8),
+    ("text_input", "optim.batch_size__typed", "8"),
     ("number_input", "patience", 2),
-    ("number_input", "seed", 5),
+    ("text_input", "seed__typed", "5"),
     ("toggle", "on2", True),
     ("select_slider", "p1", 0.3),
     ("selectbox", "norm2", "layer"),
@@ -41,7 +41,7 @@ CHANGES = [
 
 def test_dropout_link_after_each_control_decodes_to_what_the_page_trains(open_page):
     at = open_page(PAGE, timeout=90)
-    at.number_input(key=f"{P}_optim.epochs").set_value(3).run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("3").run()
     assert configs_from_query(link_of(at)) == _trained(at)
     for kind, name, value in CHANGES:
         getattr(at, kind)(key=f"{P}_{name}").set_value(value).run()
@@ -75,7 +75,7 @@ def test_dropout_link_opens_its_networks_and_names_hostile_values(open_page):
 
 def test_dropout_link_settings_survive_a_page_switch(open_page):
     at = open_page(PAGE, timeout=90)
-    at.number_input(key=f"{P}_optim.epochs").set_value(7).run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("7").run()
     at.toggle(key=f"{P}_on2").set_value(True).run()
     at.select_slider(key=f"{P}_p1").set_value(0.4).run()
     before = link_of(at)
@@ -83,12 +83,12 @@ def test_dropout_link_settings_survive_a_page_switch(open_page):
     at.switch_page("pages/dropout.py").run()
     assert not at.exception
     assert at.toggle(key=f"{P}_on2").value and at.select_slider(key=f"{P}_p1").value == 0.4
-    assert at.number_input(key=f"{P}_optim.epochs").value == 7
+    assert at.text_input(key=f"{P}_optim.epochs__typed").value == "7"
     assert link_of(at) == before
 
 
 def test_dropout_link_with_config_fields_only_opens_on_a_fresh_visit(open_page):
     at = open_page(PAGE, "optim.epochs=9&seed=2", timeout=90)
-    assert at.number_input(key=f"{P}_optim.epochs").value == 9
-    assert at.number_input(key=f"{P}_seed").value == 2
+    assert at.text_input(key=f"{P}_optim.epochs__typed").value == "9"
+    assert at.text_input(key=f"{P}_seed__typed").value == "2"
     assert link_of(at)["dropout.p"] == "0.0,0.8"

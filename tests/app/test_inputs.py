@@ -20,8 +20,8 @@ def _texts(at: AppTest) -> list[str]:
 
 def test_inputs_1e3_in_a_whole_number_field_is_1000(playground: AppTest) -> None:
     at = playground
-    at.number_input(key=f"{P}_optim.epochs").set_value(2)  # well inside any time budget
-    at.number_input(key=f"{P}_data.n_train").set_value(1e3).run()  # what "1e3" types
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("2")  # well inside any time budget
+    at.text_input(key=f"{P}_data.n_train__typed").set_value("1e3").run()  # what "1e3" types
     assert not at.exception
     assert not any("training samples" in e.value for e in at.error)
     assert at.session_state[f"{P}_cfg"].data.n_train == 1000
@@ -30,32 +30,64 @@ def test_inputs_1e3_in_a_whole_number_field_is_1000(playground: AppTest) -> None
 
 def test_inputs_fraction_in_a_whole_number_field_is_refused(playground: AppTest) -> None:
     at = playground
-    at.number_input(key=f"{P}_optim.epochs").set_value(2.5).run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("2.5").run()
     assert not at.exception
     assert any("epochs: 2.5 is not a whole number" in e.value for e in at.error)
     assert at.button(key=f"{P}_train").disabled
-    assert at.number_input(key=f"{P}_optim.epochs").value == 2.5  # kept as typed, not 2
+    assert at.text_input(key=f"{P}_optim.epochs__typed").value == "2.5"  # kept as typed, not 2
 
 
 def test_inputs_out_of_range_names_the_bound_and_never_trains_the_old_value(
     playground: AppTest,
 ) -> None:
     at = playground
-    at.number_input(key=f"{P}_optim.epochs").set_value(3).run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("3").run()
     at.button(key=f"{P}_train").click().run()
     wait_for_job(at, P)
-    at.number_input(key=f"{P}_optim.epochs").set_value(5000).run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("5000").run()
     assert any("epochs: 5000 is out of range: allowed 1 to 2,000" in e.value for e in at.error)
     assert at.button(key=f"{P}_train").disabled
-    assert at.number_input(key=f"{P}_optim.epochs").value == 5000  # not clamped behind one's back
-    at.number_input(key=f"{P}_optim.epochs").set_value(4).run()
+    assert (
+        at.text_input(key=f"{P}_optim.epochs__typed").value == "5000"
+    )  # not clamped behind one's back
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("4").run()
     assert not at.error and not at.button(key=f"{P}_train").disabled
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("1,5", "training samples: '1,5' is not a whole number: type digits (no comma or point)"),
+        ("1,000", "training samples: '1,000' has a comma that could be a thousands separator"),
+        ("1.5", "training samples: 1.5 is not a whole number: allowed 1 to 20,000"),
+    ],
+)
+def test_inputs_whole_number_with_a_comma_is_refused_never_another_number(
+    playground: AppTest, text: str, refusal: str
+) -> None:
+    """Chromium's number field turned a typed 1,5 training samples into 15: 15 trained."""
+    at = playground
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("7").run()  # entered before
+    box = f"{P}_data.n_train__typed"
+    at.text_input(key=box).set_value(text).run()
+    assert not at.exception
+    said = [e.value for e in at.sidebar.error if e.value.startswith("training samples")]
+    assert len(said) == 1 and said[0].startswith(refusal), said
+    assert said[0].endswith("allowed 1 to 20,000"), said  # names the range
+    assert at.button(key=f"{P}_train").disabled
+    assert at.text_input(key=box).value == text  # kept as typed
+    assert at.session_state[f"{P}_data.n_train"] == 20  # the held value: not 15, 1 or 1000
+    assert at.text_input(key=f"{P}_optim.epochs__typed").value == "7"  # the rest is kept
+    at.text_input(key=box).set_value("1000").run()
+    assert not at.error and not at.button(key=f"{P}_train").disabled
+    cfg = at.session_state[f"{P}_cfg"]
+    assert (cfg.data.n_train, cfg.optim.epochs) == (1000, 7)
 
 
 def test_inputs_digits_size_over_the_set_names_the_reason(playground: AppTest) -> None:
     at = playground
     at.selectbox(key=f"{P}_data.name").set_value("digits").run()
-    at.number_input(key=f"{P}_data.n_train").set_value(1797).run()
+    at.text_input(key=f"{P}_data.n_train__typed").set_value("1797").run()
     assert any("digits has 1,797 rows" in e.value for e in at.error)
     assert at.button(key=f"{P}_train").disabled
 

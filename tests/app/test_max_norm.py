@@ -16,7 +16,7 @@ def test_playground_trains_max_norm_with_its_own_strength_widget(playground: App
     assert "weaker" in slider.help
     assert "pg_reg.penalize_bias" not in [t.key for t in at.toggle]  # biases: not constrained
     slider.set_value(0.03)
-    at.number_input(key="pg_optim.epochs").set_value(20)
+    at.text_input(key="pg_optim.epochs__typed").set_value("20")
     at.run()
     at.button(key="pg_train").click().run()
     wait_for_job(at, "pg")

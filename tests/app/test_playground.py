@@ -35,7 +35,7 @@ def test_playground_widgets_set_the_config(playground: AppTest) -> None:
     at = playground
     at.selectbox(key=f"{P}_reg.kind").set_value("l1").run()  # the switch sets L1's λ (1) ...
     at.select_slider(key=f"{P}_reg.lam").set_value(0.1)  # ... which the slider then moves
-    at.number_input(key=f"{P}_optim.epochs").set_value(30)
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("30")
     at.run()
     at.button(key=f"{P}_train").click().run()
     wait_for_job(at, P)
@@ -51,13 +51,13 @@ def test_playground_digits_defaults_fit_the_data_set(playground: AppTest) -> Non
     at = playground
     at.selectbox(key=f"{P}_data.name").set_value("digits").run()
     assert not at.exception
-    n_train = at.number_input(key=f"{P}_data.n_train").value
-    n_test = at.number_input(key=f"{P}_data.n_test").value
+    n_train = int(at.text_input(key=f"{P}_data.n_train__typed").value)
+    n_test = int(at.text_input(key=f"{P}_data.n_test__typed").value)
     assert n_train + n_test <= 1797
-    assert at.number_input(key=f"{P}_optim.batch_size").value <= n_train
+    assert int(at.text_input(key=f"{P}_optim.batch_size__typed").value) <= n_train
     assert at.selectbox(key=f"{P}_model.kind").value == "mlp"
-    at.number_input(key=f"{P}_optim.epochs").set_value(2)
-    at.number_input(key=f"{P}_data.n_train").set_value(300)
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("2")
+    at.text_input(key=f"{P}_data.n_train__typed").set_value("300")
     at.run()
     assert not at.error
     at.button(key=f"{P}_train").click().run()
@@ -69,27 +69,27 @@ def test_playground_digits_defaults_fit_the_data_set(playground: AppTest) -> Non
 
 def test_playground_batch_size_is_clamped_to_n_train_and_kept(playground: AppTest) -> None:
     at = playground
-    at.number_input(key=f"{P}_data.n_train").set_value(3).run()
+    at.text_input(key=f"{P}_data.n_train__typed").set_value("3").run()
     assert not at.exception and not at.error
-    assert at.number_input(key=f"{P}_optim.batch_size").value == 5  # as the user entered it
+    assert at.text_input(key=f"{P}_optim.batch_size__typed").value == "5"  # as the user entered it
     assert any("full batches of 3" in c.value for c in at.caption)
     assert at.query_params["optim.batch_size"] in ("3", ["3"])  # what training uses
-    at.number_input(key=f"{P}_data.n_train").set_value(20).run()
+    at.text_input(key=f"{P}_data.n_train__typed").set_value("20").run()
     assert "optim.batch_size" not in at.query_params  # back to the default 5
     assert not any("full batches" in c.value for c in at.caption)
 
 
 def test_playground_cleared_number_keeps_its_value(playground: AppTest) -> None:
     at = playground
-    at.number_input(key=f"{P}_optim.epochs").set_value(40).run()
-    at.number_input(key=f"{P}_optim.epochs").set_value(None).run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("40").run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("").run()
     assert not at.exception
-    assert at.number_input(key=f"{P}_optim.epochs").value == 40
+    assert at.text_input(key=f"{P}_optim.epochs__typed").value == "40"
 
 
 def test_playground_invalid_config_shows_message_and_keeps_result(playground: AppTest) -> None:
     at = playground
-    at.number_input(key=f"{P}_optim.epochs").set_value(5)
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("5")
     at.run()
     at.button(key=f"{P}_train").click().run()
     wait_for_job(at, P)
@@ -104,8 +104,10 @@ def test_playground_invalid_config_shows_message_and_keeps_result(playground: Ap
 
 def test_playground_stop_keeps_the_epochs_computed(playground: AppTest) -> None:
     at = playground
-    at.number_input(key=f"{P}_optim.epochs").set_value(2000)
-    at.number_input(key=f"{P}_data.n_train").set_value(500)  # seconds, not 0.4 s: still going
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("2000")
+    at.text_input(key=f"{P}_data.n_train__typed").set_value(
+        "500"
+    )  # seconds, not 0.4 s: still going
     at.run()
     at.button(key=f"{P}_train").click().run()
     job = at.session_state[f"{P}_job"]
@@ -114,7 +116,9 @@ def test_playground_stop_keeps_the_epochs_computed(playground: AppTest) -> None:
     at.run()
     assert at.button(key=f"{P}_train").disabled  # no second run while one trains
     assert not at.button(key=f"{P}_stop").disabled
-    at.number_input(key=f"{P}_seed").set_value(1).run()  # touching a widget: same run goes on
+    at.text_input(key=f"{P}_seed__typed").set_value(
+        "1"
+    ).run()  # touching a widget: same run goes on
     assert at.session_state[f"{P}_job"] is job and not job.finished
     assert any("epoch" in p.proto.text for p in at.get("progress"))
     at.button(key=f"{P}_stop").click().run()
@@ -140,14 +144,14 @@ def test_playground_reads_a_shared_link(open_page) -> None:
     at = open_page(None, {"reg.kind": "l1", "reg.lam": "0.05", "optim.epochs": "7"})
     assert at.selectbox(key=f"{P}_reg.kind").value == "l1"
     assert at.select_slider(key=f"{P}_reg.lam").value == 0.05
-    assert at.number_input(key=f"{P}_optim.epochs").value == 7
+    assert at.text_input(key=f"{P}_optim.epochs__typed").value == "7"
 
 
 def test_playground_link_keeps_its_valid_fields_when_one_is_bad(open_page) -> None:
     at = open_page(None, {"reg.kind": "l1", "reg.lam": "-5", "optim.epochs": "50"})
     assert any("reg.lam = -5.0 is out of range" in w.value for w in at.warning)
     assert at.selectbox(key=f"{P}_reg.kind").value == "l1"
-    assert at.number_input(key=f"{P}_optim.epochs").value == 50
+    assert at.text_input(key=f"{P}_optim.epochs__typed").value == "50"
 
 
 def test_playground_refuses_a_file_path_in_a_link(open_page) -> None:
@@ -158,28 +162,28 @@ def test_playground_refuses_a_file_path_in_a_link(open_page) -> None:
 
 def test_playground_result_survives_a_page_switch(playground: AppTest) -> None:
     at = playground
-    at.number_input(key=f"{P}_optim.epochs").set_value(4)
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("4")
     at.run()
     at.button(key=f"{P}_train").click().run()
     wait_for_job(at, P)
     at.switch_page("pages/learn.py").run()
     at.switch_page("pages/playground.py").run()
     assert not at.exception
-    assert at.number_input(key=f"{P}_optim.epochs").value == 4
+    assert at.text_input(key=f"{P}_optim.epochs__typed").value == "4"
     assert len(_curves(at)["train"]["x"]) == 4
 
 
 def test_playground_too_large_run_is_refused_and_last_result_kept(playground: AppTest) -> None:
     at = playground
-    at.number_input(key=f"{P}_optim.epochs").set_value(3)
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("3")
     at.run()
     at.button(key=f"{P}_train").click().run()
     wait_for_job(at, P)
     at.selectbox(key=f"{P}_model.kind").set_value("mlp").run()
     at.text_input(key=f"{P}_model.hidden").set_value("1024, 1024, 1024").run()
-    at.number_input(key=f"{P}_data.n_features").set_value(1000)
-    at.number_input(key=f"{P}_data.n_train").set_value(20000)
-    at.number_input(key=f"{P}_optim.epochs").set_value(2000)
+    at.text_input(key=f"{P}_data.n_features__typed").set_value("1000")
+    at.text_input(key=f"{P}_data.n_train__typed").set_value("20000")
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("2000")
     at.run()
     assert not at.exception  # refused before Train, with the reason on screen
     assert any("too large for the server" in e.value for e in at.error)
@@ -191,7 +195,7 @@ def test_playground_too_large_run_is_refused_and_last_result_kept(playground: Ap
 def test_playground_sparse_link_keeps_five_true_weights(open_page) -> None:
     at = open_page(None, {"data.name": "sparse_linear", "reg.kind": "l1"})
     assert not at.exception and not at.error
-    assert at.number_input(key=f"{P}_data.n_informative").value == 5
+    assert at.text_input(key=f"{P}_data.n_informative__typed").value == "5"
 
 
 def test_playground_takes_a_learn_preset_after_an_earlier_visit(playground: AppTest) -> None:
@@ -202,7 +206,7 @@ def test_playground_takes_a_learn_preset_after_an_earlier_visit(playground: AppT
     assert at.title[0].value == "Playground"
     assert at.selectbox(key=f"{P}_data.name").value == "sparse_linear"
     assert at.selectbox(key=f"{P}_reg.kind").value == "l1"
-    assert at.number_input(key=f"{P}_optim.epochs").value == 200
+    assert at.text_input(key=f"{P}_optim.epochs__typed").value == "200"
 
 
 def test_playground_shows_its_place_in_line_when_the_runner_is_full(playground: AppTest) -> None:
@@ -215,7 +219,7 @@ def test_playground_shows_its_place_in_line_when_the_runner_is_full(playground: 
     gate = threading.Event()
     blockers = [runner.submit(lambda stop, emit: gate.wait(30)) for _ in range(runner.max_jobs)]
     # a run too big for the fast lane (the default, ~30 ms, would start there at once)
-    at.number_input(key=f"{P}_optim.epochs").set_value(1000).run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("1000").run()
     try:
         at.button(key=f"{P}_train").click().run()
         job = at.session_state[f"{P}_job"]
@@ -243,7 +247,7 @@ def test_playground_link_follows_the_settings_across_page_switches(playground: A
 def test_playground_hand_written_link_gets_the_data_sets_defaults(open_page) -> None:
     at = open_page(None, {"data.name": "polynomial"})
     assert not at.exception and not at.error
-    assert at.number_input(key=f"{P}_data.n_features").value == 12  # degree, not 200
+    assert at.text_input(key=f"{P}_data.n_features__typed").value == "12"  # degree, not 200
 
 
 def test_playground_choosing_mlp_starts_with_hidden_widths(playground: AppTest) -> None:
@@ -262,11 +266,11 @@ def test_playground_data_sets_show_their_friendly_labels(playground: AppTest) ->
 
 def test_playground_says_when_results_are_from_earlier_settings(playground: AppTest) -> None:
     at = playground
-    at.number_input(key=f"{P}_optim.epochs").set_value(5).run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("5").run()
     at.button(key=f"{P}_train").click().run()
     wait_for_job(at, P)
     assert not any("earlier settings" in i.value for i in at.info)
-    at.number_input(key=f"{P}_optim.epochs").set_value(6).run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("6").run()
     assert any("earlier settings" in i.value for i in at.info)
     assert chart_specs(at)  # the old result is still drawn
 
@@ -276,7 +280,7 @@ def test_playground_two_d_set_draws_a_decision_surface_and_early_stopping(
 ) -> None:
     at = playground
     at.selectbox(key=f"{P}_data.name").set_value("moons").run()
-    at.number_input(key=f"{P}_optim.epochs").set_value(40).run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("40").run()
     at.number_input(key=f"{P}_optim.early_stopping_patience").set_value(3).run()
     at.button(key=f"{P}_train").click().run()
     wait_for_job(at, P)
@@ -303,11 +307,11 @@ def test_playground_mnist_is_offered_with_its_catalog_defaults_and_trains(
     at = playground
     at.selectbox(key=f"{P}_data.name").set_value("mnist").run()
     assert not at.exception
-    assert at.number_input(key=f"{P}_data.n_train").value == 4_000
-    assert at.number_input(key=f"{P}_data.n_test").value == 1_000
+    assert at.text_input(key=f"{P}_data.n_train__typed").value == "4000"
+    assert at.text_input(key=f"{P}_data.n_test__typed").value == "1000"
     assert at.selectbox(key=f"{P}_model.kind").value == "mlp"
-    at.number_input(key=f"{P}_optim.epochs").set_value(1)
-    at.number_input(key=f"{P}_data.n_train").set_value(300)
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("1")
+    at.text_input(key=f"{P}_data.n_train__typed").set_value("300")
     at.run()
     at.button(key=f"{P}_train").click().run()
     wait_for_job(at, P)

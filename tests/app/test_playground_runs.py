@@ -69,9 +69,9 @@ def test_playground_runs_overlay_lambda_0_against_3(playground: AppTest) -> None
 
 def test_playground_runs_on_other_data_warn_pin_and_clear(playground: AppTest) -> None:
     at = playground
-    at.number_input(key=f"{P}_optim.epochs").set_value(3).run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("3").run()
     _train(at, 0.0)
-    at.number_input(key=f"{P}_data.n_train").set_value(40).run()
+    at.text_input(key=f"{P}_data.n_train__typed").set_value("40").run()
     _train(at, 0.0)
     at.button(key=f"{P}_runs_pair").click().run()
     assert any("Different data (n train)" in w.value for w in at.warning)

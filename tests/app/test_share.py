@@ -34,7 +34,7 @@ def _close(a: float, b: float) -> bool:
 def test_share_playground_link_and_command_reproduce_the_page(open_page, tmp_path):
     at = open_page("pages/playground.py", "data.name=moons&model.kind=linear&optim.epochs=12")
     at.selectbox(key="pg_reg.kind").set_value("l1").run()
-    at.number_input(key="pg_seed").set_value(3).run()
+    at.text_input(key="pg_seed__typed").set_value("3").run()
     at.button(key="pg_train").click().run()
     wait_for_job(at, "pg")
     assert not at.exception

@@ -45,7 +45,7 @@ def test_sweep_islr_learn_page_opens_a_preset_on_the_sweep_page(open_page):
     at.button(key="learn_sweep_credit_ridge").click().run()
     assert not at.exception
     assert at.selectbox(key="sw_data.name").value == "credit"
-    assert at.number_input(key="sw_data.n_train").value == 360
+    assert at.text_input(key="sw_data.n_train__typed").value == "360"
 
 
 def test_sweep_islr_hitters_lasso_cross_validates_and_says_what_it_keeps(open_page):

@@ -33,13 +33,13 @@ def test_upload_large_file_is_sampled_said_and_trains(open_page) -> None:
     data = _digits_csv(ROWS)
     assert len(data) // 2**20 == 7
     at = open_page(None, {"data.name": "csv"})
-    at.number_input(key=f"{P}_optim.epochs").set_value(2).run()
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("2").run()
     at.file_uploader(key=f"{P}_upload").set_value(("big.csv", data, "text/csv"))
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert "40,000 of 786,432 rows, drawn at random; seed 0 (the data seed)" in _note(at)
-    assert at.number_input(key=f"{P}_data.n_train").value == 20_000  # the bound, not 629,146
-    assert at.number_input(key=f"{P}_data.n_test").value == 8_000
+    assert at.text_input(key=f"{P}_data.n_train__typed").value == "20000"  # the bound, not 629,146
+    assert at.text_input(key=f"{P}_data.n_test__typed").value == "8000"
     assert not at.button(key=f"{P}_train").disabled
     at.button(key=f"{P}_train").click().run()
     wait_for_job(at, P)

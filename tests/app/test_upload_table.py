@@ -29,9 +29,9 @@ def test_upload_table_hitters_with_text_and_missing_cells_trains(open_page) -> N
     note = _note(at)
     assert "59 of 322 rows have no Salary: left out (263 remain)" in note
     assert "League (A/N → League_N = 0/1)" in note and "Division (E/W" in note
-    assert at.number_input(key=f"{P}_data.n_train").value == 210  # 80 % of the 263 rows
-    assert at.number_input(key=f"{P}_data.n_test").value == 53
-    at.number_input(key=f"{P}_optim.epochs").set_value(5).run()
+    assert at.text_input(key=f"{P}_data.n_train__typed").value == "210"  # 80 % of the 263 rows
+    assert at.text_input(key=f"{P}_data.n_test__typed").value == "53"
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("5").run()
     at.button(key=f"{P}_train").click().run()
     wait_for_job(at, P)
     assert not at.exception and not at.error
@@ -56,12 +56,12 @@ def test_upload_table_drop_rows_with_missing_values_is_a_choice(open_page) -> No
     at.selectbox(key=f"{P}_data.missing").set_value("drop").run()
     assert not at.exception and not at.error
     assert "8 rows with a missing feature value left out" in _note(at)
-    assert at.number_input(key=f"{P}_data.n_train").value == 26  # 80 % of the 32 left
+    assert at.text_input(key=f"{P}_data.n_train__typed").value == "26"  # 80 % of the 32 left
 
 
 def test_upload_table_that_cannot_be_used_says_why_and_nothing_else(open_page) -> None:
     at = open_page(None, {"data.name": "csv"})
-    at.number_input(key=f"{P}_optim.epochs").set_value(7).run()  # entered before the file
+    at.text_input(key=f"{P}_optim.epochs__typed").set_value("7").run()  # entered before the file
     at.file_uploader(key=f"{P}_upload").set_value(
         ("bad.csv", b"a,b,y\n1,2,3\n4,inf,5\n6,7,8\n", "text/csv")
     )
@@ -70,4 +70,4 @@ def test_upload_table_that_cannot_be_used_says_why_and_nothing_else(open_page) -
     assert any("column 'b' holds an infinite value at line 3" in e for e in errors), errors
     assert not any("out of range" in e for e in errors)  # the split follows the new file
     assert at.button(key=f"{P}_train").disabled
-    assert at.number_input(key=f"{P}_optim.epochs").value == 7  # nothing entered is lost
+    assert at.text_input(key=f"{P}_optim.epochs__typed").value == "7"  # nothing entered is lost

@@ -31,12 +31,18 @@ def test_link_text_is_shown_literally_never_as_a_link(browser_page, server, path
 
 
 def test_typed_numbers_read_as_typed_and_refused_with_the_bound(browser_page, server) -> None:
+    """Chromium's number field turned a typed 1,5 training samples into 15: the box is text."""
     page = browser_page(f"{server.url}/playground", 1024, 768, settle_ms=1500)
-    box = page.get_by_role("spinbutton", name="training samples")
+    box = page.get_by_role("textbox", name="training samples")
+    box.fill("1,5")
+    box.press("Enter")
+    page.wait_for_selector(f"{ERROR_BOX}:has-text(\"'1,5' is not a whole number\")", timeout=30_000)
+    assert page.get_by_role("button", name="Train", exact=True).is_disabled()
+    assert box.input_value() == "1,5" and "data.n_train=15" not in page.url
     box.fill("1e3")
     box.press("Enter")
     page.wait_for_function("() => location.search.includes('data.n_train=1000')")
-    epochs = page.get_by_role("spinbutton", name="epochs")
+    epochs = page.get_by_role("textbox", name="epochs", exact=True)
     epochs.fill("2.5")
     epochs.press("Enter")
     page.wait_for_selector(f"{ERROR_BOX}:has-text('not a whole number')", timeout=30_000)

@@ -3,7 +3,7 @@ a comma that could be a thousands separator refused, naming it; never a differen
 
 import pytest
 
-from ui.kit.typed import read_number
+from ui.kit.typed import read_number, read_whole
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,31 @@ def test_ui_typed_anything_else_is_refused(text):
 def test_ui_typed_empty_box_is_no_value():
     assert read_number("  ", "x") == (None, None)
     assert read_number(None, "x") == (None, None)
+
+
+@pytest.mark.parametrize(("text", "value"), [("1000", 1000.0), (" 15 ", 15.0), ("1e3", 1000.0)])
+def test_ui_typed_whole_numbers_read_as_typed(text, value):
+    assert read_whole(text, "training samples", "1 to 20,000") == value
+
+
+def test_ui_typed_whole_number_never_reads_a_comma():
+    """Chromium's number field read a typed 1,5 training samples as 15."""
+    with pytest.raises(ValueError) as refused:
+        read_whole("1,5", "training samples", "1 to 20,000")
+    assert str(refused.value) == (
+        "training samples: '1,5' is not a whole number: type digits (no comma or point), "
+        "allowed 1 to 20,000"
+    )
+    with pytest.raises(ValueError, match="'1,000' has a comma that could be a thousands "):
+        read_whole("1,000", "training samples", "1 to 20,000")  # 1 or 1000: both whole
+
+
+@pytest.mark.parametrize("text", ["abc", "1 000", "0x10", "1,000.5"])
+def test_ui_typed_whole_number_refusals_name_the_field_and_range(text):
+    with pytest.raises(ValueError, match=r"^epochs: .* allowed 1 to 2,000$"):
+        read_whole(text, "epochs", "1 to 2,000")
+
+
+def test_ui_typed_whole_fraction_goes_on_to_the_range_check():
+    assert read_whole("2.5", "epochs", "1 to 2,000") == 2.5  # check_number refuses it
+    assert read_whole("", "epochs", "1 to 2,000") is None

@@ -28,6 +28,7 @@ from ui.kit import present
 from ui.kit.messages import say, say_changed
 from ui.kit.strength import lam_note, on_reg_change
 from ui.kit.table_note import MISSING_LABELS
+from ui.kit.typed import forget
 from ui.kit.upload import csv_upload, data_seed, split_sizes, usable_rows
 from ui.kit.widgets import (
     DATASET_LABELS,
@@ -213,8 +214,9 @@ def _data_fields(prefix: str, name: str) -> tuple[dict[str, Any], str | None]:
         if seen and st.session_state.get(f"{prefix}_upload_seen") != seen:
             st.session_state[f"{prefix}_upload_seen"] = seen  # a new table: 80/20 split
             n_train, n_test = split_sizes(cap)
-            st.session_state[key(prefix, "data.n_train")] = n_train
-            st.session_state[key(prefix, "data.n_test")] = n_test
+            for field, n in (("data.n_train", n_train), ("data.n_test", n_test)):
+                st.session_state[key(prefix, field)] = n
+                forget(f"{key(prefix, field)}__typed")  # a refused typed size gives way
     rows = None
     if cap:
         rows = f"the file has {cap:,} usable rows" if name == "csv" else f"{name} has {cap:,} rows"

@@ -6,6 +6,13 @@ typed "0,5" into "05", so λ typed as 0,5 trained λ = 5 and a learning rate of 
 fields read by :func:`read_number`: a decimal comma ("0,5") reads as 0.5 and the page says
 so; a comma that could group thousands ("1,000") is refused, naming it; anything else that
 is not a plain number is refused. Never a different number than the one typed.
+
+Whole-number fields (samples, features, epochs, batch size, seeds) are typed boxes too,
+read by :func:`read_whole`: Chromium's number field turned a typed "1,5" training samples
+into 15. There a comma is never read: "1,5" is refused as not a whole number, and "1,000"
+is refused as ambiguous (1 with a decimal comma, 1000 with a thousands comma: both whole
+and both in range, a guess could train 1000 times the size meant); "1000" and "1e3" read
+as 1000.
 """
 
 from __future__ import annotations
@@ -57,9 +64,43 @@ def read_number(text: str | None, label: str) -> tuple[float | None, str | None]
     raise ValueError(f"{label}: {quoted!r} is not a number: type e.g. 0.5 or 1e-3{comma}")
 
 
+def read_whole(text: str | None, label: str, allowed: str) -> float | None:
+    """The number in a whole-number field's typed box: no comma is ever read.
+
+    Args:
+        text: what the box holds.
+        label: the field's name, for the messages.
+        allowed: the field's range as the messages state it ("1 to 20,000").
+
+    Returns:
+        The value typed (a float: "2.5" or "1e999" is returned for the field's check to
+        refuse with its range), or None for an empty box.
+
+    Raises:
+        ValueError: a text with a comma or that is not a number; the message names the
+            label, quotes the text and states the allowed range.
+    """
+    s = (text or "").strip()
+    if not s:
+        return None
+    if _PLAIN.fullmatch(s):
+        return float(s)
+    quoted = clip(s, 40)
+    if _GROUPED.fullmatch(s):
+        raise ValueError(
+            f"{label}: {quoted!r} has a comma that could be a thousands separator "
+            f"({s.replace(',', '')}) or a decimal comma: type it without a comma: allowed "
+            f"{allowed}"
+        )
+    comma = " (no comma or point)" if "," in s else ""
+    raise ValueError(
+        f"{label}: {quoted!r} is not a whole number: type digits{comma}, allowed {allowed}"
+    )
+
+
 def shown(value: float) -> str:
-    """A value as its box shows it."""
-    return f"{value:.10g}"
+    """A value as its box shows it (a whole number's every digit)."""
+    return str(value) if isinstance(value, int) else f"{value:.10g}"
 
 
 def number_box(
@@ -71,8 +112,9 @@ def number_box(
     *,
     name: str | None = None,
     help: str | None = None,
+    whole: str | None = None,
 ) -> str | None:
-    """A text box for the decimal number held at ``st.session_state[value_key]``.
+    """A text box for the number held at ``st.session_state[value_key]``.
 
     The box shows that value; a typed value that ``check(field, value, name)`` allows
     replaces it (a decimal comma read with a note under the box); one it refuses stays in
@@ -81,6 +123,8 @@ def number_box(
 
     Args:
         label: the box's label; name: the field's name in messages (default: label).
+        whole: for a whole-number field, its allowed range as messages state it: the box
+            is read by :func:`read_whole` and holds an int.
 
     Returns:
         The refusal shown, or None.
@@ -91,12 +135,13 @@ def number_box(
         forget(box)
     bad = st.session_state.get(bad_key)
     if bad is None:
-        st.session_state[box] = shown(float(st.session_state[value_key]))
+        held = st.session_state[value_key]
+        st.session_state[box] = shown(held if whole and isinstance(held, int) else float(held))
     st.text_input(
         label,
         key=box,
         on_change=_read_box,
-        args=(box, value_key, field, name or label, check),
+        args=(box, value_key, field, name or label, check, whole),
         help=help,
     )
     if bad is not None:
@@ -113,10 +158,16 @@ def forget(box: str) -> None:
     st.session_state.pop(f"{box}__note", None)
 
 
-def _read_box(box: str, value_key: str, field: str, label: str, check: Check) -> None:
+def _read_box(
+    box: str, value_key: str, field: str, label: str, check: Check, whole: str | None
+) -> None:
     forget(box)
+    text = st.session_state.get(box)
     try:
-        value, note = read_number(st.session_state.get(box), label)
+        if whole:
+            value, note = read_whole(text, label, whole), None
+        else:
+            value, note = read_number(text, label)
     except ValueError as exc:
         st.session_state[f"{box}__problem"] = str(exc)
         return
@@ -126,6 +177,6 @@ def _read_box(box: str, value_key: str, field: str, label: str, check: Check) ->
     if problem is not None:
         st.session_state[f"{box}__problem"] = problem
         return
-    st.session_state[value_key] = value
+    st.session_state[value_key] = int(value) if whole else value
     if note:
         st.session_state[f"{box}__note"] = note

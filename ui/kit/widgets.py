@@ -7,6 +7,7 @@ Widget values live in ``st.session_state`` under ``f"{prefix}_{dotted.field}"``
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -15,6 +16,7 @@ import streamlit as st
 
 from regcore.core import BOUNDS, CATALOG, CHOICES, INT_FIELDS, OPEN_LOW, TrainConfig
 from regcore.links import SweepSettings, dataset_config
+from ui.kit.messages import say
 from ui.kit.typed import forget, number_box
 
 DATASET_LABELS = {name: d.label for name, d in CATALOG.items()}  # menus read the catalog
@@ -57,6 +59,7 @@ def seed_state(prefix: str, cfg: TrainConfig, *, overwrite: bool = False) -> Non
             value = ", ".join(str(h) for h in value)
         if overwrite or key(prefix, field) not in st.session_state:
             st.session_state[key(prefix, field)] = value
+            forget(f"{key(prefix, field)}__typed")  # a refused typed text gives way to it
 
 
 def on_dataset_change(prefix: str) -> None:
@@ -81,18 +84,18 @@ def number(
     *,
     hi: float | None = None,
     hi_why: str | None = None,
-    step: float | None = None,
     help: str | None = None,
 ) -> float | int:
     """A number field checked against ``BOUNDS[field]`` (and ``hi`` when smaller).
 
-    A decimal field (noise, true weight) is a text box read on the server
-    (:func:`ui.kit.typed.number_box`): a browser's number field reads "0,5" as 5. A whole
-    number's field is a decimal one in the browser, so "1e3" reads 1000 (an integer field
-    would read it as 1) and "2.5" reaches :func:`check_number`, which refuses it instead of
-    rounding. A value out of range is not clamped: it stays on screen with a message naming
-    the bound, recorded by :func:`problems` so the page disables Train, and the last valid
-    value is returned for the fields that depend on it. A cleared field keeps its last value.
+    Every number field is a text box read on the server (:func:`ui.kit.typed.number_box`):
+    a browser's number field reads "0,5" as 5 and "1,5" as 15. A decimal field (noise, true
+    weight) reads a decimal comma; a whole number's field (samples, epochs, seeds) reads no
+    comma ("1,5" and "1,000" are refused, :func:`ui.kit.typed.read_whole`), reads "1e3" as
+    1000 and refuses "2.5" (:func:`check_number`) instead of rounding. A value not allowed
+    is not clamped: it stays on screen with a message naming the bound, recorded by
+    :func:`problems` so the page disables Train, and the last valid value is returned for
+    the fields that depend on it. A cleared field shows its last value again.
 
     Args:
         hi: a tighter upper bound than BOUNDS (e.g. the rows a data set has).
@@ -113,30 +116,33 @@ def number(
         help_text = f"{help} ({allowed})" if help else allowed.capitalize()
         number_box(prefix, field, label, k, check_number, help=help_text)
         return float(st.session_state[k])
-    cast: Callable[[Any], Any] = int
+    return _whole(prefix, field, label, k, top, hi_why, help)
+
+
+def _whole(
+    prefix: str, field: str, label: str, k: str, top: float, hi_why: str | None, help: str | None
+) -> int:
+    # the held value (an int at k) changes only to a typed value its check allows; it is
+    # checked again on every run, as a tighter bound (rows left, features) can move under it
+    lo = int(BOUNDS[field][0])
     last = st.session_state.get(f"{k}__last")
     current = st.session_state.get(k)
     if current is None or isinstance(current, bool) or not isinstance(current, int | float):
         current = last if last is not None else lo
-    st.session_state[k] = float(current)
-    allowed = f"allowed {_bound(cast(lo))} to {_bound(cast(top))}"
-    typed = st.number_input(
-        label,
-        value=None,  # nullable: a cleared field reads None here, not the lower bound
-        key=k,
-        help=f"{help} ({allowed})" if help else allowed.capitalize(),
-        step=float(step if step is not None else 1),
-        format="%.10g",
-    )
-    value = float(current) if typed is None else typed
-    problem = check_number(field, value, label, top, hi_why)
+    st.session_state[k] = int(current) if float(current).is_integer() else float(current)
+    allowed = _range(field, top)
+    help_text = f"{help} (allowed {allowed})" if help else f"Allowed {allowed}"
+    check = functools.partial(check_number, hi=top, hi_why=hi_why)
+    bad = number_box(prefix, field, label, k, check, help=help_text, whole=allowed)
+    problem = bad or check_number(field, float(st.session_state[k]), label, top, hi_why)
     if problem is None:
-        st.session_state[f"{k}__last"] = cast(value)
-        return cast(value)
-    st.error(problem)
-    st.session_state.setdefault(f"{prefix}__problems", {})[field] = problem
+        st.session_state[f"{k}__last"] = int(st.session_state[k])
+        return int(st.session_state[k])
+    if bad is None:  # the held value itself no longer fits (a bound moved): said here
+        say("error", problem)
+        st.session_state.setdefault(f"{prefix}__problems", {})[field] = problem
     fallback = last if last is not None and lo <= last <= top else min(max(lo, 0), top)
-    return cast(max(lo, fallback))
+    return int(max(lo, fallback))
 
 
 def check_number(
