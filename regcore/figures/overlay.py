@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from regcore.figures.compare import histogram_bins
 from regcore.figures.curves import HistoryLike, as_history
 from regcore.figures.style import log_axis, styled
+from regcore.figures.weights import true_weight_traces
 
 # One colour per run shown (Okabe–Ito, colour-blind safe; its yellow, unreadable on white,
 # gives way to Tol's olive): the first two are blue against vermillion.
@@ -117,30 +118,38 @@ def fig_overlay_hist(
     colors: Sequence[str] | None = None,
     log_count: bool = False,
     x_title: str = "weight value",
+    true_w: Sequence[float] | None = None,
     title: str | None = None,
 ) -> go.Figure:
     """The final weights of each run as outlined histograms on shared bins, one centred on 0.
 
     Shared bins keep the runs comparable: L2's shrunk weights crowd the middle bins while
     an unregularized run's spread wide; L1's exact zeros stand in the zero bin. A legend
-    entry names a run's exact zeros when it has any.
+    entry names a run's exact zeros when it has any. The true weights, when given (the
+    runs share their data) and as many as each run's weights, are marked as on a single
+    run's histogram (:func:`regcore.figures.weights.true_weight_traces`), legend "true
+    weights".
 
     Args:
         weights: one flat list (or array) of final weights per run.
         labels: one legend name per run.
         colors: one colour per run (default: :data:`RUN_COLORS` in order).
-        log_count: log-scale the count axis (empty bins become gaps).
+        log_count: log-scale the count axis.
         x_title: the x-axis title (which layer the weights are of).
+        true_w: the data set's true weights, shared by every run (None: not marked).
         title: figure title.
 
     Returns:
-        A figure with one filled step trace per run.
+        A figure with one filled step trace per run, then the true weights' trace.
     """
     arrays = [np.asarray(w, dtype=float) for w in weights]
     finite = [a[np.isfinite(a)] for a in arrays]
-    edges = histogram_bins([a.tolist() for a in finite])
+    truth = None if true_w is None else np.asarray(true_w, dtype=float)
+    if truth is not None and any(a.size != truth.size for a in arrays):
+        truth = None  # the weights of another layer than the one the truth is of
+    edges = histogram_bins([a.tolist() for a in finite] + ([] if truth is None else [truth]))
     centres = ((edges[:-1] + edges[1:]) / 2).tolist()
-    fig = go.Figure()
+    fig, top = go.Figure(), 1
     for a, label, color in zip(finite, labels, _colors(len(labels), colors), strict=True):
         counts = np.histogram(a, bins=edges)[0].tolist()
         zeros = int(np.count_nonzero(a == 0.0))
@@ -148,7 +157,9 @@ def fig_overlay_hist(
         fig.add_trace(
             go.Scatter(
                 x=centres,
-                y=[c if c > 0 else None for c in counts] if log_count else counts,
+                # an empty bin's 0 stays: on a log axis the outline drops to the axis's foot
+                # (a gap instead left a lone bin, L1's spike of zeros, undrawn)
+                y=counts,
                 mode="lines",
                 name=name,
                 line={"color": color, "width": 3, "shape": "hvh"},
@@ -157,6 +168,10 @@ def fig_overlay_hist(
                 hovertemplate=f"{label}<br>w ≈ %{{x:.3g}}: %{{y}} weights<extra></extra>",
             )
         )
+        top = max([top, *counts])
+    if truth is not None:  # over the runs, as on a single run's histogram
+        for trace in true_weight_traces(truth, edges, float(top)):
+            fig.add_trace(trace)
     styled(
         fig,
         title,

@@ -57,7 +57,19 @@ def _bar(values: Sequence[float], edges: np.ndarray, color: str, name: str) -> g
     )
 
 
-def _true_traces(true_w: Sequence[float], edges: np.ndarray, top: float) -> list[go.BaseTraceType]:
+def true_weight_traces(
+    true_w: Sequence[float], edges: np.ndarray, top: float
+) -> list[go.BaseTraceType]:
+    """The true weights over a weight histogram, one legend entry "true weights".
+
+    Args:
+        true_w: the data set's true weights. edges: the histogram's bin edges.
+        top: the count the marks reach (from 0: on a log axis, from the axis's foot).
+
+    Returns:
+        A dotted black line at each distinct value when there are at most
+        ``MAX_TRUE_MARKS`` of them, else their histogram as translucent black bars.
+    """
     distinct = sorted({round(float(v), 12) for v in true_w})
     if len(distinct) <= MAX_TRUE_MARKS:
         xs: list[float | None] = []
@@ -110,7 +122,7 @@ def fig_weight_hist(
     bar = _bar(w, edges, reg_color(result.config.reg.kind), "final weights")
     fig = go.Figure([bar])
     if truth:
-        for trace in _true_traces(truth, edges, float(max(bar.y.max(), 1))):
+        for trace in true_weight_traces(truth, edges, float(max(bar.y.max(), 1))):
             fig.add_trace(trace)
     zeros = sum(1 for v in w if v == 0.0)
     default_title = f"{zeros} of {len(w)} weights exactly 0"

@@ -42,7 +42,7 @@ def test_playground_runs_overlay_lambda_0_against_3(playground: AppTest) -> None
     colors = {t["name"]: t["line"]["color"] for t in curves["data"]}
     assert colors["λ = 0"] == colors["λ = 0 (train)"] != colors["λ = 3"]
     hist = specs["final weight value"]
-    assert [t["name"] for t in hist["data"]] == ["λ = 0", "λ = 3"]
+    assert [t["name"] for t in hist["data"]] == ["λ = 0", "λ = 3", "true weights"]  # same data
     assert {b.label for b in at.get("download_button")} >= {
         "overlaid curves (CSV)",
         "overlaid runs (JSON)",
@@ -77,6 +77,8 @@ def test_playground_runs_on_other_data_warn_pin_and_clear(playground: AppTest) -
     assert any("Different data (n train)" in w.value for w in at.warning)
     legend = [t["name"] for t in chart_specs(at)[0]["data"]][::2]
     assert legend == ["n train = 20", "n train = 40"]
+    hist = [t["name"] for t in chart_specs(at)[1]["data"]]
+    assert hist == ["n train = 20", "n train = 40"]  # data differ: no shared true weights
     at.multiselect(key=f"{P}_runs_pinned").set_value([1]).run()
     at.button(key=f"{P}_runs_clear").click().run()
     assert not at.exception

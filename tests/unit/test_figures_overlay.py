@@ -102,7 +102,21 @@ def test_fig_overlay_hist_shared_bins_centred_on_zero_and_zeros_named() -> None:
     assert abs(x[zero_bin]) < 1e-12 and fig.data[1].y[zero_bin] == 4
     assert sum(fig.data[0].y) == 5 and fig.data[0].line.shape == "hvh"
     logged = fig_overlay_hist([wide, narrow], ["a", "b"], log_count=True)
-    assert logged.layout.yaxis.type == "log" and None in logged.data[1].y
+    assert logged.layout.yaxis.type == "log" and 0 in logged.data[1].y  # drops to the foot
+
+
+def test_fig_overlay_hist_marks_the_shared_true_weights_as_a_single_run_does() -> None:
+    a, b, truth = [0.9, 0.1, -0.8, 0.05], [0.5, 0.0, -0.4, 0.0], [1.0, 0.0, -1.0, 0.0]
+    fig = fig_overlay_hist([a, b], ["λ = 0", "λ = 3"], true_w=truth)
+    marks = fig.data[-1]
+    assert [t.name for t in fig.data] == ["λ = 0", "λ = 3 (2 of 4 exactly 0)", "true weights"]
+    assert marks.line.dash == "dot" and marks.showlegend is not False  # named in the legend
+    assert [x for x in marks.x if x is not None] == [-1.0, -1.0, 0.0, 0.0, 1.0, 1.0]
+    assert max(y for y in marks.y if y is not None) == max(max(t.y) for t in fig.data[:2])
+    logged = fig_overlay_hist([a, b], ["a", "b"], true_w=truth, log_count=True)
+    assert logged.data[-1].name == "true weights"  # from the log axis's foot, as a single run's
+    other_layer = fig_overlay_hist([a + [0.2], b + [0.1]], ["a", "b"], true_w=truth)
+    assert "true weights" not in [t.name for t in other_layer.data]  # not these weights'
 
 
 def test_runs_curves_csv_has_a_run_column_and_every_series() -> None:

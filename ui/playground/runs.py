@@ -84,8 +84,25 @@ def _overlay_hist(prefix: str, runs: list[KeptRun], names: list[str], colors: li
     x_title = "final weight value" + (f" (layer {layer})" if len(common) > 1 else "")
     if not common:
         x_title = "final weight value (each run's first layer)"
-    fig = fig_overlay_hist(weights, names, colors=colors, log_count=log_count, x_title=x_title)
+    fig = fig_overlay_hist(
+        weights,
+        names,
+        colors=colors,
+        log_count=log_count,
+        x_title=x_title,
+        true_w=shared_truth(runs),
+    )
     present.chart(fig, key=f"{prefix}_overlay_hist")
+
+
+def shared_truth(runs: list[KeptRun]) -> list[float] | None:
+    """The true weights every run in ``runs`` was trained against (the same data), else None."""
+    first = runs[0].slim.true_w
+    if first is None or data_difference([r.config for r in runs]):
+        return None
+    if any(r.slim.true_w is None or list(r.slim.true_w) != list(first) for r in runs):
+        return None
+    return list(first)
 
 
 def runs_table(prefix: str, runs: list[KeptRun], names: list[str], *, marks: bool = True) -> str:
