@@ -231,7 +231,7 @@ HIST_TRUTH = "▲ under the bars: the true weights (hover one for how many share
 CURVES_NOTE = "Solid: test; dashed: train (the same colour is the same run)."
 SORTED_NOTE = (
     "Each run's |w| from largest to smallest. A log axis cannot show 0: a run's exact zeros "
-    "are drawn as ✕ on the dotted floor line, labelled with the value it is drawn at."
+    "are drawn as ✕ on the dotted floor line; the legend gives the value it is drawn at."
 )
 SORTED_TRUTH = " Dotted black: the true |w|."
 SCATTER_NOTE = (

@@ -23,7 +23,8 @@ def fig_sorted_magnitudes(result: CompareResult, title: str | None = None) -> go
     """|w| sorted from largest to smallest, log y; exact zeros drawn on a floor line.
 
     A log axis cannot show 0, so every exact zero is drawn as an ✕ at a floor a
-    decade below the smallest non-zero magnitude, and the floor is labelled.
+    decade below the smallest non-zero magnitude; the floor's dotted line is named in the
+    legend (a label on the plot stood over the ✕).
     """
     weights = [[abs(v) for v in result.flat_weights(i)] for i in range(len(result.runs))]
     truth = [abs(v) for v in result.true_w] if result.true_w is not None else None
@@ -55,18 +56,18 @@ def fig_sorted_magnitudes(result: CompareResult, title: str | None = None) -> go
             )
     if truth:  # drawn last, on top of the runs it is compared with
         fig.add_trace(_sorted_trace(truth, floor, "true |w|", TRUTH_COLOR, dash="dot"))
-    fig.add_hline(y=floor, line={"color": "#888888", "dash": "dot", "width": 1})
-    fig.add_annotation(  # on a log axis an annotation's y is log10 of the value
-        text=f"{ZERO_FLOOR_NOTE} (drawn at {floor:.0e})",
-        x=1,
-        xref="paper",
-        xanchor="right",
-        y=math.log10(floor),
-        yref="y",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": FONT_SIZE - 4},
-    )
+    if any(0 in w for w in weights):  # named in the legend: on the plot, text met the ✕
+        n = max(len(w) for w in weights)
+        fig.add_trace(
+            go.Scatter(
+                x=[0.5, n + 0.5],
+                y=[floor, floor],
+                mode="lines",
+                name=f"✕ on this line: {ZERO_FLOOR_NOTE}<br>(drawn at {floor:.0e})",
+                line={"color": "#888888", "dash": "dot", "width": 1.5},
+                hoverinfo="skip",
+            )
+        )
     styled(fig, title, x_title="rank (largest |w| first)", y_title="|w| (log scale)")
     log_axis(fig, "y")
     return fig

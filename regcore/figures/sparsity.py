@@ -104,6 +104,7 @@ def fig_coefficient_grid(
         vertical_spacing=0.1,
     )
     styled(fig, title, height=170 + 160 * rows, legend="none")  # first: it sets axis titles
+    fig.update_annotations(font={"size": FONT_SIZE - 2})  # the column titles
     for i, v in enumerate(vs):
         image = np.where(v == 0, np.nan, v).reshape(h, w)
         r, c = i // n_cols + 1, i % n_cols + 1
@@ -129,19 +130,11 @@ def fig_coefficient_grid(
             row=r,
             col=c,
         )
-        share = 100.0 * float((v == 0).mean())
-        fig.update_xaxes(title_text=f"{share:.1f} %", row=r, col=c)
+        _share_label(fig, i + 1, 100.0 * float((v == 0).mean()))
         if c == 1 and r <= len(row_titles):
             fig.update_yaxes(title_text=row_titles[r - 1], row=r, col=c)
-    fig.update_annotations(font={"size": FONT_SIZE - 2})
     fig.update_layout(plot_bgcolor=ZERO_COLOR, margin={"l": 60, "r": 20, "b": 110})
-    fig.update_xaxes(
-        showticklabels=False,
-        showgrid=False,
-        zeroline=False,
-        title_font={"size": FONT_SIZE - 4},
-        title_standoff=4,
-    )
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(
         showticklabels=False,
         showgrid=False,
@@ -153,3 +146,25 @@ def fig_coefficient_grid(
         suffix = "" if k == 1 else str(k)
         fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", constrain="domain")
     return fig
+
+
+SHARE_GAP_PX = 6  # between an image's lower edge and its "% exactly 0" label
+
+
+def _share_label(fig: go.Figure, k: int, share: float) -> None:
+    # Under image k, in its axes' own domain: a square image is drawn in a domain shrunk
+    # to fit (constrain="domain"), and an x-axis title stood on the unshrunk one, over the
+    # image's bottom row; a domain reference follows the shrunk domain.
+    suffix = "" if k == 1 else str(k)
+    fig.add_annotation(
+        text=f"{share:.1f} %",
+        x=0.5,
+        xref=f"x{suffix} domain",
+        xanchor="center",
+        y=0,
+        yref=f"y{suffix} domain",
+        yanchor="top",
+        yshift=-SHARE_GAP_PX,
+        showarrow=False,
+        font={"size": FONT_SIZE - 4},
+    )

@@ -169,5 +169,6 @@ def test_fig_coefficient_grid_leaves_exact_zeros_undrawn():
     assert len(fig.data) == 3
     z = [x for row in fig.data[1].z for x in row]
     assert sum(x is None for x in z) == 9  # exactly-0 pixels show the grey background
-    assert fig.layout.xaxis2.title.text == "14.1 %"
+    share = next(a for a in fig.layout.annotations if a.text == "14.1 %")
+    assert (share.xref, share.yref, share.y, share.yanchor) == ("x2 domain", "y2 domain", 0, "top")
     assert fig.layout.yaxis.title.text == "C = 1"

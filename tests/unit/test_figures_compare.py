@@ -176,7 +176,10 @@ def test_fig_sorted_magnitudes_shows_exact_zeros_on_a_floor(res):
     assert len(zeros) == 1 and zeros[0].x == (3, 4)
     floor = zeros[0].y[0]
     assert 0 < floor < 0.1  # a decade below the smallest non-zero |w|
-    assert len(fig.data) == 1 + 3 + 1  # truth, one line per run, L1's zeros
+    assert len(fig.data) == 1 + 3 + 1 + 1  # truth, one line per run, L1's zeros, the floor
+    line = next(t for t in fig.data if t.name.startswith("✕ on this line: exactly 0"))
+    assert line.y == (floor, floor) and f"(drawn at {floor:.0e})" in line.name
+    assert not fig.layout.annotations  # no text on the plot, where the ✕ are
     assert fig.layout.xaxis.title.text.startswith("rank")
 
 

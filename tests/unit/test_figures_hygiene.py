@@ -9,6 +9,10 @@ without a browser.
 - Every subplot's ticks are as large as the first's.
 - Weight images are drawn at least ``MIN_IMAGE_PX`` wide in the 640-px main area a
   1024-px page gives a full-width chart.
+- Text never stands over marks: every annotation is outside every plot area (above one,
+  anchored at its bottom, or below one, anchored at its top), never in data coordinates
+  among the curves; a square image's label is an annotation in its axes' domain, not an
+  x-axis title (plotly draws that title by the unshrunk domain, over the image's last row).
 """
 
 from __future__ import annotations
@@ -25,14 +29,18 @@ from regcore.figures import (
     fig_dropout_sweep,
     fig_loss_curves,
     fig_net_curves,
+    fig_overlay_curves,
+    fig_overlay_hist,
     fig_small_batches,
     fig_surfaces,
     fig_sweep_loss,
     fig_sweep_norm,
     fig_sweep_zeros,
     fig_unit_images,
+    fig_weight_hist,
 )
 from regcore.figures.compare_weights import fig_coef_scatter, fig_sorted_magnitudes, fig_zero_counts
+from regcore.figures.sparsity import fig_coefficient_grid, fig_zero_shares
 from regcore.figures.style import FONT_SIZE
 from regcore.sweeps.biasvar import BiasVarianceResult
 from regcore.sweeps.paths import ExactPath
@@ -115,6 +123,23 @@ def _with_legends() -> dict[str, go.Figure]:
         "coef paths": fig_coef_paths(sweep_result(true_w=[1.0, 0.0, 0.0]), exact, epochs=100),
         "sweep norm": fig_sweep_norm(sweep_result()),
         "sweep zeros": fig_sweep_zeros(sweep_result()),
+        "weight histogram": fig_weight_hist(run_result("l1", [1.0, 0.0, 0.0, 0.0]), log_count=True),
+        **_overlays(),
+    }
+
+
+def _overlays() -> dict[str, go.Figure]:
+    """The Playground's runs overlaid: two runs (legend on top) and five (below), the
+    histogram with the runs' shared true weights, on a linear and a log count axis."""
+    h = {"epoch": [1, 2, 3], "train_loss": [1.0, 0.5, 0.25], "test_loss": [2.0, 1.0, 0.9]}
+    w = [[0.9, 0.0, -0.8, 0.1], [0.5, 0.0, -0.4, 0.0]]
+    truth = [1.0, 0.0, -1.0, 0.0]
+    five = [f"λ = {i}" for i in range(5)]
+    return {
+        "overlay curves": fig_overlay_curves([h, h], ["λ = 0", "λ = 3"]),
+        "overlay curves, five runs": fig_overlay_curves([h] * 5, five),
+        "overlay histogram": fig_overlay_hist(w, ["λ = 0", "λ = 3"], true_w=truth),
+        "overlay histogram, log": fig_overlay_hist(w, ["a", "b"], true_w=truth, log_count=True),
     }
 
 
@@ -152,6 +177,56 @@ def test_figures_hygiene_log_axes_have_readable_ticks(name: str) -> None:
         assert axis.tickvals is not None or decades, name
         if axis.tickvals is not None:
             assert len(axis.tickvals) <= 7, name
+
+
+def _without_legends() -> dict[str, go.Figure]:
+    res = compare_result(
+        [[0.1 * (i % 5) for i in range(128)]] * 3,
+        ["l1", "l2", "none"],
+        true_w=None,
+        task="classification",
+        acc=0.9,
+        image_shape=(8, 8),
+    )
+    return {
+        "coefficient images": fig_coefficient_grid(res, ("L1", "EN", "L2"), ("C = 1",)),
+        "zero shares": fig_zero_shares(res, (6.25, None, 4.69)),
+    }
+
+
+ALL_FIGURES = FIGURES | _without_legends()
+
+
+def _outside_the_plots(fig: go.Figure, note) -> bool:
+    """Whether annotation ``note`` stands outside every plot area of ``fig``."""
+    y, anchor = note.y, note.yanchor
+    if str(note.yref).endswith("domain"):  # its own axes' domain: 0 … 1 is the plot
+        return (y <= 0 and anchor == "top") or (y >= 1 and anchor == "bottom")
+    if note.yref != "paper" or str(note.xref) not in ("paper", "None"):
+        return False  # data coordinates: among the marks
+    for axis in fig.select_yaxes():
+        lo, hi = axis.domain or (0, 1)
+        if lo < y < hi or (y == hi and anchor != "bottom") or (y == lo and anchor != "top"):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("name", list(ALL_FIGURES))
+def test_figures_hygiene_text_never_stands_over_marks(name: str) -> None:
+    fig = ALL_FIGURES[name]
+    for note in fig.layout.annotations:
+        assert _outside_the_plots(fig, note), (name, note.text)
+    for axis in fig.select_yaxes():  # a square image's x axis carries no title under it
+        if axis.scaleanchor and axis.constrain == "domain":
+            x = fig.layout[str(axis.scaleanchor).replace("x", "xaxis")]
+            assert not x.title.text, (name, x.title.text)
+
+
+def test_figures_hygiene_sorted_magnitudes_name_the_floor_in_the_legend() -> None:
+    fig = FIGURES["sorted |w|"]
+    floor = next(t for t in fig.data if str(t.name).startswith("✕ on this line: exactly 0"))
+    assert "drawn at 1e-02" in floor.name  # a decade under the smallest |w|, 0.1
+    assert not fig.layout.annotations
 
 
 def test_figures_hygiene_small_batches_log_axis_reads_plain_numbers() -> None:
