@@ -192,6 +192,23 @@ def test_progress_reports_place_in_line_then_epochs_and_time_left() -> None:
     assert second.wait(5)
 
 
+def test_progress_first_in_line_with_a_slot_free_says_starting_not_busy() -> None:
+    from ui.live.stream import queued_line
+
+    class Line:  # the moment between submit and a worker taking the job
+        def position(self, job) -> int:
+            return 1
+
+        def wait_s(self, job) -> float:
+            return 0.0
+
+    runner = Runner(max_jobs=2)
+    job = runner.submit(lambda stop, emit: None)
+    assert job.wait(5)
+    job._line = Line()
+    assert queued_line(job) == "starting…"
+
+
 def _blocker(gate: threading.Event):
     return lambda stop, emit: gate.wait(10)
 

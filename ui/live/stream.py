@@ -328,8 +328,8 @@ def stop_note(j: Job) -> str | None:
 def queued_line(j: Job) -> str:
     """ "queued: 2 runs are training; yours is number 3 in line, starts in about 4 s"."""
     place = j.position()
-    if not place:
-        return "starting…"
+    if not place or (place == 1 and j.wait_s() <= 0.0):
+        return "starting…"  # first in line and a slot free: a worker is taking it
     wait = describe_seconds(j.wait_s()).replace("under a second", "in under a second")
     wait = wait if wait.startswith("in ") else f"in {wait}"
     return f"queued: all training slots are busy; yours is number {place} in line, starts {wait}"
