@@ -45,7 +45,7 @@ seconds = live.seconds(comparison_work(configs)) if configs else 0.0
 preset = view.is_published(mode, base)  # the source's own size: the preset allowance
 too_big = live.over_budget(seconds, preset)
 b1, b2, b3, note = st.columns([1.6, 1.2, 1.8, 2.8], vertical_alignment="center")
-go = not (busy or problem or too_big or not variants)
+go = not (busy or problem or too_big or not variants or view.refused(P))  # a refused box
 press = live.pressed(P)  # used up on every run: a press while Train all is disabled is void
 if go and (press or autorun.take(P)):  # autorun: opened from the lesson path
     job = view.job_fn(base, variants)

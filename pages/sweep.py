@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui  # noqa: F401  (first: keeps deep links going through app.py)
-from ui.kit import autorun, controls, exports, present, table_note
+from ui.kit import autorun, controls, exports, present, table_note, widgets
 from ui.kit.messages import say
 from ui.kit.warm import warm_tables
 from ui.live import stream as live
@@ -34,7 +34,7 @@ busy = live.running(P)
 seconds = view.estimate(cfg, plan) if cfg is not None else 0.0
 too_big = live.over_budget(seconds)
 b1, b2, b3, note = st.columns([1.4, 1.4, 1.8, 2.8], vertical_alignment="center")
-off = busy or cfg is None or bool(too_big)
+off = busy or cfg is None or bool(too_big) or bool(widgets.problems(P))  # a refused box
 press = live.pressed(P)  # used up on every run: a press while Sweep is disabled is void
 if not off and (press or autorun.take(P)):  # autorun: opened from the lesson path
     job, read = view.job_fn(cfg, plan), view.job_progress(cfg, plan)

@@ -42,7 +42,7 @@ def test_compare_page_default_trains_none_l1_l2(open_page):
 def test_compare_page_optimizer_mode_shows_the_difference(open_page):
     at = open_page(PAGE)
     at.radio(key="cmp_mode").set_value("sgd_weight_decay").run()
-    at.number_input(key="cmp_epochs_sgd_weight_decay").set_value(50).run()
+    at.text_input(key="cmp_epochs_sgd_weight_decay__typed").set_value("50").run()
     _train(at)
     assert not at.exception
     assert float(at.metric[0].value) < 1e-6  # SGD + L2 ≡ SGD weight decay
@@ -52,7 +52,7 @@ def test_compare_page_optimizer_mode_shows_the_difference(open_page):
 def test_compare_page_digits_draws_weight_images(open_page):
     at = open_page(PAGE)
     at.radio(key="cmp_mode").set_value("digits").run()
-    at.number_input(key="cmp_epochs_digits").set_value(3).run()
+    at.text_input(key="cmp_epochs_digits__typed").set_value("3").run()
     _train(at)
     assert not at.exception
     assert len(_charts(at)) == 3  # histograms, accuracy curves, L1 and L2 weight images
@@ -60,7 +60,7 @@ def test_compare_page_digits_draws_weight_images(open_page):
 
 def test_compare_page_stop_ends_the_run(open_page):
     at = open_page(PAGE)
-    at.number_input(key="cmp_epochs_regularizers").set_value(2000).run()
+    at.text_input(key="cmp_epochs_regularizers__typed").set_value("2000").run()
     at.button(key="cmp_train").click().run()
     job = at.session_state["cmp_job"]
     deadline = time.monotonic() + 30
@@ -80,7 +80,7 @@ def test_compare_page_all_regularizers_each_with_its_own_lambda(open_page):
     at = open_page(PAGE)
     at.multiselect(key="cmp_kinds").set_value(["none", "l1", "l2", "elastic_net", "weight_decay"])
     at.toggle(key="cmp_shared").set_value(False)
-    at.number_input(key="cmp_epochs_regularizers").set_value(20).run()
+    at.text_input(key="cmp_epochs_regularizers__typed").set_value("20").run()
     at.select_slider(key="cmp_lam_regularizers_l2").set_value(1.0).run()
     _train(at)
     assert not at.exception

@@ -7,7 +7,7 @@ def test_compare_mlp_digits_preset_shows_the_source_accuracies_beside_ours(open_
     assert not at.exception
     assert at.select_slider(key="cmp_lam_digits_mlp_l2").value == 0.01
     assert at.select_slider(key="cmp_lam_digits_mlp_l1").value == 1e-4
-    at.number_input(key="cmp_epochs_digits_mlp").set_value(2).run()
+    at.text_input(key="cmp_epochs_digits_mlp__typed").set_value("2").run()
     at.button(key="cmp_train").click().run()
     assert at.session_state["cmp_job"].wait(60), "the comparison did not finish"
     at.run()

@@ -32,7 +32,7 @@ def test_dropout_page_side_by_side_draws_surfaces_curves_table_and_probe(open_pa
 def test_dropout_page_four_configs_with_batch_norm_and_early_stopping(open_page):
     at = open_page(PAGE, timeout=90)
     at.text_input(key="dn_optim.epochs__typed").set_value("30").run()
-    at.number_input(key="dn_patience").set_value(3).run()
+    at.text_input(key="dn_patience__typed").set_value("3").run()
     at.toggle(key="dn_on2").set_value(True).run()
     at.toggle(key="dn_on3").set_value(True).run()
     _train(at, "dn")
@@ -47,13 +47,13 @@ def test_dropout_page_four_configs_with_batch_norm_and_early_stopping(open_page)
 
 def test_dropout_page_small_batches_and_sweep_tabs_train(open_page):
     at = open_page(PAGE, timeout=90)
-    at.number_input(key="dnb_epochs").set_value(2).run()
+    at.text_input(key="dnb_epochs__typed").set_value("2").run()
     _train(at, "dnb")
     assert not at.exception
     assert set(at.session_state["dnb_result"].final) >= {"batch@2", "group@2", "layer@32"}
     at.multiselect(key="dns_rates").set_value([0.0, 0.5]).run()
-    at.number_input(key="dns_repeats").set_value(1).run()
-    at.number_input(key="dns_epochs").set_value(3).run()
+    at.text_input(key="dns_repeats__typed").set_value("1").run()
+    at.text_input(key="dns_epochs__typed").set_value("3").run()
     _train(at, "dns")
     assert not at.exception
     assert at.session_state["dns_result"].best_rate in (0.0, 0.5)

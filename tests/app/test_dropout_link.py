@@ -30,7 +30,7 @@ CHANGES = [
     ("text_input", "model.hidden", "16, 8"),
     ("selectbox", "model.activation", "tanh"),
     ("text_input", "optim.batch_size__typed", "8"),
-    ("number_input", "patience", 2),
+    ("text_input", "patience__typed", "2"),
     ("text_input", "seed__typed", "5"),
     ("toggle", "on2", True),
     ("select_slider", "p1", 0.3),

@@ -12,20 +12,21 @@ from regcore.links import TABS
 from tests.app.conftest import link_of
 
 P = "dn"
-# tab -> its label, its prefix and the widget changes tried (kind, name, value, link text)
+# tab -> its label, its prefix and the widget changes tried (kind, name, value, link text);
+# "typed": a whole-number box typed as text (its value under the field's own key)
 CASES = {
     "sweep": [
         ("multiselect", "rates", [0.0, 0.5], "0.0,0.5"),
-        ("number_input", "repeats", 5, "5"),
-        ("number_input", "epochs", 40, "40"),
+        ("typed", "repeats", 5, "5"),
+        ("typed", "epochs", 40, "40"),
     ],
     "small": [
-        ("number_input", "epochs", 30, "30"),
+        ("typed", "epochs", 30, "30"),
         ("radio", "metric", "test_acc", "test_acc"),
     ],
     "biasvar": [
         ("multiselect", "rates", [0.1, 0.9], "0.1,0.9"),
-        ("number_input", "repeats", 6, "6"),
+        ("typed", "repeats", 6, "6"),
     ],
 }
 SUFFIX = {"sweep": "s", "small": "b", "biasvar": "v"}
@@ -53,6 +54,11 @@ def test_dropout_tabs_a_tab_and_its_settings_travel_in_the_link(open_page, name)
     assert link_of(at)["dropout.tab"] == name
     prefix = f"{P}{SUFFIX[name]}"
     for kind, field, value, text in CASES[name]:
+        if kind == "typed":
+            at.text_input(key=f"{prefix}_{field}__typed").set_value(text).run()
+            assert not at.exception, field
+            assert link_of(at)[f"dropout.tab_{field}"] == text, field
+            continue
         widget = getattr(at, kind)(key=f"{prefix}_{field}")
         if kind == "multiselect":  # set_value is additive there: clear first
             for v in list(widget.value):
@@ -71,7 +77,12 @@ def test_dropout_tabs_a_tab_and_its_settings_travel_in_the_link(open_page, name)
     assert again.session_state[f"{P}_tab"] == label
     assert _open_index(again) == list(TABS).index(name)  # the tab bar opens on it
     for kind, field, value, _ in CASES[name]:
-        assert getattr(again, kind)(key=f"{prefix}_{field}").value == value, field
+        held = (
+            again.session_state[f"{prefix}_{field}"]
+            if kind == "typed"
+            else getattr(again, kind)(key=f"{prefix}_{field}").value
+        )
+        assert held == value, field
     assert link_of(again) == link_of(at)  # and writes the same link back
     assert not again.warning
 
@@ -81,4 +92,4 @@ def test_dropout_tabs_a_bad_tab_setting_is_named_and_the_tab_still_opens(open_pa
     at = open_page(PAGE, query)
     assert any("dropout.tab_epochs" in w.value for w in at.warning)
     assert at.session_state[f"{P}_tab"] == "Small batches"
-    assert at.number_input(key=f"{P}b_epochs").value == TABS["small"][1].epochs
+    assert at.session_state[f"{P}b_epochs"] == TABS["small"][1].epochs

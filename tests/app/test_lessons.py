@@ -32,11 +32,11 @@ def test_lesson_check_says_yes_to_a_right_answer_and_no_to_a_wrong_one(open_page
 
     _check.clear()  # trained here, not read from another test's cache
     at = open_page(PAGE)
-    at.number_input(key="lesson_l1_l2_answer").set_value(1.0)
+    at.text_input(key="lesson_l1_l2_answer__typed").set_value("1.0")
     at.button(key="lesson_check_l1_l2").click().run()
     assert not at.exception and not at.success
     assert "Not yet" in at.error[0].value and "97.5 %" in at.error[0].value
-    at.number_input(key="lesson_l1_l2_answer").set_value(0.1)
+    at.text_input(key="lesson_l1_l2_answer__typed").set_value("0.1")
     at.button(key="lesson_check_l1_l2").click().run()
     assert not at.exception and not at.error
     assert at.success[0].value.startswith("Yes. L1 at λ = 0.1: 97.5 %")

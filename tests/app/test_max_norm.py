@@ -45,7 +45,7 @@ def test_compare_page_trains_max_norm_beside_l2(open_page) -> None:
     at = open_page("pages/compare.py")
     at.multiselect(key="cmp_kinds").set_value(["l2", "max_norm"])
     at.toggle(key="cmp_shared").set_value(False)
-    at.number_input(key="cmp_epochs_regularizers").set_value(20).run()
+    at.text_input(key="cmp_epochs_regularizers__typed").set_value("20").run()
     slider = at.select_slider(key="cmp_lam_regularizers_max_norm")
     assert 0.0 not in slider.options
     slider.set_value(0.03).run()

@@ -281,7 +281,7 @@ def test_playground_two_d_set_draws_a_decision_surface_and_early_stopping(
     at = playground
     at.selectbox(key=f"{P}_data.name").set_value("moons").run()
     at.text_input(key=f"{P}_optim.epochs__typed").set_value("40").run()
-    at.number_input(key=f"{P}_optim.early_stopping_patience").set_value(3).run()
+    at.text_input(key=f"{P}_optim.early_stopping_patience__typed").set_value("3").run()
     at.button(key=f"{P}_train").click().run()
     wait_for_job(at, P)
     assert not at.exception

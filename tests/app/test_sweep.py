@@ -51,7 +51,7 @@ def test_sweep_page_stop_keeps_what_was_computed(open_page):
     # 2,000 epochs: still going when Stop is pressed (the default 100 can end first)
     at = open_page(PAGE, {"optim.epochs": "2000"})
     at.slider(key="sw_k").set_value(256).run()
-    at.number_input(key="sw_r").set_value(4).run()
+    at.text_input(key="sw_r__typed").set_value("4").run()
     at.button(key="sw_go").click().run()
     at.button(key="sw_stop").click().run()
     _finish(at)

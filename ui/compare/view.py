@@ -22,7 +22,8 @@ from regcore.links import CompareSettings, read_link
 from ui.kit import present, tables
 from ui.kit.controls import link_problem
 from ui.kit.messages import say
-from ui.kit.widgets import LAM_OPTIONS, fmt
+from ui.kit.typed import bounded_box, forget
+from ui.kit.widgets import LAM_OPTIONS, clear_problems, fmt, problems
 from ui.live import stream as live
 from ui.live.runner import Job
 
@@ -68,6 +69,7 @@ def init_from_link(prefix: str) -> None:
     st.session_state[f"{prefix}_mode"] = s.mode
     st.session_state[f"{prefix}_base_{s.mode}"] = reading.config
     st.session_state[f"{prefix}_epochs_{s.mode}"] = reading.config.optim.epochs
+    forget(f"{prefix}_epochs_{s.mode}__typed")  # a refused typed text gives way to the link's
     kinds = list(s.runs) if s.mode == "regularizers" else COMPARISONS[s.mode].variants
     if s.mode == "regularizers":
         st.session_state[f"{prefix}_kinds"] = list(s.runs)
@@ -107,6 +109,7 @@ def link_settings(prefix: str, mode: str, variants: list[Variant]) -> CompareSet
 
 def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
     """Regularizers, solver, λ (shared or per run) and epochs: the base config and runs."""
+    clear_problems(prefix)  # this run's typed boxes say theirs (another mode's are not drawn)
     base = st.session_state.get(f"{prefix}_base_{mode}") or COMPARISONS[mode].config()
     variants = list(COMPARISONS[mode].variants)
     st.session_state.setdefault(f"{prefix}_kinds", list(DEFAULT.runs))
@@ -157,14 +160,17 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
             persist_state="session",
         )
         variants[i] = replace(variants[i], lam=lam)
-    epochs = cols[-1].number_input(
-        "epochs",
-        1,
-        int(BOUNDS["optim.epochs"][1]),
-        key=f"{prefix}_epochs_{mode}",
-        persist_state="session",
-    )
+    with cols[-1]:  # typed and read on the server: a refused text keeps Train all off
+        epochs = bounded_box(
+            prefix, f"{prefix}_epochs_{mode}", "epochs", 1, BOUNDS["optim.epochs"][1]
+        )
+    epochs = st.session_state[f"{prefix}_epochs_{mode}"] if epochs is None else epochs
     return base.replace(**{"optim.epochs": int(epochs)}), variants
+
+
+def refused(prefix: str) -> bool:
+    """Whether a typed box of the page holds a refused text (its message is under it)."""
+    return bool(problems(prefix))
 
 
 def is_published(mode: str, base: TrainConfig) -> bool:

@@ -25,6 +25,7 @@ from regcore.links import (
 )
 from ui.dropout import tabstate
 from ui.kit.controls import link_problem
+from ui.kit.typed import bounded_box, forget
 from ui.kit.widgets import (
     LAM_OPTIONS,
     LR_OPTIONS,
@@ -50,9 +51,11 @@ def _seed(prefix: str, cfg: TrainConfig, overwrite: bool) -> None:
             value = ", ".join(str(h) for h in value)
         if overwrite or key(prefix, field) not in st.session_state:
             st.session_state[key(prefix, field)] = value
+            forget(f"{key(prefix, field)}__typed")  # a refused typed text gives way to it
     patience = cfg.optim.early_stopping_patience or 0
     if overwrite or key(prefix, "patience") not in st.session_state:
         st.session_state[key(prefix, "patience")] = patience
+        forget(f"{key(prefix, 'patience')}__typed")
 
 
 def _seed_nets(prefix: str, nets: tuple[NetVariant, ...] | None, overwrite: bool) -> None:
@@ -162,16 +165,17 @@ def base_controls(prefix: str) -> tuple[TrainConfig | None, str | None]:
         values["optim.batch_size"] = min(bs, values["data.n_train"])
     c = st.columns(2)
     with c[0]:
-        patience = st.number_input(
+        patience = bounded_box(
+            prefix,
+            key(prefix, "patience"),
             "early stopping (0 = off)",
             0,
-            int(BOUNDS["optim.early_stopping_patience"][1]),
-            key=key(prefix, "patience"),
+            BOUNDS["optim.early_stopping_patience"][1],
             help="Patience: stop after this many epochs without a better validation loss and "
             "keep the best epoch's weights. The validation split (20 %) is carved from the "
-            "training data, never the test set.",
+            "training data, never the test set",
         )
-        values["optim.early_stopping_patience"] = int(patience) or None
+        values["optim.early_stopping_patience"] = int(patience or 0) or None  # refused: off
     with c[1]:
         values["seed"] = number(prefix, "seed", "run seed", help="init, batch order, masks")
     if problems(prefix):

@@ -29,6 +29,8 @@ from regcore.serve import bias_variance_dropout_work, rate_sweep_work, small_bat
 from regcore.sweeps import INITS, bias_variance_dropout
 from ui.kit import autorun, exports, present, tables
 from ui.kit.messages import say
+from ui.kit.typed import bounded_box
+from ui.kit.widgets import problems
 from ui.live import stream as live
 
 
@@ -128,12 +130,20 @@ def _rates(where: Any, prefix: str) -> list[float]:
 
 def _repeats(where: Any, prefix: str, label: str, tab: TabSettings) -> int:
     lo, hi = tab.repeats_range
-    return int(where.number_input(label, lo, hi, key=f"{prefix}_repeats"))
+    return _whole(where, prefix, "repeats", label, lo, hi)
 
 
 def _epochs(where: Any, prefix: str, tab: TabSettings) -> int:
     lo, hi = tab.epochs_range
-    return int(where.number_input("epochs", lo, hi, key=f"{prefix}_epochs"))
+    return _whole(where, prefix, "epochs", "epochs", lo, hi)
+
+
+def _whole(where: Any, prefix: str, field: str, label: str, lo: int, hi: int) -> int:
+    """A typed whole-number box (read on the server: "1,5" is refused, never 15); the value
+    it holds. While it holds a refused text the tab's problems keep its button off."""
+    with where:
+        bounded_box(prefix, f"{prefix}_{field}", label, lo, hi)
+    return int(st.session_state[f"{prefix}_{field}"])
 
 
 def _run_buttons(
@@ -149,7 +159,7 @@ def _run_buttons(
     live.collect(prefix)  # before running(): a job finished since the last run is not busy
     busy = live.running(prefix)
     b1, b2, b3 = st.columns([1.4, 1, 4.6], vertical_alignment="center")
-    off = busy or not ready
+    off = busy or not ready or bool(problems(prefix))  # problems: a refused typed box
     press = live.pressed(prefix)  # used up on every run: a press while off is void
     if not off and (press or autorun.take(prefix)):  # autorun: opened from the lesson path
         start()

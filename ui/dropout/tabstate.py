@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from regcore.links import TABS, DropoutSettings, TabSettings
+from ui.kit.typed import forget
 
 SUFFIX = {"sweep": "s", "small": "b", "biasvar": "v"}  # a tab's prefix: the page's + this
 LABELS = [label for label, _ in TABS.values()]
@@ -44,6 +45,7 @@ def seed(prefix: str, settings: DropoutSettings | None, overwrite: bool) -> None
             k = f"{prefix}{SUFFIX[name]}_{field}"
             if overwrite or k not in st.session_state:
                 st.session_state[k] = _widget_value(field, getattr(values, field))
+                forget(f"{k}__typed")  # a refused typed text gives way to the link's value
 
 
 def current(prefix: str) -> tuple[str, TabSettings | None]:

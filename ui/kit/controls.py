@@ -28,7 +28,7 @@ from ui.kit import present
 from ui.kit.messages import say, say_changed
 from ui.kit.strength import lam_note, on_reg_change
 from ui.kit.table_note import MISSING_LABELS
-from ui.kit.typed import forget
+from ui.kit.typed import bounded_box, forget
 from ui.kit.upload import csv_upload, data_seed, split_sizes, usable_rows
 from ui.kit.widgets import (
     DATASET_LABELS,
@@ -351,14 +351,15 @@ def _optim_fields(prefix: str, n_train: int) -> dict[str, Any]:
     out["optim.epochs"] = number(prefix, "optim.epochs", "epochs")
     k = key(prefix, "optim.early_stopping_patience")
     st.session_state[k] = int(st.session_state.get(k) or 0)  # None (off) shows as 0
-    patience = st.number_input(
+    patience = bounded_box(
+        prefix,
+        k,
         "early-stopping patience (0 = off)",
         0,
-        int(BOUNDS["optim.early_stopping_patience"][1]),
-        key=k,
+        BOUNDS["optim.early_stopping_patience"][1],
         help="Stop after this many epochs without a better validation loss and keep the best "
         "epoch's weights; the validation split (optim.val_fraction) is carved from the "
-        "training data, never the test set.",
+        "training data, never the test set",
     )
-    out["optim.early_stopping_patience"] = int(patience) or None
+    out["optim.early_stopping_patience"] = int(patience or 0) or None  # refused: Train off
     return out

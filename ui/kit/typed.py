@@ -17,6 +17,7 @@ as 1000.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
@@ -180,3 +181,47 @@ def _read_box(
     st.session_state[value_key] = int(value) if whole else value
     if note:
         st.session_state[f"{box}__note"] = note
+
+
+def bounded_box(
+    prefix: str,
+    key: str,
+    label: str,
+    lo: float,
+    hi: float,
+    *,
+    whole: bool = True,
+    help: str | None = None,
+) -> float | None:
+    """A typed box for a page's own number at ``st.session_state[key]`` within ``lo`` to
+    ``hi`` (a tab's repeats, the epochs of a comparison, a lesson's answer), read as
+    :func:`number_box` reads the config's fields: never a different number than the one
+    typed (a browser's number field turned a typed "1,5" into 15).
+
+    Returns:
+        The value (an int when ``whole``), or None while the box holds a refused text: its
+        message is under the box and the caller keeps its button off. The refusal is also
+        in the page's problems (``f"{prefix}__problems"``) until the box holds a good value.
+    """
+    bound = (lambda x: f"{int(x):,}") if whole else (lambda x: f"{x:g}")
+    allowed = f"{bound(lo)} to {bound(hi)}"
+    held = st.session_state.get(key)
+    if not isinstance(held, int | float) or isinstance(held, bool) or not lo <= held <= hi:
+        st.session_state[key] = int(lo) if whole else float(lo)
+    elif whole and not isinstance(held, int):
+        st.session_state[key] = int(held)
+
+    def check(field: str, value: float, name: str) -> str | None:
+        if whole and math.isfinite(value) and not float(value).is_integer():
+            return f"{name}: {value:.10g} is not a whole number: allowed {allowed}"
+        if lo <= value <= hi:
+            return None
+        return f"{name}: {value:.10g} is out of range: allowed {allowed}"
+
+    text = f"{help} (allowed {allowed})" if help else f"Allowed {allowed}"
+    bad = number_box(prefix, key, label, key, check, help=text, whole=allowed if whole else None)
+    found = st.session_state.setdefault(f"{prefix}__problems", {})
+    if bad is None:
+        found.pop(key, None)
+        return st.session_state[key]
+    return None

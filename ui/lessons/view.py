@@ -7,6 +7,7 @@ import streamlit as st
 
 from regcore.lessons import LESSONS, PAGE_PATHS, Lesson, Verdict, check_answer, lesson_link
 from ui.kit import autorun
+from ui.kit.typed import bounded_box
 from ui.live.runner import Refused
 from ui.live.stream import in_line
 
@@ -46,17 +47,14 @@ def _opens(lesson: Lesson) -> tuple[str, str, str]:
     return page, button, prefix
 
 
-def _answer(key: str, lesson: Lesson, column) -> float:
+def _answer(key: str, lesson: Lesson, column) -> float | None:
+    """The student's answer, typed and read on the server ("0,5" reads as 0.5 and says so;
+    "1,5" in a whole-number answer is refused, never 15); None while it is refused."""
     a = lesson.answer
-    if a.whole:
-        return float(
-            column.number_input(
-                a.label, int(a.lo), int(a.hi), int(a.value), step=1, key=f"{P}_{key}_answer"
-            )
-        )
-    return column.number_input(
-        a.label, a.lo, a.hi, a.value, step=0.01, format="%g", key=f"{P}_{key}_answer"
-    )
+    k = f"{P}_{key}_answer"
+    st.session_state.setdefault(k, int(a.value) if a.whole else float(a.value))
+    with column:
+        return bounded_box(P, k, a.label, a.lo, a.hi, whole=a.whole)
 
 
 def _show(verdict: Verdict) -> None:
@@ -79,7 +77,8 @@ def lesson_box(n: int, key: str, lesson: Lesson) -> None:
         q, a, go = st.columns([3, 1.1, 0.9], vertical_alignment="bottom")
         q.markdown(f"**Question.** {lesson.question}")
         answer = _answer(key, lesson, a)
-        if go.button("Check", key=f"{P}_check_{key}", width="stretch"):
+        off = answer is None  # a refused answer: its message is under it
+        if go.button("Check", key=f"{P}_check_{key}", width="stretch", disabled=off):
             with st.spinner("Training your answer…"):
                 try:
                     st.session_state[f"{P}_{key}_verdict"] = (answer, _check(key, answer))

@@ -37,6 +37,7 @@ from regcore.sweeps import (
 )
 from ui.kit import present
 from ui.kit.messages import say
+from ui.kit.typed import bounded_box, forget
 from ui.kit.widgets import fmt, log_options
 from ui.live import stream as live
 from ui.live.runner import Job
@@ -105,6 +106,7 @@ def seed_from_link(prefix: str, params: dict[str, str] | None) -> None:
     st.session_state[f"{prefix}_range_value"] = (s.lam_min, s.lam_max)  # the slider's value
     st.session_state[f"{prefix}_k"] = s.k
     st.session_state[f"{prefix}_r"] = s.repeats
+    forget(f"{prefix}_r__typed")  # a refused typed text gives way to the link's
     st.session_state[f"{prefix}_bv"] = s.bias_variance
     st.session_state[f"{prefix}_choose"] = s.choose
     st.session_state[f"{prefix}_first"] = s.first  # no widget: a demo's link sets it
@@ -134,14 +136,16 @@ def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
     k = c2.slider(
         "λ points K", keys["k"].lo, keys["k"].hi, key=f"{prefix}_k", persist_state="session"
     )
-    r = c3.number_input(
-        "repeats",
-        keys["repeats"].lo,
-        keys["repeats"].hi,
-        key=f"{prefix}_r",
-        persist_state="session",
-        help="fresh data and init per repeat",
-    )
+    with c3:  # typed and read on the server: a refused text keeps Sweep off
+        r = bounded_box(
+            prefix,
+            f"{prefix}_r",
+            "repeats",
+            keys["repeats"].lo,
+            keys["repeats"].hi,
+            help="fresh data and init per repeat",
+        )
+    r = st.session_state[f"{prefix}_r"] if r is None else r
     truth = cfg is not None and cfg.data.name in KNOWN_TRUTH
     st.session_state.setdefault(f"{prefix}_bv", truth and DEFAULT.bias_variance)
     bv = c4.toggle(
