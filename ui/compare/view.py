@@ -142,6 +142,7 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
     if COMPARISONS[mode].fixed_lam:  # each run's λ is the source's, mapped (see its caption)
         penalized = []
     cols = st.columns((1 if shared else len(penalized)) + 1)
+    below = st.container()  # a refused epochs text is said under the row, across the page
     for n, i in enumerate(penalized):
         if shared and n > 0:
             variants[i] = replace(variants[i], lam=variants[penalized[0]].lam)
@@ -162,7 +163,7 @@ def controls(prefix: str, mode: str) -> tuple[TrainConfig, list[Variant]]:
         variants[i] = replace(variants[i], lam=lam)
     with cols[-1]:  # typed and read on the server: a refused text keeps Train all off
         epochs = bounded_box(
-            prefix, f"{prefix}_epochs_{mode}", "epochs", 1, BOUNDS["optim.epochs"][1]
+            prefix, f"{prefix}_epochs_{mode}", "epochs", 1, BOUNDS["optim.epochs"][1], say_in=below
         )
     epochs = st.session_state[f"{prefix}_epochs_{mode}"] if epochs is None else epochs
     return base.replace(**{"optim.epochs": int(epochs)}), variants

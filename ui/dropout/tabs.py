@@ -128,21 +128,22 @@ def _rates(where: Any, prefix: str) -> list[float]:
     return where.multiselect("drop probabilities p", P_OPTIONS, key=f"{prefix}_rates")
 
 
-def _repeats(where: Any, prefix: str, label: str, tab: TabSettings) -> int:
+def _repeats(where: Any, prefix: str, label: str, tab: TabSettings, below: Any) -> int:
     lo, hi = tab.repeats_range
-    return _whole(where, prefix, "repeats", label, lo, hi)
+    return _whole(where, prefix, "repeats", label, lo, hi, below)
 
 
-def _epochs(where: Any, prefix: str, tab: TabSettings) -> int:
+def _epochs(where: Any, prefix: str, tab: TabSettings, below: Any) -> int:
     lo, hi = tab.epochs_range
-    return _whole(where, prefix, "epochs", "epochs", lo, hi)
+    return _whole(where, prefix, "epochs", "epochs", lo, hi, below)
 
 
-def _whole(where: Any, prefix: str, field: str, label: str, lo: int, hi: int) -> int:
+def _whole(where: Any, prefix: str, field: str, label: str, lo: int, hi: int, below: Any) -> int:
     """A typed whole-number box (read on the server: "1,5" is refused, never 15); the value
-    it holds. While it holds a refused text the tab's problems keep its button off."""
+    it holds. While it holds a refused text (said in ``below``, under the box's row) the
+    tab's problems keep its button off."""
     with where:
-        bounded_box(prefix, f"{prefix}_{field}", label, lo, hi)
+        bounded_box(prefix, f"{prefix}_{field}", label, lo, hi, say_in=below)
     return int(st.session_state[f"{prefix}_{field}"])
 
 
@@ -208,9 +209,10 @@ def sweep_tab(prefix: str, base: TrainConfig | None, link: Mapping[str, str] | N
     )
     box = present.settings("Dropout-rate sweep: p, repeats, epochs")
     c1, c2, c3 = box.columns([3, 1, 1])
+    below = box.container()  # a refused text is said under the row, across the page
     rates = _rates(c1, prefix)
-    repeats = _repeats(c2, prefix, "repeats R", RATE_SWEEP)
-    epochs = _epochs(c3, prefix, RATE_SWEEP)
+    repeats = _repeats(c2, prefix, "repeats R", RATE_SWEEP, below)
+    epochs = _epochs(c3, prefix, RATE_SWEEP, below)
     runs = len(rates) * repeats
     box.caption(f"{runs} runs of {epochs} epochs each.")
 
@@ -253,8 +255,9 @@ def small_batch_tab(prefix: str, link: Mapping[str, str] | None) -> None:
         "trained with. GroupNorm and LayerNorm normalize each sample by itself and do not care "
         "about the batch size — the reason GroupNorm exists (Wu & He, 2018)."
     )
-    c1, c2 = present.settings("Small batches: epochs, metric").columns(2)
-    epochs = _epochs(c1, prefix, SMALL_BATCHES)
+    box = present.settings("Small batches: epochs, metric")
+    c1, c2 = box.columns(2)
+    epochs = _epochs(c1, prefix, SMALL_BATCHES, box.container())
     metric = c2.radio(
         "show",
         METRICS,
@@ -295,9 +298,11 @@ def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
         "and the part that moves with the random start (Neal et al. 2018). The dots are the "
         "test MSE measured on fresh noisy targets: bias² + variance + noise."
     )
-    c1, c2 = present.settings("Bias–variance: p, training sets").columns([3, 1])
+    box = present.settings("Bias–variance: p, training sets")
+    c1, c2 = box.columns([3, 1])
+    below = box.container()  # a refused text is said under the row, across the page
     rates = _rates(c1, prefix)
-    repeats = _repeats(c2, prefix, "fresh training sets R", BIAS_VARIANCE)
+    repeats = _repeats(c2, prefix, "fresh training sets R", BIAS_VARIANCE, below)
     cfg = BIAS_VARIANCE.config()
     ps = sorted(rates)
     seconds = live.seconds(bias_variance_dropout_work(cfg, ps, repeats)) if ps else 0.0

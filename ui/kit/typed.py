@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
+from typing import Any
 
 import streamlit as st
 
@@ -114,6 +116,7 @@ def number_box(
     name: str | None = None,
     help: str | None = None,
     whole: str | None = None,
+    say_in: Any = None,
 ) -> str | None:
     """A text box for the number held at ``st.session_state[value_key]``.
 
@@ -126,6 +129,8 @@ def number_box(
         label: the box's label; name: the field's name in messages (default: label).
         whole: for a whole-number field, its allowed range as messages state it: the box
             is read by :func:`read_whole` and holds an int.
+        say_in: where its refusal or note is said (default: under the box); a box in a
+            narrow column of a row says it under the row instead.
 
     Returns:
         The refusal shown, or None.
@@ -145,11 +150,13 @@ def number_box(
         args=(box, value_key, field, name or label, check, whole),
         help=help,
     )
+    with say_in if say_in is not None else nullcontext():
+        if bad is not None:
+            say("error", bad)
+        elif st.session_state.get(note_key):
+            say("caption", st.session_state[note_key])
     if bad is not None:
-        say("error", bad)
         st.session_state.setdefault(f"{prefix}__problems", {})[field] = bad
-    elif st.session_state.get(note_key):
-        say("caption", st.session_state[note_key])
     return bad
 
 
@@ -192,6 +199,7 @@ def bounded_box(
     *,
     whole: bool = True,
     help: str | None = None,
+    say_in: Any = None,
 ) -> float | None:
     """A typed box for a page's own number at ``st.session_state[key]`` within ``lo`` to
     ``hi`` (a tab's repeats, the epochs of a comparison, a lesson's answer), read as
@@ -200,8 +208,9 @@ def bounded_box(
 
     Returns:
         The value (an int when ``whole``), or None while the box holds a refused text: its
-        message is under the box and the caller keeps its button off. The refusal is also
-        in the page's problems (``f"{prefix}__problems"``) until the box holds a good value.
+        message is under the box (or in ``say_in``) and the caller keeps its button off.
+        The refusal is also in the page's problems (``f"{prefix}__problems"``) until the
+        box holds a good value.
     """
     bound = (lambda x: f"{int(x):,}") if whole else (lambda x: f"{x:g}")
     allowed = f"{bound(lo)} to {bound(hi)}"
@@ -219,7 +228,9 @@ def bounded_box(
         return f"{name}: {value:.10g} is out of range: allowed {allowed}"
 
     text = f"{help} (allowed {allowed})" if help else f"Allowed {allowed}"
-    bad = number_box(prefix, key, label, key, check, help=text, whole=allowed if whole else None)
+    bad = number_box(
+        prefix, key, label, key, check, help=text, whole=allowed if whole else None, say_in=say_in
+    )
     found = st.session_state.setdefault(f"{prefix}__problems", {})
     if bad is None:
         found.pop(key, None)

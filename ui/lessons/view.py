@@ -47,14 +47,14 @@ def _opens(lesson: Lesson) -> tuple[str, str, str]:
     return page, button, prefix
 
 
-def _answer(key: str, lesson: Lesson, column) -> float | None:
+def _answer(key: str, lesson: Lesson, column, below) -> float | None:
     """The student's answer, typed and read on the server ("0,5" reads as 0.5 and says so;
     "1,5" in a whole-number answer is refused, never 15); None while it is refused."""
     a = lesson.answer
     k = f"{P}_{key}_answer"
     st.session_state.setdefault(k, int(a.value) if a.whole else float(a.value))
     with column:
-        return bounded_box(P, k, a.label, a.lo, a.hi, whole=a.whole)
+        return bounded_box(P, k, a.label, a.lo, a.hi, whole=a.whole, say_in=below)
 
 
 def _show(verdict: Verdict) -> None:
@@ -76,7 +76,7 @@ def lesson_box(n: int, key: str, lesson: Lesson) -> None:
             st.switch_page(PAGE_PATHS[lesson.page], query_params=lesson_link(key))
         q, a, go = st.columns([3, 1.1, 0.9], vertical_alignment="bottom")
         q.markdown(f"**Question.** {lesson.question}")
-        answer = _answer(key, lesson, a)
+        answer = _answer(key, lesson, a, st.container())  # its refusal: under the row
         off = answer is None  # a refused answer: its message is under it
         if go.button("Check", key=f"{P}_check_{key}", width="stretch", disabled=off):
             with st.spinner("Training your answer…"):

@@ -136,6 +136,7 @@ def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
     k = c2.slider(
         "λ points K", keys["k"].lo, keys["k"].hi, key=f"{prefix}_k", persist_state="session"
     )
+    below = st.container()  # under the row: a refusal reads across the page, not down c3
     with c3:  # typed and read on the server: a refused text keeps Sweep off
         r = bounded_box(
             prefix,
@@ -144,6 +145,7 @@ def controls(prefix: str, cfg: TrainConfig | None) -> SweepPlan:
             keys["repeats"].lo,
             keys["repeats"].hi,
             help="fresh data and init per repeat",
+            say_in=below,
         )
     r = st.session_state[f"{prefix}_r"] if r is None else r
     truth = cfg is not None and cfg.data.name in KNOWN_TRUTH
