@@ -4,9 +4,10 @@ Per step and parameter, with the kernel's factors (regcore.core.regularizers.pla
 the data gradient from the net plus the penalty's in-loss part, the decoupled decay
 ``p ·= 1 − lr·λ`` first (so Adam with it is AdamW), then the optimizer, then the maps
 after the step — the proximal L1 map ``p −= clamp(p, −t, t)`` with t = lr·λ·α/(1 − μ)
-(it rounds exactly like ``sign(p)·max(|p| − t, 0)``; μ: SGD's momentum, 0 for Adam) on
-every penalized entry, and a kind's map of every unit's incoming weights (max-norm's
-projection) on the net's ``unit_rows``.
+(it rounds exactly like ``sign(p)·max(|p| − t, 0)``; μ: SGD's momentum, 0 for Adam), and
+with Adam t/(√v̂ + ε) entry by entry (torch.optim.Adam's state: the step size it gave that
+entry; regcore.core.regularizers.adaptive) on every penalized entry, and a kind's map of
+every unit's incoming weights (max-norm's projection) on the net's ``unit_rows``.
 
 Adam is ``torch.optim.Adam`` on the stacked tensors (the models are independent
 entries). SGD stays written out, torch.optim.SGD's single-tensor step (``buf = μ·buf +
@@ -25,7 +26,7 @@ from __future__ import annotations
 import torch
 
 from regcore.batched.base import BatchedNet
-from regcore.core import TrainConfig, plan_steps, spec
+from regcore.core import TrainConfig, adam_denoms, plan_steps, spec
 
 
 class Rule:
@@ -63,12 +64,21 @@ class Rule:
             if self.adam is None:  # Adam; with the decay above, AdamW
                 self.adam = torch.optim.Adam(params, lr=self.lr)
             self.adam.step()
-        for p, f in zip(params, plan.params, strict=True):
+        denoms = self._denoms(params)
+        for p, f, d in zip(params, plan.params, denoms, strict=True):
             if f is not None:
-                f.entries_(p)
+                f.entries_(p, d)
         if plan.units:
             for (rows, _), u in zip(net.unit_rows(), plan.units, strict=True):
                 u.units_(rows)
+
+    def _denoms(self, params: list[torch.Tensor]) -> list[torch.Tensor | None]:
+        """Adam's √v̂ + ε of every parameter whose threshold is scaled by it, else None."""
+        scaled = [f is not None and f.preconditioned for f in self.plan.params]
+        if self.adam is None or not any(scaled):
+            return [None] * len(params)
+        denoms = iter(adam_denoms(self.adam, [p for p, s in zip(params, scaled, strict=True) if s]))
+        return [next(denoms) if s else None for s in scaled]
 
     def _sgd(self, i: int, p: torch.Tensor, g: torch.Tensor) -> None:
         """torch.optim.SGD's single-tensor step: ``buf = μ·buf + g`` (first ``buf = g``),

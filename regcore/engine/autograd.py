@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from regcore.core import TrainConfig, omega, spec
+from regcore.core import TrainConfig, adam_denoms, omega, spec
 from regcore.data import Dataset
 from regcore.engine.metrics import accuracy, weight_stats
 from regcore.engine.setup import Engine, RunSetup, Split
@@ -93,7 +93,8 @@ def train_epoch(s: RunSetup) -> bool:
 def regularized_step(s: RunSetup) -> None:
     """After the data gradient is in ``.grad``: add the penalty's gradient, decay, take
     the optimizer step, then the maps after it (the run's StepFactors: soft-threshold
-    every penalized entry, the kind's map of every weight tensor's unit rows)."""
+    every penalized entry — with Adam/AdamW at the step size Adam gave it —, the kind's
+    map of every weight tensor's unit rows)."""
     f = s.step
     if f.l2 is not None or f.l1 is not None:
         for p in s.penalized:
@@ -103,7 +104,10 @@ def regularized_step(s: RunSetup) -> None:
         for p in s.penalized:
             p.mul_(f.decay)
     s.optimizer.step()
-    if f.after:
+    if f.preconditioned:
+        for p, d in zip(s.penalized, adam_denoms(s.optimizer, s.penalized), strict=True):
+            f.after_step_(p, denom=d)
+    elif f.after:
         for p in s.penalized:
             f.after_step_(p)
 

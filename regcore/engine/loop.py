@@ -13,7 +13,8 @@ each kind's module in regcore.core.regularizers says how it does), for example:
   ``torch.optim.SGD(weight_decay=λ)``.
 - ``l1`` / elastic-net L1 part with solver ``proximal``: after the optimizer
   step, w ← sign(w)·max(|w| − t, 0) with t = lr·λ·α (ISTA; Beck & Teboulle 2009), and
-  t = lr·λ·α/(1 − μ) with SGD momentum μ, so that the fixed point is J's minimizer.
+  t = lr·λ·α/(1 − μ) with SGD momentum μ, and t_i = lr·λ·α/(√v̂_i + ε) per entry with
+  Adam/AdamW (the step size Adam gave it), so that the fixed point is J's minimizer.
 - ``weight_decay`` (decoupled; Loshchilov & Hutter 2019): w ← w − lr·λ·w before
   the optimizer's update, which for ``adamw`` is ``torch.optim.AdamW``'s own.
 

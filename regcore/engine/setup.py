@@ -16,7 +16,14 @@ from typing import Any
 import torch
 from torch import nn
 
-from regcore.core import StepFactors, TrainConfig, resolve_device, sgd_momentum, step_factors
+from regcore.core import (
+    StepFactors,
+    TrainConfig,
+    preconditions,
+    resolve_device,
+    sgd_momentum,
+    step_factors,
+)
 from regcore.data import Dataset, Stream, make_dataset, make_generator
 from regcore.data import split_val as _holdout  # the one carving (regcore.data.splits)
 from regcore.engine.models import build_model, penalized_parameters, weight_layers
@@ -101,7 +108,10 @@ def make_setup(cfg: TrainConfig, engine: Engine, data: Dataset | None = None) ->
         image_shape=ds.image_shape,
         regression=not classify,
     ).to(device=device, dtype=dtype)
-    step = step_factors(cfg.reg, cfg.optim.lr, cfg.reg.lam, momentum=sgd_momentum(cfg.optim))
+    o = cfg.optim
+    step = step_factors(
+        cfg.reg, o.lr, cfg.reg.lam, momentum=sgd_momentum(o), adaptive=preconditions(o)
+    )
     if cfg.optim.name == "adamw":  # torch's AdamW decays by itself (autograd.make_optimizer)
         step = replace(step, decay=None)
     s = RunSetup(

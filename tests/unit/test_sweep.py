@@ -105,6 +105,14 @@ def test_sweep_equals_sequential_fits_for_proximal_l1_with_momentum(task):
     _assert_matches(_cfg(task, "elastic_net", "float64", momentum=0.9))
 
 
+@pytest.mark.parametrize("optim", ["adam", "adamw"])
+@pytest.mark.parametrize("task", ["linear", "mlp"])
+def test_sweep_equals_sequential_fits_for_proximal_l1_with_adam(task, optim):
+    # the soft-threshold is lr·λ·α/(√v̂ + ε) entry by entry in both (test_prox_adam.py)
+    _assert_matches(_cfg(task, "elastic_net", "float64", name=optim, lr=0.01))
+    _assert_matches(_cfg(task, "l1_proximal", "float64", name=optim, lr=0.01))
+
+
 def test_sweep_equals_sequential_for_subgradient_l1_and_bias_penalty():
     cfg = _cfg("linear", "l1_proximal", "float64").replace(**{"reg.l1_solver": "subgradient"})
     _assert_matches(cfg)

@@ -5,12 +5,14 @@
 - ``none``, ``l1``, ``l2``, ``elastic_net``, ``weight_decay``, ``max_norm``: one kind each.
 - ``table``: :data:`REGULARIZERS`, the one table the config, widgets, legends and the
   Learn page read.
+- ``adaptive``: the proximal threshold under Adam/AdamW, scaled per entry like its step.
 - ``kernel``: Ω, the penalty's gradient and :func:`step_factors` / :func:`plan_steps`.
 
 Adding a kind: its module (facts, and a map of unit rows if its step is new) and one
 entry in ``table``; no engine changes.
 """
 
+from regcore.core.regularizers.adaptive import adam_denoms, preconditions
 from regcore.core.regularizers.base import (
     L1_SOLVERS,
     Lam,
@@ -47,6 +49,7 @@ __all__ = [
     "StepFactors",
     "StepPlan",
     "Strength",
+    "adam_denoms",
     "fuses",
     "l1_share",
     "l1_threshold",
@@ -55,6 +58,7 @@ __all__ = [
     "only_scales",
     "penalty_grad",
     "plan_steps",
+    "preconditions",
     "proximal",
     "sgd_momentum",
     "sgd_shrink",

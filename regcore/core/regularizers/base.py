@@ -79,6 +79,7 @@ class StepFactors:
     fold: Lam | None = None  # plain SGD: p ← fold·p − lr·∇data is the whole penalty step
     threshold: Lam | None = None  # after the step: p ← sign(p)·max(|p| − t, 0)
     neg_threshold: Lam | None = None  # −t, kept for the per-step clamp
+    preconditioned: bool = False  # t is divided per entry by Adam's √v̂ + ε (kernel.adaptive)
     units_: Callable[[torch.Tensor], None] | None = None  # after the step, on unit rows
 
     @property
@@ -94,27 +95,39 @@ class StepFactors:
             g = s if g is None else g + s
         return g
 
-    def entries_(self, p: torch.Tensor) -> None:
+    def entries_(self, p: torch.Tensor, denom: torch.Tensor | None = None) -> None:
         """In place, on every entry of ``p``: the soft-threshold (if any).
 
-        Written as p − clamp(p, −t, t), which rounds exactly like sign(p)·max(|p| − t, 0)."""
+        Written as p − clamp(p, −t, t), which rounds exactly like sign(p)·max(|p| − t, 0).
+        With ``denom`` (Adam's √v̂ + ε of every entry of ``p``, when ``preconditioned``)
+        entry i's threshold is t/denom_i, the step size Adam gave that entry."""
         t = self.threshold
         if t is None:
             return
-        if isinstance(t, torch.Tensor):
+        if denom is not None:
+            t_i = t / denom
+            p.sub_(torch.minimum(torch.maximum(p, -t_i), t_i))
+        elif isinstance(t, torch.Tensor):
             p.sub_(torch.minimum(torch.maximum(p, self.neg_threshold), t))
         else:
             p.sub_(p.clamp(-t, t))
 
-    def after_step_(self, p: torch.Tensor, rows: torch.Tensor | None = None) -> None:
+    def after_step_(
+        self,
+        p: torch.Tensor,
+        rows: torch.Tensor | None = None,
+        denom: torch.Tensor | None = None,
+    ) -> None:
         """Everything after the optimizer step on one tensor: its entries, then its units.
 
         Args:
             p: a penalized tensor, changed in place.
             rows: ``p``'s units as (…, units, fan_in), a view of it; None: ``p`` holds one
                 model with its units along dimension 0 (:func:`unit_rows`).
+            denom: Adam's √v̂ + ε per entry of ``p`` when ``preconditioned``
+                (regcore.core.regularizers.adam_denoms), else None.
         """
-        self.entries_(p)
+        self.entries_(p, denom)
         if self.units_ is not None:
             rows = unit_rows(p) if rows is None else rows
             if rows is not None:

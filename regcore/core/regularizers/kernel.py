@@ -8,10 +8,11 @@ an L1 share α on ‖w‖₁ and an L2 share 1 − α on ½‖w‖² (``l1``: α
 λ(1−α)·w + λα·sign(w). The L2 share with plain SGD is exactly SGD's ``weight_decay``.
 The L1 share is solved either in the loss (that subgradient) or by soft-thresholding
 after the step with t = lr·λ·α (proximal; ISTA, Beck & Teboulle 2009), t = lr·λ·α/(1 − μ)
-with SGD's heavy-ball momentum μ (:func:`l1_threshold` says why). Decoupled weight
-decay is not a penalty (Ω = 0): w ← (1 − lr·λ)·w beside the optimizer step (Loshchilov
-& Hutter 2019). A constraint (max-norm) is not a penalty either (Ω = 0): its map of
-every unit's incoming weights runs after the step. Sources: Hastie, Tibshirani &
+with SGD's heavy-ball momentum μ (:func:`l1_threshold` says why), and t/(√v̂ + ε) entry
+by entry with Adam/AdamW, the step size Adam gives each entry (the ``adaptive`` module says
+why). Decoupled weight decay is not a penalty (Ω = 0): w ← (1 − lr·λ)·w beside the
+optimizer step (Loshchilov & Hutter 2019). A constraint (max-norm) is not a penalty either
+(Ω = 0): its map of every unit's incoming weights runs after the step. Sources: Hastie, Tibshirani &
 Friedman, *Elements of Statistical Learning* §3.4; Zou & Hastie (2005).
 
 Every function takes λ as a float or as a tensor whose leading dimensions index the
@@ -27,6 +28,7 @@ from typing import Any
 
 import torch
 
+from regcore.core.regularizers.adaptive import preconditions
 from regcore.core.regularizers.base import Lam, StepFactors, StepPlan
 from regcore.core.regularizers.table import spec
 
@@ -160,7 +162,9 @@ def sgd_shrink(reg: Any, lr: float, lam: Lam) -> Lam | None:
     return 1.0 - lr * _times(lam, b) if b else None
 
 
-def step_factors(reg: Any, lr: float, lam: Lam, *, momentum: float = 0.0) -> StepFactors:
+def step_factors(
+    reg: Any, lr: float, lam: Lam, *, momentum: float = 0.0, adaptive: bool = False
+) -> StepFactors:
     """Everything the regularizer does around one step, for tensors of strength ``lam``.
 
     Args:
@@ -170,6 +174,9 @@ def step_factors(reg: Any, lr: float, lam: Lam, *, momentum: float = 0.0) -> Ste
             dimensions: the models). A float λ = 0 adds no gradient term and no threshold.
         momentum: the optimizer's heavy-ball μ (:func:`sgd_momentum`), which scales the
             soft-threshold so that the fixed point is the stated objective's.
+        adaptive: whether the optimizer scales each entry's step (Adam, AdamW:
+            :func:`~regcore.core.regularizers.adaptive.preconditions`); the threshold is
+            then divided per entry by the same √v̂ + ε (``StepFactors.preconditioned``).
 
     Returns:
         The :class:`StepFactors`: gradient terms, decay, plain SGD's fold, the
@@ -187,6 +194,7 @@ def step_factors(reg: Any, lr: float, lam: Lam, *, momentum: float = 0.0) -> Ste
         fold=sgd_shrink(reg, lr, lam),
         threshold=t,
         neg_threshold=None if t is None else -t,
+        preconditioned=adaptive and t is not None,
         units_=None if after is None else (lambda rows: after(rows, lr, lam)),
     )
 
@@ -201,14 +209,14 @@ def plan_steps(
         lams: per parameter, λ broadcastable to it (None: not penalized).
         unit_lams: per unit-rows view of the net, λ broadcastable to (…, units, 1).
     """
-    mu = sgd_momentum(optim)
+    kw = {"momentum": sgd_momentum(optim), "adaptive": preconditions(optim)}
     return StepPlan(
         lr=optim.lr,
         fused=fuses(reg, optim),
         params=tuple(
-            None if lam is None else step_factors(reg, optim.lr, lam, momentum=mu) for lam in lams
+            None if lam is None else step_factors(reg, optim.lr, lam, **kw) for lam in lams
         ),
-        units=tuple(step_factors(reg, optim.lr, lam, momentum=mu) for lam in unit_lams),
+        units=tuple(step_factors(reg, optim.lr, lam, **kw) for lam in unit_lams),
     )
 
 
