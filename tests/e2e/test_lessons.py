@@ -30,7 +30,7 @@ def test_lesson_demo_opens_and_trains_in_one_click(browser_page, server) -> None
 
 def test_lesson_check_answers_with_the_numbers(browser_page, server) -> None:
     page = browser_page(f"{server.url}/lessons?present=1", 1024, 768)
-    answer = page.locator(".st-key-lesson_weight_decay_answer input")
+    answer = page.locator(".st-key-lesson_weight_decay_answer__typed input")
     answer.wait_for(timeout=60_000)
     answer.fill("10")
     answer.press("Enter")

@@ -27,7 +27,7 @@ def test_tab_links_a_tabs_link_opens_that_tab_with_its_settings(browser_page, se
     page.get_by_role("tab", name="Small batches").click()
     page.wait_for_url("**dropout.tab=small**", timeout=30_000)
     page.get_by_role("tabpanel").get_by_text("Small batches: epochs, metric").click()  # folded
-    epochs = page.get_by_role("tabpanel").get_by_label("epochs")
+    epochs = page.get_by_role("tabpanel").get_by_role("textbox", name="epochs")
     epochs.fill("30")
     epochs.press("Enter")
     page.wait_for_url("**dropout.tab_epochs=30**", timeout=30_000)
@@ -37,7 +37,7 @@ def test_tab_links_a_tabs_link_opens_that_tab_with_its_settings(browser_page, se
     fresh.get_by_role("button", name="Train 9 runs").wait_for(timeout=30_000)
     assert fresh.locator(OPEN_TAB).inner_text().strip() == "Small batches"
     fresh.get_by_role("tabpanel").get_by_text("Small batches: epochs, metric").click()
-    assert fresh.get_by_role("tabpanel").get_by_label("epochs").input_value() == "30"
+    assert fresh.get_by_role("tabpanel").get_by_role("textbox", name="epochs").input_value() == "30"
     assert fresh.get_by_role("tabpanel").get_by_role("radio", name="test accuracy").is_checked()
     screenshot(fresh, "tab_link_small_batches_1024", full_page=False)
 
