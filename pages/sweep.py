@@ -55,7 +55,7 @@ if busy:
     live.poll(P, view.draw_live, every=view.redraw_every(st.session_state[f"{P}_plan"]))
 elif out is not None:
     view.draw_result(P, out)
-    exports.sweep_files(P, out.sweep, out.settings)
+    exports.sweep_files(P, out.sweep, out.settings, out.cv)
 elif cfg is not None and cfg == controls.TrainConfig():
     st.info(view.FIRST_HINT)
 elif cfg is not None:

@@ -16,7 +16,7 @@ from regcore.links.codec import (
     to_query,
 )
 from regcore.links.demos import bias_variance_demo_link, bias_variance_demo_params
-from regcore.links.export import load_sweep_json
+from regcore.links.export import load_sweep_export, load_sweep_json
 from regcore.links.pages.compare import CompareSettings
 from regcore.links.pages.dropout import (
     DATA_SETS,
@@ -75,6 +75,7 @@ __all__ = [
     "export",
     "from_query",
     "link_params",
+    "load_sweep_export",
     "load_sweep_json",
     "page_config",
     "params_of",

@@ -26,7 +26,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from regcore.core import HISTORY_KEYS, RunResult, SweepResult, json_safe, load_config
+from regcore.links.cv_export import cv_body, cv_columns, load_cv
 from regcore.links.portable import portable_dict
+from regcore.sweeps import CVResult
 
 RUN_FORMAT = "regularization-lab run"
 SWEEP_FORMAT = "regularization-lab sweep"
@@ -89,12 +91,17 @@ def compare_csv(rows: Sequence[Mapping[str, Any]]) -> str:
     return write_csv(header, ([r.get(k) for k in header] for r in rows))
 
 
-def sweep_csv(rows: Sequence[Mapping[str, Any]]) -> str:
-    """A sweep's rows (``SweepResult.rows``), one per λ, every column they share."""
+def sweep_csv(rows: Sequence[Mapping[str, Any]], cv: CVResult | None = None) -> str:
+    """A sweep's rows (``SweepResult.rows``), one per λ, every column they share; with
+    ``cv``, its k-fold cross-validation's ``cv_*`` columns (regcore.links.cv_export)."""
     header: list[str] = []
     for r in rows:
         header += [k for k in r if k not in header]
-    return write_csv(header, ([r.get(k) for k in header] for r in rows))
+    extra = cv_columns(cv, len(rows))
+    table = (
+        [r.get(k) for k in header] + [c[i] for c in extra.values()] for i, r in enumerate(rows)
+    )
+    return write_csv(header + list(extra), table)
 
 
 def _checksum(body: Mapping[str, Any]) -> str:
@@ -120,13 +127,18 @@ def run_json(result: RunResult, file_name: str | None = None) -> str:
 
 
 def sweep_json(
-    result: Any, settings: Mapping[str, Any] | None = None, file_name: str | None = None
+    result: Any,
+    settings: Mapping[str, Any] | None = None,
+    file_name: str | None = None,
+    cv: CVResult | None = None,
 ) -> str:
     """The sweep as JSON: ``SweepResult.to_dict()`` plus the page's settings (its config
-    portable, as in :func:`run_json`)."""
+    portable, as in :func:`run_json`) and, with ``cv``, its cross-validation as ``cv``."""
     body = result.to_dict()
     body["config"] = portable_dict(result.config, file_name)
     body["settings"] = dict(settings or {})
+    if cv is not None:
+        body["cv"] = cv_body(cv)
     return _pack(SWEEP_FORMAT, body)
 
 
@@ -240,6 +252,15 @@ def load_sweep_json(data: bytes | str) -> tuple[SweepResult, dict[str, Any]]:
     Raises:
         ValueError: naming what is wrong, as :func:`load_run_json`.
     """
+    result, settings, _ = load_sweep_export(data)
+    return result, settings
+
+
+def load_sweep_export(
+    data: bytes | str,
+) -> tuple[SweepResult, dict[str, Any], CVResult | None]:
+    """As :func:`load_sweep_json`, with the sweep's cross-validation (None: the file has
+    none, as files exported before it was saved)."""
     body = _unpack(data, SWEEP_FORMAT, "sweep")
     try:
         cfg = load_config(body.get("config"))
@@ -295,7 +316,7 @@ def load_sweep_json(data: bytes | str) -> tuple[SweepResult, dict[str, Any]]:
     )
     _check_choice(body.get("choice"), result)
     settings = body.get("settings") if isinstance(body.get("settings"), dict) else {}
-    return result, settings
+    return result, settings, load_cv(body.get("cv"), result.lambdas, cfg.data.n_train)
 
 
 def _by_repeat(raw: Any, n: int) -> dict[str, list[list[float]]]:

@@ -12,7 +12,7 @@ from regcore.sweeps.biasvar import (
     bias_variance_dropout,
 )
 from regcore.sweeps.choice import MIN_HELD_OUT, ChoiceReport, Spread, assess_choice
-from regcore.sweeps.cv import FOLDS, CVResult, cross_validate, kfold, one_se_index
+from regcore.sweeps.cv import FOLDS, CVProgress, CVResult, cross_validate, kfold, one_se_index
 from regcore.sweeps.decompose import BiasVarianceResult
 from regcore.sweeps.lambda_sweep import (
     SweepResult,
@@ -33,6 +33,7 @@ __all__ = [
     "BIAS_VARIANCE_DEMO_LAMBDAS",
     "BiasVarianceResult",
     "INITS",
+    "CVProgress",
     "CVResult",
     "FOLDS",
     "ExactPath",

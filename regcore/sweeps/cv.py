@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import torch
@@ -85,6 +86,11 @@ class CVResult:
             }
         return out
 
+    @property
+    def cv_std(self) -> list[float]:
+        """(K,) the standard deviation of the per-fold losses (cv_se · √k)."""
+        return torch.tensor(self.fold_loss, dtype=torch.float64).std(0).tolist()
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "lambdas": self.lambdas,
@@ -93,11 +99,47 @@ class CVResult:
             "fold_loss": self.fold_loss,
             "cv_loss": self.cv_loss,
             "cv_se": self.cv_se,
+            "cv_std": self.cv_std,
             "test_loss": self.test_loss,
             "choice": self.choice(),
             "n_train": self.n_train,
             "stopped": self.stopped,
         }
+
+
+@dataclass(frozen=True)
+class CVProgress:
+    """How far a cross-validation is, for live pages (one event per epoch of a batched
+    part, one per model of the sequential fallback)."""
+
+    stage: str  # "folds 1–5 of 5, 32 λ at once", "refit on all 20 training samples", ...
+    epoch: int  # of the part training now (sequential: the model's last)
+    epochs: int
+    share: float  # of the whole cross-validation done, in [0, 1] (weighted by model·rows)
+    seconds: float  # since the cross-validation began
+
+
+class _Parts:
+    """The parts of a cross-validation (fold groups, then the refit) and their weights:
+    turns a part's own progress into a :class:`CVProgress` for ``on_progress``."""
+
+    def __init__(self, weights: list[float], on_progress, t0: float):
+        self.before = [sum(weights[:i]) / sum(weights) for i in range(len(weights))]
+        self.size = [w / sum(weights) for w in weights]
+        self.on_progress, self.t0 = on_progress, t0
+
+    def tell(self, part: int, done: float, stage: str, epoch: int, epochs: int) -> None:
+        if self.on_progress is not None:
+            share = self.before[part] + self.size[part] * done
+            now = time.perf_counter() - self.t0
+            self.on_progress(CVProgress(stage, epoch, epochs, min(share, 1.0), now))
+
+
+def _span(js: list[int], k: int) -> str:
+    """ "fold 3 of 5" or "folds 1–3 of 5" (1-based)."""
+    if len(js) == 1:
+        return f"fold {js[0] + 1} of {k}"
+    return f"folds {js[0] + 1}–{js[-1] + 1} of {k}"
 
 
 def kfold(n: int, k: int, seed: int) -> list[torch.Tensor]:
@@ -126,20 +168,35 @@ def _rows(ds: Dataset, idx: torch.Tensor) -> Dataset:
     return replace(ds, X_train=ds.X_train[idx], y_train=ds.y_train[idx])
 
 
-def _losses(cfg, lams, fits, vals, seeds, stop) -> tuple[torch.Tensor, torch.Tensor, bool]:
+Tell = Callable[[float, str, int, int], None]  # (share of the part, stage, epoch, epochs)
+
+
+def _losses(cfg, lams, fits, vals, seeds, stop, names, tell: Tell):
     """(validation loss, test loss) of every (model, λ) — shape (len(fits), K) — and
-    whether a stop cut the run short. Batched where the engine covers ``cfg``."""
+    whether a stop cut the run short. Batched where the engine covers ``cfg``; ``names``:
+    what each of ``fits`` is ("fold 2 of 5"), ``names[-1]`` the batched part as a whole."""
+    K = len(lams)
     if can_batch(cfg):
-        out = train_batched(cfg, lams, fits, seeds, resolve_device(cfg.device), stop=stop, val=vals)
+        at_once = f"{names[-1]}, {K} λ at once"
+
+        def each(ev) -> None:
+            tell(ev.epoch / ev.epochs, at_once, ev.epoch, ev.epochs)
+
+        dev = resolve_device(cfg.device)
+        out = train_batched(cfg, lams, fits, seeds, dev, stop=stop, on_epoch=each, val=vals)
         return out.final["val_loss"], out.final["test_loss"], out.stopped
-    val = torch.full((len(fits), len(lams)), math.nan, dtype=torch.float64)
+    val = torch.full((len(fits), K), math.nan, dtype=torch.float64)
     test = val.clone()
     for m, (f, v, s) in enumerate(zip(fits, vals, seeds, strict=True)):
         for k, lam in enumerate(lams):
             if stop():
                 return val, test, True
-            run = fit_validated(cfg.replace(**{"reg.lam": lam, "seed": s}), f, v)
+            run = fit_validated(cfg.replace(**{"reg.lam": lam, "seed": s}), f, v, stop)
             val[m, k], test[m, k] = run.metrics["val_loss"], run.metrics["test_loss"]
+            if run.stopped:
+                return val, test, True
+            E = cfg.optim.epochs
+            tell((m * K + k + 1) / (len(fits) * K), f"{names[m]}, λ {k + 1} of {K}", E, E)
     return val, test, False
 
 
@@ -150,6 +207,7 @@ def cross_validate(
     stop: StopSignal = None,
     *,
     repeats: int = 1,
+    on_progress: Callable[[CVProgress], None] | None = None,
 ) -> CVResult:
     """k-fold cross-validation of λ on the training split (see the module docstring).
 
@@ -158,6 +216,8 @@ def cross_validate(
         lambdas: the K strengths. folds: k ≥ 2 (the page offers 5 and 10).
         stop: an ``Event`` or callable, checked before every epoch.
         repeats: R draws of data, init and batch order (seeds + r), as in ``sweep``.
+        on_progress: called with a :class:`CVProgress` after each epoch of each batched
+            part (fold groups, then the refit), or after each model of the fallback.
 
     Returns:
         A :class:`CVResult`: per-fold and mean CV losses, standard errors, λ_min, λ_1se and
@@ -185,16 +245,30 @@ def cross_validate(
 
     fold_val = torch.full((repeats, folds, len(lams)), math.nan, dtype=torch.float64)
     stopped = False
-    for size in sorted({len(c) for c in cut}):
-        js = [j for j, c in enumerate(cut) if len(c) == size]
+    groups = [
+        [j for j, c in enumerate(cut) if len(c) == size] for size in sorted(set(map(len, cut)))
+    ]
+    parts = _Parts([len(js) * (n - len(cut[js[0]])) for js in groups] + [n], on_progress, t0)
+    for g, js in enumerate(groups):
+        if stopped:
+            break
         keep = [torch.cat([c for i, c in enumerate(cut) if i != j]) for j in js]
         fits = [_rows(ds, keep[a]) for ds in full for a in range(len(js))]
         vals = [_rows(ds, cut[j]) for ds in full for j in js]
         seeds = [c.seed for c in cfgs for _ in js]
-        val, _, s = _losses(cfg, lams, fits, vals, seeds, halt)
+        names = [_span([j], folds) for _ in full for j in js] + [_span(js, folds)]
+        tell = partial(parts.tell, g)
+        val, _, s = _losses(cfg, lams, fits, vals, seeds, halt, names, tell)
         fold_val[:, js] = val.reshape(repeats, len(js), len(lams))
         stopped |= s
-    _, test, s = _losses(cfg, lams, full, full, [c.seed for c in cfgs], halt)
+    test = torch.full((repeats, len(lams)), math.nan, dtype=torch.float64)
+    s = False
+    if not stopped:
+        refit = f"refit on all {n} training samples"
+        tell = partial(parts.tell, len(groups))
+        _, test, s = _losses(
+            cfg, lams, full, full, [c.seed for c in cfgs], halt, [refit] * (repeats + 1), tell
+        )
     per_fold = fold_val.mean(0)  # (k, K)
     cv = per_fold.mean(0)
     se = per_fold.std(0) / math.sqrt(folds)

@@ -16,6 +16,7 @@ import streamlit as st
 
 from regcore.core import RunResult, TrainConfig
 from regcore.links import export, link_params, portable_config
+from regcore.sweeps import CVResult
 from ui.kit.messages import say
 from ui.kit.upload import file_name
 
@@ -126,8 +127,11 @@ def run_downloads(
         place.download_button(label, data, name, mime=mime, key=f"{prefix}_dl_{stem}")
 
 
-def sweep_files(prefix: str, result: Any, settings: Mapping[str, Any]) -> None:
-    """A finished sweep's config, its command and its downloads."""
+def sweep_files(
+    prefix: str, result: Any, settings: Mapping[str, Any], cv: CVResult | None = None
+) -> None:
+    """A finished sweep's config, its command and its downloads (with ``cv``, its k-fold
+    cross-validation in both files: ``cv_*`` columns and the JSON's ``cv``)."""
     with st.expander("Config, command and downloads", icon=":material/download:"):
         _config_box(prefix, result.config, sweep_command(settings))
         a, b, c = st.columns(3)
@@ -140,14 +144,14 @@ def sweep_files(prefix: str, result: Any, settings: Mapping[str, Any]) -> None:
         )
         b.download_button(
             "sweep (CSV, row per λ)",
-            export.sweep_csv(result.rows),
+            export.sweep_csv(result.rows, cv),
             "sweep.csv",
             mime="text/csv",
             key=f"{prefix}_dl_csv",
         )
         c.download_button(
             "sweep (JSON)",
-            export.sweep_json(result, settings, file_name(prefix, result.config.data.path)),
+            export.sweep_json(result, settings, file_name(prefix, result.config.data.path), cv),
             "sweep.json",
             mime="application/json",
             key=f"{prefix}_dl_json",

@@ -7,10 +7,11 @@ import streamlit as st
 
 from regcore.figures import fig_cv_curve
 from regcore.links import SweepSettings
-from regcore.sweeps import CVResult
+from regcore.sweeps import CVProgress, CVResult
 from ui.kit import present
 
 CHOOSE = SweepSettings.keys["choose"].lo
+CV_PHASE = "cross-validation"  # tags the events of the k-fold phase of a sweep's job
 CHOOSE_HELP = (
     "validation: one split of the training data held out (the sweep's own curves); "
     "k-fold: every training sample is held out once, k models per λ trained at once, "
@@ -56,3 +57,13 @@ def draw_cv(cv: CVResult | None) -> None:
         st.markdown(note)
     title = f"{cv.folds}-fold cross-validation: CV loss ± 1 standard error"
     present.chart(fig_cv_curve(cv, title))
+
+
+def cv_progress(ev: CVProgress) -> tuple[float, str]:
+    """The live bar during cross-validation: (share done, a line such as "cross-validation:
+    folds 1–5 of 5, 32 λ at once, epoch 40 / 100 · 1.2 s elapsed · about 1.8 s left")."""
+    text = f"cross-validation: {ev.stage}, epoch {ev.epoch} / {ev.epochs}"
+    text += f" · {ev.seconds:.1f} s elapsed"
+    if 0 < ev.share < 1:
+        text += f" · about {ev.seconds / ev.share * (1 - ev.share):.1f} s left"
+    return min(max(ev.share, 0.0), 1.0), text

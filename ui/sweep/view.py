@@ -44,7 +44,7 @@ from ui.live.runner import Job
 from ui.sweep import tables
 from ui.sweep.biasvar import draw_bias_variance
 from ui.sweep.choice import choice_note, held_out_warning
-from ui.sweep.cv import choose_control, draw_cv
+from ui.sweep.cv import CV_PHASE, choose_control, cv_progress, draw_cv
 
 DEFAULT = SweepSettings()  # the page's defaults and its keys' bounds: regcore.links
 RANGE = log_options(DEFAULT.lam_min, DEFAULT.lam_max)
@@ -186,6 +186,7 @@ class SweepJob:
     settings: dict[str, Any] = dataclasses.field(default_factory=dict)  # SweepSettings, as a dict
     opened_from: str | None = None  # the file's name when opened from a saved sweep
     cv: CVResult | None = None  # k-fold cross-validation of λ, when chosen
+    cv_stopped: bool = False  # the sweep finished but its cross-validation was stopped
 
 
 def job_fn(cfg: TrainConfig, plan: SweepPlan):
@@ -197,7 +198,16 @@ def job_fn(cfg: TrainConfig, plan: SweepPlan):
         settings = dataclasses.asdict(plan.settings)
         cv = None
         if plan.settings.folds() and not res.stopped:
-            cv = cross_validate(cfg, plan.lams, plan.settings.folds(), stop, repeats=plan.repeats)
+            cv = cross_validate(
+                cfg,
+                plan.lams,
+                plan.settings.folds(),
+                stop,
+                repeats=plan.repeats,
+                on_progress=lambda ev: emit((CV_PHASE, ev)),
+            )
+            if cv.stopped:
+                return SweepJob(sweep=res, exact=exact, settings=settings, cv_stopped=True)
         if not (plan.bias_variance and not res.stopped):
             return SweepJob(sweep=res, exact=exact, settings=settings, cv=cv)
         bv = bias_variance(
@@ -292,14 +302,16 @@ def job_work(cfg: TrainConfig, plan: SweepPlan, phases: int = 3) -> dict[str, fl
 
 
 def job_progress(cfg: TrainConfig, plan: SweepPlan) -> Callable[[Any], float | None]:
-    """Reads the share done off the job's events: the sweep's epochs, then (after its
-    cross-validation, which streams none) the bias–variance retraining's, tagged BV_PHASE,
-    each weighted by its estimate."""
+    """Reads the share done off the job's events: the sweep's epochs, then its
+    cross-validation's (tagged CV_PHASE), then the bias–variance retraining's (tagged
+    BV_PHASE), each weighted by its estimate."""
     total = estimate(cfg, plan)
     share = live.seconds(job_work(cfg, plan, 1)) / total if total > 0 else 1.0
     bv_from = live.seconds(job_work(cfg, plan, 2)) / total if total > 0 else 1.0
 
     def read(event: Any) -> float | None:
+        if isinstance(event, tuple) and len(event) == 2 and event[0] == CV_PHASE:
+            return share + (bv_from - share) * event[1].share
         if isinstance(event, tuple) and len(event) == 2 and event[0] == BV_PHASE:
             f = fraction(event[1])
             return None if f is None else bv_from + (1.0 - bv_from) * f
@@ -388,7 +400,9 @@ def draw_live(j: Job) -> None:
     (during the bias–variance phase the bar follows that phase; the panels stay)."""
     events = list(j.events)
     last = events[-1] if events else None
-    if isinstance(last, tuple):  # (BV_PHASE, progress): retraining on fresh sets
+    if isinstance(last, tuple) and last[0] == CV_PHASE:  # k-fold cross-validation
+        st.progress(*cv_progress(last[1]))
+    elif isinstance(last, tuple):  # (BV_PHASE, progress): retraining on fresh sets
         bv = last[1]
         text = f"bias–variance: retraining on fresh training sets, epoch {bv.epoch} / {bv.epochs}"
         st.progress(bv.epoch / bv.epochs, text=text)
@@ -417,8 +431,9 @@ def draw_result(prefix: str, out: SweepJob) -> None:
         done = max((r.get("epochs_run", 0) for r in res.rows), default=0)
         text = f"stopped at epoch {done} of {res.config.optim.epochs}: showing what was computed"
         (st.warning if why else st.info)(f"{why}; {text}" if why else text)
-    elif out.bv_stopped:
-        text = "the sweep finished; stopped during the bias–variance phase, so it is not drawn"
+    elif out.bv_stopped or out.cv_stopped:
+        phase = "cross-validation" if out.cv_stopped else "the bias–variance phase"
+        text = f"the sweep finished; stopped during {phase}, so it is not drawn"
         (st.warning if why else st.info)(f"{why}; {text}" if why else text)
     bv_first = out.bv is not None and out.settings.get("first") == "bias_variance"
     if bv_first:  # a demo of the bias–variance picture: its chart is the main figure
