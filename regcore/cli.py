@@ -141,7 +141,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from regcore.links import export
-    from regcore.sweeps import sweep
+    from regcore.sweeps import cross_validate, sweep
 
     cfg = _load(args.config)
     if not 1 <= args.repeats <= 32:
@@ -150,10 +150,13 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         raise UserError(f"--folds {args.folds} is out of range: allowed 2 to 20")
     result = sweep(cfg, parse_lambdas(args.lambdas), repeats=args.repeats)  # checks each λ
     rows = result.rows
+    cv = None
+    if args.folds:
+        cv = cross_validate(cfg, result.lambdas, args.folds, repeats=args.repeats)
     if args.out and args.out.lower().endswith(".json"):
-        _write(args.out, export.sweep_json(result))
+        _write(args.out, export.sweep_json(result, cv=cv))
     elif args.out:
-        _write(args.out, export.sweep_csv(rows))  # text cells neutralized for spreadsheets
+        _write(args.out, export.sweep_csv(rows, cv))  # text cells neutralized for spreadsheets
     for row in rows:
         print(
             f"λ={row['lam']:<10.4g} train {row['train_loss']:<10.4g} "
@@ -161,16 +164,14 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             f"‖w‖₂ {row['weight_l2']:<9.4g} zeros {row['zero_fraction']:.1%}"
         )
     print(choice_line(result))
-    if args.folds:
-        print(_cv_line(cfg, parse_lambdas(args.lambdas), args.folds, args.repeats))
+    if cv is not None:
+        print(_cv_line(cv, args.folds))
     return 0
 
 
-def _cv_line(cfg: Any, lams: list[float], folds: int, repeats: int) -> str:
+def _cv_line(cv: Any, folds: int) -> str:
     """λ_min and λ_1se of k-fold cross-validation with their test losses, in two lines."""
-    from regcore.sweeps import cross_validate
-
-    c = cross_validate(cfg, lams, folds, repeats=repeats).choice()
+    c = cv.choice()
     if c is None:
         return "no λ chosen by cross-validation: every λ diverged"
     lo, se = c["min"], c["1se"]

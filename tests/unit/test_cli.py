@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from regcore.cli import main, parse_lambdas
+from regcore.links import export
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,6 +121,14 @@ def test_cli_sweep_folds_adds_the_cross_validated_choices(tmp_path, capsys):
     assert main(["sweep", str(cfg), "--lambdas", "1e-2:1e1:4", "--folds", "5"]) == 0
     out = capsys.readouterr().out
     assert "5-fold CV: λ_min = " in out and "5-fold CV: λ_1se = " in out
+    saved = tmp_path / "s.json"
+    assert (
+        main(["sweep", str(cfg), "--lambdas", "1e-2:1e1:4", "--folds", "5", "--out", str(saved)])
+        == 0
+    )
+    capsys.readouterr()
+    cv = export.load_sweep_export(saved.read_text())[2]  # the file keeps the CV
+    assert cv is not None and cv.folds == 5 and len(cv.cv_loss) == 4
     assert main(["sweep", str(cfg), "--lambdas", "1e-2:1e1:4", "--folds", "1"]) == 2
     assert "--folds 1 is out of range" in capsys.readouterr().err
 
