@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import torch
 
 from regcore.batched.base import BatchedNet
+from regcore.batched.dropout import DropoutMLPNet
 from regcore.batched.linear import LinearNet
 from regcore.batched.mlp import MLPNet
 from regcore.batched.subspace import SubspaceNet, uses_subspace
@@ -88,6 +89,9 @@ def train_batched(
     stop: Callable[[], bool] = lambda: False,
     on_epoch: Callable[[SweepProgress], None] | None = None,
     val: Sequence[Dataset] | None = None,
+    rates: Sequence[float] | None = None,
+    measure: bool = True,
+    on_tick: Callable[[int, int], None] | None = None,
 ) -> BatchedOutput:
     """Train R·K models at once: model (r, k) uses λ_k, ``datasets[r]`` and ``seeds[r]``.
 
@@ -98,6 +102,11 @@ def train_batched(
         on_epoch: called after each epoch with a :class:`SweepProgress`.
         val: R validation sets (their *training* tensors, regcore.data.splits.carve_validation)
             evaluated beside train and test: ``val_loss`` (and ``val_acc``) per epoch.
+        rates: K drop probabilities instead of K strengths (regcore.batched.dropout; every
+            λ_k is then ``cfg.reg.lam``): needs ``can_batch_dropout(cfg)``, not ``can_batch``.
+        measure: evaluate every epoch (history, divergence as it happens); False: the final
+            models only (history of one entry; a diverged model is non-finite, not restored).
+        on_tick: called as ``(epoch, epochs)`` after each epoch (with or without measure).
 
     Returns:
         A :class:`BatchedOutput`. A model whose loss goes non-finite is marked with
@@ -105,16 +114,24 @@ def train_batched(
         epoch; the other models go on.
     """
     with cpu_threads(cfg.threads):  # as a single run: the numbers depend on it
-        return _train_batched(cfg, lambdas, datasets, seeds, device, stop, on_epoch, val)
+        args = (cfg, lambdas, datasets, seeds, device, stop, on_epoch, val)
+        return _train_batched(*args, rates=rates, measure=measure, on_tick=on_tick)
 
 
-def _train_batched(cfg, lambdas, datasets, seeds, device, stop, on_epoch, val) -> BatchedOutput:
+def _train_batched(
+    cfg, lambdas, datasets, seeds, device, stop, on_epoch, val, *, rates, measure, on_tick
+) -> BatchedOutput:
     t0 = time.perf_counter()
     dt = torch.float64 if cfg.dtype == "float64" else torch.float32
     classify = datasets[0].task == "classification"
     data = _stack(datasets, val, device, dt, classify)
+    if rates is not None:
+        lambdas = [cfg.reg.lam] * len(rates)
     lams = torch.tensor([float(x) for x in lambdas], dtype=dt, device=device)
-    net = _net_class(cfg, datasets[0])(cfg, seeds, datasets[0], lams, data, device, dt)
+    if rates is not None:
+        net: BatchedNet = DropoutMLPNet(cfg, seeds, datasets[0], lams, data, device, dt, rates)
+    else:
+        net = _net_class(cfg, datasets[0])(cfg, seeds, datasets[0], lams, data, device, dt)
     rule = Rule(cfg, net)
     E = cfg.optim.epochs
     orders = _orders(seeds, data[0].shape[1], E, device)
@@ -126,8 +143,12 @@ def _train_batched(cfg, lambdas, datasets, seeds, device, stop, on_epoch, val) -
             stopped = True
             break
         train_epoch(batches)
-        track.snapshot(epoch, last=epoch == E)
-        if on_epoch is not None:
+        if measure or epoch == E:
+            track.epoch0 = track.epoch0 if measure else epoch
+            track.snapshot(epoch, last=epoch == E)
+        if on_tick is not None:
+            on_tick(epoch, E)
+        if on_epoch is not None and measure:
             coefs = _coefs(net) if epoch % coef_every == 0 or epoch == E else None
             on_epoch(_progress(epoch, E, lambdas, track.last(), time.perf_counter() - t0, coefs))
     track.flush()

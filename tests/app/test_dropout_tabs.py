@@ -93,3 +93,17 @@ def test_dropout_tabs_a_bad_tab_setting_is_named_and_the_tab_still_opens(open_pa
     assert any("dropout.tab_epochs" in w.value for w in at.warning)
     assert at.session_state[f"{P}_tab"] == "Small batches"
     assert at.session_state[f"{P}b_epochs"] == TABS["small"][1].epochs
+
+
+def test_dropout_tabs_bias_variance_trains_its_runs_at_once(open_page):
+    from tests.app.conftest import wait_for_job
+
+    at = open_page(PAGE, {"dropout.tab": "biasvar", "dropout.tab_repeats": "2"}, timeout=90)
+    note = next(c.value for c in at.caption if "= 12 runs of 200 epochs" in c.value)
+    assert "all at once" in note and "estimated time here" in note  # before Measure
+    at.button(key=f"{P}v_train").click().run()
+    wait_for_job(at, f"{P}v")
+    assert not at.exception
+    res = at.session_state[f"{P}v_result"]
+    assert not res.stopped and res.rates == [0.0, 0.3, 0.6] and len(res.total) == 3
+    assert at.get("plotly_chart")

@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from regcore.batched import can_batch_dropout
 from regcore.core import TrainConfig
 from regcore.experiments import (
     LayerProbe,
@@ -182,7 +183,8 @@ def _progress(j) -> None:
         st.progress(0.0, text="starting…")
         return
     done, total = ev["runs_done"], ev["runs_total"]
-    st.progress(done / total, text=f"run {done} / {total} · {j.elapsed():.1f} s")
+    what = f"{ev.get('unit', 'run')} {done} / {total}{ev.get('note', '')}"
+    st.progress(done / total, text=f"{what} · {j.elapsed():.1f} s")
 
 
 def _show_state(prefix: str, draw, hint: str) -> None:
@@ -306,10 +308,14 @@ def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
     cfg = BIAS_VARIANCE.config()
     ps = sorted(rates)
     seconds = live.seconds(bias_variance_dropout_work(cfg, ps, repeats)) if ps else 0.0
+    runs = len(ps) * repeats * INITS
+    at_once = can_batch_dropout(cfg)  # every run in one batched computation
     present.aside(  # before Measure: what it trains and how long it takes
-        f"{len(ps)} p × {repeats} sets × {INITS} starts = {len(ps) * repeats * INITS} runs of "
-        f"{cfg.optim.epochs} epochs, one after another; {live.estimate_note(seconds)}."
+        f"{len(ps)} p × {repeats} sets × {INITS} starts = {runs} runs of "
+        f"{cfg.optim.epochs} epochs, {'all at once' if at_once else 'one after another'}; "
+        f"{live.estimate_note(seconds)}."
     )
+    tag = {"unit": "epoch", "note": f" of {runs} runs at once"} if at_once else {}
 
     def start() -> None:
         def fn(stop, emit):
@@ -318,7 +324,7 @@ def biasvar_tab(prefix: str, link: Mapping[str, str] | None) -> None:
                 ps,
                 repeats,
                 stop=stop,
-                on_progress=lambda a, b: emit({"runs_done": a, "runs_total": b}),
+                on_progress=lambda a, b: emit({"runs_done": a, "runs_total": b, **tag}),
             )
 
         _submit(prefix, fn, "bias-variance", seconds)
