@@ -76,13 +76,7 @@ class DropoutMLPNet(MLPNet):
 
     def backward(self, _xT, X, y) -> list[torch.Tensor]:
         out, acts, drops, masks = self._forward_train(X)
-        n = out.shape[-2]
-        if self.classify:
-            yy = y[:, None, :, None].expand(*out.shape[:-1], 1)
-            p = torch.softmax(out, dim=-1)
-            dz = p.scatter_add(-1, yy, torch.full_like(p[..., :1], -1.0)) / n
-        else:
-            dz = ((2.0 / n) * (out[..., 0] - y[:, None, :]))[..., None]
+        dz = self._output_grad(out, y)
         gW, gb = [None] * len(self.W), [None] * len(self.W)
         for i in range(len(self.W) - 1, 0, -1):
             gW[i], gb[i] = torch.matmul(dz.transpose(-1, -2), drops[i - 1]), dz.sum(-2)

@@ -71,15 +71,18 @@ class MLPNet(BatchedNet):
             z = torch.matmul(a, W.transpose(-1, -2)) + b[:, :, None]
         return z, acts
 
-    def backward(self, _xT, X, y) -> list[torch.Tensor]:
-        out, acts = self.forward(X)
+    def _output_grad(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """d(mean data loss)/d(output) of every model on the batch (cross-entropy or MSE)."""
         n = out.shape[-2]
         if self.classify:
             yy = y[:, None, :, None].expand(*out.shape[:-1], 1)
             p = torch.softmax(out, dim=-1)
-            dz = p.scatter_add(-1, yy, torch.full_like(p[..., :1], -1.0)) / n
-        else:
-            dz = ((2.0 / n) * (out[..., 0] - y[:, None, :]))[..., None]
+            return p.scatter_add(-1, yy, torch.full_like(p[..., :1], -1.0)) / n
+        return ((2.0 / n) * (out[..., 0] - y[:, None, :]))[..., None]
+
+    def backward(self, _xT, X, y) -> list[torch.Tensor]:
+        out, acts = self.forward(X)
+        dz = self._output_grad(out, y)
         gW, gb = [None] * len(self.W), [None] * len(self.W)
         for i in range(len(self.W) - 1, 0, -1):
             a = acts[i - 1]

@@ -8,29 +8,12 @@ Adam moves entry i by lr·m̂_i/(√v̂_i + ε), so its soft-threshold is lr·λ
 import numpy as np
 import pytest
 import torch
-from sklearn.linear_model import ElasticNet, Lasso
 
 import regcore
 from regcore.core import adam_denoms, preconditions, step_factors
 from regcore.core.config import OptimConfig, RegConfig
 from regcore.engine import linear as fastpath
-
-LAM = 0.2
-DATA = {
-    "name": "sparse_linear",
-    "n_train": 60,
-    "n_features": 12,
-    "true_w": 1.0,
-    "noise": 0.3,
-    "n_informative": 4,
-}
-REGS = {
-    "l1": ({"kind": "l1", "lam": LAM}, lambda: Lasso(alpha=LAM / 2)),
-    "elastic_net": (
-        {"kind": "elastic_net", "lam": LAM, "l1_ratio": 0.5},
-        lambda: ElasticNet(alpha=LAM / 2, l1_ratio=0.5),
-    ),
-}
+from tests.unit.test_prox_momentum import DATA, REGS  # the same data and objectives
 
 
 def test_preconditions_is_adam_and_adamw_only():
