@@ -5,15 +5,17 @@ Adam moves entry i by lr·m̂_i/(√v̂_i + ε), so its soft-threshold is lr·λ
 (lasso) and 0.067 (elastic net) away from scikit-learn's fit, with no exact zeros.
 """
 
-import numpy as np
 import pytest
 import torch
 
 import regcore
 from regcore.core import adam_denoms, preconditions, step_factors
 from regcore.core.config import OptimConfig, RegConfig
-from regcore.engine import linear as fastpath
-from tests.unit.test_prox_momentum import DATA, REGS  # the same data and objectives
+from tests.unit.test_prox_momentum import (  # the same data, objectives and check
+    DATA,
+    REGS,
+    assert_engines_reach_sklearn,
+)
 
 
 def test_preconditions_is_adam_and_adamw_only():
@@ -69,14 +71,4 @@ def _cfg(optim: str, reg: dict) -> regcore.TrainConfig:
 def test_prox_adam_converges_to_sklearns_fit_at_the_same_lambda(kind, optim, monkeypatch):
     reg, make = REGS[kind]
     cfg = _cfg(optim, reg)
-    ds = regcore.make_dataset(cfg)
-    ref = make().set_params(tol=1e-14, max_iter=100_000).fit(ds.X_train, ds.y_train).coef_
-    assert fastpath.applies(cfg)
-    fast = np.array(regcore.fit(cfg).weights["linear1"])
-    with monkeypatch.context() as m:
-        m.setattr(fastpath, "applies", lambda cfg: False)
-        generic = np.array(regcore.fit(cfg).weights["linear1"])
-    for w in (fast, generic):
-        np.testing.assert_allclose(w, ref, rtol=0, atol=1e-12)
-        assert set(np.flatnonzero(w)) == set(np.flatnonzero(ref))
-    np.testing.assert_allclose(fast, generic, rtol=0, atol=1e-13)
+    assert_engines_reach_sklearn(cfg, make, monkeypatch)

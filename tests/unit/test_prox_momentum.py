@@ -61,6 +61,12 @@ def test_prox_momentum_sgd_converges_to_sklearns_fit_at_the_same_lambda(kind, mo
             "device": "cpu",
         }
     )
+    assert_engines_reach_sklearn(cfg, make, monkeypatch)
+
+
+def assert_engines_reach_sklearn(cfg, make, monkeypatch) -> None:
+    """The linear fast path and the autograd loop both reach scikit-learn's coefficients
+    (``make()``'s estimator on the same training split) with its support, and each other."""
     ds = regcore.make_dataset(cfg)
     ref = make().set_params(tol=1e-14, max_iter=100_000).fit(ds.X_train, ds.y_train).coef_
     assert fastpath.applies(cfg)
