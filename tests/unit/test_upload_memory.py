@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
+from tests.app.test_upload_large import ROWS, _digits_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 PEAK_MB = 250  # over the process's own baseline: issue 20's bound for an upload
@@ -47,14 +47,8 @@ def _wide(path: Path, n_cols: int = 100_000) -> None:
     path.write_text(header + row * ((10 * 2**20 - len(header)) // len(row)))
 
 
-def _long(path: Path, n_rows: int = 786_432, n_cols: int = 5) -> None:
-    cells = np.random.default_rng(0).integers(0, 10, size=(n_rows, n_cols), dtype=np.uint8)
-    out = np.empty((n_rows, 2 * n_cols), dtype=np.uint8)
-    out[:, 0::2] = cells + ord("0")
-    out[:, 1::2] = ord(",")
-    out[:, -1] = ord("\n")
-    header = ",".join([f"x{i}" for i in range(n_cols - 1)] + ["y"]) + "\n"
-    path.write_bytes(header.encode() + out.tobytes())
+def _long(path: Path, n_rows: int = ROWS) -> None:
+    path.write_bytes(_digits_csv(n_rows))  # 786,432 rows of 5 digits: 7.5 MB
 
 
 def test_upload_memory_peak_of_the_worst_10_mb_files_is_bounded(tmp_path):
